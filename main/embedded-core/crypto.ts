@@ -1,0 +1,27 @@
+/** Hashing and random tokens used across the embedded core's recipes. */
+import { createHash, randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+
+export const sha256Hex = (text: string): string => createHash("sha256").update(text).digest("hex");
+export const sha256Base64Url = (text: string): string => createHash("sha256").update(text).digest("base64url");
+
+
+/**
+ * Password hashes. The real Core uses bcrypt or argon2; an emulator only needs a salted,
+ * slow-enough hash that is never compared in plain text. scrypt with a modest cost keeps
+ * demo-data loading and tests fast.
+ */
+const SCRYPT = { N: 4096, r: 8, p: 1 } as const;
+
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  const hash = scryptSync(password, salt, 32, SCRYPT);
+  return `scrypt$${SCRYPT.N}$${salt.toString("base64")}$${hash.toString("base64")}`;
+}
+
+export function verifyPassword(password: string, stored: string): boolean {
+  const [scheme, n, saltB64, hashB64] = stored.split("$");
+  if (scheme !== "scrypt" || !n || !saltB64 || !hashB64) return false;
+  const expected = Buffer.from(hashB64, "base64");
+  const actual = scryptSync(password, Buffer.from(saltB64, "base64"), expected.length, { ...SCRYPT, N: Number(n) });
+  return timingSafeEqual(expected, actual);
+}

@@ -1,0 +1,82 @@
+/**
+ * The embedded local core: a SuperTokens-Core-compatible server on SQLite, for the demo
+ * profile, for tests, and for developers who want an auth emulator (`npm run core`).
+ */
+import type { AddressInfo } from "node:net";
+import { Accounts } from "./accounts/accounts.ts";
+import { makeDeleteUser } from "./accounts/delete-user.ts";
+import { DEFAULT_SETTINGS, type CoreDeps, type Route } from "./context.ts";
+import { createCoreHttpServer } from "./http/server.ts";
+import { coreInfoRoutes } from "./recipes/core-info.ts";
+import { emailPasswordRoutes } from "./recipes/emailpassword.ts";
+import { emailVerificationRoutes } from "./recipes/emailverification.ts";
+import { MetadataStore, metadataRoutes } from "./recipes/metadata.ts";
+import { Tenants, multitenancyRoutes } from "./recipes/multitenancy.ts";
+import { makeRetireDevices, passwordlessRoutes } from "./recipes/passwordless.ts";
+import { rolesRoutes } from "./recipes/roles.ts";
+import { sessionRoutes } from "./recipes/session.ts";
+import { SigningKeys } from "./recipes/signing-keys.ts";
+import { updateUserRoute } from "./recipes/update-user.ts";
+import { userIdMappingRoutes } from "./recipes/user-id-mapping.ts";
+import { usersRoutes } from "./recipes/users.ts";
+import { openCoreDb } from "./storage/db.ts";
+import type { EmbeddedCoreOptions, RunningEmbeddedCore } from "./types.ts";
+import { loadDemoData } from "./demo/load.ts";
+
+export type { EmbeddedCoreOptions, RunningEmbeddedCore } from "./types.ts";
+
+export async function startEmbeddedCore(options: EmbeddedCoreOptions = {}): Promise<RunningEmbeddedCore> {
+  const db = openCoreDb(options.dbFile);
+  const deps: CoreDeps = {
+    db,
+    now: options.now ?? Date.now,
+    settings: {
+      ...DEFAULT_SETTINGS,
+      ...(options.passwordlessCodeLifetimeMs !== undefined ? { passwordlessCodeLifetimeMs: options.passwordlessCodeLifetimeMs } : {}),
+      ...(options.passwordlessMaxCodeInputAttempts !== undefined
+        ? { passwordlessMaxCodeInputAttempts: options.passwordlessMaxCodeInputAttempts }
+        : {}),
+    },
+  };
+  const accounts = new Accounts(deps);
+  const tenants = new Tenants(deps);
+  tenants.ensurePublic();
+  const keys = new SigningKeys(deps);
+  const metadata = new MetadataStore(deps);
+  if (options.demo) loadDemoData({ db, accounts, tenants, metadata, now: deps.now });
+
+  const routes: Route[] = [
+    ...coreInfoRoutes(),
+    ...usersRoutes(deps, accounts, makeDeleteUser(db, accounts)),
+    updateUserRoute(accounts, makeRetireDevices(deps)),
+    ...passwordlessRoutes(deps, accounts, tenants),
+    ...emailPasswordRoutes(deps, accounts, tenants),
+    ...emailVerificationRoutes(deps, tenants),
+    ...metadataRoutes(metadata),
+    ...rolesRoutes(deps),
+    ...userIdMappingRoutes(deps, accounts),
+    ...sessionRoutes(deps, keys, tenants, accounts),
+    ...multitenancyRoutes(deps, tenants, accounts, options.multitenancyLicensed ?? true),
+  ];
+  const server = createCoreHttpServer({ db, routes, apiKeys: options.apiKeys ?? [] });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => {
+          db.close();
+          resolve();
+        });
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * EmailVerification: whether a (user id, email) pair is verified, and tokens that verify it.
+ * Ids are kept as given and any string works, as in the Core (the SDK sends the external id of
+ * a mapped user). Tokens are per tenant; the verified flag is app-wide.
+ */
+import { randomBytes } from "node:crypto";
+import { normaliseEmail } from "../accounts/normalize.ts";
+import type { CoreDeps, Route } from "../context.ts";
+import { sha256Hex } from "../crypto.ts";
+import { badRequest } from "../http/errors.ts";
+import type { Tenants } from "./multitenancy.ts";
+
+/** Marks an email verified for a user id (also used by Passwordless sign-in and fake-email sign-ups). */
+export function markEmailVerified(deps: CoreDeps, userId: string, email: string): void {
+  deps.db.prepare("INSERT OR IGNORE INTO email_verified (user_id, email) VALUES (?, ?)").run(userId, email);
+}
+
+export function emailVerificationRoutes(deps: CoreDeps, tenants: Tenants): Route[] {
+  const { db } = deps;
+  const isVerified = (userId: string, email: string): boolean =>
+    !!db.prepare("SELECT 1 FROM email_verified WHERE user_id = ? AND email = ?").get(userId, email);
+
+  return [
+    {
+      method: "POST",
+      path: "/recipe/user/email/verify/token",
+      scope: "tenant",
+      handler: ({ tenantId, body }) => {
+        const userId = body.string("userId");
+        const email = normaliseEmail(body.string("email"));
+        if (isVerified(userId, email)) return { status: "EMAIL_ALREADY_VERIFIED_ERROR" };
+        // The Core's format: base64url of the hex of 48 random bytes (128 characters, no padding needed).
+        const token = Buffer.from(randomBytes(48).toString("hex")).toString("base64url");
+        db.prepare(
+          "INSERT INTO email_verification_tokens (token_hash, tenant_id, user_id, email, expires_at) VALUES (?, ?, ?, ?, ?)",
+        ).run(sha256Hex(token), tenantId, userId, email, deps.now() + tenants.settings(tenantId).emailVerificationTokenLifetimeMs);
+        return { status: "OK", token };
+      },
+    },
+    {
+      method: "POST",
+      path: "/recipe/user/email/verify",
+      scope: "tenant",
+      handler: ({ tenantId, body }) => {
+        if (body.string("method") !== "token") throw badRequest("Unsupported method for email verification");
+        const row = db
+          .prepare("SELECT user_id, email, expires_at FROM email_verification_tokens WHERE token_hash = ? AND tenant_id = ?")
+          .get(sha256Hex(body.string("token")), tenantId) as { user_id: string; email: string; expires_at: number } | undefined;
+        if (!row) return { status: "EMAIL_VERIFICATION_INVALID_TOKEN_ERROR" };
+        db.prepare("DELETE FROM email_verification_tokens WHERE tenant_id = ? AND user_id = ? AND email = ?").run(
+          tenantId,
+          row.user_id,
+          row.email,
+        );
+        if (row.expires_at < deps.now()) return { status: "EMAIL_VERIFICATION_INVALID_TOKEN_ERROR" };
+        markEmailVerified(deps, row.user_id, row.email);
+        return { status: "OK", userId: row.user_id, email: row.email };
+      },
+    },
+    {
+      method: "GET",
+      path: "/recipe/user/email/verify",
+      scope: "app",
+      // The Core does not normalise the email here (an upper-case address reads as unverified).
+      handler: ({ query }) => ({ status: "OK", isVerified: isVerified(query.string("userId"), query.string("email")) }),
+    },
+    {
+      method: "POST",
+      path: "/recipe/user/email/verify/remove",
+      scope: "app",
+      handler: ({ body }) => {
+        db.prepare("DELETE FROM email_verified WHERE user_id = ? AND email = ?").run(body.string("userId"), normaliseEmail(body.string("email")));
+        return { status: "OK" };
+      },
+    },
+    {
+      method: "POST",
+      path: "/recipe/user/email/verify/token/remove",
+      scope: "tenant",
+      handler: ({ tenantId, body }) => {
+        db.prepare("DELETE FROM email_verification_tokens WHERE tenant_id = ? AND user_id = ? AND email = ?").run(
+          tenantId,
+          body.string("userId"),
+          normaliseEmail(body.string("email")),
+        );
+        return { status: "OK" };
+      },
+    },
+  ];
+}

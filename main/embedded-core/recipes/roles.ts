@@ -1,0 +1,156 @@
+/**
+ * UserRoles: roles and their permissions are app-wide; a user's roles are per tenant. Any string
+ * is a user id (the user does not have to exist). Permissions are returned sorted, as the
+ * in-memory Core does (a Core on PostgreSQL keeps insertion order; callers must not rely on it).
+ */
+import type { CoreDeps, Route } from "../context.ts";
+import { badRequest } from "../http/errors.ts";
+
+const UNKNOWN_ROLE = { status: "UNKNOWN_ROLE_ERROR" } as const;
+
+/** Role names and permissions are trimmed and may not be empty, as in the Core. */
+function roleName(raw: string): string {
+  const role = raw.trim();
+  if (role === "") throw badRequest("Field name 'role' cannot be an empty String");
+  return role;
+}
+
+function permissionNames(raw: string[] | undefined): string[] | undefined {
+  return raw?.map((p) => {
+    const permission = p.trim();
+    if (permission === "") throw badRequest("Field name 'permissions' cannot contain an empty string");
+    return permission;
+  });
+}
+
+export function rolesRoutes({ db }: CoreDeps): Route[] {
+  const roleExists = (role: string): boolean => !!db.prepare("SELECT 1 FROM roles WHERE role = ?").get(role);
+  const permissionsOf = (role: string): string[] =>
+    (db.prepare("SELECT permission FROM role_permissions WHERE role = ? ORDER BY permission").all(role) as { permission: string }[]).map(
+      (r) => r.permission,
+    );
+
+  return [
+    {
+      method: "PUT",
+      path: "/recipe/role",
+      scope: "app",
+      handler: ({ body }) => {
+        const role = roleName(body.string("role"));
+        const permissions = permissionNames(body.optStringArray("permissions")) ?? [];
+        const createdNewRole = db.prepare("INSERT OR IGNORE INTO roles (role) VALUES (?)").run(role).changes > 0;
+        const add = db.prepare("INSERT OR IGNORE INTO role_permissions (role, permission) VALUES (?, ?)");
+        for (const p of permissions) add.run(role, p);
+        return { status: "OK", createdNewRole };
+      },
+    },
+    {
+      method: "GET",
+      path: "/recipe/role/permissions",
+      scope: "app",
+      handler: ({ query }) => {
+        const role = roleName(query.string("role"));
+        if (!roleExists(role)) return UNKNOWN_ROLE;
+        return { permissions: permissionsOf(role), status: "OK" };
+      },
+    },
+    {
+      method: "POST",
+      path: "/recipe/role/permissions/remove",
+      scope: "app",
+      handler: ({ body }) => {
+        const role = roleName(body.string("role"));
+        const permissions = permissionNames(body.optStringArray("permissions"));
+        if (!roleExists(role)) return UNKNOWN_ROLE;
+        if (permissions === undefined) {
+          db.prepare("DELETE FROM role_permissions WHERE role = ?").run(role);
+        } else {
+          const remove = db.prepare("DELETE FROM role_permissions WHERE role = ? AND permission = ?");
+          for (const p of permissions) remove.run(role, p);
+        }
+        return { status: "OK" };
+      },
+    },
+    {
+      method: "POST",
+      path: "/recipe/role/remove",
+      scope: "app",
+      handler: ({ body }) => {
+        const didRoleExist = db.prepare("DELETE FROM roles WHERE role = ?").run(roleName(body.string("role"))).changes > 0;
+        return { status: "OK", didRoleExist };
+      },
+    },
+    {
+      method: "GET",
+      path: "/recipe/roles",
+      scope: "app",
+      handler: () => {
+        const roles = (db.prepare("SELECT role FROM roles ORDER BY role").all() as { role: string }[]).map((r) => r.role);
+        return { roles, status: "OK" };
+      },
+    },
+    {
+      method: "GET",
+      path: "/recipe/permission/roles",
+      scope: "app",
+      handler: ({ query }) => {
+        const permission = query.string("permission").trim();
+        if (permission === "") throw badRequest("Field name 'permission' cannot be an empty String");
+        const rows = db.prepare("SELECT role FROM role_permissions WHERE permission = ? ORDER BY rowid").all(permission) as { role: string }[];
+        return { roles: rows.map((r) => r.role), status: "OK" };
+      },
+    },
+    {
+      method: "PUT",
+      path: "/recipe/user/role",
+      scope: "tenant",
+      handler: ({ tenantId, body }) => {
+        const userId = body.string("userId");
+        const role = roleName(body.string("role"));
+        if (!roleExists(role)) return UNKNOWN_ROLE;
+        const added = db
+          .prepare("INSERT OR IGNORE INTO user_roles (tenant_id, user_id, role) VALUES (?, ?, ?)")
+          .run(tenantId, userId, role).changes;
+        return { status: "OK", didUserAlreadyHaveRole: added === 0 };
+      },
+    },
+    {
+      method: "POST",
+      path: "/recipe/user/role/remove",
+      scope: "tenant",
+      handler: ({ tenantId, body }) => {
+        const userId = body.string("userId");
+        const role = roleName(body.string("role"));
+        if (!roleExists(role)) return UNKNOWN_ROLE;
+        const removed = db
+          .prepare("DELETE FROM user_roles WHERE tenant_id = ? AND user_id = ? AND role = ?")
+          .run(tenantId, userId, role).changes;
+        return { status: "OK", didUserHaveRole: removed > 0 };
+      },
+    },
+    {
+      method: "GET",
+      path: "/recipe/user/roles",
+      scope: "tenant",
+      handler: ({ tenantId, query }) => {
+        const rows = db
+          .prepare("SELECT role FROM user_roles WHERE tenant_id = ? AND user_id = ? ORDER BY role")
+          .all(tenantId, query.string("userId")) as { role: string }[];
+        return { roles: rows.map((r) => r.role), status: "OK" };
+      },
+    },
+    {
+      method: "GET",
+      path: "/recipe/role/users",
+      scope: "tenant",
+      handler: ({ tenantId, query }) => {
+        const role = roleName(query.string("role"));
+        if (!roleExists(role)) return UNKNOWN_ROLE;
+        const rows = db
+          .prepare("SELECT user_id FROM user_roles WHERE tenant_id = ? AND role = ? ORDER BY rowid")
+          .all(tenantId, role) as { user_id: string }[];
+        return { users: rows.map((r) => r.user_id), status: "OK" };
+      },
+    },
+  ];
+}

@@ -1,0 +1,222 @@
+/**
+ * The user listing, counting, look-up and deletion endpoints. Listing uses keyset pagination on
+ * (time_joined, user_id) per tenant, so the last page of 100k users costs what the first does;
+ * email and phone searches are prefix range scans on per-tenant indexes.
+ */
+import type { Accounts, UserRow } from "../accounts/accounts.ts";
+import { normaliseEmail, normalisePhoneNumber } from "../accounts/normalize.ts";
+import type { CoreDeps, Route } from "../context.ts";
+import { CoreHttpError, badRequest } from "../http/errors.ts";
+
+const MAX_LIMIT = 500;
+const DEFAULT_LIMIT = 100;
+/** Every recipe id the Core knows; only the first two have users in the embedded core. */
+const RECIPES = [
+  "emailpassword", "passwordless", "thirdparty", "session", "emailverification", "jwt", "usermetadata", "userroles",
+  "useridmapping", "dashboard", "totp", "multitenancy", "accountlinking", "mfa", "oauth", "webauthn",
+] as const;
+/** Each recipe's share of a search is capped like the Core's per-table subqueries. */
+const SEARCH_CAP = 1000;
+
+export function usersRoutes(deps: CoreDeps, accounts: Accounts, deleteUser: (anyId: string) => void): Route[] {
+  const { db } = deps;
+
+  function recipeFilter(raw: string | undefined): string[] | undefined {
+    if (raw === undefined || raw.trim() === "") return undefined;
+    const ids = raw.split(",").map((r) => r.trim()).filter((r) => r !== "");
+    for (const id of ids) {
+      if (!(RECIPES as readonly string[]).includes(id.toLowerCase())) throw badRequest(`Unknown recipe ID: ${id}`);
+    }
+    return ids.map((id) => id.toLowerCase());
+  }
+
+  return [
+    {
+      method: "GET",
+      path: "/users/count",
+      scope: "tenant",
+      handler: ({ tenantId, query }) => {
+        const recipes = recipeFilter(query.optString("includeRecipeIds"));
+        const allTenants = query.optString("includeAllTenants")?.toLowerCase() === "true";
+        if (allTenants && tenantId !== "public") throw new CoreHttpError(403, "Only public tenantId can call this app specific API");
+        const where: string[] = [];
+        const args: unknown[] = [];
+        if (!allTenants) {
+          where.push("tenant_id = ?");
+          args.push(tenantId);
+        }
+        if (recipes) {
+          where.push(`recipe_id IN (${recipes.map(() => "?").join(",")})`);
+          args.push(...recipes);
+        }
+        // Users in no tenant are not counted, not even app-wide, as in the Core.
+        const sql = allTenants
+          ? `SELECT COUNT(DISTINCT user_id) AS n FROM user_tenants ${where.length ? "WHERE " + where.join(" AND ") : ""}`
+          : `SELECT COUNT(*) AS n FROM user_tenants WHERE ${where.join(" AND ")}`;
+        const { n } = db.prepare(sql).get(...args) as { n: number };
+        return { status: "OK", count: n };
+      },
+    },
+    {
+      method: "GET",
+      path: "/users",
+      scope: "tenant",
+      handler: ({ tenantId, query }) => {
+        const search = searchClause(query.optString("email"), query.optString("phone"), query.optString("provider"));
+        const limit = query.optInteger("limit") ?? DEFAULT_LIMIT;
+        if (limit > MAX_LIMIT && !search) throw badRequest(`max limit allowed is ${MAX_LIMIT}`);
+        if (limit < 1) throw badRequest("limit must a positive integer with min value 1");
+        const order = query.optString("timeJoinedOrder") ?? "ASC";
+        if (order !== "ASC" && order !== "DESC") throw badRequest("timeJoinedOrder can be either ASC OR DESC");
+        const recipes = recipeFilter(query.optString("includeRecipeIds"));
+        const token = query.optString("paginationToken");
+        const after = token !== undefined ? decodePaginationToken(token) : undefined;
+        // Ties on time_joined go by user id descending in both orders, as in the Core.
+        const orderBy = `ORDER BY time_joined ${order}, user_id DESC`;
+
+        if (search) {
+          // A search ignores limit, paging and the recipe filter, and returns every match (the Core caps each recipe at 1000).
+          if (search === "none") return { status: "OK", users: [] };
+          const rows = db
+            .prepare(
+              `SELECT user_id FROM (SELECT user_id, time_joined FROM user_tenants WHERE tenant_id = ? AND ${search.sql} ` +
+                `${orderBy} LIMIT ${SEARCH_CAP * 2}) ${orderBy}`,
+            )
+            .all(tenantId, ...search.args) as { user_id: string }[];
+          return { status: "OK", users: accounts.toCoreUsers(loadRows(rows.map((r) => r.user_id))) };
+        }
+
+        const where = ["tenant_id = ?"];
+        const args: unknown[] = [tenantId];
+        if (recipes) {
+          where.push(`recipe_id IN (${recipes.map(() => "?").join(",")})`);
+          args.push(...recipes);
+        }
+        if (after) {
+          where.push(order === "DESC" ? "(time_joined < ? OR (time_joined = ? AND user_id <= ?))" : "(time_joined > ? OR (time_joined = ? AND user_id <= ?))");
+          args.push(after.timeJoined, after.timeJoined, after.userId);
+        }
+        const rows = db
+          .prepare(`SELECT user_id, time_joined FROM user_tenants WHERE ${where.join(" AND ")} ${orderBy} LIMIT ?`)
+          .all(...args, limit + 1) as { user_id: string; time_joined: number }[];
+        const page = rows.slice(0, limit);
+        const next = rows[limit];
+        const users = accounts.toCoreUsers(loadRows(page.map((r) => r.user_id)));
+        const result: { status: "OK"; users: unknown[]; nextPaginationToken?: string } = { status: "OK", users };
+        if (next) result.nextPaginationToken = encodePaginationToken(next.user_id, next.time_joined);
+        return result;
+      },
+    },
+    {
+      method: "GET",
+      path: "/user/id",
+      scope: "app",
+      handler: ({ query }) => {
+        const found = accounts.resolve(query.string("userId"));
+        if (!found) return { status: "UNKNOWN_USER_ID_ERROR" };
+        return { status: "OK", user: accounts.toCoreUser(found.row) };
+      },
+    },
+    {
+      method: "GET",
+      path: "/users/by-accountinfo",
+      scope: "tenant",
+      handler: ({ tenantId, query }) => {
+        const email = query.optString("email");
+        const phone = query.optString("phoneNumber");
+        const unionRaw = query.string("doUnionOfAccountInfo");
+        if (unionRaw !== "true" && unionRaw !== "false") throw badRequest("'doUnionOfAccountInfo' should be either 'true' or 'false'");
+        const union = unionRaw === "true";
+        if ((query.optString("thirdPartyId") === undefined) !== (query.optString("thirdPartyUserId") === undefined)) {
+          throw badRequest("If 'thirdPartyId' is provided, 'thirdPartyUserId' must also be provided, and vice versa");
+        }
+        const criteria: { column: string; value: string }[] = [];
+        if (email !== undefined) criteria.push({ column: "email", value: normaliseEmail(email) });
+        if (phone !== undefined) criteria.push({ column: "phone_number", value: normalisePhoneNumber(phone) });
+        if (query.optString("thirdPartyId") !== undefined || query.optString("webauthnCredentialId") !== undefined) {
+          // The embedded core has no third-party or WebAuthn users, so such criteria match nobody.
+          criteria.push({ column: "user_id", value: "\u0000" });
+        }
+        if (criteria.length === 0) return { status: "OK", users: [] };
+        const joiner = union ? " OR " : " AND ";
+        const sql =
+          `SELECT user_id FROM user_tenants WHERE tenant_id = ? AND (${criteria.map((c) => `${c.column} = ?`).join(joiner)}) ` +
+          "ORDER BY time_joined, user_id";
+        const ids = (db.prepare(sql).all(tenantId, ...criteria.map((c) => c.value)) as { user_id: string }[]).map((r) => r.user_id);
+        return { status: "OK", users: accounts.toCoreUsers(loadRows(ids)) };
+      },
+    },
+    {
+      method: "POST",
+      path: "/user/remove",
+      scope: "app",
+      handler: ({ body }) => {
+        deleteUser(body.string("userId"));
+        return { status: "OK" };
+      },
+    },
+  ];
+
+  function loadRows(ids: string[]): UserRow[] {
+    if (ids.length === 0) return [];
+    const rows = db.prepare(`SELECT * FROM users WHERE user_id IN (${ids.map(() => "?").join(",")})`).all(...ids) as UserRow[];
+    const byId = new Map(rows.map((r) => [r.user_id, r]));
+    return ids.map((id) => byId.get(id)).filter((r): r is UserRow => r !== undefined);
+  }
+}
+
+/**
+ * The Core's search tags: each may hold several values separated by ";" (any of them may match).
+ * email matches a prefix of the email or of its domain; phone a prefix of the E.164 number;
+ * provider a third-party id (the embedded core has no third-party users). Which recipes are
+ * searched depends on the set of tags, so some combinations can never match ("none").
+ */
+function searchClause(
+  email: string | undefined,
+  phone: string | undefined,
+  provider: string | undefined,
+): { sql: string; args: unknown[] } | "none" | undefined {
+  const values = (raw: string | undefined): string[] =>
+    raw === undefined ? [] : raw.split(";").map((v) => v.trim().toLowerCase()).filter((v) => v !== "");
+  const emails = values(email);
+  const phones = values(phone);
+  const providers = values(provider);
+  if (!emails.length && !phones.length && !providers.length) return undefined;
+  if (providers.length) return "none";
+  const parts: string[] = [];
+  const args: unknown[] = [];
+  const prefix = (column: string, v: string): void => {
+    parts.push(`(${column} >= ? AND ${column} < ?)`);
+    args.push(v, `${v}\uffff`);
+  };
+  const any = (list: string[], add: (v: string) => void): void => {
+    const start = parts.length;
+    list.forEach(add);
+    parts.splice(start, parts.length - start, `(${parts.slice(start).join(" OR ")})`);
+  };
+  if (emails.length) {
+    any(emails, (v) => {
+      prefix("email", v);
+      prefix("email_domain", v);
+    });
+  }
+  if (phones.length) any(phones, (v) => prefix("phone_number", v));
+  // email + phone together searches Passwordless users only.
+  if (emails.length && phones.length) parts.push("recipe_id = 'passwordless'");
+  return { sql: parts.join(" AND "), args };
+}
+
+/** The Core's token: base64 of "<userId>;<timeJoined>" naming the first user of the next page. */
+export function encodePaginationToken(userId: string, timeJoined: number): string {
+  return Buffer.from(`${userId};${timeJoined}`).toString("base64");
+}
+
+function decodePaginationToken(token: string): { userId: string; timeJoined: number } {
+  const decoded = Buffer.from(token, "base64").toString("utf8");
+  const [userId, time, ...rest] = decoded.split(";");
+  const timeJoined = Number(time);
+  if (userId === undefined || rest.length > 0 || time === undefined || !/^-?\d+$/.test(time.trim()) || !Number.isSafeInteger(timeJoined)) {
+    throw badRequest("invalid pagination token");
+  }
+  return { userId, timeJoined };
+}
