@@ -43,7 +43,7 @@ export async function startEmbeddedCore(options: EmbeddedCoreOptions = {}): Prom
   tenants.ensurePublic();
   const keys = new SigningKeys(deps);
   const metadata = new MetadataStore(deps);
-  if (options.demo) loadDemoData({ db, accounts, tenants, metadata, now: deps.now });
+  if (options.demo) loadDemoData({ db, accounts, tenants, metadata });
 
   const routes: Route[] = [
     ...coreInfoRoutes(),
