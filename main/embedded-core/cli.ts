@@ -47,6 +47,6 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   const e = err as NodeJS.ErrnoException;
   if (e.code === "EADDRINUSE") console.error(`Port already in use: ${e.message}. Pick another with --port.`);
-  else console.error(e.stack ?? String(err));
+  else console.error(process.env.GATEHOUSE_DEBUG ? (e.stack ?? String(err)) : `Could not start the embedded core: ${e.message ?? String(err)}`);
   process.exit(1);
 });

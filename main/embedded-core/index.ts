@@ -25,7 +25,17 @@ import { loadDemoData } from "./demo/load.ts";
 
 export type { EmbeddedCoreOptions, RunningEmbeddedCore } from "./types.ts";
 
+/** The Core refuses to start with keys it would not accept; so does the embedded core. */
+function checkApiKeys(keys: string[]): void {
+  for (const key of keys) {
+    if (!/^[a-zA-Z0-9=-]{20,}$/.test(key)) {
+      throw new Error(`API key "${key}" is not valid: keys need at least 20 characters of a-z, A-Z, 0-9, "=" and "-" (as in the SuperTokens Core)`);
+    }
+  }
+}
+
 export async function startEmbeddedCore(options: EmbeddedCoreOptions = {}): Promise<RunningEmbeddedCore> {
+  checkApiKeys(options.apiKeys ?? []);
   const db = openCoreDb(options.dbFile);
   const deps: CoreDeps = {
     db,

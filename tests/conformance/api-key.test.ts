@@ -21,7 +21,7 @@ import { startTestCore, type TestCore } from "../support/core.ts";
 import { initSdk } from "../support/sdk.ts";
 import { JSON_CONTENT_TYPE, TEXT_CONTENT_TYPE, coreErrorMessage, json, raw, uniqueEmail } from "./helpers.ts";
 
-const KEY = "key-1";
+const KEY = "gatehouse-test-key-0001";
 const WRONG_KEY = "wrong-key-0123456789";
 /** Against a real Core this file needs its key; without CORE_API_KEY there is nothing to test. */
 const runnable = !process.env.CORE_URL || !!process.env.CORE_API_KEY;

@@ -104,7 +104,7 @@ export function buildDemoDataSet(): DemoDataSet {
   };
 
   // The operators themselves, first: they hold the console's roles.
-  const admin = add("emailpassword", { email: DEMO_ADMIN_EMAIL }, { emailVerified: true, roles: [{ tenantId: "public", role: "admin" }] });
+  add("emailpassword", { email: DEMO_ADMIN_EMAIL }, { emailVerified: true, roles: [{ tenantId: "public", role: "admin" }] });
   usedEmails.add(DEMO_ADMIN_EMAIL);
   for (const [name, role] of [
     ["grace.hopper@example.com", "admin"],
