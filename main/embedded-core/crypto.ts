@@ -2,7 +2,6 @@
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
 
 export const sha256Hex = (text: string): string => createHash("sha256").update(text).digest("hex");
-export const sha256Base64Url = (text: string): string => createHash("sha256").update(text).digest("base64url");
 
 
 /**

@@ -68,14 +68,6 @@ export class Accounts {
     return row ? { row, publicId: anyId } : undefined;
   }
 
-  /** The SuperTokens id behind an id that may be external; the id itself when it is not mapped. */
-  superTokensIdOf(anyId: string): string {
-    const mapped = this.db
-      .prepare("SELECT supertokens_user_id AS id FROM userid_mapping WHERE external_user_id = ?")
-      .get(anyId) as { id: string } | undefined;
-    return mapped?.id ?? anyId;
-  }
-
   externalIdOf(superTokensUserId: string): string | undefined {
     const row = this.db
       .prepare("SELECT external_user_id AS id FROM userid_mapping WHERE supertokens_user_id = ?")

@@ -107,13 +107,6 @@ export class Query {
     return this.params.get(name) ?? undefined;
   }
 
-  /** "true" is true; anything else present is false (as the Core reads query booleans). */
-  optBoolean(name: string, fallback: boolean): boolean {
-    const v = this.params.get(name);
-    if (v === null) return fallback;
-    return v.trim().toLowerCase() === "true";
-  }
-
   optInteger(name: string): number | undefined {
     const v = this.params.get(name);
     if (v === null) return undefined;
