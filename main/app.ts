@@ -1,0 +1,153 @@
+/**
+ * The composition root of the main process: builds the store, services and dispatcher with
+ * their dependencies, and (for the Local demo profile) the embedded local core. Electron and
+ * browser mode both start Gatehouse through here; tests build it with a temporary data folder.
+ */
+import { mkdirSync } from "node:fs";
+import { userInfo } from "node:os";
+import { join } from "node:path";
+import { startEmbeddedCore, type RunningEmbeddedCore } from "./embedded-core/index.ts";
+import { Dispatcher, type Handlers } from "./dispatch.ts";
+import { EventBus } from "./events.ts";
+import { FileKeySecretBox } from "./secrets/file-key-box.ts";
+import type { SecretBox } from "./secrets/secret-box.ts";
+import { AuditLog } from "./services/audit-log.ts";
+import { ConnectionService } from "./services/connection.ts";
+import { ProfilesService } from "./services/profiles.ts";
+import { RoleIndex } from "./services/role-index.ts";
+import { RolesService } from "./services/roles.ts";
+import { UsersService } from "./services/users.ts";
+import { openStore, type StoreDb } from "./store/database.ts";
+import { ROLE_PERMISSIONS, type OperatorRole } from "../shared/contract/permissions.ts";
+
+export interface GatehouseOptions {
+  /** Folder for gatehouse.sqlite, the key file and the embedded core's database. */
+  dataDir: string;
+  /** Seals API keys; defaults to a key file in dataDir (Electron passes its safeStorage box). */
+  secrets?: SecretBox;
+  /** Start the embedded local core for the Local demo profile (default true). */
+  embeddedCore?: boolean;
+  /** Keep the embedded core's data in memory instead of dataDir (tests). */
+  embeddedCoreInMemory?: boolean;
+  operator?: string;
+  now?: () => number;
+}
+
+export interface Gatehouse {
+  dispatcher: Dispatcher;
+  events: EventBus;
+  embeddedCoreUrl: string | undefined;
+  close(): Promise<void>;
+}
+
+export async function startGatehouse(options: GatehouseOptions): Promise<Gatehouse> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const now = options.now ?? Date.now;
+  let embedded: RunningEmbeddedCore | undefined;
+  if (options.embeddedCore ?? true) {
+    embedded = await startEmbeddedCore({
+      demo: true,
+      ...(options.embeddedCoreInMemory ? {} : { dbFile: join(options.dataDir, "embedded-core.sqlite") }),
+    });
+  }
+  let db: StoreDb | undefined;
+  try {
+    db = openStore(join(options.dataDir, "gatehouse.sqlite"));
+    const events = new EventBus();
+    const secrets = options.secrets ?? new FileKeySecretBox(join(options.dataDir, "secrets.key"));
+    const profiles = new ProfilesService({ db, secrets, now, embeddedCoreUrl: () => embedded?.url });
+    profiles.ensureFirstRun();
+    const connection = new ConnectionService(profiles, events);
+    const roleIndex = new RoleIndex(now);
+    const users = new UsersService(() => connection.active(), roleIndex);
+    const roles = new RolesService(() => connection.active(), roleIndex);
+    const audit = new AuditLog(db, now);
+    const operator = options.operator ?? safeUserName();
+    const dispatcher: Dispatcher = new Dispatcher({
+      handlers: handlers({ profiles, connection, users, roles, audit, operator, role: () => dispatcher.role() }),
+      profiles,
+      audit,
+      events,
+      operator,
+    });
+    const store = db;
+    return {
+      dispatcher,
+      events,
+      embeddedCoreUrl: embedded?.url,
+      async close() {
+        store.close();
+        await embedded?.close();
+      },
+    };
+  } catch (err) {
+    db?.close();
+    await embedded?.close();
+    throw err;
+  }
+}
+
+interface Services {
+  profiles: ProfilesService;
+  connection: ConnectionService;
+  users: UsersService;
+  roles: RolesService;
+  audit: AuditLog;
+  operator: string;
+  role: () => OperatorRole;
+}
+
+/** Each operation of the contract, wired to the service that does it. */
+function handlers(s: Services): Handlers {
+  const activeView = () => {
+    const active = s.profiles.active();
+    return active ? s.profiles.view(active, active.id) : null;
+  };
+  return {
+    "session.whoami": () => ({ operator: s.operator, role: s.role(), permissions: [...ROLE_PERMISSIONS[s.role()]], profile: activeView() }),
+    "connection.status": () => s.connection.status(),
+    "tenants.list": async () => {
+      const { core } = s.connection.active();
+      const list = await core.raw<{ tenants: { tenantId: string }[] }>("GET", "/recipe/multitenancy/tenant/list/v2");
+      return { tenants: list.tenants.map((t) => ({ tenantId: t.tenantId })) };
+    },
+    "profiles.list": () => ({ profiles: s.profiles.list() }),
+    "profiles.create": (i) => s.profiles.create(i),
+    "profiles.update": (i) => s.profiles.update(i),
+    "profiles.remove": (i) => ({ removed: s.profiles.remove(i.id) }),
+    "profiles.switch": (i) => s.connection.switchTo(i.id),
+    "profiles.test": (i) => {
+      if ("id" in i) return s.connection.test(s.connection.targetFor(i.id));
+      const stored = i.keyFrom !== undefined && i.apiKey === undefined ? s.connection.targetFor(i.keyFrom).apiKey : undefined;
+      return s.connection.test({ uris: i.uris, apiKey: i.apiKey ?? stored, timeoutMs: i.timeoutMs });
+    },
+    "users.list": (i) => s.users.list(i),
+    "users.export": (i) => s.users.export(i),
+    "users.quickSearch": (i) => s.users.quickSearch(i),
+    "users.get": (i) => s.users.get(i.userId),
+    "users.updateMetadata": (i) => s.users.updateMetadata(i),
+    "users.addRole": (i) => s.users.addRole(i),
+    "users.removeRole": (i) => s.users.removeRole(i),
+    "users.sessions": (i) => s.users.sessions(i.userId),
+    "users.revokeSession": (i) => s.users.revokeSession(i),
+    "users.revokeAllSessions": (i) => s.users.revokeAllSessions(i.userId),
+    "users.delete": (i) => s.users.delete(i),
+    "roles.list": (i) => s.roles.list(i.tenantId),
+    "roles.users": (i) => s.roles.users(i),
+    "roles.create": (i) => s.roles.create(i),
+    "roles.setPermissions": (i) => s.roles.setPermissions(i),
+    "roles.deletePreview": (i) => s.roles.deletePreview(i.role),
+    "roles.delete": (i) => s.roles.delete(i.role),
+    "audit.list": (i) => s.audit.list(i),
+    "audit.verify": () => s.audit.verify(),
+    "audit.export": (i) => s.audit.export(i, i.format),
+  };
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? "operator";
+  }
+}

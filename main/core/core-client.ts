@@ -1,0 +1,71 @@
+/**
+ * A connection to one SuperTokens Core (a profile's URIs, key and timeout). Services make their
+ * Core calls through it: supertokens-node calls inside `sdk()`, and the few endpoints the SDK
+ * does not wrap through `raw()`, which sends exactly the SDK's headers.
+ */
+import { Querier } from "supertokens-node/lib/build/querier.js";
+import { GatehouseError } from "../../shared/contract/errors.ts";
+import { type CoreTarget, coreCallContext } from "./call-context.ts";
+import { toGatehouseError } from "./core-errors.ts";
+import { fetchWithFailover } from "./fetch-guard.ts";
+import { initSdkOnce } from "./sdk.ts";
+
+/** CDI versions this console is written against (supertokens-node 24 speaks 5.x). */
+export const SUPPORTED_CDI = ["5.4", "5.3", "5.2", "5.1", "5.0"] as const;
+
+export class CoreClient {
+  constructor(readonly target: CoreTarget) {
+    initSdkOnce();
+  }
+
+  get label(): string {
+    return this.target.uris.join(";");
+  }
+
+  /** Runs supertokens-node calls against this Core, with its timeout, mapping failures. */
+  async sdk<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await coreCallContext.run(this.target, fn);
+    } catch (err) {
+      throw toGatehouseError(err, this.label);
+    }
+  }
+
+  /** An endpoint supertokens-node has no wrapper for, sent with the SDK's headers. */
+  async raw<T>(method: "GET" | "POST" | "PUT", path: string, body?: unknown, query?: Record<string, string>): Promise<T> {
+    const headers: Record<string, string> = { "cdi-version": SUPPORTED_CDI[0] };
+    if (this.target.apiKey) headers["api-key"] = this.target.apiKey;
+    if (body !== undefined) headers["content-type"] = "application/json; charset=utf-8";
+    const qs = query ? `?${new URLSearchParams(query).toString()}` : "";
+    let response: Response;
+    try {
+      response = await fetchWithFailover(fetch, this.target.uris, path + qs, this.target.timeoutMs, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    } catch (err) {
+      throw toGatehouseError(err, this.label);
+    }
+    const text = await response.text();
+    if (response.status === 401) throw new GatehouseError({ code: "CORE_AUTH", message: `The SuperTokens Core at ${this.label} refused the API key. Check the profile's API key.` });
+    if (response.status !== 200) {
+      throw new GatehouseError({ code: "CORE_ERROR", message: `The SuperTokens Core answered ${response.status} on ${path}: ${text.trim()}` });
+    }
+    return JSON.parse(text) as T;
+  }
+
+  /** The CDI versions the Core speaks, and the newest one both sides know (undefined: none). */
+  async cdiVersions(): Promise<{ versions: string[]; chosen: string | undefined }> {
+    const { versions } = await this.raw<{ versions: string[] }>("GET", "/apiversion");
+    return { versions, chosen: SUPPORTED_CDI.find((v) => versions.includes(v)) };
+  }
+}
+
+/**
+ * supertokens-node remembers the first Core's CDI version for the whole process; after a switch
+ * to another Core it must ask again.
+ */
+export function forgetSdkCdiVersion(): void {
+  (Querier as unknown as { apiVersion: string | undefined }).apiVersion = undefined;
+}

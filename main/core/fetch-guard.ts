@@ -1,0 +1,54 @@
+/**
+ * Every Core call made through supertokens-node goes through the global fetch. Inside a call
+ * context (see call-context.ts) this guard sends it to the profile's Core, with a timeout, and
+ * fails over to the profile's next URI when one does not answer. Outside one, fetch is untouched.
+ */
+import { coreCallContext } from "./call-context.ts";
+
+/** The connectionURI supertokens-node is initialised with; every call is re-addressed from it. */
+export const PLACEHOLDER_CORE = "http://gatehouse-core.invalid";
+
+let installed = false;
+
+export function installFetchGuard(): void {
+  if (installed) return;
+  installed = true;
+  const original = globalThis.fetch.bind(globalThis);
+  globalThis.fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const target = coreCallContext.getStore();
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (!target || !url.startsWith(PLACEHOLDER_CORE)) return original(input, init);
+    return fetchWithFailover(original, target.uris, url.slice(PLACEHOLDER_CORE.length), target.timeoutMs, init);
+  };
+}
+
+/** Tries each URI in turn (starting from the last one that answered) until one answers. */
+export async function fetchWithFailover(
+  fetchFn: typeof fetch,
+  uris: string[],
+  pathAndQuery: string,
+  timeoutMs: number,
+  init: RequestInit | undefined,
+): Promise<Response> {
+  const key = uris.join(";");
+  const start = lastGood.get(key) ?? 0;
+  let lastError: unknown;
+  for (let i = 0; i < uris.length; i++) {
+    const index = (start + i) % uris.length;
+    const base = (uris[index] ?? "").replace(/\/+$/, "");
+    try {
+      const response = await fetchFn(base + pathAndQuery, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      lastGood.set(key, index);
+      return response;
+    } catch (err) {
+      lastError = err;
+      if (isTimeout(err)) throw err; // a slow Core is not a dead one: do not send the call twice
+    }
+  }
+  throw lastError;
+}
+
+const lastGood = new Map<string, number>();
+
+export const isTimeout = (err: unknown): boolean =>
+  err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");

@@ -1,0 +1,105 @@
+/**
+ * The single door into the main process, for every transport (Electron IPC, HTTP): it validates
+ * the input, checks the operator's role, runs the operation, validates the output, writes an
+ * audit entry for every change (refused and failed ones too), and answers with an envelope.
+ */
+import { z } from "zod";
+import { OPERATIONS, isOperationName, type OperationName, type Operations } from "../shared/contract/index.ts";
+import { type Envelope, GatehouseError } from "../shared/contract/errors.ts";
+import { can, type OperatorRole } from "../shared/contract/permissions.ts";
+import type { JsonObject } from "../shared/contract/schemas.ts";
+import type { EventBus } from "./events.ts";
+import type { AuditLog } from "./services/audit-log.ts";
+import type { ProfilesService } from "./services/profiles.ts";
+
+export type Handlers = {
+  [N in OperationName]: (input: z.output<Operations[N]["input"]>) => Promise<z.input<Operations[N]["output"]>> | z.input<Operations[N]["output"]>;
+};
+
+export interface DispatcherDeps {
+  handlers: Handlers;
+  profiles: ProfilesService;
+  audit: AuditLog;
+  events: EventBus;
+  /** Who operates this console (the OS account), for the audit log. */
+  operator: string;
+}
+
+/** Input fields never written to the audit log in clear. */
+const SECRET_FIELDS = new Set(["apiKey", "password", "newPassword"]);
+
+export class Dispatcher {
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  /** The role in force: the active profile's; with no profile at all, admin (to set one up). */
+  role(): OperatorRole {
+    const active = this.deps.profiles.active();
+    if (active) return active.role;
+    return this.deps.profiles.list().length === 0 ? "admin" : "auditor";
+  }
+
+  async invoke(name: string, rawInput: unknown): Promise<Envelope<unknown>> {
+    if (!isOperationName(name)) return fail(new GatehouseError({ code: "NOT_FOUND", message: `There is no operation "${name}".` }));
+    const spec = OPERATIONS[name];
+    const parsed = spec.input.safeParse(rawInput ?? {});
+    if (!parsed.success) return fail(validationError(parsed.error));
+    const input = parsed.data;
+    const role = this.role();
+
+    const audit = (outcome: "ok" | "error", detail: string | null) => {
+      if (!spec.mutates) return;
+      const entry = this.deps.audit.append({
+        operator: this.deps.operator,
+        role,
+        profile: this.deps.profiles.active()?.name ?? "(none)",
+        operation: name,
+        target: (spec.target as ((i: unknown) => string | undefined) | undefined)?.(input) ?? null,
+        input: redact(input as JsonObject),
+        outcome,
+        detail,
+      });
+      this.deps.events.emit("audit.appended", { seq: entry.seq, operation: name });
+    };
+
+    if (!can(role, spec.permission)) {
+      const refused = new GatehouseError({
+        code: "FORBIDDEN",
+        message: `The ${role} role cannot do "${spec.summary}" (it needs ${spec.permission}). Switch to a profile with a role that may.`,
+      });
+      audit("error", refused.message);
+      return fail(refused);
+    }
+
+    try {
+      const handler = this.deps.handlers[name] as (i: unknown) => unknown;
+      const output = spec.output.safeParse(await handler(input));
+      if (!output.success) {
+        throw new GatehouseError({ code: "INTERNAL", message: `"${name}" produced an answer that does not match its declaration: ${output.error.issues[0]?.message ?? ""}` });
+      }
+      audit("ok", null);
+      return { ok: true, value: output.data };
+    } catch (err) {
+      const error = err instanceof GatehouseError ? err : new GatehouseError({ code: "INTERNAL", message: err instanceof Error ? err.message : String(err) });
+      audit("error", `${error.code}: ${error.message}`);
+      return fail(error);
+    }
+  }
+}
+
+const fail = (error: GatehouseError): Envelope<never> => ({ ok: false, error: error.toBody() });
+
+function validationError(error: z.ZodError): GatehouseError {
+  const issue = error.issues[0];
+  const field = issue?.path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[") ?? "";
+  return new GatehouseError({
+    code: "VALIDATION",
+    message: field ? `${field}: ${issue?.message ?? "is not valid"}` : (issue?.message ?? "The input is not valid."),
+    ...(field ? { field } : {}),
+  });
+}
+
+function redact(input: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(input)) out[k] = SECRET_FIELDS.has(k) && v !== undefined && v !== null ? "[redacted]" : v;
+  return out;
+}

@@ -1,0 +1,153 @@
+/**
+ * The audit log: every change made through Gatehouse, with who, when, what, target and result.
+ * Entries are hash-chained (each hash covers the previous one), so editing or deleting a row in
+ * the database is detected by `verify`, which says where the chain breaks.
+ */
+import { createHash } from "node:crypto";
+import type { z } from "zod";
+import type { auditFilter } from "../../shared/contract/operations/audit.ts";
+import type { AuditEntry, JsonObject } from "../../shared/contract/schemas.ts";
+import type { StoreDb } from "../store/database.ts";
+
+export type AuditFilter = z.output<typeof auditFilter>;
+
+export interface NewAuditEntry {
+  operator: string;
+  role: string;
+  profile: string;
+  operation: string;
+  target: string | null;
+  input: JsonObject;
+  outcome: "ok" | "error";
+  detail: string | null;
+}
+
+interface AuditRow {
+  seq: number;
+  at: number;
+  operator: string;
+  role: string;
+  profile: string;
+  operation: string;
+  target: string | null;
+  input: string;
+  outcome: "ok" | "error";
+  detail: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+const GENESIS = "0".repeat(64);
+
+/** The hash of an entry: its fields in a fixed order, chained to the previous hash. */
+function entryHash(prevHash: string, e: Omit<AuditRow, "hash" | "prev_hash">): string {
+  const canonical = JSON.stringify([e.seq, e.at, e.operator, e.role, e.profile, e.operation, e.target, e.input, e.outcome, e.detail]);
+  return createHash("sha256").update(prevHash).update("\n").update(canonical).digest("hex");
+}
+
+export class AuditLog {
+  constructor(
+    private readonly db: StoreDb,
+    private readonly now: () => number,
+  ) {}
+
+  append(entry: NewAuditEntry): AuditEntry {
+    return this.db.transaction(() => {
+      const last = this.db.prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").get() as { seq: number; hash: string } | undefined;
+      const row = {
+        seq: (last?.seq ?? 0) + 1,
+        at: this.now(),
+        operator: entry.operator,
+        role: entry.role,
+        profile: entry.profile,
+        operation: entry.operation,
+        target: entry.target,
+        input: JSON.stringify(entry.input),
+        outcome: entry.outcome,
+        detail: entry.detail,
+      };
+      const prevHash = last?.hash ?? GENESIS;
+      const hash = entryHash(prevHash, row);
+      this.db
+        .prepare(
+          "INSERT INTO audit_log (seq, at, operator, role, profile, operation, target, input, outcome, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .run(row.seq, row.at, row.operator, row.role, row.profile, row.operation, row.target, row.input, row.outcome, row.detail, prevHash, hash);
+      return toEntry({ ...row, prev_hash: prevHash, hash });
+    })();
+  }
+
+  list(filter: AuditFilter & { limit: number; beforeSeq?: number | undefined }): { entries: AuditEntry[]; nextBeforeSeq: number | null } {
+    const { sql, args } = where(filter);
+    const before = filter.beforeSeq !== undefined ? `${sql ? " AND" : " WHERE"} seq < ?` : "";
+    const rows = this.db
+      .prepare(`SELECT * FROM audit_log${sql}${before} ORDER BY seq DESC LIMIT ?`)
+      .all(...args, ...(filter.beforeSeq !== undefined ? [filter.beforeSeq] : []), filter.limit + 1) as AuditRow[];
+    const page = rows.slice(0, filter.limit);
+    return { entries: page.map(toEntry), nextBeforeSeq: rows.length > filter.limit ? (page[page.length - 1]?.seq ?? null) : null };
+  }
+
+  /** Walks the whole chain from the first entry; reports the first entry that does not fit. */
+  verify(): { ok: boolean; checked: number; brokenAtSeq: number | null; message: string } {
+    let prev = GENESIS;
+    let expectedSeq = 1;
+    let checked = 0;
+    for (const row of this.db.prepare("SELECT * FROM audit_log ORDER BY seq").iterate() as IterableIterator<AuditRow>) {
+      const broken = (why: string) => ({ ok: false, checked, brokenAtSeq: row.seq, message: `The chain breaks at entry ${row.seq}: ${why}` });
+      if (row.seq !== expectedSeq) return { ...broken(`entry ${expectedSeq} is missing`), brokenAtSeq: expectedSeq };
+      if (row.prev_hash !== prev) return broken("it does not follow the entry before it");
+      if (entryHash(prev, row) !== row.hash) return broken("its contents were changed after it was written");
+      prev = row.hash;
+      expectedSeq += 1;
+      checked += 1;
+    }
+    return { ok: true, checked, brokenAtSeq: null, message: checked === 0 ? "The audit log is empty." : `All ${checked} entries are intact.` };
+  }
+
+  export(filter: AuditFilter, format: "jsonl" | "csv"): { content: string; entries: number } {
+    const { sql, args } = where(filter);
+    const rows = (this.db.prepare(`SELECT * FROM audit_log${sql} ORDER BY seq`).all(...args) as AuditRow[]).map(toEntry);
+    if (format === "jsonl") return { content: rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : ""), entries: rows.length };
+    const header = ["seq", "at", "operator", "role", "profile", "operation", "target", "outcome", "detail", "input", "hash"];
+    const lines = rows.map((r) =>
+      [r.seq, new Date(r.at).toISOString(), r.operator, r.role, r.profile, r.operation, r.target ?? "", r.outcome, r.detail ?? "", JSON.stringify(r.input), r.hash]
+        .map(csvCell)
+        .join(","),
+    );
+    return { content: [header.join(","), ...lines].join("\r\n") + "\r\n", entries: rows.length };
+  }
+}
+
+function where(filter: AuditFilter): { sql: string; args: unknown[] } {
+  const conditions: [string, unknown][] = [];
+  if (filter.operator) conditions.push(["operator = ?", filter.operator]);
+  if (filter.operation) conditions.push(["operation = ?", filter.operation]);
+  if (filter.target) conditions.push(["target = ?", filter.target]);
+  if (filter.from !== undefined) conditions.push(["at >= ?", filter.from]);
+  if (filter.to !== undefined) conditions.push(["at <= ?", filter.to]);
+  const sql = conditions.length ? ` WHERE ${conditions.map(([c]) => c).join(" AND ")}` : "";
+  return { sql, args: conditions.map(([, v]) => v) };
+}
+
+function toEntry(r: AuditRow): AuditEntry {
+  return {
+    seq: r.seq,
+    at: r.at,
+    operator: r.operator,
+    role: r.role,
+    profile: r.profile,
+    operation: r.operation,
+    target: r.target,
+    input: JSON.parse(r.input) as JsonObject,
+    outcome: r.outcome,
+    detail: r.detail,
+    hash: r.hash,
+  };
+}
+
+/** RFC 4180 cell; a leading =, +, - or @ is quoted with ' so spreadsheets do not run it as a formula. */
+export function csvCell(value: unknown): string {
+  let text = String(value ?? "");
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

@@ -1,0 +1,249 @@
+/**
+ * Users: the paged list with roles, flags and second-factor phones (metadata and roles fetched
+ * in bulk per page, not per row), the detail of one user, and the changes an operator makes.
+ */
+import supertokens from "supertokens-node";
+import Session from "supertokens-node/recipe/session";
+import UserMetadata from "supertokens-node/recipe/usermetadata";
+import UserRoles from "supertokens-node/recipe/userroles";
+import type { z } from "zod";
+import { GatehouseError } from "../../shared/contract/errors.ts";
+import type { userOps } from "../../shared/contract/operations/users.ts";
+import type { JsonObject, SecondFactor, UserRow } from "../../shared/contract/schemas.ts";
+import type { DataContract } from "../../shared/data-contract.ts";
+import type { CoreClient } from "../core/core-client.ts";
+import { csvCell } from "./audit-log.ts";
+import { mapLimit } from "./concurrency.ts";
+import type { ActiveConnection } from "./connection.ts";
+import type { RoleIndex } from "./role-index.ts";
+
+type Out<N extends keyof typeof userOps> = z.output<(typeof userOps)[N]["output"]>;
+type In<N extends keyof typeof userOps> = z.output<(typeof userOps)[N]["input"]>;
+type SdkUser = NonNullable<Awaited<ReturnType<typeof supertokens.getUser>>>;
+
+/** SuperTokens user ids are UUIDs; any other id shown for a user is an external (mapped) one. */
+const SUPERTOKENS_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOOKUP_CONCURRENCY = 8;
+
+export class UsersService {
+  constructor(
+    private readonly connection: () => ActiveConnection,
+    private readonly roles: RoleIndex,
+  ) {}
+
+  async list(input: In<"users.list">): Promise<Out<"users.list">> {
+    const { core, profile } = this.connection();
+    const page = await this.page(core, input, input.limit, input.paginationToken);
+    const rows = await this.rows(core, profile.contract, input.tenantId, page.users);
+    return { rows, nextPaginationToken: page.nextPaginationToken ?? null };
+  }
+
+  async export(input: In<"users.export">): Promise<Out<"users.export">> {
+    const { core, profile } = this.connection();
+    const rows: UserRow[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.page(core, input, Math.min(500, input.max - rows.length), token);
+      rows.push(...(await this.rows(core, profile.contract, input.tenantId, page.users)));
+      token = page.nextPaginationToken;
+    } while (token && rows.length < input.max);
+    const header = ["id", "supertokens_user_id", "emails", "phone_numbers", "login_methods", "tenants", "joined", "email_verified", "roles", "temporary_password", "second_factor", "second_factor_phone"];
+    const lines = rows.map((r) =>
+      [
+        r.id,
+        r.superTokensUserId ?? "",
+        r.emails.join(" "),
+        r.phoneNumbers.join(" "),
+        r.loginMethods.join(" "),
+        r.tenantIds.join(" "),
+        new Date(r.timeJoined).toISOString(),
+        r.emailVerified,
+        r.roles.join(" "),
+        r.temporaryPassword,
+        r.secondFactor.state,
+        r.secondFactor.state === "enrolled" ? r.secondFactor.phoneNumber : "",
+      ]
+        .map(csvCell)
+        .join(","),
+    );
+    return { csv: [header.join(","), ...lines].join("\r\n") + "\r\n", rows: rows.length, truncated: token !== undefined };
+  }
+
+  async quickSearch(input: In<"users.quickSearch">): Promise<Out<"users.quickSearch">> {
+    const { core } = this.connection();
+    const page = await this.page(core, { tenantId: input.tenantId, order: "newest", search: input.text }, 10, undefined);
+    return {
+      hits: page.users.slice(0, 10).map((u) => ({ id: u.id, label: [...u.emails, ...u.phoneNumbers].join(", ") || u.id, tenantIds: u.tenantIds })),
+    };
+  }
+
+  async get(userId: string): Promise<Out<"users.get">> {
+    const { core, profile } = this.connection();
+    const user = await this.requireUser(core, userId);
+    return core.sdk(async () => {
+      const [{ metadata }, mapping, rolesByTenant] = await Promise.all([
+        UserMetadata.getUserMetadata(user.id),
+        supertokens.getUserIdMapping({ userId: user.id, userIdType: "ANY" }),
+        Promise.all(user.tenantIds.map(async (t) => [t, (await UserRoles.getRolesForUser(t, user.id)).roles.sort()] as const)),
+      ]);
+      const secondFactor = await this.secondFactorOf(core, profile.contract, metadata as JsonObject);
+      const stId = mapping.status === "OK" && mapping.superTokensUserId !== user.id ? mapping.superTokensUserId : undefined;
+      return {
+        id: user.id,
+        ...(stId ? { superTokensUserId: stId } : {}),
+        timeJoined: user.timeJoined,
+        tenantIds: user.tenantIds,
+        loginMethods: user.loginMethods.map((m) => ({
+          recipeId: m.recipeId,
+          recipeUserId: m.recipeUserId.getAsString(),
+          tenantIds: m.tenantIds,
+          ...(m.email !== undefined ? { email: m.email } : {}),
+          ...(m.phoneNumber !== undefined ? { phoneNumber: m.phoneNumber } : {}),
+          verified: m.verified,
+          timeJoined: m.timeJoined,
+        })),
+        metadata: metadata as JsonObject,
+        rolesByTenant: Object.fromEntries(rolesByTenant),
+        secondFactor,
+        temporaryPassword: (metadata as JsonObject)[profile.contract.temporaryPasswordKey] === true,
+      };
+    });
+  }
+
+  async updateMetadata(input: In<"users.updateMetadata">): Promise<Out<"users.updateMetadata">> {
+    const { core } = this.connection();
+    const user = await this.requireUser(core, input.userId);
+    const { metadata } = await core.sdk(() => UserMetadata.updateUserMetadata(user.id, input.update as Parameters<typeof UserMetadata.updateUserMetadata>[1]));
+    return { metadata: metadata as JsonObject };
+  }
+
+  async addRole(input: In<"users.addRole">): Promise<Out<"users.addRole">> {
+    const { core } = this.connection();
+    const user = await this.requireUser(core, input.userId);
+    const res = await core.sdk(() => UserRoles.addRoleToUser(input.tenantId, user.id, input.role));
+    this.roles.invalidate();
+    if (res.status === "UNKNOWN_ROLE_ERROR") throw new GatehouseError({ code: "NOT_FOUND", message: `There is no role "${input.role}". Create it under Roles first.` });
+    return { alreadyHad: res.didUserAlreadyHaveRole };
+  }
+
+  async removeRole(input: In<"users.removeRole">): Promise<Out<"users.removeRole">> {
+    const { core } = this.connection();
+    const user = await this.requireUser(core, input.userId);
+    const res = await core.sdk(() => UserRoles.removeUserRole(input.tenantId, user.id, input.role));
+    this.roles.invalidate();
+    if (res.status === "UNKNOWN_ROLE_ERROR") throw new GatehouseError({ code: "NOT_FOUND", message: `There is no role "${input.role}".` });
+    return { hadRole: res.didUserHaveRole };
+  }
+
+  async sessions(userId: string): Promise<Out<"users.sessions">> {
+    const { core } = this.connection();
+    const user = await this.requireUser(core, userId);
+    return core.sdk(async () => {
+      const handles = await Session.getAllSessionHandlesForUser(user.id, true);
+      const infos = await mapLimit(handles, LOOKUP_CONCURRENCY, (h) => Session.getSessionInformation(h));
+      return {
+        sessions: infos
+          .filter((s): s is NonNullable<typeof s> => s !== undefined)
+          .map((s) => ({
+            sessionHandle: s.sessionHandle,
+            tenantId: s.tenantId,
+            timeCreated: s.timeCreated,
+            expiry: s.expiry,
+            accessTokenPayload: s.customClaimsInAccessTokenPayload as JsonObject,
+          }))
+          .sort((a, b) => b.timeCreated - a.timeCreated),
+      };
+    });
+  }
+
+  async revokeSession(input: In<"users.revokeSession">): Promise<Out<"users.revokeSession">> {
+    const { core } = this.connection();
+    return core.sdk(async () => {
+      const info = await Session.getSessionInformation(input.sessionHandle);
+      if (!info || info.userId !== input.userId) {
+        throw new GatehouseError({ code: "NOT_FOUND", message: "That session has ended already, or belongs to another user." });
+      }
+      return { revoked: await Session.revokeSession(input.sessionHandle) };
+    });
+  }
+
+  async revokeAllSessions(userId: string): Promise<Out<"users.revokeAllSessions">> {
+    const { core } = this.connection();
+    const user = await this.requireUser(core, userId);
+    const revoked = await core.sdk(() => Session.revokeAllSessionsForUser(user.id));
+    return { revoked: revoked.length };
+  }
+
+  async delete(input: In<"users.delete">): Promise<Out<"users.delete">> {
+    const { core } = this.connection();
+    const user = await this.requireUser(core, input.userId);
+    const typed = input.confirm.trim().toLowerCase();
+    const accepted = [user.id, ...user.emails, ...user.phoneNumbers].map((v) => v.toLowerCase());
+    if (!accepted.includes(typed)) {
+      throw new GatehouseError({ code: "VALIDATION", field: "confirm", message: "To delete this user, type their email, phone number or user id exactly." });
+    }
+    await core.sdk(() => supertokens.deleteUser(user.id));
+    this.roles.invalidate();
+    return { deleted: true };
+  }
+
+  private async requireUser(core: CoreClient, userId: string): Promise<SdkUser> {
+    const user = await core.sdk(() => supertokens.getUser(userId));
+    if (!user) throw new GatehouseError({ code: "NOT_FOUND", message: `There is no user ${userId} (any more).` });
+    return user;
+  }
+
+  private page(core: CoreClient, q: { tenantId: string; order: "newest" | "oldest"; search?: string | undefined }, limit: number, paginationToken: string | undefined) {
+    const search = q.search?.trim();
+    const query: Record<string, string> | undefined = search ? (/^[+\d]/.test(search) ? { phone: search } : { email: search.toLowerCase() }) : undefined;
+    const args = { tenantId: q.tenantId, limit, ...(paginationToken ? { paginationToken } : {}), ...(query ? { query } : {}) };
+    return core.sdk(() => (q.order === "newest" ? supertokens.getUsersNewestFirst(args) : supertokens.getUsersOldestFirst(args)));
+  }
+
+  /** Rows for a page: one bulk metadata call, the tenant's role index, and look-ups only where needed. */
+  private async rows(core: CoreClient, contract: DataContract, tenantId: string, users: SdkUser[]): Promise<UserRow[]> {
+    if (users.length === 0) return [];
+    const ids = users.map((u) => u.id);
+    const [bulk, rolesByUser, mappings] = await Promise.all([
+      core.raw<{ users: { userId: string; metadata: JsonObject | null }[] }>("POST", "/recipe/user/metadata/bulk", { userIds: ids }),
+      this.roles.rolesByUser(core, tenantId),
+      this.superTokensIds(core, ids.filter((id) => !SUPERTOKENS_ID.test(id))),
+    ]);
+    const metadata = new Map(bulk.users.map((u) => [u.userId, u.metadata ?? {}]));
+    const factors = await mapLimit(users, LOOKUP_CONCURRENCY, (u) => this.secondFactorOf(core, contract, metadata.get(u.id) ?? {}));
+    return users.map((u, i) => {
+      const meta = metadata.get(u.id) ?? {};
+      const stId = mappings.get(u.id);
+      return {
+        id: u.id,
+        ...(stId ? { superTokensUserId: stId } : {}),
+        emails: u.emails,
+        phoneNumbers: u.phoneNumbers,
+        loginMethods: [...new Set(u.loginMethods.map((m) => m.recipeId))],
+        tenantIds: u.tenantIds,
+        timeJoined: u.timeJoined,
+        emailVerified: u.loginMethods.some((m) => m.email !== undefined && m.verified),
+        roles: rolesByUser.get(u.id) ?? [],
+        temporaryPassword: meta[contract.temporaryPasswordKey] === true,
+        secondFactor: factors[i] ?? { state: "none" },
+      };
+    });
+  }
+
+  private async superTokensIds(core: CoreClient, externalIds: string[]): Promise<Map<string, string>> {
+    const found = await core.sdk(() =>
+      mapLimit(externalIds, LOOKUP_CONCURRENCY, async (id) => ({ id, mapping: await supertokens.getUserIdMapping({ userId: id, userIdType: "EXTERNAL" }) })),
+    );
+    return new Map(found.flatMap(({ id, mapping }) => (mapping.status === "OK" ? [[id, mapping.superTokensUserId] as const] : [])));
+  }
+
+  /** The second-factor phone a user's metadata points at (seed 03), or why it is broken. */
+  private async secondFactorOf(core: CoreClient, contract: DataContract, metadata: JsonObject): Promise<SecondFactor> {
+    const linked = metadata[contract.secondFactorUserIdKey];
+    if (typeof linked !== "string" || linked === "") return { state: "none" };
+    const phoneUser = await core.sdk(() => supertokens.getUser(linked));
+    if (!phoneUser) return { state: "broken", passwordlessUserId: linked, reason: "missing-user" };
+    const phone = phoneUser.loginMethods.find((m) => m.recipeId === "passwordless" && m.phoneNumber)?.phoneNumber;
+    return phone ? { state: "enrolled", passwordlessUserId: linked, phoneNumber: phone } : { state: "broken", passwordlessUserId: linked, reason: "no-phone" };
+  }
+}

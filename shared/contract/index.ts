@@ -1,0 +1,30 @@
+/**
+ * The contract between renderer and main: every operation and event, declared once. Types on
+ * both sides are derived from these declarations.
+ */
+import type { z } from "zod";
+import { auditOps } from "./operations/audit.ts";
+import { connectionOps } from "./operations/connection.ts";
+import { profileOps } from "./operations/profiles.ts";
+import { roleOps } from "./operations/roles.ts";
+import { userOps } from "./operations/users.ts";
+
+export const OPERATIONS = {
+  ...connectionOps,
+  ...profileOps,
+  ...userOps,
+  ...roleOps,
+  ...auditOps,
+};
+
+export type Operations = typeof OPERATIONS;
+export type OperationName = keyof Operations;
+export type InputOf<N extends OperationName> = z.input<Operations[N]["input"]>;
+export type OutputOf<N extends OperationName> = z.output<Operations[N]["output"]>;
+
+export const isOperationName = (name: string): name is OperationName => Object.hasOwn(OPERATIONS, name);
+
+export * from "./errors.ts";
+export * from "./permissions.ts";
+export * from "./events.ts";
+export type { OperationSpec } from "./define.ts";

@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { op } from "../define.ts";
+import { operatorRole, profileView } from "../schemas.ts";
+import { PERMISSIONS } from "../permissions.ts";
+
+export const connectionOps = {
+  "session.whoami": op({
+    summary: "Who is operating, with which role and permissions, on which profile",
+    permission: "profiles:read",
+    mutates: false,
+    input: z.object({}),
+    output: z.object({
+      operator: z.string(),
+      role: operatorRole,
+      permissions: z.array(z.enum(PERMISSIONS)),
+      profile: profileView.nullable(),
+    }),
+  }),
+  "connection.status": op({
+    summary: "Reachability and CDI version of the active profile's Core",
+    permission: "profiles:read",
+    mutates: false,
+    input: z.object({}),
+    output: z.object({
+      profileId: z.string().nullable(),
+      state: z.enum(["connected", "unreachable", "unauthorised", "incompatible", "none"]),
+      cdiVersion: z.string().nullable(),
+      message: z.string().nullable(),
+    }),
+  }),
+  "tenants.list": op({
+    summary: "Tenants of the active Core",
+    permission: "users:read",
+    mutates: false,
+    input: z.object({}),
+    output: z.object({ tenants: z.array(z.object({ tenantId: z.string() })) }),
+  }),
+};

@@ -1,0 +1,118 @@
+import { z } from "zod";
+import { op } from "../define.ts";
+import { json, loginMethod, roleName, secondFactor, tenantId, userId, userRow } from "../schemas.ts";
+
+const listQuery = z.object({
+  tenantId,
+  order: z.enum(["newest", "oldest"]),
+  /** An email or phone prefix; empty for no search. */
+  search: z.string().trim().max(200).optional(),
+});
+
+export const sessionInfo = z.object({
+  sessionHandle: z.string(),
+  tenantId: z.string(),
+  timeCreated: z.number(),
+  expiry: z.number(),
+  accessTokenPayload: json,
+});
+
+export const userOps = {
+  "users.list": op({
+    summary: "One page of users with roles, flags and second-factor phones",
+    permission: "users:read",
+    mutates: false,
+    input: listQuery.extend({
+      limit: z.number().int().min(1).max(500),
+      paginationToken: z.string().optional(),
+    }),
+    output: z.object({ rows: z.array(userRow), nextPaginationToken: z.string().nullable() }),
+  }),
+  "users.export": op({
+    summary: "The users view as CSV (every page, up to a cap)",
+    permission: "users:export",
+    mutates: false,
+    input: listQuery.extend({ max: z.number().int().min(1).max(100_000).default(10_000) }),
+    output: z.object({ csv: z.string(), rows: z.number(), truncated: z.boolean() }),
+  }),
+  "users.quickSearch": op({
+    summary: "Find users by email or phone prefix, for Ctrl+K",
+    permission: "users:read",
+    mutates: false,
+    input: z.object({ text: z.string().trim().min(1).max(200), tenantId }),
+    output: z.object({ hits: z.array(z.object({ id: z.string(), label: z.string(), tenantIds: z.array(z.string()) })) }),
+  }),
+  "users.get": op({
+    summary: "A user's login methods, metadata, roles per tenant and second factor",
+    permission: "users:read",
+    mutates: false,
+    input: z.object({ userId }),
+    output: z.object({
+      id: z.string(),
+      superTokensUserId: z.string().optional(),
+      timeJoined: z.number(),
+      tenantIds: z.array(z.string()),
+      loginMethods: z.array(loginMethod),
+      metadata: json,
+      rolesByTenant: z.record(z.string(), z.array(z.string())),
+      secondFactor,
+      temporaryPassword: z.boolean(),
+    }),
+  }),
+  "users.updateMetadata": op({
+    summary: "Change a user's metadata (top-level merge; null removes a key)",
+    permission: "users:write",
+    mutates: true,
+    input: z.object({ userId, update: json }),
+    output: z.object({ metadata: json }),
+    target: (i) => i.userId,
+  }),
+  "users.addRole": op({
+    summary: "Give a user a role in a tenant",
+    permission: "roles:write",
+    mutates: true,
+    input: z.object({ userId, tenantId, role: roleName }),
+    output: z.object({ alreadyHad: z.boolean() }),
+    target: (i) => i.userId,
+  }),
+  "users.removeRole": op({
+    summary: "Take a role from a user in a tenant",
+    permission: "roles:write",
+    mutates: true,
+    input: z.object({ userId, tenantId, role: roleName }),
+    output: z.object({ hadRole: z.boolean() }),
+    target: (i) => i.userId,
+  }),
+  "users.sessions": op({
+    summary: "A user's live sessions",
+    permission: "users:read",
+    mutates: false,
+    input: z.object({ userId }),
+    output: z.object({ sessions: z.array(sessionInfo) }),
+  }),
+  "users.revokeSession": op({
+    summary: "End one session of a user",
+    permission: "sessions:revoke",
+    mutates: true,
+    input: z.object({ userId, sessionHandle: z.string().min(1) }),
+    output: z.object({ revoked: z.boolean() }),
+    target: (i) => i.userId,
+  }),
+  "users.revokeAllSessions": op({
+    summary: "End every session of a user",
+    permission: "sessions:revoke",
+    mutates: true,
+    input: z.object({ userId }),
+    output: z.object({ revoked: z.number() }),
+    target: (i) => i.userId,
+  }),
+  "users.delete": op({
+    summary: "Delete a user and their metadata, roles and sessions",
+    permission: "users:write",
+    mutates: true,
+    /** `confirm` must repeat the user's email, phone number or id, as typed in the dialog. */
+    input: z.object({ userId, confirm: z.string() }),
+    output: z.object({ deleted: z.boolean() }),
+    target: (i) => i.userId,
+  }),
+};

@@ -1,0 +1,30 @@
+/**
+ * Operator roles and what each may do. The main process checks these on every call; the
+ * renderer only uses them to hide what would be refused.
+ */
+export const OPERATOR_ROLES = ["admin", "support", "auditor"] as const;
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+
+export const PERMISSIONS = [
+  "profiles:read",
+  "profiles:switch",
+  "profiles:write",
+  "users:read",
+  "users:export",
+  "users:write",
+  "sessions:revoke",
+  "roles:read",
+  "roles:write",
+  "audit:read",
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ: Permission[] = ["profiles:read", "profiles:switch", "users:read", "users:export", "roles:read", "audit:read"];
+
+export const ROLE_PERMISSIONS: Readonly<Record<OperatorRole, readonly Permission[]>> = {
+  admin: PERMISSIONS,
+  support: [...READ, "sessions:revoke"],
+  auditor: READ,
+};
+
+export const can = (role: OperatorRole, permission: Permission): boolean => ROLE_PERMISSIONS[role].includes(permission);
