@@ -52,5 +52,10 @@ export interface Route {
   scope: RouteScope;
   /** The few endpoints that answer for an unknown tenant themselves instead of the generic 400. */
   acceptsUnknownTenant?: boolean;
+  /**
+   * For tenant endpoints that become app-level with some input (e.g. counting users of all
+   * tenants): then a tenant prefix is refused with 403 before the tenant is even looked up.
+   */
+  appLevelWhen?: (req: { body: Body; query: Query }) => boolean;
   handler: Handler;
 }

@@ -19,6 +19,7 @@ const OPEN_PATHS = new Set(["/", "/hello", "/.well-known/jwks.json"]);
 /** Paths that do not look at cdi-version. */
 const VERSIONLESS_PATHS = new Set(["/", "/hello", "/apiversion", "/.well-known/jwks.json"]);
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const APP_ONLY = new CoreHttpError(403, "Only public tenantId can call this app specific API");
 
 export interface HttpFrontOptions {
   db: Db;
@@ -51,31 +52,33 @@ export function createCoreHttpServer(options: HttpFrontOptions): Server {
     const url = new URL(req.url ?? "/", "http://core.invalid");
     const method = (req.method ?? "GET").toUpperCase();
     const lookup = router.lookup(method, url.pathname);
-    if (lookup.kind === "not-found") throw new CoreHttpError(404, "Not found");
     if (lookup.kind === "wrong-method") throw new CoreHttpError(405, "Method not supported");
+    if (lookup.kind === "not-found") {
+      // "/<tenant>" alone is the Core's hello page for a tenant that exists.
+      const bare = /^\/([a-z0-9-]+)\/?$/.exec(url.pathname.toLowerCase());
+      if (bare?.[1] && tenantExists.get(bare[1])) return "Hello\n";
+      throw new CoreHttpError(404, "Not found");
+    }
     const { route, tenantId, appId } = lookup.match;
 
-    if (options.apiKeys.length > 0 && !OPEN_PATHS.has(route.path)) checkApiKey(req, options.apiKeys);
-    checkCdiVersion(req, !VERSIONLESS_PATHS.has(route.path));
+    // The Core resolves the app first (an unknown one is a 400 even without a key), then the key.
     if (appId !== undefined) {
       throw badRequest(
         `AppId or tenantId not found => App with the following connectionURIDomain and appId combination not found: (, ${appId})`,
       );
     }
-    if (route.scope === "app" && tenantId !== undefined) {
-      throw new CoreHttpError(403, "Only public tenantId can call this app specific API");
-    }
+    if (options.apiKeys.length > 0 && !OPEN_PATHS.has(route.path)) checkApiKey(req, options.apiKeys);
+    checkCdiVersion(req, !VERSIONLESS_PATHS.has(route.path));
+    if (route.scope === "app" && tenantId !== undefined) throw APP_ONLY;
+
+    const body = method === "GET" || (method === "DELETE" && bodyText === "") ? new Body({}) : Body.parse(bodyText);
+    const query = new Query(url.searchParams);
+    if (route.appLevelWhen?.({ body, query }) && tenantId !== undefined) throw APP_ONLY;
     const tenant = route.scope === "tenant" ? (tenantId ?? "public") : "public";
     if (route.scope === "tenant" && !route.acceptsUnknownTenant && !tenantExists.get(tenant)) throw unknownTenant(tenant);
 
-    const body = method === "GET" || (method === "DELETE" && bodyText === "") ? new Body({}) : Body.parse(bodyText);
     const rid = req.headers.rid;
-    return route.handler({
-      tenantId: tenant,
-      body,
-      query: new Query(url.searchParams),
-      rid: Array.isArray(rid) ? rid[0] : rid,
-    });
+    return route.handler({ tenantId: tenant, body, query, rid: Array.isArray(rid) ? rid[0] : rid });
   }
 
   return server;

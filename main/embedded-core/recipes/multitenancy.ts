@@ -121,10 +121,13 @@ export function multitenancyRoutes(deps: CoreDeps, tenants: Tenants, accounts: A
       method: "PUT",
       path: "/recipe/multitenancy/tenant/v2",
       scope: "tenant",
-      handler: ({ body }) => {
+      handler: ({ tenantId: source, body }) => {
         for (const [key, message] of REJECTED_KEYS) if (body.has(key)) throw badRequest(message);
         const raw = body.optString("tenantId");
         const tenantId = raw === undefined ? "public" : normaliseTenantId(raw);
+        if (source !== "public" && source !== tenantId) {
+          throw new CoreHttpError(403, "You must use the public or same tenant to add/update a tenant");
+        }
         if (tenantId !== "public") requireLicence();
         const previous = tenants.get(tenantId);
         // A new tenant starts with an empty list of first factors, as in the Core.

@@ -12,8 +12,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { CoreDeps, Route } from "../context.ts";
 import { sha256Hex } from "../crypto.ts";
-import { CoreHttpError, badRequest } from "../http/errors.ts";
-import type { JsonObject } from "../http/input.ts";
+import { badRequest } from "../http/errors.ts";
+import type { JsonObject, Query } from "../http/input.ts";
 import type { Tenants } from "./multitenancy.ts";
 import type { SigningKeys } from "./signing-keys.ts";
 import type { Accounts } from "../accounts/accounts.ts";
@@ -39,6 +39,8 @@ const PROTECTED_CLAIMS = new Set([
 const ENDED = { status: "UNAUTHORISED", message: "Either the session has ended or has been blacklisted" } as const;
 const NO_SESSION = { status: "UNAUTHORISED", message: "Session does not exist." } as const;
 const INCOMPLETE_TOKEN = "Access token does not contain all the information. Maybe the structure has changed?";
+
+const fetchesAllTenants = (query: Query): boolean => (query.optString("fetchAcrossAllTenants") ?? "true").toLowerCase() === "true";
 
 /** The Core's complaints about a refresh token it cannot even parse. */
 function refreshTokenFormatError(token: string): string | undefined {
@@ -316,6 +318,8 @@ export function sessionRoutes(deps: CoreDeps, keys: SigningKeys, tenants: Tenant
       method: "POST",
       path: "/recipe/session/remove",
       scope: "tenant",
+      // Revoking a user's sessions in all tenants (the default) is app-level.
+      appLevelWhen: ({ body }) => body.has("userId") && body.raw("revokeAcrossAllTenants") !== false,
       handler: ({ tenantId, body }) => {
         const handles = body.optStringArray("sessionHandles");
         const userId = body.optString("userId");
@@ -330,7 +334,6 @@ export function sessionRoutes(deps: CoreDeps, keys: SigningKeys, tenants: Tenant
         }
         const acrossTenants = body.optBoolean("revokeAcrossAllTenants", true);
         body.optBoolean("revokeSessionsForLinkedAccounts", true);
-        if (acrossTenants && tenantId !== "public") throw new CoreHttpError(403, "Only public tenantId can call this app specific API");
         return { status: "OK", sessionHandlesRevoked: revoke(handlesOf(userId ?? "", acrossTenants ? undefined : tenantId, false)) };
       },
     },
@@ -338,10 +341,10 @@ export function sessionRoutes(deps: CoreDeps, keys: SigningKeys, tenants: Tenant
       method: "GET",
       path: "/recipe/session/user",
       scope: "tenant",
+      appLevelWhen: ({ query }) => fetchesAllTenants(query),
       handler: ({ tenantId, query }) => {
         const userId = query.string("userId");
-        const acrossTenants = (query.optString("fetchAcrossAllTenants") ?? "true").toLowerCase() === "true";
-        if (acrossTenants && tenantId !== "public") throw new CoreHttpError(403, "Only public tenantId can call this app specific API");
+        const acrossTenants = fetchesAllTenants(query);
         return { status: "OK", sessionHandles: handlesOf(userId, acrossTenants ? undefined : tenantId, true) };
       },
     },

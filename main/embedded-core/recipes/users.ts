@@ -6,7 +6,8 @@
 import type { Accounts, UserRow } from "../accounts/accounts.ts";
 import { normaliseEmail, normalisePhoneNumber } from "../accounts/normalize.ts";
 import type { CoreDeps, Route } from "../context.ts";
-import { CoreHttpError, badRequest } from "../http/errors.ts";
+import { badRequest } from "../http/errors.ts";
+import type { Query } from "../http/input.ts";
 
 const MAX_LIMIT = 500;
 const DEFAULT_LIMIT = 100;
@@ -35,10 +36,10 @@ export function usersRoutes(deps: CoreDeps, accounts: Accounts, deleteUser: (any
       method: "GET",
       path: "/users/count",
       scope: "tenant",
+      appLevelWhen: ({ query }) => countsAllTenants(query),
       handler: ({ tenantId, query }) => {
         const recipes = recipeFilter(query.optString("includeRecipeIds"));
-        const allTenants = query.optString("includeAllTenants")?.toLowerCase() === "true";
-        if (allTenants && tenantId !== "public") throw new CoreHttpError(403, "Only public tenantId can call this app specific API");
+        const allTenants = countsAllTenants(query);
         const where: string[] = [];
         const args: unknown[] = [];
         if (!allTenants) {
@@ -205,6 +206,8 @@ function searchClause(
   if (emails.length && phones.length) parts.push("recipe_id = 'passwordless'");
   return { sql: parts.join(" AND "), args };
 }
+
+const countsAllTenants = (query: Query): boolean => query.optString("includeAllTenants")?.toLowerCase() === "true";
 
 /** The Core's token: base64 of "<userId>;<timeJoined>" naming the first user of the next page. */
 export function encodePaginationToken(userId: string, timeJoined: number): string {
