@@ -46,7 +46,19 @@ export interface ResolvedUser {
 }
 
 export class Accounts {
-  constructor(private readonly deps: CoreDeps) {}
+  /** Prepared once: bulk loads (demo data, benchmarks) insert many rows. */
+  private readonly statements;
+
+  constructor(private readonly deps: CoreDeps) {
+    this.statements = {
+      insertUser: deps.db.prepare(
+        "INSERT INTO users (user_id, recipe_id, time_joined, email, phone_number, password_hash) VALUES (?, ?, ?, ?, ?, ?)",
+      ),
+      insertMembership: deps.db.prepare(
+        "INSERT INTO user_tenants (tenant_id, user_id, recipe_id, time_joined, email, email_domain, phone_number) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      ),
+    };
+  }
 
   private get db() {
     return this.deps.db;
@@ -183,20 +195,12 @@ export class Accounts {
 
   /** Inserts a complete row (also used by the demo data loader, which sets ids and times itself). */
   insert(row: UserRow, tenantIds: string[]): void {
-    this.db
-      .prepare(
-        "INSERT INTO users (user_id, recipe_id, time_joined, email, phone_number, password_hash) VALUES (?, ?, ?, ?, ?, ?)",
-      )
-      .run(row.user_id, row.recipe_id, row.time_joined, row.email, row.phone_number, row.password_hash);
+    this.statements.insertUser.run(row.user_id, row.recipe_id, row.time_joined, row.email, row.phone_number, row.password_hash);
     for (const t of tenantIds) this.addToTenant(row, t);
   }
 
   addToTenant(row: UserRow, tenantId: string): void {
-    this.db
-      .prepare(
-        "INSERT INTO user_tenants (tenant_id, user_id, recipe_id, time_joined, email, email_domain, phone_number) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      )
-      .run(tenantId, row.user_id, row.recipe_id, row.time_joined, row.email, emailDomain(row.email), row.phone_number);
+    this.statements.insertMembership.run(tenantId, row.user_id, row.recipe_id, row.time_joined, row.email, emailDomain(row.email), row.phone_number);
   }
 
   removeFromTenant(superTokensUserId: string, tenantId: string): boolean {

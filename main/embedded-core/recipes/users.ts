@@ -80,8 +80,10 @@ export function usersRoutes(deps: CoreDeps, accounts: Accounts, deleteUser: (any
           if (search === "none") return { status: "OK", users: [] };
           const rows = db
             .prepare(
+              // "+time_joined" keeps SQLite on the email/phone indexes (a prefix range) rather than
+              // walking every user in join order and testing each one.
               `SELECT user_id FROM (SELECT user_id, time_joined FROM user_tenants WHERE tenant_id = ? AND ${search.sql} ` +
-                `${orderBy} LIMIT ${SEARCH_CAP * 2}) ${orderBy}`,
+                `ORDER BY +time_joined ${order}, user_id DESC LIMIT ${SEARCH_CAP * 2}) ${orderBy}`,
             )
             .all(tenantId, ...search.args) as { user_id: string }[];
           return { status: "OK", users: accounts.toCoreUsers(loadRows(rows.map((r) => r.user_id))) };
@@ -94,7 +96,8 @@ export function usersRoutes(deps: CoreDeps, accounts: Accounts, deleteUser: (any
           args.push(...recipes);
         }
         if (after) {
-          where.push(order === "DESC" ? "(time_joined < ? OR (time_joined = ? AND user_id <= ?))" : "(time_joined > ? OR (time_joined = ? AND user_id <= ?))");
+          // The leading bound is redundant but lets SQLite seek the index to the page instead of scanning to it.
+          where.push(order === "DESC" ? "time_joined <= ? AND (time_joined < ? OR user_id <= ?)" : "time_joined >= ? AND (time_joined > ? OR user_id <= ?)");
           args.push(after.timeJoined, after.timeJoined, after.userId);
         }
         const rows = db

@@ -37,7 +37,10 @@ CREATE TABLE IF NOT EXISTS user_tenants (
   phone_number TEXT,
   PRIMARY KEY (tenant_id, user_id)
 );
+-- Listing orders by time_joined and breaks ties by user id descending in both directions (as the
+-- Core does): one index per direction lets either order read pages straight off an index.
 CREATE INDEX IF NOT EXISTS user_tenants_by_time ON user_tenants (tenant_id, time_joined, user_id);
+CREATE INDEX IF NOT EXISTS user_tenants_by_time_asc ON user_tenants (tenant_id, time_joined, user_id DESC);
 CREATE INDEX IF NOT EXISTS user_tenants_by_email ON user_tenants (tenant_id, email);
 CREATE INDEX IF NOT EXISTS user_tenants_by_email_domain ON user_tenants (tenant_id, email_domain);
 CREATE INDEX IF NOT EXISTS user_tenants_by_phone ON user_tenants (tenant_id, phone_number);

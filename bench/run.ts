@@ -1,0 +1,47 @@
+/**
+ * `npm run bench`: Gatehouse's benchmarks, printed as one table with ratios against baselines
+ * measured in the same run. A missed goal prints FAIL but still exits 0; only errors exit non-zero.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { benchInvites } from "./invites.ts";
+import { freePort, initSdk } from "./sdk.ts";
+import { formatTable, verdict, type BenchRow } from "./table.ts";
+import { benchUsersScale } from "./users-scale.ts";
+
+const log = (line: string): void => console.error(`[bench] ${line}`);
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "gatehouse-bench-"));
+  try {
+    // Every core listens on this port in turn: supertokens-node is initialised once per process.
+    const port = await freePort();
+    initSdk(`http://127.0.0.1:${port}`);
+    const rows: BenchRow[] = [
+      ...(await benchUsersScale({ dir, port, reps: 50, log })),
+      ...(await benchInvites({ dir, port, serial: 300, parallel: 800, log })),
+    ];
+    const cpus = os.cpus();
+    console.log("");
+    console.log(formatTable(rows));
+    console.log("");
+    console.log(
+      `machine: ${cpus.length} cpus (${cpus[0]?.model.trim() ?? "unknown"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
+        `node ${process.version}, ${os.platform()}-${os.arch()}`,
+    );
+    const failed = rows.filter((r) => verdict(r) === "FAIL");
+    console.log(failed.length === 0 ? "all goals met" : `GOALS MISSED: ${failed.map((r) => r.measure).join("; ")}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  // supertokens-node may keep idle keep-alive sockets open; the results are out, so leave now.
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  },
+);
