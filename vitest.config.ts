@@ -6,7 +6,7 @@ import { defineConfig } from "vitest/config";
  */
 export default defineConfig({
   test: {
-    include: ["tests/**/*.test.ts", "main/**/*.test.ts", "shared/**/*.test.ts"],
+    include: ["tests/**/*.test.ts", "tests/**/*.test.tsx", "main/**/*.test.ts", "shared/**/*.test.ts"],
     exclude: ["**/node_modules/**", "tests/e2e/**", "dist/**", "out/**"],
     environment: "node",
     // supertokens-node is a process-wide singleton: every test file gets its own child process.

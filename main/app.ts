@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { startEmbeddedCore, type RunningEmbeddedCore } from "./embedded-core/index.ts";
-import { Dispatcher, type Handlers } from "./dispatch.ts";
+import { Dispatcher, roleInForce, type Handlers } from "./dispatch.ts";
 import { EventBus } from "./events.ts";
 import { FileKeySecretBox } from "./secrets/file-key-box.ts";
 import type { SecretBox } from "./secrets/secret-box.ts";
@@ -59,9 +59,9 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     profiles.ensureFirstRun();
     const connection = new ConnectionService(profiles, events);
     const roleIndex = new RoleIndex(now);
-    const users = new UsersService(() => connection.active(), roleIndex);
+    const users = new UsersService(() => connection.active(), roleIndex, () => roleInForce(profiles) !== "auditor");
     const roles = new RolesService(() => connection.active(), roleIndex);
-    const audit = new AuditLog(db, now);
+    const audit = new AuditLog(db, secrets, now);
     const operator = options.operator ?? safeUserName();
     const dispatcher: Dispatcher = new Dispatcher({
       handlers: handlers({ profiles, connection, users, roles, audit, operator, role: () => dispatcher.role() }),
@@ -113,7 +113,11 @@ function handlers(s: Services): Handlers {
     },
     "profiles.list": () => ({ profiles: s.profiles.list() }),
     "profiles.create": (i) => s.profiles.create(i),
-    "profiles.update": (i) => s.profiles.update(i),
+    "profiles.update": async (i) => {
+      const view = s.profiles.update(i);
+      await s.connection.announceIfActive(i.id);
+      return view;
+    },
     "profiles.remove": (i) => ({ removed: s.profiles.remove(i.id) }),
     "profiles.switch": (i) => s.connection.switchTo(i.id),
     "profiles.test": (i) => {

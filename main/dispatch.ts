@@ -28,47 +28,54 @@ export interface DispatcherDeps {
 /** Input fields never written to the audit log in clear. */
 const SECRET_FIELDS = new Set(["apiKey", "password", "newPassword"]);
 
+/** The role in force: the active profile's; with no profile at all, admin (to set one up). */
+export function roleInForce(profiles: ProfilesService): OperatorRole {
+  const active = profiles.active();
+  if (active) return active.role;
+  return profiles.list().length === 0 ? "admin" : "auditor";
+}
+
 export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
-  /** The role in force: the active profile's; with no profile at all, admin (to set one up). */
   role(): OperatorRole {
-    const active = this.deps.profiles.active();
-    if (active) return active.role;
-    return this.deps.profiles.list().length === 0 ? "admin" : "auditor";
+    return roleInForce(this.deps.profiles);
   }
 
   async invoke(name: string, rawInput: unknown): Promise<Envelope<unknown>> {
     if (!isOperationName(name)) return fail(new GatehouseError({ code: "NOT_FOUND", message: `There is no operation "${name}".` }));
     const spec = OPERATIONS[name];
-    const parsed = spec.input.safeParse(rawInput ?? {});
-    if (!parsed.success) return fail(validationError(parsed.error));
-    const input = parsed.data;
     const role = this.role();
+    // The profile in force when the call came in (a change may rename or remove it).
+    const profile = this.deps.profiles.active()?.name ?? "(none)";
+    const parsed = spec.input.safeParse(rawInput ?? {});
+    const input = parsed.success ? parsed.data : rawInput;
 
     const audit = (outcome: "ok" | "error", detail: string | null) => {
       if (!spec.mutates) return;
       const entry = this.deps.audit.append({
         operator: this.deps.operator,
         role,
-        profile: this.deps.profiles.active()?.name ?? "(none)",
+        profile,
         operation: name,
-        target: (spec.target as ((i: unknown) => string | undefined) | undefined)?.(input) ?? null,
-        input: redact(input as JsonObject),
+        target: targetOf(spec.target, input),
+        input: redact(isObject(input) ? input : { value: input }),
         outcome,
         detail,
       });
       this.deps.events.emit("audit.appended", { seq: entry.seq, operation: name });
     };
 
+    // The role is checked before the input: a refused change is refused (and audited) whatever it holds.
     if (!can(role, spec.permission)) {
       const refused = new GatehouseError({
         code: "FORBIDDEN",
         message: `The ${role} role cannot do "${spec.summary}" (it needs ${spec.permission}). Switch to a profile with a role that may.`,
       });
-      audit("error", refused.message);
+      audit("error", `${refused.code}: ${refused.message}`);
       return fail(refused);
     }
+    if (!parsed.success) return fail(validationError(parsed.error));
 
     try {
       const handler = this.deps.handlers[name] as (i: unknown) => unknown;
@@ -96,6 +103,17 @@ function validationError(error: z.ZodError): GatehouseError {
     message: field ? `${field}: ${issue?.message ?? "is not valid"}` : (issue?.message ?? "The input is not valid."),
     ...(field ? { field } : {}),
   });
+}
+
+const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The audit target of an input, when the declaration names one and the input allows it. */
+function targetOf(target: ((input: never) => string | undefined) | undefined, input: unknown): string | null {
+  try {
+    return (target as ((i: unknown) => string | undefined) | undefined)?.(input) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function redact(input: JsonObject): JsonObject {

@@ -38,16 +38,18 @@ export class CoreClient {
     if (body !== undefined) headers["content-type"] = "application/json; charset=utf-8";
     const qs = query ? `?${new URLSearchParams(query).toString()}` : "";
     let response: Response;
+    let text: string;
     try {
       response = await fetchWithFailover(fetch, this.target.uris, path + qs, this.target.timeoutMs, {
         method,
         headers,
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
+      // The timeout covers the body too: a Core that stalls after its headers is a TIMEOUT, not INTERNAL.
+      text = await response.text();
     } catch (err) {
       throw toGatehouseError(err, this.label);
     }
-    const text = await response.text();
     if (response.status === 401) throw new GatehouseError({ code: "CORE_AUTH", message: `The SuperTokens Core at ${this.label} refused the API key. Check the profile's API key.` });
     if (response.status !== 200) {
       throw new GatehouseError({ code: "CORE_ERROR", message: `The SuperTokens Core answered ${response.status} on ${path}: ${text.trim()}` });

@@ -1,7 +1,7 @@
 /**
  * Every Core call made through supertokens-node goes through the global fetch. Inside a call
  * context (see call-context.ts) this guard sends it to the profile's Core, with a timeout, and
- * fails over to the profile's next URI when one does not answer. Outside one, fetch is untouched.
+ * fails over to the profile's next URI (see fetchWithFailover). Outside one, fetch is untouched.
  */
 import { coreCallContext } from "./call-context.ts";
 
@@ -22,7 +22,12 @@ export function installFetchGuard(): void {
   };
 }
 
-/** Tries each URI in turn (starting from the last one that answered) until one answers. */
+/**
+ * Tries each URI in turn (starting from the last one that answered). A URI that refuses the
+ * connection, or cannot be resolved, never saw the request, so the next one is tried for any
+ * method. A timeout or a dropped connection may come after the Core acted, so only reads are
+ * tried again elsewhere; a change is never sent twice.
+ */
 export async function fetchWithFailover(
   fetchFn: typeof fetch,
   uris: string[],
@@ -32,6 +37,7 @@ export async function fetchWithFailover(
 ): Promise<Response> {
   const key = uris.join(";");
   const start = lastGood.get(key) ?? 0;
+  const idempotent = (init?.method ?? "GET").toUpperCase() === "GET";
   let lastError: unknown;
   for (let i = 0; i < uris.length; i++) {
     const index = (start + i) % uris.length;
@@ -42,10 +48,16 @@ export async function fetchWithFailover(
       return response;
     } catch (err) {
       lastError = err;
-      if (isTimeout(err)) throw err; // a slow Core is not a dead one: do not send the call twice
+      if (!idempotent && !neverReachedCore(err)) throw err;
     }
   }
   throw lastError;
+}
+
+/** Connection errors that happen before a request is sent. */
+function neverReachedCore(err: unknown): boolean {
+  const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
+  return code !== undefined && ["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"].includes(code);
 }
 
 const lastGood = new Map<string, number>();

@@ -1,9 +1,13 @@
 /**
  * The audit log: every change made through Gatehouse, with who, when, what, target and result.
- * Entries are hash-chained (each hash covers the previous one), so editing or deleting a row in
- * the database is detected by `verify`, which says where the chain breaks.
+ * Entries are chained: each entry's hash is an HMAC over the entry and the previous hash, keyed
+ * with a secret kept sealed by the SecretBox (the OS keychain in the desktop app). Editing or
+ * deleting a row is found by `verify`, which says where the chain breaks; so is cutting off the
+ * newest entries, because the head of the chain (last seq and hash) is kept sealed too. Someone
+ * who can write the database but not open the sealed key cannot forge a chain that verifies.
  */
-import { createHash } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
+import type { SecretBox } from "../secrets/secret-box.ts";
 import type { z } from "zod";
 import type { auditFilter } from "../../shared/contract/operations/audit.ts";
 import type { AuditEntry, JsonObject } from "../../shared/contract/schemas.ts";
@@ -39,17 +43,36 @@ interface AuditRow {
 
 const GENESIS = "0".repeat(64);
 
-/** The hash of an entry: its fields in a fixed order, chained to the previous hash. */
-function entryHash(prevHash: string, e: Omit<AuditRow, "hash" | "prev_hash">): string {
+/** The hash of an entry: its fields in a fixed order, chained to the previous hash, keyed. */
+function entryHash(key: Buffer, prevHash: string, e: Omit<AuditRow, "hash" | "prev_hash">): string {
   const canonical = JSON.stringify([e.seq, e.at, e.operator, e.role, e.profile, e.operation, e.target, e.input, e.outcome, e.detail]);
-  return createHash("sha256").update(prevHash).update("\n").update(canonical).digest("hex");
+  return createHmac("sha256", key).update(prevHash).update("\n").update(canonical).digest("hex");
 }
 
 export class AuditLog {
+  private readonly key: Buffer;
+
   constructor(
     private readonly db: StoreDb,
+    private readonly secrets: SecretBox,
     private readonly now: () => number,
-  ) {}
+  ) {
+    const sealed = this.setting("audit_key");
+    if (sealed) {
+      this.key = Buffer.from(secrets.open(sealed), "base64");
+    } else {
+      this.key = randomBytes(32);
+      this.setSetting("audit_key", secrets.seal(this.key.toString("base64")));
+    }
+  }
+
+  private setting(key: string): string | undefined {
+    return (this.db.prepare("SELECT value FROM settings WHERE key = ?").get(key) as { value: string } | undefined)?.value;
+  }
+
+  private setSetting(key: string, value: string): void {
+    this.db.prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(key, value);
+  }
 
   append(entry: NewAuditEntry): AuditEntry {
     return this.db.transaction(() => {
@@ -67,12 +90,13 @@ export class AuditLog {
         detail: entry.detail,
       };
       const prevHash = last?.hash ?? GENESIS;
-      const hash = entryHash(prevHash, row);
+      const hash = entryHash(this.key, prevHash, row);
       this.db
         .prepare(
           "INSERT INTO audit_log (seq, at, operator, role, profile, operation, target, input, outcome, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .run(row.seq, row.at, row.operator, row.role, row.profile, row.operation, row.target, row.input, row.outcome, row.detail, prevHash, hash);
+      this.setSetting("audit_head", this.secrets.seal(`${row.seq}:${hash}`));
       return toEntry({ ...row, prev_hash: prevHash, hash });
     })();
   }
@@ -96,10 +120,23 @@ export class AuditLog {
       const broken = (why: string) => ({ ok: false, checked, brokenAtSeq: row.seq, message: `The chain breaks at entry ${row.seq}: ${why}` });
       if (row.seq !== expectedSeq) return { ...broken(`entry ${expectedSeq} is missing`), brokenAtSeq: expectedSeq };
       if (row.prev_hash !== prev) return broken("it does not follow the entry before it");
-      if (entryHash(prev, row) !== row.hash) return broken("its contents were changed after it was written");
+      if (entryHash(this.key, prev, row) !== row.hash) return broken("its contents were changed after it was written");
       prev = row.hash;
       expectedSeq += 1;
       checked += 1;
+    }
+    // The sealed head says how far the chain went; a shorter chain lost its newest entries.
+    const head = this.setting("audit_head");
+    const [headSeq, headHash] = head ? this.secrets.open(head).split(":") : ["0", GENESIS];
+    const lastSeq = expectedSeq - 1;
+    if (Number(headSeq) !== lastSeq || headHash !== prev) {
+      const missingFrom = Math.min(lastSeq + 1, Number(headSeq));
+      return {
+        ok: false,
+        checked,
+        brokenAtSeq: missingFrom,
+        message: `The chain ends at entry ${lastSeq}, but the log had reached entry ${headSeq}: the newest entries were removed or replaced.`,
+      };
     }
     return { ok: true, checked, brokenAtSeq: null, message: checked === 0 ? "The audit log is empty." : `All ${checked} entries are intact.` };
   }

@@ -61,6 +61,13 @@ export class ConnectionService {
     return view;
   }
 
+  /** After the active profile was edited (URI, key, timeout), tell the renderer how it connects now. */
+  async announceIfActive(profileId: string): Promise<void> {
+    if (this.profiles.activeId() !== profileId) return;
+    const status = await this.status();
+    this.events.emit("connection.changed", { profileId: status.profileId, state: status.state, message: status.message });
+  }
+
   /** Reachability, CDI versions and tenants of a saved profile or of unsaved settings. */
   async test(target: CoreTarget): Promise<TestResult> {
     const core = new CoreClient(target);

@@ -12,6 +12,7 @@ import type { userOps } from "../../shared/contract/operations/users.ts";
 import type { JsonObject, SecondFactor, UserRow } from "../../shared/contract/schemas.ts";
 import type { DataContract } from "../../shared/data-contract.ts";
 import type { CoreClient } from "../core/core-client.ts";
+import { maskPhone } from "../../shared/phone-mask.ts";
 import { csvCell } from "./audit-log.ts";
 import { mapLimit } from "./concurrency.ts";
 import type { ActiveConnection } from "./connection.ts";
@@ -29,6 +30,8 @@ export class UsersService {
   constructor(
     private readonly connection: () => ActiveConnection,
     private readonly roles: RoleIndex,
+    /** Whether the operator may see second-factor phones unmasked (auditors may not). */
+    private readonly seesPhones: () => boolean,
   ) {}
 
   async list(input: In<"users.list">): Promise<Out<"users.list">> {
@@ -177,9 +180,13 @@ export class UsersService {
   async delete(input: In<"users.delete">): Promise<Out<"users.delete">> {
     const { core } = this.connection();
     const user = await this.requireUser(core, input.userId);
+    // Emails and ids compare case-insensitively; phone numbers by their digits, however typed.
     const typed = input.confirm.trim().toLowerCase();
-    const accepted = [user.id, ...user.emails, ...user.phoneNumbers].map((v) => v.toLowerCase());
-    if (!accepted.includes(typed)) {
+    const digits = (v: string) => v.replace(/[^\d]/g, "");
+    const matches =
+      [user.id, ...user.emails].some((v) => v.toLowerCase() === typed) ||
+      (digits(typed).length >= 6 && user.phoneNumbers.some((p) => digits(p) === digits(typed)));
+    if (!matches) {
       throw new GatehouseError({ code: "VALIDATION", field: "confirm", message: "To delete this user, type their email, phone number or user id exactly." });
     }
     await core.sdk(() => supertokens.deleteUser(user.id));
@@ -244,6 +251,7 @@ export class UsersService {
     const phoneUser = await core.sdk(() => supertokens.getUser(linked));
     if (!phoneUser) return { state: "broken", passwordlessUserId: linked, reason: "missing-user" };
     const phone = phoneUser.loginMethods.find((m) => m.recipeId === "passwordless" && m.phoneNumber)?.phoneNumber;
-    return phone ? { state: "enrolled", passwordlessUserId: linked, phoneNumber: phone } : { state: "broken", passwordlessUserId: linked, reason: "no-phone" };
+    if (!phone) return { state: "broken", passwordlessUserId: linked, reason: "no-phone" };
+    return { state: "enrolled", passwordlessUserId: linked, phoneNumber: this.seesPhones() ? phone : maskPhone(phone) };
   }
 }

@@ -159,7 +159,8 @@ export function buildDemoDataSet(): DemoDataSet {
 
   // Link second-factor phones to email-password users: most healthy, a few broken on purpose.
   const firstFactorUsers = users.filter((u) => u.row.recipe_id === "emailpassword" && u.externalId === undefined && u.roles === undefined);
-  twoFactorPhones.forEach((phoneUser, i) => {
+  // Phone user 0 is left for the two users who share one (below).
+  twoFactorPhones.slice(1).forEach((phoneUser, i) => {
     const owner = firstFactorUsers[5 + i * 3];
     if (owner) owner.metadata = { ...owner.metadata, [C.secondFactorUserIdKey]: phoneUser.row.user_id };
   });

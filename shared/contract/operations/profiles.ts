@@ -63,11 +63,14 @@ export const profileOps = {
     target: (i) => i.id,
   }),
   "profiles.switch": op({
+    // Every role may switch (the role belongs to the profile), and every switch is audited: an
+    // operator who moves to a profile with a stronger role leaves a trace.
     summary: "Make a profile the active one",
     permission: "profiles:switch",
-    mutates: false,
+    mutates: true,
     input: z.object({ id: z.string() }),
     output: profileView,
+    target: (i) => i.id,
   }),
   "profiles.test": op({
     summary: "Test a saved profile, or unsaved settings, against its Core",

@@ -1,0 +1,29 @@
+/** The page for the current route. */
+import { AuditPage } from "../pages/AuditPage.tsx";
+import { ConnectionsPage } from "../pages/ConnectionsPage.tsx";
+import { RolesPage } from "../pages/RolesPage.tsx";
+import { UserDetailPage } from "../pages/UserDetailPage.tsx";
+import { UsersPage } from "../pages/UsersPage.tsx";
+import { EmptyState } from "../components/EmptyState.tsx";
+import type { Route } from "./router.ts";
+
+export function Pages({ route }: { route: Route }) {
+  switch (route.page) {
+    case "users":
+      return <UsersPage />;
+    case "user":
+      return <UserDetailPage userId={route.userId} />;
+    case "roles":
+      return <RolesPage />;
+    case "audit":
+      return <AuditPage />;
+    case "connections":
+      return <ConnectionsPage />;
+    case "not-found":
+      return (
+        <EmptyState title={`There is no page “${route.path}”.`}>
+          <a href="#/users">Go to Users</a>
+        </EmptyState>
+      );
+  }
+}

@@ -1,0 +1,12 @@
+/** After the active profile changes (switch, edit of the active one, event): refresh what depends on it. */
+import type { Stores } from "../stores/index.ts";
+
+export async function refreshAfterProfileChange(stores: Stores): Promise<void> {
+  await stores.session.getState().load();
+  const profile = stores.session.getState().whoami?.profile;
+  await stores.tenants.getState().load(profile?.defaultTenant ?? "public");
+  const tenantId = stores.tenants.getState().selected;
+  // Pages reload what they show when next visited; the users list and roles start over.
+  if (stores.users.getState().status !== "idle") void stores.users.getState().setQuery({ tenantId, search: stores.users.getState().query.search });
+  if (stores.roles.getState().status !== "idle") void stores.roles.getState().load(tenantId);
+}

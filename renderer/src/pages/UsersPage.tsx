@@ -1,0 +1,72 @@
+/** Users of the selected tenant, a page at a time from the Core, in a virtualized table. */
+import { useEffect } from "react";
+import { useStore } from "zustand";
+import type { UserRow } from "../../../shared/contract/schemas.ts";
+import { navigate, userHref } from "../app/router.ts";
+import { useStores } from "../app/StoresContext.tsx";
+import { EmptyState } from "../components/EmptyState.tsx";
+import { ErrorBanner } from "../components/ErrorBanner.tsx";
+import { Spinner } from "../components/Spinner.tsx";
+import { VirtualTable } from "../components/VirtualTable.tsx";
+import { USER_COLUMNS, USERS_MIN_WIDTH } from "./users/userColumns.tsx";
+import { UsersToolbar } from "./users/UsersToolbar.tsx";
+
+const openUser = (row: UserRow) => navigate(userHref(row.id));
+const rowKey = (row: UserRow) => row.id;
+const rowClass = (row: UserRow) => (row.secondFactor.state === "broken" ? "vt-row--warn" : undefined);
+
+export function UsersPage() {
+  const { users, tenants } = useStores();
+  const state = useStore(users);
+  const tenant = useStore(tenants, (s) => s.selected);
+
+  // First visit, or the tenant changed (here or on another page): load page 1 of that tenant.
+  useEffect(() => {
+    const current = users.getState();
+    if (current.status === "idle" || current.query.tenantId !== tenant) void current.setQuery({ tenantId: tenant });
+  }, [users, tenant]);
+
+  const searching = state.query.search.trim() !== "";
+  return (
+    <section className="page page--fill" aria-labelledby="users-title">
+      <header className="page__header">
+        <h1 id="users-title">Users</h1>
+        <UsersToolbar />
+      </header>
+      {state.error ? <ErrorBanner error={state.error} title="Could not load users" onRetry={() => void state.reload()} /> : null}
+      <div className="table-area">
+        {state.status === "loading" && state.rows.length === 0 ? (
+          <Spinner label="Loading users…" />
+        ) : state.status === "ready" && state.rows.length === 0 ? (
+          <EmptyState title={searching ? `No user's email or phone starts with “${state.query.search.trim()}”.` : `No users in tenant “${state.query.tenantId}”.`}>
+            {searching ? "Search is by prefix: try the start of the address or number (phones as +1…)." : "Users appear here once they sign up, are invited or migrated."}
+          </EmptyState>
+        ) : state.rows.length > 0 ? (
+          <VirtualTable
+            rows={state.rows}
+            columns={USER_COLUMNS}
+            rowKey={rowKey}
+            rowHeight={40}
+            minWidth={USERS_MIN_WIDTH}
+            label={`Users of tenant ${state.query.tenantId}, page ${state.page}`}
+            onOpen={openUser}
+            testId="users-table"
+            rowTestId="user-row"
+            rowClassName={rowClass}
+          />
+        ) : null}
+      </div>
+      <footer className="pager" aria-label="Pages">
+        <button type="button" onClick={() => void state.previous()} disabled={state.previousTokens.length === 0 || state.status === "loading"} data-testid="users-previous">
+          ← Previous
+        </button>
+        <span className="pager__info" aria-live="polite">
+          Page {state.page} · {state.rows.length} users {state.status === "loading" ? <Spinner inline label="Loading…" /> : null}
+        </span>
+        <button type="button" onClick={() => void state.next()} disabled={!state.nextToken || state.status === "loading"} data-testid="users-next">
+          Next →
+        </button>
+      </footer>
+    </section>
+  );
+}

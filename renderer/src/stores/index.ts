@@ -1,0 +1,26 @@
+/** All stores of one renderer, built from one typed client (tests build them with a fake transport). */
+import type { GatehouseClient } from "../../../shared/contract/client.ts";
+import { createAuditStore } from "./audit.ts";
+import { createProfilesStore } from "./profiles.ts";
+import { createRolesStore } from "./roles.ts";
+import { createSessionStore } from "./session.ts";
+import { createTenantsStore } from "./tenants.ts";
+import { createUiStore } from "./ui.ts";
+import { createUserDetailStore } from "./userDetail.ts";
+import { createUsersStore } from "./users.ts";
+
+export function createStores(client: GatehouseClient) {
+  return {
+    client,
+    session: createSessionStore(client),
+    tenants: createTenantsStore(client),
+    users: createUsersStore(client),
+    userDetail: createUserDetailStore(client),
+    roles: createRolesStore(client),
+    audit: createAuditStore(client),
+    profiles: createProfilesStore(client),
+    ui: createUiStore(),
+  };
+}
+
+export type Stores = ReturnType<typeof createStores>;

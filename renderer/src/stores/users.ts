@@ -1,0 +1,97 @@
+/**
+ * The users list: one page from the Core at a time. The Core pages forward only, with a token;
+ * "previous" works from a stack of the tokens that led to each earlier page.
+ */
+import { createStore } from "zustand/vanilla";
+import type { GatehouseClient } from "../../../shared/contract/client.ts";
+import type { UserRow } from "../../../shared/contract/schemas.ts";
+import { toErrorBody } from "../api/errors.ts";
+import type { Loadable } from "./types.ts";
+
+export const PAGE_SIZES = [25, 50, 100, 200, 500] as const;
+export type PageSize = (typeof PAGE_SIZES)[number];
+
+export interface UsersQuery {
+  tenantId: string;
+  order: "newest" | "oldest";
+  /** Rows per page: one of PAGE_SIZES in the UI; the Core allows 1–500. */
+  limit: number;
+  search: string;
+}
+
+export interface UsersState extends Loadable {
+  query: UsersQuery;
+  rows: UserRow[];
+  /** Tokens that fetched the pages before the current one; page 1's is undefined. */
+  previousTokens: (string | undefined)[];
+  /** The token that fetched the current page. */
+  currentToken: string | undefined;
+  nextToken: string | null;
+  /** 1-based number of the page on screen. */
+  page: number;
+  setQuery(change: Partial<UsersQuery>): Promise<void>;
+  reload(): Promise<void>;
+  next(): Promise<void>;
+  previous(): Promise<void>;
+  exportCsv(): Promise<{ csv: string; rows: number; truncated: boolean }>;
+}
+
+export const createUsersStore = (client: GatehouseClient, initial?: Partial<UsersQuery>) =>
+  createStore<UsersState>()((set, get) => {
+    let latestRequest = 0;
+
+    /** Fetches the page `token` leads to; answers to superseded requests are dropped. */
+    async function fetchPage(token: string | undefined, stack: (string | undefined)[]): Promise<void> {
+      const request = ++latestRequest;
+      set({ status: "loading", error: null });
+      const { query } = get();
+      try {
+        const search = query.search.trim();
+        const result = await client.invoke("users.list", {
+          tenantId: query.tenantId,
+          order: query.order,
+          limit: query.limit,
+          ...(search ? { search } : {}),
+          ...(token ? { paginationToken: token } : {}),
+        });
+        if (request !== latestRequest) return;
+        set({ rows: result.rows, nextToken: result.nextPaginationToken, currentToken: token, previousTokens: stack, page: stack.length + 1, status: "ready" });
+      } catch (err) {
+        if (request !== latestRequest) return;
+        set({ status: "error", error: toErrorBody(err) });
+      }
+    }
+
+    return {
+      status: "idle",
+      error: null,
+      query: { tenantId: "public", order: "newest", limit: 100, search: "", ...initial },
+      rows: [],
+      previousTokens: [],
+      currentToken: undefined,
+      nextToken: null,
+      page: 1,
+      async setQuery(change) {
+        set({ query: { ...get().query, ...change } });
+        await fetchPage(undefined, []);
+      },
+      reload: () => fetchPage(get().currentToken, get().previousTokens),
+      async next() {
+        const { nextToken, currentToken, previousTokens, status } = get();
+        if (!nextToken || status === "loading") return;
+        await fetchPage(nextToken, [...previousTokens, currentToken]);
+      },
+      async previous() {
+        const { previousTokens, status } = get();
+        if (previousTokens.length === 0 || status === "loading") return;
+        await fetchPage(previousTokens[previousTokens.length - 1], previousTokens.slice(0, -1));
+      },
+      async exportCsv() {
+        const { query } = get();
+        const search = query.search.trim();
+        return client.invoke("users.export", { tenantId: query.tenantId, order: query.order, max: 100_000, ...(search ? { search } : {}) });
+      },
+    };
+  });
+
+export type UsersStore = ReturnType<typeof createUsersStore>;

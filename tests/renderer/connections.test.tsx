@@ -1,0 +1,65 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import { GatehouseError } from "../../shared/contract/errors.ts";
+import { emptyForm, formFromProfile, splitUris, toTestInput, toUpdateInput } from "../../renderer/src/pages/connections/profileForm.ts";
+import { profile, sessionHandlers } from "./fakeTransport.ts";
+import { renderApp } from "./render.tsx";
+
+afterEach(cleanup);
+
+describe("profile form values", () => {
+  it("splits Core URIs on new lines and semicolons", () => {
+    expect(splitUris(" http://a:3567 ;http://b:3567\n\nhttp://c:3567 ")).toEqual(["http://a:3567", "http://b:3567", "http://c:3567"]);
+  });
+
+  it("keeps, replaces or removes the write-only API key", () => {
+    const values = formFromProfile(profile("admin", { hasApiKey: true }));
+    expect(toUpdateInput("p1", values)).not.toHaveProperty("apiKey");
+    expect(toUpdateInput("p1", { ...values, apiKey: " new-key " }).apiKey).toBe("new-key");
+    expect(toUpdateInput("p1", { ...values, removeKey: true }).apiKey).toBeNull();
+  });
+
+  it("tests unsaved settings with the stored key unless a new one is typed", () => {
+    const values = { ...emptyForm(), uris: "http://core:3567", timeoutMs: "5000" };
+    expect(toTestInput(values, "p1")).toEqual({ uris: ["http://core:3567"], timeoutMs: 5000, keyFrom: "p1" });
+    expect(toTestInput({ ...values, apiKey: "k" }, "p1")).toEqual({ uris: ["http://core:3567"], timeoutMs: 5000, apiKey: "k" });
+    expect(toTestInput(values, undefined)).toEqual({ uris: ["http://core:3567"], timeoutMs: 5000 });
+  });
+});
+
+describe("connections page", () => {
+  it("shows a VALIDATION error next to its field", async () => {
+    const { transport } = renderApp(
+      {
+        ...sessionHandlers("admin"),
+        "profiles.create": () => {
+          throw new GatehouseError({ code: "VALIDATION", field: "uris[1]", message: "uris[1]: each Core URI must be a URL like http://localhost:3567" });
+        },
+      },
+      "#/connections",
+    );
+    fireEvent.click(await screen.findByTestId("profile-add"));
+    const form = screen.getByTestId("profile-form");
+    fireEvent.change(within(form).getByTestId("profile-name"), { target: { value: "Staging" } });
+    fireEvent.change(within(form).getByTestId("profile-uris"), { target: { value: "http://ok:3567\nnot a url" } });
+    fireEvent.submit(form);
+    const error = await within(form).findByTestId("field-error");
+    expect(error.textContent).toBe("each Core URI must be a URL like http://localhost:3567");
+    expect(error.closest(".field")?.querySelector("textarea")).toBe(within(form).getByTestId("profile-uris"));
+    expect(within(form).queryByTestId("error-banner")).toBeNull();
+    expect(transport.callsOf("profiles.create")[0]).toMatchObject({ name: "Staging", uris: ["http://ok:3567", "not a url"] });
+  });
+
+  it("shows 'stored' for a saved API key and never its value", async () => {
+    renderApp(sessionHandlers("admin"), "#/connections");
+    const production = (await screen.findAllByTestId("profile-row")).find((r) => r.textContent?.includes("Production")) as HTMLElement;
+    expect(production.textContent).toContain("stored");
+    fireEvent.click(within(production).getByTestId("profile-edit"));
+    const keyField = within(screen.getByTestId("profile-form")).getByTestId("profile-api-key") as HTMLInputElement;
+    expect(keyField.value).toBe("");
+    expect(keyField.placeholder).toContain("stored");
+    fireEvent.click(screen.getByTestId("profile-api-key-clear"));
+    await waitFor(() => expect(screen.getByTestId("profile-form").textContent).toContain("will be removed"));
+  });
+});
