@@ -1,9 +1,11 @@
 /**
  * `npm test`: the whole gate, in order, stopping at the first failing phase:
- *   1. typecheck  tsc -p tsconfig.json --noEmit
+ *   1. typecheck  tsc -p tsconfig.json --noEmit, then tsc -p renderer/tsconfig.json --noEmit
+ *                 (when the renderer has its own tsconfig: DOM types, bundler resolution)
  *   2. lint       eslint --max-warnings 0 .
  *   3. unit       vitest run            (fails when 0 tests ran)
- *   4. e2e        playwright test in the system Chromium (fails when 0 tests ran)
+ *   4. build      npm run build:renderer (the e2e tests load dist/renderer)
+ *   5. e2e        playwright test in the system Chromium (fails when 0 tests ran)
  * The last line printed is `N passed, N failed` (`, N skipped` when any), totalled over Vitest
  * and Playwright. A phase that fails without a failing test to show for it (a type error, a lint
  * error, a test file that does not load, a missing browser, a crashed runner) counts as 1 failed,
@@ -13,7 +15,8 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { findChromium } from "./find-browser.ts";
-import { runTool } from "./run-tool.ts";
+import { buildRenderer } from "./renderer-build.ts";
+import { ROOT, runTool } from "./run-tool.ts";
 
 interface Counts {
   passed: number;
@@ -46,15 +49,21 @@ function readJson(file: string): unknown {
   }
 }
 
+const RENDERER_TSCONFIG = path.join(ROOT, "renderer", "tsconfig.json");
+const hasRendererTsconfig = existsSync(RENDERER_TSCONFIG);
+
 const num = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) ? value : 0);
 
 const phases: Phase[] = [
   {
     name: "typecheck",
-    command: "tsc -p tsconfig.json --noEmit",
+    command: `tsc -p tsconfig.json --noEmit${hasRendererTsconfig ? " && tsc -p renderer/tsconfig.json --noEmit" : ""}`,
     run: async () => {
       const code = await runTool("tsc", ["-p", "tsconfig.json", "--noEmit"]);
-      return { ok: code === 0, reason: `tsc exited with ${code}` };
+      if (code !== 0) return { ok: false, reason: `tsc -p tsconfig.json exited with ${code}` };
+      if (!hasRendererTsconfig) return { ok: true };
+      const rendererCode = await runTool("tsc", ["-p", "renderer/tsconfig.json", "--noEmit"]);
+      return { ok: rendererCode === 0, reason: `tsc -p renderer/tsconfig.json exited with ${rendererCode}` };
     },
   },
   {
@@ -92,6 +101,18 @@ const phases: Phase[] = [
       };
       if (code === 0 && num(report.numTotalTests) === 0) return { ...counts, ok: false, reason: "vitest ran 0 tests" };
       return { ...counts, ok: code === 0, reason: `vitest exited with ${code}` };
+    },
+  },
+  {
+    name: "build",
+    command: "npm run build:renderer",
+    run: async () => {
+      try {
+        await buildRenderer();
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+      }
     },
   },
   {
