@@ -1,28 +1,19 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin } from "vite";
+import { RENDERER_CSP_META } from "../shared/security/csp.ts";
 
 /**
- * The Content-Security-Policy of the built page (Electron loads it from file://, where no server
- * sends headers). Added at build time only: the dev server injects an inline React-refresh script.
+ * The built page also carries the renderer's CSP as a meta tag (defence in depth: browser mode
+ * and the Electron protocol send it as a header too). Added at build time only: the dev server
+ * injects an inline React-refresh script.
  */
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join("; ");
-
 const contentSecurityPolicy = (): Plugin => ({
   name: "gatehouse-csp",
   apply: "build",
-  transformIndexHtml: () => [{ tag: "meta", attrs: { "http-equiv": "Content-Security-Policy", content: CSP }, injectTo: "head-prepend" }],
+  transformIndexHtml: () => [{ tag: "meta", attrs: { "http-equiv": "Content-Security-Policy", content: RENDERER_CSP_META }, injectTo: "head-prepend" }],
 });
 
-/** The renderer: built to dist/renderer with relative URLs, so file:// (Electron) and http (browser mode) both load it. */
+/** The renderer: built to dist/renderer with relative URLs, so the Electron protocol (gatehouse://app/) and browser mode both load it. */
 export default defineConfig({
   root: import.meta.dirname,
   base: "./",

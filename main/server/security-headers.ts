@@ -1,21 +1,7 @@
 import type { ServerResponse } from "node:http";
+import { RENDERER_CSP } from "../../shared/security/csp.ts";
 
-/**
- * The renderer's Content-Security-Policy, the same in browser mode and in Electron: only our own
- * scripts, no inline script, no plugins, no framing, no form posts, and network access only back
- * to where the page came from. Inline styles are allowed because React's `style` props need them.
- */
-export const RENDERER_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join("; ");
+export { RENDERER_CSP };
 
 /** Headers every response carries, whatever it is. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
