@@ -16,14 +16,31 @@ export const PERMISSIONS = [
   "roles:read",
   "roles:write",
   "audit:read",
+  "invites:read",
+  "invites:write",
+  "invites:resend",
+  "allowlists:read",
+  "allowlists:write",
+  "jobs:read",
+  "jobs:control",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ: Permission[] = ["profiles:read", "profiles:switch", "users:read", "users:export", "roles:read", "audit:read"];
+const READ: Permission[] = [
+  "profiles:read",
+  "profiles:switch",
+  "users:read",
+  "users:export",
+  "roles:read",
+  "audit:read",
+  "invites:read",
+  "allowlists:read",
+  "jobs:read",
+];
 
 export const ROLE_PERMISSIONS: Readonly<Record<OperatorRole, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  support: [...READ, "sessions:revoke"],
+  support: [...READ, "sessions:revoke", "invites:resend"],
   auditor: READ,
 };
 
