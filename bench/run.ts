@@ -5,7 +5,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { runChildBench } from "./child.ts";
 import { benchInvites } from "./invites.ts";
+import { benchScroll } from "./scroll/scroll.ts";
 import { freePort, initSdk } from "./sdk.ts";
 import { formatTable, verdict, type BenchRow } from "./table.ts";
 import { benchUsersScale } from "./users-scale.ts";
@@ -21,6 +23,9 @@ async function main(): Promise<void> {
     const rows: BenchRow[] = [
       ...(await benchUsersScale({ dir, port, reps: 50, log })),
       ...(await benchInvites({ dir, port, serial: 300, parallel: 800, log })),
+      // Gatehouse initialises supertokens-node its own way: its benchmark gets its own process.
+      ...(await runChildBench("bench/console/page-load.ts", { BENCH_CONSOLE_USERS: "10000", BENCH_CONSOLE_REPS: "60" })),
+      ...(await benchScroll({ small: 1_000, large: 100_000, rounds: 2, log })),
     ];
     const cpus = os.cpus();
     console.log("");

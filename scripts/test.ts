@@ -49,21 +49,21 @@ function readJson(file: string): unknown {
   }
 }
 
-const RENDERER_TSCONFIG = path.join(ROOT, "renderer", "tsconfig.json");
-const hasRendererTsconfig = existsSync(RENDERER_TSCONFIG);
+/** Every TypeScript project: Node code, the renderer (DOM, JSX), and the scroll bench's page. */
+const TSCONFIGS = ["tsconfig.json", "renderer/tsconfig.json", "bench/scroll/page/tsconfig.json"].filter((p) => existsSync(path.join(ROOT, p)));
 
 const num = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) ? value : 0);
 
 const phases: Phase[] = [
   {
     name: "typecheck",
-    command: `tsc -p tsconfig.json --noEmit${hasRendererTsconfig ? " && tsc -p renderer/tsconfig.json --noEmit" : ""}`,
+    command: TSCONFIGS.map((p) => `tsc -p ${p} --noEmit`).join(" && "),
     run: async () => {
-      const code = await runTool("tsc", ["-p", "tsconfig.json", "--noEmit"]);
-      if (code !== 0) return { ok: false, reason: `tsc -p tsconfig.json exited with ${code}` };
-      if (!hasRendererTsconfig) return { ok: true };
-      const rendererCode = await runTool("tsc", ["-p", "renderer/tsconfig.json", "--noEmit"]);
-      return { ok: rendererCode === 0, reason: `tsc -p renderer/tsconfig.json exited with ${rendererCode}` };
+      for (const project of TSCONFIGS) {
+        const code = await runTool("tsc", ["-p", project, "--noEmit"]);
+        if (code !== 0) return { ok: false, reason: `tsc -p ${project} exited with ${code}` };
+      }
+      return { ok: true };
     },
   },
   {

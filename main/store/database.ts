@@ -1,60 +1,41 @@
 /**
- * Gatehouse's local SQLite database (WAL): connection profiles, settings and the audit log.
- * Migrations are numbered and run once each, in order, inside a transaction.
+ * Gatehouse's local SQLite database (WAL): profiles, settings, the audit log, and what each
+ * feature area keeps (see migrations/). Each area's migrations run once each, in order, inside
+ * a transaction; the version reached per area is kept in schema_versions.
  */
 import Database from "better-sqlite3";
+import { MIGRATIONS } from "./migrations/index.ts";
 
 export type StoreDb = Database.Database;
-
-const MIGRATIONS: string[] = [
-  `CREATE TABLE profiles (
-     id TEXT PRIMARY KEY,
-     name TEXT NOT NULL,
-     uris TEXT NOT NULL,
-     api_key_sealed TEXT,
-     role TEXT NOT NULL,
-     default_tenant TEXT NOT NULL,
-     timeout_ms INTEGER NOT NULL,
-     contract TEXT NOT NULL,
-     embedded INTEGER NOT NULL DEFAULT 0,
-     created_at INTEGER NOT NULL,
-     updated_at INTEGER NOT NULL
-   );
-   CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-   CREATE TABLE audit_log (
-     seq INTEGER PRIMARY KEY,
-     at INTEGER NOT NULL,
-     operator TEXT NOT NULL,
-     role TEXT NOT NULL,
-     profile TEXT NOT NULL,
-     operation TEXT NOT NULL,
-     target TEXT,
-     input TEXT NOT NULL,
-     outcome TEXT NOT NULL,
-     detail TEXT,
-     prev_hash TEXT NOT NULL,
-     hash TEXT NOT NULL
-   );
-   CREATE INDEX audit_by_operator ON audit_log (operator, seq);
-   CREATE INDEX audit_by_target ON audit_log (target, seq);
-   CREATE INDEX audit_by_operation ON audit_log (operation, seq);`,
-];
 
 export function openStore(file: string): StoreDb {
   const db = new Database(file);
   if (file !== ":memory:") db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
-  const version = db.pragma("user_version", { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    db.close();
-    throw new Error(`${file} was written by a newer Gatehouse (schema ${version}); this one knows up to ${MIGRATIONS.length}.`);
-  }
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v] ?? "");
-      db.pragma(`user_version = ${v + 1}`);
-    })();
+  db.exec("CREATE TABLE IF NOT EXISTS schema_versions (area TEXT PRIMARY KEY, version INTEGER NOT NULL)");
+  adoptLegacyVersion(db);
+  for (const [area, steps] of Object.entries(MIGRATIONS)) {
+    const row = db.prepare("SELECT version FROM schema_versions WHERE area = ?").get(area) as { version: number } | undefined;
+    const version = row?.version ?? 0;
+    if (version > steps.length) {
+      db.close();
+      throw new Error(`${file} was written by a newer Gatehouse (${area} schema ${version}); this one knows up to ${steps.length}.`);
+    }
+    for (let v = version; v < steps.length; v++) {
+      db.transaction(() => {
+        db.exec(steps[v] ?? "");
+        db.prepare("INSERT INTO schema_versions (area, version) VALUES (?, ?) ON CONFLICT (area) DO UPDATE SET version = excluded.version").run(area, v + 1);
+      })();
+    }
   }
   return db;
+}
+
+/** Databases from before schema_versions recorded the core area's version in user_version. */
+function adoptLegacyVersion(db: StoreDb): void {
+  const legacy = db.pragma("user_version", { simple: true }) as number;
+  if (legacy > 0 && !db.prepare("SELECT 1 FROM schema_versions WHERE area = 'core'").get()) {
+    db.prepare("INSERT INTO schema_versions (area, version) VALUES ('core', ?)").run(legacy);
+  }
 }

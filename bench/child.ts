@@ -1,0 +1,50 @@
+/**
+ * Runs a benchmark in its own Node process (through tsx), for benchmarks that need
+ * supertokens-node initialised differently from bench/run.ts (it is a process-wide singleton).
+ * The child prints {"rows": BenchRow[]} as its last stdout line; its stderr goes straight through.
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { BenchRow } from "./table.ts";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export function runChildBench(script: string, env: NodeJS.ProcessEnv = {}): Promise<BenchRow[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.resolve(ROOT, script)], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let stdout = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => (stdout += chunk));
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      if (code !== 0) return reject(new Error(`${script} failed (${signal ?? `exit ${code}`})`));
+      const last = stdout.trim().split("\n").at(-1) ?? "";
+      try {
+        resolve(parseChildRows(JSON.parse(last)));
+      } catch (err) {
+        reject(new Error(`${script} printed no rows as its last line (${err instanceof Error ? err.message : String(err)}): ${last.slice(0, 200)}`));
+      }
+    });
+  });
+}
+
+export function parseChildRows(value: unknown): BenchRow[] {
+  const rows = (value as { rows?: unknown }).rows;
+  if (!Array.isArray(rows)) throw new Error("no rows array");
+  return rows.map((r: Partial<Record<keyof BenchRow, unknown>>) => {
+    if (typeof r.measure !== "string" || typeof r.value !== "string" || typeof r.baseline !== "string") throw new Error("a row without measure, value or baseline");
+    return {
+      measure: r.measure,
+      value: r.value,
+      baseline: r.baseline,
+      // JSON turns NaN and Infinity into null: no ratio, which fails a goal as it should.
+      ...(typeof r.ratio === "number" ? { ratio: r.ratio } : {}),
+      ...(typeof r.maxRatio === "number" ? { maxRatio: r.maxRatio } : {}),
+    };
+  });
+}

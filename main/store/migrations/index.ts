@@ -1,0 +1,9 @@
+import { CORE_MIGRATIONS } from "./core.ts";
+
+/**
+ * Each area of the main process keeps its own numbered migrations (append-only: never edit a
+ * step that has shipped). Adding an area: one file here and one line below.
+ */
+export const MIGRATIONS: Readonly<Record<string, readonly string[]>> = {
+  core: CORE_MIGRATIONS,
+};
