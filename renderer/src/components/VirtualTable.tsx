@@ -4,6 +4,7 @@
  * Enter opens it. Rows are also clickable.
  */
 import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { flushSync } from "react-dom";
 import { scrollToReveal, visibleRange } from "./virtualRange.ts";
 
 export interface Column<T> {
@@ -140,8 +141,11 @@ export function VirtualTable<T>({ rows, columns, rowKey, rowHeight, label, onOpe
       onFocus={() => active < 0 && rows.length > 0 && setActive(Math.min(rows.length - 1, Math.floor(scrollTop / rowHeight)))}
       onScroll={(e) => {
         const top = e.currentTarget.scrollTop;
-        // Re-render only when the first visible row changes, not on every pixel.
-        if (Math.floor(top / rowHeight) !== Math.floor(scrollTop / rowHeight)) setScrollTop(top);
+        // Re-render only when the first visible row changes, not on every pixel. A jump past the
+        // overscan (scrollbar drag, fast flick) renders before the next paint, so no blank frames.
+        if (Math.floor(top / rowHeight) === Math.floor(scrollTop / rowHeight)) return;
+        if (Math.abs(top - scrollTop) > overscan * rowHeight) flushSync(() => setScrollTop(top));
+        else setScrollTop(top);
       }}
       data-testid={testId}
       style={height && !measured ? { height } : undefined}
