@@ -213,7 +213,7 @@ export class UsersService {
     const ids = users.map((u) => u.id);
     const [bulk, rolesByUser, mappings] = await Promise.all([
       core.raw<{ users: { userId: string; metadata: JsonObject | null }[] }>("POST", "/recipe/user/metadata/bulk", { userIds: ids }),
-      this.roles.rolesByUser(core, tenantId),
+      this.roles.rolesFor(core, tenantId, ids),
       this.superTokensIds(core, ids.filter((id) => !SUPERTOKENS_ID.test(id))),
     ]);
     const metadata = new Map(bulk.users.map((u) => [u.userId, u.metadata ?? {}]));
