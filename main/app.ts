@@ -9,10 +9,13 @@ import { join } from "node:path";
 import { startEmbeddedCore, type RunningEmbeddedCore } from "./embedded-core/index.ts";
 import { Dispatcher, roleInForce, type Handlers } from "./dispatch.ts";
 import { EventBus } from "./events.ts";
+import { createJobs, type JobsOptions } from "./jobs/index.ts";
 import { FileKeySecretBox } from "./secrets/file-key-box.ts";
 import type { SecretBox } from "./secrets/secret-box.ts";
+import { AllowListsService } from "./services/allowlists/service.ts";
 import { AuditLog } from "./services/audit-log.ts";
 import { ConnectionService } from "./services/connection.ts";
+import { inviteHandlers } from "./services/invites/index.ts";
 import { ProfilesService } from "./services/profiles.ts";
 import { RoleIndex } from "./services/role-index.ts";
 import { RolesService } from "./services/roles.ts";
@@ -31,6 +34,8 @@ export interface GatehouseOptions {
   embeddedCoreInMemory?: boolean;
   operator?: string;
   now?: () => number;
+  /** Job engine tuning (retry backoff, close grace) and extra job kinds (tests). */
+  jobs?: JobsOptions;
 }
 
 export interface Gatehouse {
@@ -61,21 +66,26 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     const roleIndex = new RoleIndex(now);
     const users = new UsersService(() => connection.active(), roleIndex, () => roleInForce(profiles) !== "auditor");
     const roles = new RolesService(() => connection.active(), roleIndex);
+    const allowLists = new AllowListsService(() => connection.active());
     const audit = new AuditLog(db, secrets, now);
     const operator = options.operator ?? safeUserName();
+    const invites = inviteHandlers({ db, secrets, now, connection: () => connection.active(), operator, rolesChanged: () => roleIndex.invalidate(), embeddedCoreUrl: () => embedded?.url });
+    const jobs = createJobs({ db, events, now, profiles, operator, role: () => dispatcher.role(), rolesChanged: () => roleIndex.invalidate(), options: options.jobs ?? {} });
     const dispatcher: Dispatcher = new Dispatcher({
-      handlers: handlers({ profiles, connection, users, roles, audit, operator, role: () => dispatcher.role() }),
+      handlers: handlers({ profiles, connection, users, roles, invites, allowLists, jobs: jobs.handlers, audit, operator, role: () => dispatcher.role() }),
       profiles,
       audit,
       events,
       operator,
     });
     const store = db;
+    jobs.runner.resumeInterrupted();
     return {
       dispatcher,
       events,
       embeddedCoreUrl: embedded?.url,
       async close() {
+        await jobs.runner.close();
         store.close();
         await embedded?.close();
       },
@@ -92,6 +102,9 @@ interface Services {
   connection: ConnectionService;
   users: UsersService;
   roles: RolesService;
+  invites: ReturnType<typeof inviteHandlers>;
+  allowLists: AllowListsService;
+  jobs: ReturnType<typeof createJobs>["handlers"];
   audit: AuditLog;
   operator: string;
   role: () => OperatorRole;
@@ -142,6 +155,13 @@ function handlers(s: Services): Handlers {
     "roles.setPermissions": (i) => s.roles.setPermissions(i),
     "roles.deletePreview": (i) => s.roles.deletePreview(i.role),
     "roles.delete": (i) => s.roles.delete(i.role),
+    "allowlists.get": (i) => s.allowLists.get(i),
+    "allowlists.preview": (i) => s.allowLists.preview(i),
+    "allowlists.apply": (i) => s.allowLists.apply(i),
+    "allowlists.import": (i) => s.allowLists.import(i),
+    "allowlists.export": (i) => s.allowLists.export(i),
+    ...s.invites,
+    ...s.jobs,
     "audit.list": (i) => s.audit.list(i),
     "audit.verify": () => s.audit.verify(),
     "audit.export": (i) => s.audit.export(i, i.format),

@@ -50,7 +50,7 @@ function readJson(file: string): unknown {
 }
 
 /** Every TypeScript project: Node code, the renderer (DOM, JSX), and the scroll bench's page. */
-const TSCONFIGS = ["tsconfig.json", "renderer/tsconfig.json", "bench/scroll/page/tsconfig.json"].filter((p) => existsSync(path.join(ROOT, p)));
+const TSCONFIGS = ["tsconfig.json", "renderer/tsconfig.json", "bench/scroll/page/tsconfig.json", "examples/demo-app/web/tsconfig.json"].filter((p) => existsSync(path.join(ROOT, p)));
 
 const num = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) ? value : 0);
 

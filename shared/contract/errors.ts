@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   CDI_MISMATCH: "The SuperTokens Core speaks no CDI version this console supports.",
   CORE_ERROR: "The SuperTokens Core answered with an error.",
   NO_PROFILE: "No connection profile is active.",
+  MAIL_FAILED: "The mail server could not be reached or refused the message.",
   INTERNAL: "Something went wrong inside Gatehouse.",
 } as const;
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { event } from "./define.ts";
+import { JOB_STATES } from "./operations/jobs.ts";
 
 /** Events the main process pushes to the renderer. */
 export const EVENTS = {
@@ -11,6 +12,18 @@ export const EVENTS = {
     }),
   ),
   "audit.appended": event(z.object({ seq: z.number(), operation: z.string() })),
+  /** A job's counts and ETA, at most a few times a second per job, and on every state change. */
+  "job.progress": event(
+    z.object({
+      jobId: z.string(),
+      state: z.enum(JOB_STATES),
+      done: z.number(),
+      failed: z.number(),
+      skipped: z.number(),
+      total: z.number(),
+      etaMs: z.number().nullable(),
+    }),
+  ),
 };
 
 export type EventName = keyof typeof EVENTS;

@@ -3,8 +3,11 @@
  * both sides are derived from these declarations.
  */
 import type { z } from "zod";
+import { allowListOps } from "./operations/allowlists.ts";
 import { auditOps } from "./operations/audit.ts";
 import { connectionOps } from "./operations/connection.ts";
+import { inviteOps } from "./operations/invites.ts";
+import { jobsOps } from "./operations/jobs.ts";
 import { profileOps } from "./operations/profiles.ts";
 import { roleOps } from "./operations/roles.ts";
 import { userOps } from "./operations/users.ts";
@@ -15,6 +18,9 @@ export const OPERATIONS = {
   ...userOps,
   ...roleOps,
   ...auditOps,
+  ...inviteOps,
+  ...jobsOps,
+  ...allowListOps,
 };
 
 export type Operations = typeof OPERATIONS;

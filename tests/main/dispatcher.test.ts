@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OPERATIONS, type OperationName } from "../../shared/contract/index.ts";
 import { startRewritingProxy, type Stoppable } from "./helpers/faults.ts";
 import { directCore, expectFailure, plainDemoUsers, profileInput, startTestGatehouse, type TestGatehouse } from "./helpers/gatehouse.ts";
-import { createSession, sampleFor, type SampleContext } from "./helpers/samples.ts";
+import { createSession, draftJob, sampleFor, type SampleContext } from "./helpers/samples.ts";
 
 let t: TestGatehouse;
 let ctx: SampleContext;
@@ -28,7 +28,8 @@ beforeAll(async () => {
   const scratch = await t.client.invoke("profiles.create", profileInput("Scratch", [t.coreUrl], { role: "auditor" }));
   const doomed = await t.client.invoke("profiles.create", profileInput("Doomed", [t.coreUrl]));
   const core = directCore(t.coreUrl);
-  ctx = { coreUrl: t.coreUrl, profileId: scratch.id, otherProfileId: doomed.id, userId: user.id, email: user.email, newSession: () => createSession(core, user.id) };
+  const jobId = await draftJob(t.client, user.id);
+  ctx = { coreUrl: t.coreUrl, profileId: scratch.id, otherProfileId: doomed.id, userId: user.id, email: user.email, newSession: () => createSession(core, user.id), jobId };
 });
 
 afterAll(async () => {

@@ -6,10 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OPERATIONS, OPERATOR_ROLES, type OperationName, type OperatorRole } from "../../shared/contract/index.ts";
 import { directCore, plainDemoUsers, profileInput, startTestGatehouse, type TestGatehouse } from "./helpers/gatehouse.ts";
-import { SAMPLE_INPUTS, createSession, sampleFor, type SampleContext } from "./helpers/samples.ts";
+import { SAMPLE_INPUTS, createSession, draftJob, sampleFor, type SampleContext } from "./helpers/samples.ts";
 
 let t: TestGatehouse;
 let user: { id: string; email: string };
+let jobId: string;
 const profileIds = {} as Record<OperatorRole, string>;
 const PROFILE_NAMES: Record<OperatorRole, string> = { admin: "Local demo", auditor: "Auditor desk", support: "Support desk" };
 
@@ -17,7 +18,8 @@ const PROFILE_NAMES: Record<OperatorRole, string> = { admin: "Local demo", audit
 // Every role may switch profiles (the role belongs to the profile); the switch is audited.
 const EXPECTED_ALLOWED: Record<"auditor" | "support", (op: OperationName) => boolean> = {
   auditor: (op) => !OPERATIONS[op].mutates || op === "profiles.switch",
-  support: (op) => !OPERATIONS[op].mutates || op === "profiles.switch" || op === "users.revokeSession" || op === "users.revokeAllSessions",
+  support: (op) =>
+    !OPERATIONS[op].mutates || op === "profiles.switch" || op === "users.revokeSession" || op === "users.revokeAllSessions" || op === "invites.resend",
 };
 
 const context = (role: OperatorRole): SampleContext => {
@@ -29,6 +31,7 @@ const context = (role: OperatorRole): SampleContext => {
     userId: user.id,
     email: user.email,
     newSession: () => createSession(core, user.id),
+    jobId,
   };
 };
 
@@ -59,6 +62,7 @@ beforeAll(async () => {
   await t.client.invoke("users.addRole", { userId: user.id, tenantId: "public", role: "support" });
   await t.client.invoke("users.updateMetadata", { userId: user.id, update: { keep: "me" } });
   await createSession(directCore(t.coreUrl), user.id);
+  jobId = await draftJob(t.client, user.id);
 });
 
 afterAll(async () => {
@@ -110,6 +114,13 @@ describe("role enforcement", () => {
     if (op === "profiles.switch") {
       const [switched] = (await t.client.invoke("audit.list", { limit: 1 })).entries;
       expect(switched).toMatchObject({ operation: op, role, target: (input as { id: string }).id, outcome: "ok" });
+      return;
+    }
+    if (op === "invites.resend") {
+      // support's invite resend: a new link for the invitee (to the outbox), audited; nothing else changed.
+      const [resent] = (await t.client.invoke("audit.list", { limit: 1 })).entries;
+      expect(resent).toMatchObject({ operation: op, role, target: (input as { userId: string }).userId, outcome: "ok" });
+      expect(await snapshot()).toEqual(before);
       return;
     }
     // support's session revocations: done, and audited as done.

@@ -1,4 +1,6 @@
 import { CORE_MIGRATIONS } from "./core.ts";
+import { INVITES_MIGRATIONS } from "./invites.ts";
+import { JOBS_MIGRATIONS } from "./jobs.ts";
 
 /**
  * Each area of the main process keeps its own numbered migrations (append-only: never edit a
@@ -6,4 +8,6 @@ import { CORE_MIGRATIONS } from "./core.ts";
  */
 export const MIGRATIONS: Readonly<Record<string, readonly string[]>> = {
   core: CORE_MIGRATIONS,
+  invites: INVITES_MIGRATIONS,
+  jobs: JOBS_MIGRATIONS,
 };

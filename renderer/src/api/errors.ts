@@ -29,6 +29,8 @@ export function adviceFor(error: ErrorBody, role?: string): string {
       return "The Core refused the request; its answer is above. The Core's logs may say more.";
     case "NO_PROFILE":
       return "Add a connection profile, or switch to one, under Connections.";
+    case "MAIL_FAILED":
+      return "Check the SMTP settings under Invites → Invite settings; the invite was recorded and can be resent from the list.";
     case "INTERNAL":
       return "Try again. If it keeps happening, restart Gatehouse and report this message.";
   }

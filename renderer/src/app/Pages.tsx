@@ -1,6 +1,9 @@
 /** The page for the current route. */
+import { AllowListsPage } from "../pages/AllowListsPage.tsx";
 import { AuditPage } from "../pages/AuditPage.tsx";
 import { ConnectionsPage } from "../pages/ConnectionsPage.tsx";
+import { InvitesPage } from "../pages/InvitesPage.tsx";
+import { JobsPage } from "../pages/JobsPage.tsx";
 import { RolesPage } from "../pages/RolesPage.tsx";
 import { UserDetailPage } from "../pages/UserDetailPage.tsx";
 import { UsersPage } from "../pages/UsersPage.tsx";
@@ -15,6 +18,12 @@ export function Pages({ route }: { route: Route }) {
       return <UserDetailPage userId={route.userId} />;
     case "roles":
       return <RolesPage />;
+    case "invites":
+      return <InvitesPage />;
+    case "allowlists":
+      return <AllowListsPage />;
+    case "jobs":
+      return <JobsPage />;
     case "audit":
       return <AuditPage />;
     case "connections":

@@ -5,6 +5,9 @@ export type Route =
   | { page: "users" }
   | { page: "user"; userId: string }
   | { page: "roles" }
+  | { page: "invites" }
+  | { page: "allowlists" }
+  | { page: "jobs" }
   | { page: "audit" }
   | { page: "connections" }
   | { page: "not-found"; path: string };
@@ -20,7 +23,7 @@ export function parseRoute(hash: string): Route {
       return { page: "not-found", path };
     }
   }
-  if (!second && (first === "users" || first === "roles" || first === "audit" || first === "connections")) return { page: first };
+  if (!second && (first === "users" || first === "roles" || first === "invites" || first === "allowlists" || first === "jobs" || first === "audit" || first === "connections")) return { page: first };
   return { page: "not-found", path };
 }
 

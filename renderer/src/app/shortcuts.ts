@@ -7,6 +7,9 @@ export const NAV_ITEMS = [
   { href: "#/roles", label: "Roles", key: "2", page: "roles" },
   { href: "#/audit", label: "Audit log", key: "3", page: "audit" },
   { href: "#/connections", label: "Connections", key: "4", page: "connections" },
+  { href: "#/invites", label: "Invites", key: "5", page: "invites" },
+  { href: "#/allowlists", label: "Allow-lists", key: "6", page: "allowlists" },
+  { href: "#/jobs", label: "Jobs", key: "7", page: "jobs" },
 ] as const;
 
 export const isMac = (): boolean => typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);

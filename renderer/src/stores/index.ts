@@ -1,6 +1,8 @@
 /** All stores of one renderer, built from one typed client (tests build them with a fake transport). */
 import type { GatehouseClient } from "../../../shared/contract/client.ts";
+import { createAllowListsStore } from "./allowlists.ts";
 import { createAuditStore } from "./audit.ts";
+import { createJobsStore } from "./jobs.ts";
 import { createProfilesStore } from "./profiles.ts";
 import { createRolesStore } from "./roles.ts";
 import { createSessionStore } from "./session.ts";
@@ -17,6 +19,8 @@ export function createStores(client: GatehouseClient) {
     users: createUsersStore(client),
     userDetail: createUserDetailStore(client),
     roles: createRolesStore(client),
+    allowLists: createAllowListsStore(client),
+    jobs: createJobsStore(client),
     audit: createAuditStore(client),
     profiles: createProfilesStore(client),
     ui: createUiStore(),

@@ -5,7 +5,11 @@
  */
 import supertokens from "supertokens-node";
 import Session from "supertokens-node/recipe/session";
+import Passwordless from "supertokens-node/recipe/passwordless";
+import UserMetadata from "supertokens-node/recipe/usermetadata";
+import { directCore } from "./gatehouse.ts";
 import type { CoreClient } from "../../../main/core/core-client.ts";
+import type { GatehouseClient } from "../../../shared/contract/client.ts";
 import type { InputOf, OperationName } from "../../../shared/contract/index.ts";
 import { DEFAULT_DATA_CONTRACT } from "../../../shared/data-contract.ts";
 
@@ -20,6 +24,8 @@ export interface SampleContext {
   email: string;
   /** Starts a live session for the user and returns its handle. */
   newSession(): Promise<string>;
+  /** A draft job planned as admin (roles.bulkAssign of "admin" to the user): see draftJob(). */
+  jobId: string;
 }
 
 type Samples = { [N in OperationName]: (ctx: SampleContext) => InputOf<N> | Promise<InputOf<N>> };
@@ -60,9 +66,33 @@ export const SAMPLE_INPUTS: Samples = {
   "roles.setPermissions": () => ({ role: "support", add: ["sample:do"], remove: ["users:read"] }),
   "roles.deletePreview": () => ({ role: "support" }),
   "roles.delete": () => ({ role: "support" }),
+  "allowlists.get": () => ({ tenantId: "public", kind: "email" }),
+  "allowlists.preview": () => ({ tenantId: "public", kind: "email", add: ["sample@example.com"], remove: [] }),
+  "allowlists.apply": () => ({ tenantId: "public", kind: "email", add: ["sample@example.com"], remove: ["new.hire@example.com"] }),
+  "allowlists.import": () => ({ tenantId: "public", kind: "email", csv: "email\nsample@example.com\n", mode: "add" }),
+  "allowlists.export": () => ({ tenantId: "public", kind: "email" }),
+  "invites.create": () => ({ tenantId: "public", email: "sample.invitee@example.com", roles: [] }),
+  // A fresh pending invitee each time (made as the app's backend would), so earlier samples cannot have removed it.
+  "invites.resend": async (c) => ({ userId: await pendingInvitee(c.coreUrl) }),
+  "invites.revoke": async (c) => ({ userId: await pendingInvitee(c.coreUrl) }),
+  "invites.list": () => ({ tenantId: "public" }),
+  "invites.outbox.list": () => ({}),
+  "invites.outbox.export": () => ({}),
+  "invites.outbox.markHandled": () => ({ ids: [1] }),
+  "invites.settings.get": () => ({}),
+  "invites.settings.update": () => ({ appUrl: "http://localhost:3001", smtpPassword: "sample-smtp-password" }),
   "audit.list": () => ({ limit: 10 }),
   "audit.verify": () => ({}),
   "audit.export": () => ({ format: "csv" }),
+  "jobs.list": () => ({}),
+  "jobs.get": (c) => ({ jobId: c.jobId }),
+  "jobs.result": (c) => ({ jobId: c.jobId }),
+  "jobs.dryRun": (c) => ({ kind: "roles.bulkAssign", input: { role: "admin", tenantId: "public", userIds: [c.userId] } }),
+  // In the order of the contract: start the draft, then pause, resume, cancel it (each idempotent once it ended).
+  "jobs.start": (c) => ({ jobId: c.jobId }),
+  "jobs.pause": (c) => ({ jobId: c.jobId }),
+  "jobs.resume": (c) => ({ jobId: c.jobId }),
+  "jobs.cancel": (c) => ({ jobId: c.jobId }),
 };
 
 export function sampleFor(op: string): (ctx: SampleContext) => unknown {
@@ -71,8 +101,23 @@ export function sampleFor(op: string): (ctx: SampleContext) => unknown {
   return sample;
 }
 
+/** SampleContext.jobId: a draft job, planned through `client` while the admin profile is in force. */
+export async function draftJob(client: GatehouseClient, userId: string): Promise<string> {
+  const { job } = await client.invoke("jobs.dryRun", { kind: "roles.bulkAssign", input: { role: "admin", tenantId: "public", userIds: [userId] } });
+  return job.id;
+}
+
 /** A live session for `userId` in `tenantId`, created the way an app backend would. */
 export async function createSession(core: CoreClient, userId: string, tenantId = "public"): Promise<string> {
   const session = await core.sdk(() => Session.createNewSessionWithoutRequestResponse(tenantId, supertokens.convertToRecipeUserId(userId)));
   return session.getHandle();
+}
+
+/** A Passwordless user with an invite record and no acceptance: what invites.resend and invites.revoke act on. */
+export async function pendingInvitee(coreUrl: string): Promise<string> {
+  const core = directCore(coreUrl);
+  const email = `pending.${Math.random().toString(36).slice(2, 10)}@invitee.example`;
+  const { user } = await core.sdk(() => Passwordless.signInUp({ email, tenantId: "public" }));
+  await core.sdk(() => UserMetadata.updateUserMetadata(user.id, { [DEFAULT_DATA_CONTRACT.inviteKey]: { invitedAt: Date.now(), invitedBy: "sample" } }));
+  return user.id;
 }

@@ -1,0 +1,15 @@
+/**
+ * Gatehouse's backend kit: the seeds' Passwordless guards and admin API for an app backend on
+ * supertokens-node, using the same data contract as the console. See README.md.
+ */
+export { SIGN_UP_DISABLED_MESSAGE, signUpDisabled } from "./messages.ts";
+export { findPasswordlessUser, type Contact } from "./contact.ts";
+export { composeOverrides, extendAPIs, type PasswordlessAPIOverride, type PasswordlessAPIs } from "./types.ts";
+export { inviteOnlyGuard } from "./invite-only-guard.ts";
+export { allowListGuard, type AllowListGuardOptions } from "./allow-list-guard.ts";
+export * from "./allow-list.ts";
+export { inviteUser, readInviteRecord, type InviteUserInput, type InviteUserResult } from "./invite.ts";
+export { markInviteAccepted, recordInviteAcceptance, type InviteAcceptanceOptions } from "./invite-acceptance.ts";
+export { createInviteHandler, parseInviteBody, type InviteApiOptions } from "./invite-api.ts";
+export * from "./node-http.ts";
+export { DEFAULT_DATA_CONTRACT, allowListUserId, type DataContract, type InviteRecord } from "../shared/data-contract.ts";

@@ -1,0 +1,58 @@
+/**
+ * `npm run demo-app -- --core <url> [--mode invite-only|allow-list] [--port N] [--api-key KEY]
+ *                     [--smtp host:port] [--smtp-from addr]`
+ * Starts the demo app on 127.0.0.1 and prints its URL (first line: `demo app: <url>`).
+ * DEMO_SMTP_USER / DEMO_SMTP_PASS give SMTP credentials.
+ */
+import { parseArgs } from "node:util";
+import { startDemoApp, type DemoMode } from "./server.ts";
+import type { SmtpConfig } from "./outbox.ts";
+
+function fail(message: string): never {
+  console.error(`demo-app: ${message}`);
+  process.exit(2);
+}
+
+const { values } = parseArgs({
+  options: {
+    core: { type: "string" },
+    mode: { type: "string", default: "invite-only" },
+    port: { type: "string", default: "0" },
+    "api-key": { type: "string" },
+    smtp: { type: "string" },
+    "smtp-from": { type: "string", default: "Gatehouse demo <demo@localhost>" },
+  },
+  strict: true,
+});
+
+if (!values.core) fail("--core <url> is required, e.g. --core http://127.0.0.1:3567 (start one with `npm run core`)");
+if (values.mode !== "invite-only" && values.mode !== "allow-list") fail(`--mode must be invite-only or allow-list, not ${values.mode}`);
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0-65535, not ${values.port}`);
+let smtp: SmtpConfig | undefined;
+if (values.smtp) {
+  const m = /^([^:]+):(\d+)$/.exec(values.smtp);
+  if (!m) fail(`--smtp must be host:port, not ${values.smtp}`);
+  smtp = {
+    host: m[1]!,
+    port: Number(m[2]),
+    from: values["smtp-from"],
+    ...(process.env.DEMO_SMTP_USER ? { user: process.env.DEMO_SMTP_USER, pass: process.env.DEMO_SMTP_PASS ?? "" } : {}),
+  };
+}
+
+const app = await startDemoApp({
+  coreUrl: values.core,
+  mode: values.mode as DemoMode,
+  port,
+  ...(values["api-key"] ? { apiKey: values["api-key"] } : {}),
+  ...(smtp ? { smtp } : {}),
+});
+console.log(`demo app: ${app.url}`);
+console.log(`mode: ${app.mode}; mail: ${smtp ? `SMTP ${smtp.host}:${smtp.port}` : "outbox only"}; outbox: ${app.url}/dev/outbox`);
+
+const stop = () => {
+  void app.close().then(() => process.exit(0));
+};
+process.once("SIGINT", stop);
+process.once("SIGTERM", stop);

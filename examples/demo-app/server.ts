@@ -1,0 +1,197 @@
+/**
+ * The demo app: a small app backend on supertokens-node (framework "custom" on node:http) that
+ * uses the backend kit, plus the sign-in page (web/main.ts, supertokens-web-js) it serves.
+ *
+ *   /api/auth/*          the SDK's own routes (Passwordless sign-in, session refresh, sign-out)
+ *   POST /api/admin/invite  the kit's admin-only invite API (role `admin`); the link is mailed/texted
+ *   GET /api/me          the signed-in user (session required)
+ *   GET /dev/outbox      every code, link and invite sent (demo only; off with exposeOutbox: false)
+ *   GET / and /auth/*    the sign-in page; /auth/verify is where magic links land
+ *
+ * supertokens-node is a process-wide singleton, so one process runs one demo app.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import supertokens from "supertokens-node";
+import Passwordless from "supertokens-node/recipe/passwordless";
+import Session from "supertokens-node/recipe/session";
+import UserMetadata from "supertokens-node/recipe/usermetadata";
+import UserRoles from "supertokens-node/recipe/userroles";
+import {
+  allowListGuard,
+  composeOverrides,
+  createInviteHandler,
+  handleSuperTokensError,
+  handleSuperTokensRoute,
+  inviteOnlyGuard,
+  recordInviteAcceptance,
+  sendCollected,
+  sendJson,
+  toExchange,
+  BodyTooLargeError,
+  type Exchange,
+} from "../../backend-kit/index.ts";
+import { DEFAULT_DATA_CONTRACT, type DataContract } from "../../shared/data-contract.ts";
+import { bundleSignInPage } from "./bundle.ts";
+import { Outbox, type SmtpConfig } from "./outbox.ts";
+import { PAGE_HTML } from "./page.ts";
+
+export type DemoMode = "invite-only" | "allow-list";
+
+export interface DemoAppOptions {
+  /** The Core (a real one, or the embedded local core). */
+  coreUrl: string;
+  apiKey?: string;
+  /** Which seed guards sign-up. */
+  mode: DemoMode;
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Mail goes here too when set (codes, magic links, invites); otherwise only to the outbox. */
+  smtp?: SmtpConfig;
+  /** Serve GET /dev/outbox (default true: this is a demo; never do it in a real app). */
+  exposeOutbox?: boolean;
+  contract?: DataContract;
+}
+
+export interface DemoApp {
+  url: string;
+  mode: DemoMode;
+  outbox: Outbox;
+  close(): Promise<void>;
+}
+
+let started = false;
+
+const SECURITY_HEADERS = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "content-security-policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+};
+
+export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
+  if (started) throw new Error("supertokens-node is a process-wide singleton: start one demo app per process");
+  started = true;
+  const contract = options.contract ?? DEFAULT_DATA_CONTRACT;
+  const outbox = new Outbox(options.smtp);
+  const script = await bundleSignInPage();
+  const invite = createInviteHandler({
+    contract,
+    deliver: async ({ contact, inviteLink }) => {
+      const text =
+        `You have been invited to the Gatehouse demo app.\n\nSign in with this link (it expires in 15 minutes):\n${inviteLink}\n\n` +
+        `After that, sign in any time with your ${"email" in contact ? "email address" : "phone number"}.\n`;
+      if ("email" in contact) await outbox.send({ channel: "email", to: contact.email, subject: "You are invited to the Gatehouse demo app", text, link: inviteLink });
+      else await outbox.send({ channel: "sms", to: contact.phoneNumber, text, link: inviteLink });
+    },
+  });
+
+  async function route(exchange: Exchange): Promise<void> {
+    if (await handleSuperTokensRoute(exchange)) return;
+    const { path, method } = exchange;
+    if (path === "/api/admin/invite" && method === "post") return invite(exchange);
+    if (path === "/api/me" && method === "get") {
+      try {
+        const session = await Session.getSession(exchange.request, exchange.response);
+        const user = await supertokens.getUser(session.getUserId());
+        return sendJson(exchange, 200, { userId: session.getUserId(), emails: user?.emails ?? [], phoneNumbers: user?.phoneNumbers ?? [] });
+      } catch (err) {
+        if (await handleSuperTokensError(err, exchange)) return;
+        throw err;
+      }
+    }
+    if (path === "/dev/outbox" && method === "get" && options.exposeOutbox !== false) return sendJson(exchange, 200, outbox.messages);
+    if (method === "get" && path === "/app.js") {
+      exchange.response.setHeader("content-type", "text/javascript; charset=utf-8", false);
+      exchange.response.body = script;
+      return;
+    }
+    if (method === "get" && (path === "/" || path === "/auth" || path.startsWith("/auth/"))) {
+      exchange.response.sendHTMLResponse(PAGE_HTML);
+      return;
+    }
+    sendJson(exchange, 404, { message: "not found" });
+  }
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      let exchange: Exchange;
+      try {
+        exchange = await toExchange(req);
+      } catch (err) {
+        res.statusCode = err instanceof BodyTooLargeError ? 413 : 400;
+        res.end();
+        return;
+      }
+      try {
+        await route(exchange);
+      } catch (err) {
+        console.error("demo-app:", err);
+        sendJson(exchange, 500, { message: "internal error" });
+      }
+      for (const [key, value] of Object.entries(SECURITY_HEADERS)) exchange.response.setHeader(key, value, false);
+      sendCollected(res, exchange.response);
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  supertokens.init({
+    framework: "custom",
+    supertokens: { connectionURI: options.coreUrl, ...(options.apiKey ? { apiKey: options.apiKey } : {}) },
+    appInfo: { appName: "Gatehouse demo app", apiDomain: url, websiteDomain: url, apiBasePath: "/api/auth", websiteBasePath: "/auth" },
+    recipeList: [
+      Session.init(),
+      Passwordless.init({
+        contactMethod: "EMAIL_OR_PHONE",
+        flowType: "USER_INPUT_CODE_AND_MAGIC_LINK",
+        override: {
+          apis: composeOverrides(options.mode === "invite-only" ? inviteOnlyGuard : allowListGuard({ contract }), recordInviteAcceptance({ contract })),
+        },
+        emailDelivery: {
+          override: () => ({
+            sendEmail: async ({ email, userInputCode, urlWithLinkCode }) => {
+              const lines = ["Your sign-in code for the Gatehouse demo app:", "", userInputCode ?? "", "", "Or open this link:", urlWithLinkCode ?? ""];
+              await outbox.send({
+                channel: "email",
+                to: email,
+                subject: "Sign in to the Gatehouse demo app",
+                text: lines.join("\n") + "\n",
+                ...(userInputCode ? { code: userInputCode } : {}),
+                ...(urlWithLinkCode ? { link: urlWithLinkCode } : {}),
+              });
+            },
+          }),
+        },
+        smsDelivery: {
+          override: () => ({
+            sendSms: async ({ phoneNumber, userInputCode, urlWithLinkCode }) => {
+              await outbox.send({
+                channel: "sms",
+                to: phoneNumber,
+                text: `Gatehouse demo app code: ${userInputCode ?? ""} ${urlWithLinkCode ?? ""}`.trim(),
+                ...(userInputCode ? { code: userInputCode } : {}),
+                ...(urlWithLinkCode ? { link: urlWithLinkCode } : {}),
+              });
+            },
+          }),
+        },
+      }),
+      UserMetadata.init(),
+      UserRoles.init(),
+    ],
+  });
+
+  return {
+    url,
+    mode: options.mode,
+    outbox,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      outbox.close();
+    },
+  };
+}

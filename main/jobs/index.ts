@@ -1,0 +1,89 @@
+/**
+ * The jobs area wired for the composition root: the runner with its kinds, and the handlers of
+ * the jobs.* operations. A new kind of bulk work implements JobKind (kind.ts) and is added to
+ * `kinds` below (or passed in GatehouseOptions.jobs.kinds).
+ */
+import { GatehouseError } from "../../shared/contract/errors.ts";
+import type { jobsOps } from "../../shared/contract/operations/jobs.ts";
+import { can, type OperatorRole } from "../../shared/contract/permissions.ts";
+import { CoreClient } from "../core/core-client.ts";
+import type { Handlers } from "../dispatch.ts";
+import type { EventBus } from "../events.ts";
+import type { ProfilesService } from "../services/profiles.ts";
+import type { StoreDb } from "../store/database.ts";
+import type { AnyJobKind } from "./kind.ts";
+import { rolesBulkAssignKind } from "./kinds/roles-bulk-assign.ts";
+import type { RetryPolicy } from "./retry.ts";
+import { JobRunner } from "./runner.ts";
+
+export type { JobKind, AnyJobKind, ItemContext, PrepareContext, PreparedItem } from "./kind.ts";
+export { JobRunner } from "./runner.ts";
+
+/** Tuning for tests and the odd deployment. */
+export interface JobsOptions {
+  retry?: Partial<RetryPolicy>;
+  closeGraceMs?: number;
+  progressIntervalMs?: number;
+  /** More kinds (tests; areas that have not wired theirs in yet). */
+  kinds?: AnyJobKind[];
+}
+
+export interface JobsDeps {
+  db: StoreDb;
+  events: EventBus;
+  now: () => number;
+  profiles: ProfilesService;
+  operator: string;
+  role: () => OperatorRole;
+  /** Called when a job changed roles (drops the users page's role index). */
+  rolesChanged: () => void;
+  options?: JobsOptions;
+}
+
+type JobHandlers = Pick<Handlers, keyof typeof jobsOps>;
+
+export function createJobs(deps: JobsDeps): { runner: JobRunner; handlers: JobHandlers } {
+  const runner = new JobRunner({
+    db: deps.db,
+    events: deps.events,
+    now: deps.now,
+    coreFor: (profileId) => new CoreClient(deps.profiles.target(deps.profiles.get(profileId))),
+    ...(deps.options?.retry ? { retry: deps.options.retry } : {}),
+    ...(deps.options?.closeGraceMs !== undefined ? { closeGraceMs: deps.options.closeGraceMs } : {}),
+    ...(deps.options?.progressIntervalMs !== undefined ? { progressIntervalMs: deps.options.progressIntervalMs } : {}),
+  });
+  runner.register(rolesBulkAssignKind({ onChange: deps.rolesChanged }));
+  for (const kind of deps.options?.kinds ?? []) runner.register(kind);
+
+  /** jobs:control is checked by the dispatcher; the kind's own permission (e.g. roles:write) here. */
+  const mayRun = (kind: AnyJobKind) => {
+    const role = deps.role();
+    if (!can(role, kind.permission)) {
+      throw new GatehouseError({ code: "FORBIDDEN", message: `The ${role} role cannot run "${kind.name}" jobs (they need ${kind.permission}).` });
+    }
+  };
+
+  const handlers: JobHandlers = {
+    "jobs.list": (i) => ({ jobs: runner.list(i.limit) }),
+    "jobs.get": (i) => runner.get(i.jobId, i.offset, i.limit, i.state),
+    "jobs.result": (i) => runner.result(i.jobId),
+    "jobs.dryRun": (i) => {
+      const kind = runner.kind(i.kind);
+      mayRun(kind);
+      const profile = deps.profiles.active();
+      if (!profile) throw new GatehouseError({ code: "NO_PROFILE", message: "No connection profile is active. Add one under Connections, or switch to one." });
+      return runner.dryRun(kind.name, i.input, { profileId: profile.id, createdBy: deps.operator });
+    },
+    "jobs.start": (i) => {
+      mayRun(runner.kindOfJob(i.jobId));
+      return { job: runner.start(i.jobId) };
+    },
+    "jobs.pause": (i) => ({ job: runner.pause(i.jobId) }),
+    "jobs.resume": (i) => {
+      mayRun(runner.kindOfJob(i.jobId));
+      return { job: runner.resume(i.jobId) };
+    },
+    "jobs.cancel": (i) => ({ job: runner.cancel(i.jobId) }),
+  };
+  return { runner, handlers };
+}

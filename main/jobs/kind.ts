@@ -1,0 +1,65 @@
+/**
+ * What a job kind is: the interface a new kind of bulk work implements to run on the JobRunner.
+ *
+ * The runner journals every item in SQLite before and after each attempt, retries transport
+ * errors and Core 5xx with backoff, and resumes jobs that were running when Gatehouse stopped.
+ * Because a crash can fall between an item's effect in the Core and the journal entry saying
+ * so, an item may be attempted again after its effect already happened. Hence the contract:
+ *
+ *   runItem MUST be idempotent: before doing its effect it checks whether the effect is already
+ *   there (the user already holds the role, the invited user already exists, ...) and, if so,
+ *   returns the result it would have returned (say so in the result, e.g. outcome "already had")
+ *   instead of doing it again. It never creates a second of anything.
+ *
+ * runItem throws GatehouseErrors (CoreClient.sdk maps the Core's failures to them): TIMEOUT,
+ * CORE_UNREACHABLE and CORE_ERROR for a 5xx are retried; anything else fails the item at once.
+ */
+import type { z } from "zod";
+import type { Permission } from "../../shared/contract/permissions.ts";
+import type { JsonObject } from "../../shared/contract/schemas.ts";
+import type { CoreClient } from "../core/core-client.ts";
+
+/** One item of a dry run: its input, and either what will happen (`plan`) or why it cannot (`error`). */
+export interface PreparedItem<P extends JsonObject = JsonObject> {
+  input: P;
+  plan?: string;
+  /** A validation error: the item is shown in the dry run and result file but never run. */
+  error?: string;
+}
+
+export interface PrepareContext {
+  /** The Core of the profile the job is for. */
+  core: CoreClient;
+}
+
+export interface ItemContext {
+  core: CoreClient;
+  jobId: string;
+  index: number;
+  /** 1 on the first attempt; attempts are counted across restarts. */
+  attempt: number;
+}
+
+export interface JobKind<I = unknown, P extends JsonObject = JsonObject, R extends JsonObject = JsonObject> {
+  /** e.g. "roles.bulkAssign"; what jobs.dryRun's `kind` names. */
+  name: string;
+  /** What the operator's role needs besides jobs:control to run this kind (e.g. "roles:write"). */
+  permission: Permission;
+  /** Validates jobs.dryRun's `input` (errors name the field under `input.`). */
+  input: z.ZodType<I>;
+  /** Items in flight at once against the Core. */
+  concurrency: number;
+  /** One line for the jobs list, e.g. 'role "admin" in public to 120 users'. */
+  describe(input: I, items: readonly PreparedItem<P>[]): string;
+  /** The dry run: every item with its plan or validation error. Throw a GatehouseError to refuse the whole input. */
+  prepare(input: I, ctx: PrepareContext): Promise<PreparedItem<P>[]>;
+  /** Does one item; idempotent (see above). */
+  runItem(item: P, ctx: ItemContext): Promise<R>;
+  /** Keys of an item's input written to the result CSV, in order. */
+  inputColumns: readonly string[];
+  /** Keys of runItem's result written to the result CSV, in order. */
+  resultColumns: readonly string[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyJobKind = JobKind<any, any, any>;

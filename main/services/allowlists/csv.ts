@@ -1,0 +1,153 @@
+/**
+ * Reading an allow-list CSV: a UTF-8 BOM, "," ";" or tab (sniffed from the first line), quoted
+ * fields ("" escapes, line breaks inside quotes), CRLF or LF, blank lines skipped. The entries
+ * come from a column named for the list's kind ("email"; "phone", "phoneNumber"; or "value"),
+ * or from a single unnamed column. Every entry keeps the line it started on.
+ */
+import type { AllowListKind } from "../../../shared/contract/operations/allowlists.ts";
+import { normaliseEntry } from "./normalise.ts";
+
+export const MAX_CSV_BYTES = 50 * 1024 * 1024;
+
+export interface CsvRecord {
+  line: number;
+  cells: string[];
+}
+
+export interface CsvEntries {
+  entries: { value: string; line: number }[];
+  /** Rows that could not give an entry (empty cell, unterminated quote). */
+  rowErrors: { entry: string; line: number; message: string }[];
+  /** Problems with the whole file: nothing was read from it. */
+  fileErrors: string[];
+  rows: number;
+}
+
+const HEADERS: Record<AllowListKind, string[]> = {
+  email: ["email", "emails", "e-mail", "email address", "emailaddress", "value"],
+  phone: ["phone", "phonenumber", "phone number", "phone_number", "phone-number", "phones", "value"],
+};
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, "");
+
+export function sniffDelimiter(text: string): string {
+  let firstLine = "";
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() !== "") {
+      firstLine = line;
+      break;
+    }
+  }
+  const outside = firstLine.replace(/"[^"]*("|$)/g, "");
+  const counts = [",", ";", "\t"].map((d) => ({ d, n: outside.split(d).length - 1 }));
+  const best = counts.reduce((a, b) => (b.n > a.n ? b : a));
+  return best.n > 0 ? best.d : ",";
+}
+
+/** RFC 4180-ish records with their starting line numbers; blank lines are skipped. */
+export function parseRecords(text: string, delimiter: string): { records: CsvRecord[]; unterminatedAt: number | null } {
+  const records: CsvRecord[] = [];
+  let cells: string[] = [];
+  let cell = "";
+  let quoted = false;
+  let line = 1;
+  let startLine = 1;
+  let touched = false; // the record has content (so a blank line is not a record)
+  const endRecord = () => {
+    cells.push(cell);
+    if (touched || cells.length > 1 || cell !== "") {
+      if (cells.some((c) => c.trim() !== "")) records.push({ line: startLine, cells });
+    }
+    cells = [];
+    cell = "";
+    touched = false;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else quoted = false;
+      } else {
+        if (ch === "\n") line++;
+        cell += ch;
+      }
+      continue;
+    }
+    if (ch === '"' && cell.trim() === "") {
+      quoted = true;
+      touched = true;
+      cell = "";
+    } else if (ch === delimiter) {
+      cells.push(cell);
+      cell = "";
+      touched = true;
+    } else if (ch === "\r" || ch === "\n") {
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+      endRecord();
+      line++;
+      startLine = line;
+    } else {
+      cell += ch;
+    }
+  }
+  const unterminatedAt = quoted ? startLine : null;
+  if (cell !== "" || cells.length > 0 || touched) endRecord();
+  return { records, unterminatedAt };
+}
+
+export function readAllowListCsv(csv: string, kind: AllowListKind, region?: string): CsvEntries {
+  const bytes = Buffer.byteLength(csv, "utf8");
+  if (bytes > MAX_CSV_BYTES) {
+    return { entries: [], rowErrors: [], rows: 0, fileErrors: [`The file is ${mb(bytes)} MB; the limit is ${mb(MAX_CSV_BYTES)} MB. Split it into smaller files.`] };
+  }
+  const text = csv.charCodeAt(0) === 0xfeff ? csv.slice(1) : csv;
+  const { records, unterminatedAt } = parseRecords(text, sniffDelimiter(text));
+  const expected = `a header row with an "${kind === "email" ? "email" : "phone"}" column (or "value"), or a single column of ${kind === "email" ? "email addresses" : "phone numbers"} without a header`;
+  const first = records[0];
+  if (!first) return { entries: [], rowErrors: [], rows: 0, fileErrors: [`The file has no rows. Expected ${expected}.`] };
+
+  const names = first.cells.map((c) => c.trim().toLowerCase());
+  let column = names.findIndex((n) => HEADERS[kind].includes(n));
+  let body = records.slice(1);
+  if (column < 0) {
+    const otherKind = kind === "email" ? "phone" : "email";
+    const other = names.findIndex((n) => n !== "value" && HEADERS[otherKind].includes(n));
+    if (other >= 0) {
+      return { entries: [], rowErrors: [], rows: 0, fileErrors: [`The file has a "${first.cells[other]?.trim() ?? ""}" column, but this is the ${kind} allow-list. Expected ${expected}.`] };
+    }
+    const single = first.cells.length === 1 && first.cells[0] !== undefined;
+    if (single && (normaliseEntry(kind, first.cells[0] ?? "", region).ok || !/^[a-z _-]+$/i.test((first.cells[0] ?? "").trim()))) {
+      column = 0;
+      body = records; // no header: the first line is an entry
+    } else {
+      const found = first.cells.map((c) => `"${c.trim()}"`).join(", ");
+      return { entries: [], rowErrors: [], rows: 0, fileErrors: [`Line ${first.line}: no ${kind} column among ${found}. Expected ${expected}.`] };
+    }
+  }
+
+  const entries: CsvEntries["entries"] = [];
+  const rowErrors: CsvEntries["rowErrors"] = [];
+  for (const record of body) {
+    const value = record.cells[column];
+    if (value === undefined || value.trim() === "") {
+      rowErrors.push({ entry: record.cells.join(","), line: record.line, message: `Line ${record.line}: the ${kind} cell is empty` });
+      continue;
+    }
+    if (unterminatedAt !== null && record.line === unterminatedAt) {
+      rowErrors.push({ entry: value, line: record.line, message: `Line ${record.line}: a quoted field is never closed` });
+      continue;
+    }
+    entries.push({ value, line: record.line });
+  }
+  return { entries, rowErrors, fileErrors: [], rows: body.length };
+}
+
+const quote = (cell: string) => (/[",\r\n;\t]|^\s|\s$/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
+
+/** The list as CSV (header + one entry a line, as stored), CRLF line ends. */
+export function allowListCsv(kind: AllowListKind, list: readonly string[]): string {
+  return [kind, ...list].map(quote).join("\r\n") + "\r\n";
+}

@@ -1,0 +1,52 @@
+/** The invites area, built from its dependencies, and its operations wired for the dispatcher. */
+import type { Handlers } from "../../dispatch.ts";
+import { SmtpMailer, type Mailer } from "../../mail/mailer.ts";
+import type { SecretBox } from "../../secrets/secret-box.ts";
+import type { StoreDb } from "../../store/database.ts";
+import type { ActiveConnection } from "../connection.ts";
+import { InviteRecords } from "./records.ts";
+import { InvitesService } from "./service.ts";
+import { InviteSettingsStore } from "./settings.ts";
+
+export interface InvitesAreaDeps {
+  db: StoreDb;
+  secrets: SecretBox;
+  now: () => number;
+  connection: () => ActiveConnection;
+  operator: string;
+  rolesChanged: () => void;
+  /** The embedded local core's URL, when this process runs one. */
+  embeddedCoreUrl: () => string | undefined;
+  mailer?: Mailer;
+}
+
+type InviteOpName = Extract<keyof Handlers, `invites.${string}`>;
+
+export function inviteHandlers(deps: InvitesAreaDeps): Pick<Handlers, InviteOpName> {
+  const settings = new InviteSettingsStore(deps.db, deps.secrets, deps.now);
+  const records = new InviteRecords(deps.db);
+  const scopeOf = ({ profile, core }: ActiveConnection): string => {
+    const norm = (u: string) => u.trim().replace(/\/+$/, "").toLowerCase();
+    const uris = core.target.uris.map(norm).sort();
+    const embedded = deps.embeddedCoreUrl();
+    if (profile.embedded || (embedded !== undefined && uris.length === 1 && uris[0] === norm(embedded))) return "embedded";
+    return uris.join(";");
+  };
+  const service = new InvitesService({ ...deps, scopeOf, settings, records, mailer: deps.mailer ?? new SmtpMailer() });
+  const profileId = () => deps.connection().profile.id;
+  const scope = () => scopeOf(deps.connection());
+  return {
+    "invites.create": (i) => service.create(i),
+    "invites.resend": (i) => service.resend(i),
+    "invites.revoke": (i) => service.revoke(i),
+    "invites.list": (i) => service.list(i),
+    "invites.outbox.list": (i) => ({ entries: records.outbox(scope(), i.includeHandled) }),
+    "invites.outbox.export": (i) => {
+      const entries = records.outbox(scope(), i.includeHandled);
+      return { jsonl: entries.map((e) => JSON.stringify(e) + "\n").join(""), count: entries.length };
+    },
+    "invites.outbox.markHandled": (i) => ({ marked: records.markHandled(scope(), i.ids, deps.now()) }),
+    "invites.settings.get": () => settings.get(profileId()),
+    "invites.settings.update": (i) => settings.update(profileId(), i),
+  };
+}

@@ -1,0 +1,41 @@
+/** Invites sent from this console, their per-profile settings, and the outbox of unsent messages. */
+export const INVITES_MIGRATIONS: string[] = [
+  `CREATE TABLE invite_settings (
+     profile_id TEXT PRIMARY KEY,
+     settings TEXT NOT NULL,
+     smtp_password_sealed TEXT,
+     updated_at INTEGER NOT NULL
+   );
+   -- scope: the Core the invites live in ("embedded", or its URIs), so every profile on it sees them.
+   CREATE TABLE invites (
+     scope TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     tenant_id TEXT NOT NULL,
+     email TEXT,
+     phone_number TEXT,
+     invited_at INTEGER NOT NULL,
+     invited_by TEXT NOT NULL,
+     link_expires_at INTEGER,
+     delivery TEXT NOT NULL,
+     message_id TEXT,
+     delivery_error TEXT,
+     revoked_at INTEGER,
+     PRIMARY KEY (scope, user_id)
+   );
+   CREATE INDEX invites_by_tenant ON invites (scope, tenant_id, invited_at);
+   CREATE TABLE invite_outbox (
+     id INTEGER PRIMARY KEY,
+     scope TEXT NOT NULL,
+     tenant_id TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     recipient TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     body TEXT NOT NULL,
+     link TEXT NOT NULL,
+     link_expires_at INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     handled_at INTEGER
+   );
+   CREATE INDEX invite_outbox_by_scope ON invite_outbox (scope, handled_at, id);`,
+];

@@ -1,0 +1,168 @@
+import { z } from "zod";
+import { op } from "../define.ts";
+import { roleName, tenantId, userId } from "../schemas.ts";
+
+export const INVITE_STATUSES = ["pending", "accepted", "link-expired", "revoked"] as const;
+export const DELIVERIES = ["sent", "outbox", "failed"] as const;
+
+const delivery = z.enum(DELIVERIES);
+
+/** A fresh magic link and how it went out. */
+const linkSent = z.object({
+  userId: z.string(),
+  link: z.string(),
+  expiresAt: z.number(),
+  delivery,
+  /** The SMTP server's message id when sent; the outbox entry's id ("outbox:<n>") otherwise. */
+  messageId: z.string().nullable(),
+});
+
+export const inviteRow = z.object({
+  userId: z.string(),
+  tenantId: z.string(),
+  email: z.string().nullable(),
+  phoneNumber: z.string().nullable(),
+  invitedAt: z.number(),
+  invitedBy: z.string(),
+  acceptedAt: z.number().nullable(),
+  status: z.enum(INVITE_STATUSES),
+  linkExpiresAt: z.number().nullable(),
+  delivery,
+  deliveryError: z.string().nullable(),
+  revokedAt: z.number().nullable(),
+});
+export type InviteRow = z.infer<typeof inviteRow>;
+
+export const outboxEntry = z.object({
+  id: z.number(),
+  createdAt: z.number(),
+  tenantId: z.string(),
+  userId: z.string(),
+  to: z.string(),
+  channel: z.enum(["email", "sms"]),
+  subject: z.string(),
+  text: z.string(),
+  link: z.string(),
+  linkExpiresAt: z.number(),
+  handledAt: z.number().nullable(),
+});
+export type OutboxEntry = z.infer<typeof outboxEntry>;
+
+const template = z.object({
+  subject: z.string().trim().min(1, "a subject is required").max(500),
+  text: z.string().min(1, "a text is required").max(20_000).refine((t) => t.includes("{{link}}"), "the text must contain {{link}}"),
+});
+
+const smtp = z.object({
+  host: z.string().trim().min(1, "an SMTP host is required").max(255),
+  port: z.number().int().min(1).max(65_535),
+  /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+  secure: z.boolean(),
+  username: z.string().trim().max(255),
+  from: z.string().trim().min(3, "a from address is required").max(320),
+});
+
+const appUrl = z
+  .string()
+  .trim()
+  .url("the app URL must be a URL like http://localhost:3000")
+  .refine((u) => /^https?:\/\//i.test(u), "the app URL must start with http:// or https://");
+
+export const inviteSettings = z.object({
+  appUrl,
+  websiteBasePath: z.string().trim().max(200),
+  defaultRegion: z.string().trim().regex(/^[A-Z]{2}$/, "a region is two capital letters, like US or DE"),
+  smtp: smtp.nullable(),
+  /** Whether an SMTP password is stored (it is never sent out). */
+  hasPassword: z.boolean(),
+  template,
+});
+export type InviteSettings = z.infer<typeof inviteSettings>;
+
+export const inviteOps = {
+  "invites.create": op({
+    summary: "Invite one person by email or phone (creates a Passwordless user and sends a magic link)",
+    permission: "invites:write",
+    mutates: true,
+    input: z.object({
+      tenantId,
+      email: z.string().max(320).optional(),
+      phoneNumber: z.string().max(50).optional(),
+      roles: z.array(roleName).max(50).default([]),
+    }),
+    output: z.discriminatedUnion("status", [
+      linkSent.extend({ status: z.literal("invited") }),
+      z.object({ status: z.literal("exists"), userId: z.string() }),
+    ]),
+    target: (i) => i.email ?? i.phoneNumber,
+  }),
+  "invites.resend": op({
+    summary: "Send a new magic link to an invited (or existing) user",
+    permission: "invites:resend",
+    mutates: true,
+    input: z.object({ userId }),
+    output: linkSent,
+    target: (i) => i.userId,
+  }),
+  "invites.revoke": op({
+    summary: "Revoke an invite: delete the invited user who never signed in",
+    permission: "invites:write",
+    mutates: true,
+    input: z.object({ userId }),
+    output: z.object({ revoked: z.boolean() }),
+    target: (i) => i.userId,
+  }),
+  "invites.list": op({
+    summary: "Invites sent from this console to a tenant, with their status",
+    permission: "invites:read",
+    mutates: false,
+    input: z.object({ tenantId }),
+    output: z.object({ invites: z.array(inviteRow) }),
+  }),
+  "invites.outbox.list": op({
+    summary: "Invite messages waiting to be sent by hand",
+    permission: "invites:read",
+    mutates: false,
+    input: z.object({ includeHandled: z.boolean().default(false) }),
+    output: z.object({ entries: z.array(outboxEntry) }),
+  }),
+  "invites.outbox.export": op({
+    summary: "The outbox as JSON lines",
+    permission: "invites:read",
+    mutates: false,
+    input: z.object({ includeHandled: z.boolean().default(false) }),
+    output: z.object({ jsonl: z.string(), count: z.number() }),
+  }),
+  "invites.outbox.markHandled": op({
+    summary: "Mark outbox messages as sent by hand",
+    permission: "invites:write",
+    mutates: true,
+    input: z.object({ ids: z.array(z.number().int()).min(1).max(10_000) }),
+    output: z.object({ marked: z.number() }),
+    target: (i) => i.ids.join(","),
+  }),
+  "invites.settings.get": op({
+    summary: "The active profile's invite settings (app URL, SMTP, template; never the password)",
+    permission: "invites:read",
+    mutates: false,
+    input: z.object({}),
+    output: inviteSettings,
+  }),
+  "invites.settings.update": op({
+    summary: "Change the active profile's invite settings",
+    permission: "profiles:write",
+    mutates: true,
+    input: z.object({
+      appUrl: appUrl.optional(),
+      websiteBasePath: z.string().trim().max(200).optional(),
+      defaultRegion: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, "a region is two letters, like US or DE").optional(),
+      smtp: smtp.nullable().optional(),
+      /** A new SMTP password; null removes it; absent keeps it. Sealed at rest, never returned. */
+      smtpPassword: z.string().max(1000).nullable().optional(),
+      template: template.optional(),
+    }),
+    output: inviteSettings,
+    // The profile whose settings these are is the audit entry's profile.
+    target: () => "invite settings",
+  }),
+};

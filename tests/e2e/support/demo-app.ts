@@ -1,0 +1,122 @@
+/**
+ * The demo app under test: started as its own process (`examples/demo-app/cli.ts`, what
+ * `npm run demo-app` runs), a real SMTP server (smtp-server) that receives its mail, and the
+ * admin's side (kit-admin.ts) as one-shot commands.
+ */
+import { spawn, execFile, type ChildProcess } from "node:child_process";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { SMTPServer } from "smtp-server";
+
+const TSX = ["--import", "tsx"];
+const ROOT = process.cwd();
+
+export interface RunningDemoApp {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startDemoAppProcess(args: string[]): Promise<RunningDemoApp> {
+  const child: ChildProcess = spawn(process.execPath, [...TSX, join(ROOT, "examples/demo-app/cli.ts"), ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`demo app did not start in 20 s:\n${output}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /demo app: (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`demo app exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+const execFileAsync = promisify(execFile);
+
+/** Run one kit-admin.ts command against the core; returns its JSON answer. */
+export async function kitAdmin(coreUrl: string, ...args: string[]): Promise<unknown> {
+  const { stdout } = await execFileAsync(process.execPath, [...TSX, join(ROOT, "tests/e2e/support/kit-admin.ts"), coreUrl, ...args], { cwd: ROOT });
+  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "null");
+}
+
+export interface ReceivedMail {
+  to: string[];
+  raw: string;
+  /** The decoded text of the mail (quoted-printable / base64 undone). */
+  text: string;
+}
+
+function decodeBody(raw: string): string {
+  const split = raw.search(/\r?\n\r?\n/);
+  const headers = raw.slice(0, split);
+  const body = raw.slice(split).trim();
+  const encoding = /content-transfer-encoding:\s*([\w-]+)/i.exec(headers)?.[1]?.toLowerCase();
+  if (encoding === "base64") return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
+  if (encoding === "quoted-printable") {
+    const bytes = body.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    return Buffer.from(bytes, "latin1").toString("utf8");
+  }
+  return body;
+}
+
+export interface MailSink {
+  port: number;
+  mails: ReceivedMail[];
+  /** Wait for a mail to this address (and matching the predicate) and return it. */
+  waitFor(to: string, predicate?: (mail: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
+  close(): Promise<void>;
+}
+
+export async function startMailSink(): Promise<MailSink> {
+  const mails: ReceivedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["AUTH", "STARTTLS"],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        const raw = Buffer.concat(chunks).toString("utf8");
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, text: decodeBody(raw) });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    port,
+    mails,
+    async waitFor(to, predicate = () => true, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const mail = mails.find((m) => m.to.includes(to) && predicate(m));
+        if (mail) return mail;
+        if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${timeoutMs} ms (got ${mails.length} for others)`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
