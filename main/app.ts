@@ -70,9 +70,9 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     const audit = new AuditLog(db, secrets, now);
     const operator = options.operator ?? safeUserName();
     const invites = inviteHandlers({ db, secrets, now, connection: () => connection.active(), operator, rolesChanged: () => roleIndex.invalidate(), embeddedCoreUrl: () => embedded?.url });
-    const jobs = createJobs({ db, events, now, profiles, operator, role: () => dispatcher.role(), rolesChanged: () => roleIndex.invalidate(), options: options.jobs ?? {} });
-    const dispatcher: Dispatcher = new Dispatcher({
-      handlers: handlers({ profiles, connection, users, roles, invites, allowLists, jobs: jobs.handlers, audit, operator, role: () => dispatcher.role() }),
+    const jobs = createJobs({ db, events, now, profiles, operator, role: () => roleInForce(profiles), rolesChanged: () => roleIndex.invalidate(), options: options.jobs ?? {} });
+    const dispatcher = new Dispatcher({
+      handlers: handlers({ profiles, connection, users, roles, invites, allowLists, jobs: jobs.handlers, audit, operator, role: () => roleInForce(profiles) }),
       profiles,
       audit,
       events,
