@@ -1,5 +1,5 @@
 /**
- * Gatehouse's backend kit: the seeds' Passwordless guards and admin API for an app backend on
+ * Gatehouse's backend kit: the seeds' Passwordless guards, admin API and SMS second factor for an app backend on
  * supertokens-node, using the same data contract as the console. See README.md.
  */
 export { SIGN_UP_DISABLED_MESSAGE, signUpDisabled } from "./messages.ts";
@@ -11,5 +11,16 @@ export * from "./allow-list.ts";
 export { inviteUser, readInviteRecord, type InviteUserInput, type InviteUserResult } from "./invite.ts";
 export { markInviteAccepted, recordInviteAcceptance, type InviteAcceptanceOptions } from "./invite-acceptance.ts";
 export { createInviteHandler, parseInviteBody, type InviteApiOptions } from "./invite-api.ts";
+export { SecondFactorClaim, createSecondFactorClaim } from "./second-factor-claim.ts";
+export { readEnrollment, linkSecondFactor, maskPhone, type Enrollment } from "./second-factor-enrollment.ts";
+export {
+  secondFactorSession,
+  getFirstFactorSession,
+  requireSecondFactor,
+  secondFactorVerifyOptions,
+  type SecondFactorOptions,
+  type SecondFactorSessionOptions,
+} from "./second-factor-session.ts";
+export { secondFactorApis, SECOND_FACTOR_MESSAGES } from "./second-factor-apis.ts";
 export * from "./node-http.ts";
 export { DEFAULT_DATA_CONTRACT, allowListUserId, type DataContract, type InviteRecord } from "../shared/data-contract.ts";

@@ -10,18 +10,22 @@ import { startEmbeddedCore, type RunningEmbeddedCore } from "./embedded-core/ind
 import { Dispatcher, roleInForce, type Handlers } from "./dispatch.ts";
 import { EventBus } from "./events.ts";
 import { createJobs, type JobsOptions } from "./jobs/index.ts";
+import type { Mailer } from "./mail/mailer.ts";
 import { FileKeySecretBox } from "./secrets/file-key-box.ts";
 import type { SecretBox } from "./secrets/secret-box.ts";
 import { AllowListsService } from "./services/allowlists/service.ts";
 import { AuditLog } from "./services/audit-log.ts";
 import { ConnectionService } from "./services/connection.ts";
-import { inviteHandlers } from "./services/invites/index.ts";
+import { createInvites } from "./services/invites/index.ts";
 import { ProfilesService } from "./services/profiles.ts";
 import { RoleIndex } from "./services/role-index.ts";
 import { RolesService } from "./services/roles.ts";
+import { secondFactorHandlers } from "./services/second-factor/index.ts";
 import { UsersService } from "./services/users.ts";
 import { openStore, type StoreDb } from "./store/database.ts";
 import { ROLE_PERMISSIONS, type OperatorRole } from "../shared/contract/permissions.ts";
+import type { AuditEntry } from "../shared/contract/schemas.ts";
+import { maskPhonesIn } from "../shared/phone-mask.ts";
 
 export interface GatehouseOptions {
   /** Folder for gatehouse.sqlite, the key file and the embedded core's database. */
@@ -36,6 +40,8 @@ export interface GatehouseOptions {
   now?: () => number;
   /** Job engine tuning (retry backoff, close grace) and extra job kinds (tests). */
   jobs?: JobsOptions;
+  /** How invite mail is sent (default: SMTP through nodemailer). */
+  mailer?: Mailer;
 }
 
 export interface Gatehouse {
@@ -69,10 +75,34 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     const allowLists = new AllowListsService(() => connection.active());
     const audit = new AuditLog(db, secrets, now);
     const operator = options.operator ?? safeUserName();
-    const invites = inviteHandlers({ db, secrets, now, connection: () => connection.active(), operator, rolesChanged: () => roleIndex.invalidate(), embeddedCoreUrl: () => embedded?.url });
-    const jobs = createJobs({ db, events, now, profiles, operator, role: () => roleInForce(profiles), rolesChanged: () => roleIndex.invalidate(), options: options.jobs ?? {} });
+    const invitesArea = createInvites({
+      db,
+      secrets,
+      now,
+      connection: () => connection.active(),
+      operator,
+      rolesChanged: () => roleIndex.invalidate(),
+      embeddedCoreUrl: () => embedded?.url,
+      profileFor: (id) => profiles.get(id),
+      ...(options.mailer ? { mailer: options.mailer } : {}),
+    });
+    const invites = invitesArea.handlers;
+    const jobs = createJobs({
+      db,
+      events,
+      now,
+      profiles,
+      operator,
+      role: () => roleInForce(profiles),
+      rolesChanged: () => roleIndex.invalidate(),
+      kinds: invitesArea.jobKinds,
+      options: options.jobs ?? {},
+    });
     const dispatcher = new Dispatcher({
-      handlers: handlers({ profiles, connection, users, roles, invites, allowLists, jobs: jobs.handlers, audit, operator, role: () => roleInForce(profiles) }),
+      handlers: {
+        ...handlers({ profiles, connection, users, roles, invites, allowLists, jobs: jobs.handlers, audit, operator, role: () => roleInForce(profiles) }),
+        ...secondFactorHandlers({ db, secrets, now, connection: () => connection.active(), seesPhones: () => roleInForce(profiles) !== "auditor" }),
+      },
       profiles,
       audit,
       events,
@@ -102,7 +132,7 @@ interface Services {
   connection: ConnectionService;
   users: UsersService;
   roles: RolesService;
-  invites: ReturnType<typeof inviteHandlers>;
+  invites: ReturnType<typeof createInvites>["handlers"];
   allowLists: AllowListsService;
   jobs: ReturnType<typeof createJobs>["handlers"];
   audit: AuditLog;
@@ -111,7 +141,7 @@ interface Services {
 }
 
 /** Each operation of the contract, wired to the service that does it. */
-function handlers(s: Services): Handlers {
+function handlers(s: Services): Omit<Handlers, `secondFactor.${string}`> {
   const activeView = () => {
     const active = s.profiles.active();
     return active ? s.profiles.view(active, active.id) : null;
@@ -162,9 +192,24 @@ function handlers(s: Services): Handlers {
     "allowlists.export": (i) => s.allowLists.export(i),
     ...s.invites,
     ...s.jobs,
-    "audit.list": (i) => s.audit.list(i),
+    "audit.list": (i) => {
+      const page = s.audit.list(i);
+      return s.role() === "auditor" ? { ...page, entries: page.entries.map(maskAuditEntry) } : page;
+    },
     "audit.verify": () => s.audit.verify(),
-    "audit.export": (i) => s.audit.export(i, i.format),
+    "audit.export": (i) => {
+      const file = s.audit.export(i, i.format);
+      return s.role() === "auditor" ? { ...file, content: maskPhonesIn(file.content) } : file;
+    },
+  };
+}
+
+/** Auditors see second-factor phones masked, in the audit log too (the stored entry stays whole). */
+function maskAuditEntry(entry: AuditEntry): AuditEntry {
+  return {
+    ...entry,
+    input: JSON.parse(maskPhonesIn(JSON.stringify(entry.input))) as AuditEntry["input"],
+    detail: entry.detail === null ? null : maskPhonesIn(entry.detail),
   };
 }
 

@@ -83,13 +83,22 @@ export class Dispatcher {
       if (!output.success) {
         throw new GatehouseError({ code: "INTERNAL", message: `"${name}" produced an answer that does not match its declaration: ${output.error.issues[0]?.message ?? ""}` });
       }
-      audit("ok", null);
+      audit("ok", auditDetailOf(spec, output.data));
       return { ok: true, value: output.data };
     } catch (err) {
       const error = err instanceof GatehouseError ? err : new GatehouseError({ code: "INTERNAL", message: err instanceof Error ? err.message : String(err) });
       audit("error", `${error.code}: ${error.message}`);
       return fail(error);
     }
+  }
+}
+
+/** The declared audit detail of a successful change, if any (never fails the change itself). */
+function auditDetailOf(spec: { auditDetail?: (output: never) => string }, output: unknown): string | null {
+  try {
+    return (spec.auditDetail as ((o: unknown) => string) | undefined)?.(output) ?? null;
+  } catch {
+    return null;
   }
 }
 

@@ -23,3 +23,6 @@ export function maskPhone(phone: string): string {
   const digits = phone.replace(/[^\d+]/g, "");
   return digits.length > 4 ? `${digits.slice(0, 2)} ${MASK} ${digits.slice(-2)}` : MASK;
 }
+
+/** Masks every E.164-looking number in a text (audit entries shown to auditors). */
+export const maskPhonesIn = (text: string): string => text.replace(/\+\d{8,15}\b/g, (phone) => maskPhone(phone));

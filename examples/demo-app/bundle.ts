@@ -1,10 +1,11 @@
-/** Bundles the sign-in page (web/main.ts, with supertokens-web-js) in memory with esbuild. */
+/** Bundles a sign-in page (web/main.ts or web/two-factor.ts, with supertokens-web-js) in memory with esbuild. */
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
-export async function bundleSignInPage(): Promise<string> {
+/** `entry`: the page's script in web/ (main.ts: Passwordless sign-in; two-factor.ts: the 2fa mode). */
+export async function bundleSignInPage(entry = "main.ts"): Promise<string> {
   const result = await build({
-    entryPoints: [fileURLToPath(new URL("./web/main.ts", import.meta.url))],
+    entryPoints: [fileURLToPath(new URL(`./web/${entry}`, import.meta.url))],
     bundle: true,
     write: false,
     format: "esm",

@@ -1,11 +1,11 @@
 /**
- * `npm run demo-app -- --core <url> [--mode invite-only|allow-list] [--port N] [--api-key KEY]
+ * `npm run demo-app -- --core <url> [--mode invite-only|allow-list|2fa] [--port N] [--api-key KEY]
  *                     [--smtp host:port] [--smtp-from addr]`
  * Starts the demo app on 127.0.0.1 and prints its URL (first line: `demo app: <url>`).
  * DEMO_SMTP_USER / DEMO_SMTP_PASS give SMTP credentials.
  */
 import { parseArgs } from "node:util";
-import { startDemoApp, type DemoMode } from "./server.ts";
+import { DEMO_MODES, startDemoApp, type DemoMode } from "./server.ts";
 import type { SmtpConfig } from "./outbox.ts";
 
 function fail(message: string): never {
@@ -26,7 +26,7 @@ const { values } = parseArgs({
 });
 
 if (!values.core) fail("--core <url> is required, e.g. --core http://127.0.0.1:3567 (start one with `npm run core`)");
-if (values.mode !== "invite-only" && values.mode !== "allow-list") fail(`--mode must be invite-only or allow-list, not ${values.mode}`);
+if (!DEMO_MODES.includes(values.mode as DemoMode)) fail(`--mode must be ${DEMO_MODES.join(", ")}, not ${values.mode}`);
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0-65535, not ${values.port}`);
 let smtp: SmtpConfig | undefined;

@@ -37,3 +37,55 @@ export const PAGE_HTML = `<!doctype html>
 </body>
 </html>
 `;
+
+/** The 2fa mode's page shell (web/two-factor.ts): email + password, then an SMS code, then the protected page. */
+export const TWO_FACTOR_PAGE_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Gatehouse demo app (2FA)</title>
+<style>
+  body { font-family: system-ui, sans-serif; max-width: 28rem; margin: 4rem auto; padding: 0 1rem; }
+  label, input, button { display: block; width: 100%; box-sizing: border-box; margin-top: .5rem; font-size: 1rem; }
+  input, button { padding: .5rem; }
+  #error { color: #b00020; min-height: 1.5em; }
+  [hidden] { display: none !important; }
+</style>
+</head>
+<body>
+<h1>Gatehouse demo app</h1>
+<p id="status">Loading…</p>
+<form id="first-factor-form" hidden>
+  <label for="email">Email</label>
+  <input id="email" name="email" type="email" autocomplete="username" required>
+  <label for="password">Password</label>
+  <input id="password" name="password" type="password" autocomplete="current-password" required>
+  <button type="submit" id="sign-in">Sign in</button>
+  <button type="button" id="sign-up">Sign up</button>
+</form>
+<form id="phone-form" hidden>
+  <label for="phone">Phone number for your sign-in codes</label>
+  <input id="phone" name="phone" type="tel" autocomplete="tel" placeholder="+14155550123" required>
+  <button type="submit">Send code</button>
+</form>
+<form id="enrolled-form" hidden>
+  <p>We will text a code to your phone <strong id="masked-phone"></strong>.</p>
+  <button type="submit">Text me a code</button>
+</form>
+<form id="otp-form" hidden>
+  <label for="otp">Code we sent to <span id="sent-to"></span></label>
+  <input id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" required>
+  <button type="submit">Verify</button>
+</form>
+<section id="protected" hidden>
+  <h2>2FA complete</h2>
+  <p>Signed in as <strong id="user-email"></strong> (<span id="user-id"></span>)</p>
+  <p>Second-factor phone: <strong id="session-phone"></strong></p>
+</section>
+<button type="button" id="sign-out" hidden>Sign out</button>
+<p id="error" role="alert"></p>
+<script type="module" src="/app.js"></script>
+</body>
+</html>
+`;

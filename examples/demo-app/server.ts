@@ -8,11 +8,16 @@
  *   GET /dev/outbox      every code, link and invite sent (demo only; off with exposeOutbox: false)
  *   GET / and /auth/*    the sign-in page; /auth/verify is where magic links land
  *
+ * Mode "2fa" (seed 03) instead: EmailPassword sign-up/sign-in, then an SMS OTP to a separate
+ * Passwordless user (the kit's second-factor overrides); GET /api/2fa/state tells the page where
+ * the code goes, GET /api/me needs `2fa-completed`. SMS go to the outbox.
+ *
  * supertokens-node is a process-wide singleton, so one process runs one demo app.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import supertokens from "supertokens-node";
+import EmailPassword from "supertokens-node/recipe/emailpassword";
 import Passwordless from "supertokens-node/recipe/passwordless";
 import Session from "supertokens-node/recipe/session";
 import UserMetadata from "supertokens-node/recipe/usermetadata";
@@ -21,10 +26,16 @@ import {
   allowListGuard,
   composeOverrides,
   createInviteHandler,
+  getFirstFactorSession,
   handleSuperTokensError,
   handleSuperTokensRoute,
   inviteOnlyGuard,
+  maskPhone,
+  readEnrollment,
   recordInviteAcceptance,
+  requireSecondFactor,
+  secondFactorApis,
+  secondFactorSession,
   sendCollected,
   sendJson,
   toExchange,
@@ -34,15 +45,16 @@ import {
 import { DEFAULT_DATA_CONTRACT, type DataContract } from "../../shared/data-contract.ts";
 import { bundleSignInPage } from "./bundle.ts";
 import { Outbox, type SmtpConfig } from "./outbox.ts";
-import { PAGE_HTML } from "./page.ts";
+import { PAGE_HTML, TWO_FACTOR_PAGE_HTML } from "./page.ts";
 
-export type DemoMode = "invite-only" | "allow-list";
+export type DemoMode = "invite-only" | "allow-list" | "2fa";
+export const DEMO_MODES: readonly DemoMode[] = ["invite-only", "allow-list", "2fa"];
 
 export interface DemoAppOptions {
   /** The Core (a real one, or the embedded local core). */
   coreUrl: string;
   apiKey?: string;
-  /** Which seed guards sign-up. */
+  /** Which seed guards sign-up (invite-only, allow-list), or email-password + SMS second factor (2fa). */
   mode: DemoMode;
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
@@ -73,7 +85,8 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
   started = true;
   const contract = options.contract ?? DEFAULT_DATA_CONTRACT;
   const outbox = new Outbox(options.smtp);
-  const script = await bundleSignInPage();
+  const twoFactor = options.mode === "2fa";
+  const script = await bundleSignInPage(twoFactor ? "two-factor.ts" : "main.ts");
   const invite = createInviteHandler({
     contract,
     deliver: async ({ contact, inviteLink }) => {
@@ -89,6 +102,8 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
     if (await handleSuperTokensRoute(exchange)) return;
     const { path, method } = exchange;
     if (path === "/api/admin/invite" && method === "post") return invite(exchange);
+    if (twoFactor && path === "/api/2fa/state" && method === "get") return twoFactorState(exchange);
+    if (twoFactor && path === "/api/me" && method === "get") return twoFactorMe(exchange);
     if (path === "/api/me" && method === "get") {
       try {
         const session = await Session.getSession(exchange.request, exchange.response);
@@ -106,10 +121,41 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
       return;
     }
     if (method === "get" && (path === "/" || path === "/auth" || path.startsWith("/auth/"))) {
-      exchange.response.sendHTMLResponse(PAGE_HTML);
+      exchange.response.sendHTMLResponse(twoFactor ? TWO_FACTOR_PAGE_HTML : PAGE_HTML);
       return;
     }
     sendJson(exchange, 404, { message: "not found" });
+  }
+
+  /** Where the page stands after the first factor: 2FA done, and the enrolled phone (if any). */
+  async function twoFactorState(exchange: Exchange): Promise<void> {
+    try {
+      const session = await getFirstFactorSession(exchange);
+      if (!session) return sendJson(exchange, 401, { message: "unauthorised" });
+      const enrollment = await readEnrollment(session.getUserId(), contract);
+      const claim = (session.getAccessTokenPayload() as Record<string, unknown>)[contract.secondFactorClaim] as { v?: unknown } | undefined;
+      return sendJson(exchange, 200, {
+        completed: claim?.v === true,
+        enrollment: enrollment.state,
+        ...(enrollment.state === "enrolled" ? { phoneNumber: enrollment.phoneNumber, maskedPhone: maskPhone(enrollment.phoneNumber) } : {}),
+      });
+    } catch (err) {
+      if (await handleSuperTokensError(err, exchange)) return;
+      throw err;
+    }
+  }
+
+  /** The protected page's data: needs `2fa-completed`; the phone comes from the access token. */
+  async function twoFactorMe(exchange: Exchange): Promise<void> {
+    try {
+      const session = await requireSecondFactor(exchange, { contract });
+      const user = await supertokens.getUser(session.getUserId());
+      const phoneNumber = (session.getAccessTokenPayload() as Record<string, unknown>)[contract.phoneNumberPayloadKey];
+      return sendJson(exchange, 200, { userId: session.getUserId(), emails: user?.emails ?? [], phoneNumber: typeof phoneNumber === "string" ? phoneNumber : null, secondFactor: true });
+    } catch (err) {
+      if (await handleSuperTokensError(err, exchange)) return;
+      throw err;
+    }
   }
 
   const server: Server = createServer((req, res) => {
@@ -143,12 +189,16 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
     supertokens: { connectionURI: options.coreUrl, ...(options.apiKey ? { apiKey: options.apiKey } : {}) },
     appInfo: { appName: "Gatehouse demo app", apiDomain: url, websiteDomain: url, apiBasePath: "/api/auth", websiteBasePath: "/auth" },
     recipeList: [
-      Session.init(),
+      Session.init(twoFactor ? { override: { functions: secondFactorSession({ contract }) } } : {}),
+      ...(twoFactor ? [EmailPassword.init()] : []),
       Passwordless.init({
-        contactMethod: "EMAIL_OR_PHONE",
-        flowType: "USER_INPUT_CODE_AND_MAGIC_LINK",
+        ...(twoFactor
+          ? { contactMethod: "PHONE" as const, flowType: "USER_INPUT_CODE" as const }
+          : { contactMethod: "EMAIL_OR_PHONE" as const, flowType: "USER_INPUT_CODE_AND_MAGIC_LINK" as const }),
         override: {
-          apis: composeOverrides(options.mode === "invite-only" ? inviteOnlyGuard : allowListGuard({ contract }), recordInviteAcceptance({ contract })),
+          apis: twoFactor
+            ? secondFactorApis({ contract })
+            : composeOverrides(options.mode === "invite-only" ? inviteOnlyGuard : allowListGuard({ contract }), recordInviteAcceptance({ contract })),
         },
         emailDelivery: {
           override: () => ({

@@ -37,6 +37,8 @@ export interface JobsDeps {
   role: () => OperatorRole;
   /** Called when a job changed roles (drops the users page's role index). */
   rolesChanged: () => void;
+  /** The kinds other areas bring (e.g. invites.bulk). */
+  kinds?: AnyJobKind[];
   options?: JobsOptions;
 }
 
@@ -53,7 +55,7 @@ export function createJobs(deps: JobsDeps): { runner: JobRunner; handlers: JobHa
     ...(deps.options?.progressIntervalMs !== undefined ? { progressIntervalMs: deps.options.progressIntervalMs } : {}),
   });
   runner.register(rolesBulkAssignKind({ onChange: deps.rolesChanged }));
-  for (const kind of deps.options?.kinds ?? []) runner.register(kind);
+  for (const kind of [...(deps.kinds ?? []), ...(deps.options?.kinds ?? [])]) runner.register(kind);
 
   /** jobs:control is checked by the dispatcher; the kind's own permission (e.g. roles:write) here. */
   const mayRun = (kind: AnyJobKind) => {

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { ItemState, JobItem, JobState } from "../../shared/contract/operations/jobs.ts";
 import type { JsonObject } from "../../shared/contract/schemas.ts";
 import type { StoreDb } from "../store/database.ts";
+import { preparedFor, type Prepared } from "../store/statements.ts";
 import type { PreparedItem } from "./kind.ts";
 
 export interface JobRow {
@@ -48,20 +49,23 @@ const toItem = (r: ItemRow): JobItem => ({
 });
 
 export class JobJournal {
+  private readonly sql: Prepared;
+
   constructor(
     private readonly db: StoreDb,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.sql = preparedFor(db);
+  }
 
   createDraft(job: { kind: string; profileId: string; createdBy: string; inputSummary: string }, items: readonly PreparedItem[]): string {
     const id = randomUUID();
     const at = this.now();
-    const insertItem = this.db.prepare(
+    const insertItem = this.sql(
       "INSERT INTO job_items (job_id, idx, input, valid, plan, state, attempts, result, error, updated_at) VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?)",
     );
     this.db.transaction(() => {
-      this.db
-        .prepare("INSERT INTO jobs (id, kind, profile_id, created_by, input_summary, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'draft', ?, ?)")
+      this.sql("INSERT INTO jobs (id, kind, profile_id, created_by, input_summary, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'draft', ?, ?)")
         .run(id, job.kind, job.profileId, job.createdBy, job.inputSummary, at, at);
       items.forEach((item, idx) => {
         const valid = item.error === undefined;
@@ -73,21 +77,20 @@ export class JobJournal {
   }
 
   job(id: string): JobRow | undefined {
-    return this.db.prepare("SELECT * FROM jobs WHERE id = ?").get(id) as JobRow | undefined;
+    return this.sql("SELECT * FROM jobs WHERE id = ?").get(id) as JobRow | undefined;
   }
 
   jobs(limit: number): JobRow[] {
-    return this.db.prepare("SELECT * FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?").all(limit) as JobRow[];
+    return this.sql("SELECT * FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?").all(limit) as JobRow[];
   }
 
   jobsIn(state: JobState): JobRow[] {
-    return this.db.prepare("SELECT * FROM jobs WHERE state = ? ORDER BY created_at").all(state) as JobRow[];
+    return this.sql("SELECT * FROM jobs WHERE state = ? ORDER BY created_at").all(state) as JobRow[];
   }
 
   setState(id: string, state: JobState, extra: { error?: string | null; started?: boolean; finished?: boolean } = {}): void {
     const at = this.now();
-    this.db
-      .prepare(
+    this.sql(
         `UPDATE jobs SET state = ?, updated_at = ?,
            error = CASE WHEN ? THEN ? ELSE error END,
            started_at = CASE WHEN ? AND started_at IS NULL THEN ? ELSE started_at END,
@@ -99,7 +102,7 @@ export class JobJournal {
 
   counts(id: string): Counts {
     const counts: Counts = { pending: 0, running: 0, done: 0, failed: 0, skipped: 0, total: 0, valid: 0 };
-    const rows = this.db.prepare("SELECT state, valid, COUNT(*) AS n FROM job_items WHERE job_id = ? GROUP BY state, valid").all(id) as {
+    const rows = this.sql("SELECT state, valid, COUNT(*) AS n FROM job_items WHERE job_id = ? GROUP BY state, valid").all(id) as {
       state: ItemState;
       valid: number;
       n: number;
@@ -115,46 +118,45 @@ export class JobJournal {
   items(id: string, offset: number, limit: number, state?: ItemState | "invalid"): { items: JobItem[]; total: number } {
     const where = state === undefined ? "" : state === "invalid" ? " AND valid = 0" : " AND state = ?";
     const args: (string | number)[] = state === undefined || state === "invalid" ? [id] : [id, state];
-    const rows = this.db.prepare(`SELECT * FROM job_items WHERE job_id = ?${where} ORDER BY idx LIMIT ? OFFSET ?`).all(...args, limit, offset) as ItemRow[];
-    const { n } = this.db.prepare(`SELECT COUNT(*) AS n FROM job_items WHERE job_id = ?${where}`).get(...args) as { n: number };
+    const rows = this.sql(`SELECT * FROM job_items WHERE job_id = ?${where} ORDER BY idx LIMIT ? OFFSET ?`).all(...args, limit, offset) as ItemRow[];
+    const { n } = this.sql(`SELECT COUNT(*) AS n FROM job_items WHERE job_id = ?${where}`).get(...args) as { n: number };
     return { items: rows.map(toItem), total: n };
   }
 
   *allItems(id: string): Generator<JobItem> {
-    for (const row of this.db.prepare("SELECT * FROM job_items WHERE job_id = ? ORDER BY idx").iterate(id) as Iterable<ItemRow>) yield toItem(row);
+    for (const row of this.sql("SELECT * FROM job_items WHERE job_id = ? ORDER BY idx").iterate(id) as Iterable<ItemRow>) yield toItem(row);
   }
 
   /** The next pending item, marked running with one more attempt, in one step (journaled before the attempt). */
   claimNext(id: string): { index: number; input: JsonObject; attempts: number } | undefined {
-    const row = this.db.prepare("SELECT idx, input, attempts FROM job_items WHERE job_id = ? AND state = 'pending' ORDER BY idx LIMIT 1").get(id) as
+    const row = this.sql("SELECT idx, input, attempts FROM job_items WHERE job_id = ? AND state = 'pending' ORDER BY idx LIMIT 1").get(id) as
       | Pick<ItemRow, "idx" | "input" | "attempts">
       | undefined;
     if (!row) return undefined;
-    this.db.prepare("UPDATE job_items SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE job_id = ? AND idx = ?").run(this.now(), id, row.idx);
+    this.sql("UPDATE job_items SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE job_id = ? AND idx = ?").run(this.now(), id, row.idx);
     return { index: row.idx, input: JSON.parse(row.input) as JsonObject, attempts: row.attempts + 1 };
   }
 
   /** Another attempt of an item that is already running (after a backoff). */
   nextAttempt(id: string, index: number): number {
-    this.db.prepare("UPDATE job_items SET attempts = attempts + 1, updated_at = ? WHERE job_id = ? AND idx = ?").run(this.now(), id, index);
-    return (this.db.prepare("SELECT attempts FROM job_items WHERE job_id = ? AND idx = ?").get(id, index) as { attempts: number }).attempts;
+    this.sql("UPDATE job_items SET attempts = attempts + 1, updated_at = ? WHERE job_id = ? AND idx = ?").run(this.now(), id, index);
+    return (this.sql("SELECT attempts FROM job_items WHERE job_id = ? AND idx = ?").get(id, index) as { attempts: number }).attempts;
   }
 
   finishItem(id: string, index: number, outcome: { state: "done"; result: JsonObject } | { state: "failed" | "pending" | "skipped" | "running"; error: string }): void {
     const result = outcome.state === "done" ? JSON.stringify(outcome.result) : null;
     const error = outcome.state === "done" ? null : outcome.error;
-    this.db
-      .prepare("UPDATE job_items SET state = ?, result = COALESCE(?, result), error = ?, updated_at = ? WHERE job_id = ? AND idx = ?")
+    this.sql("UPDATE job_items SET state = ?, result = COALESCE(?, result), error = ?, updated_at = ? WHERE job_id = ? AND idx = ?")
       .run(outcome.state, result, error, this.now(), id, index);
   }
 
   /** Cancel: every item not yet started is skipped. */
   skipPending(id: string, reason: string): void {
-    this.db.prepare("UPDATE job_items SET state = 'skipped', error = ?, updated_at = ? WHERE job_id = ? AND state = 'pending'").run(reason, this.now(), id);
+    this.sql("UPDATE job_items SET state = 'skipped', error = ?, updated_at = ? WHERE job_id = ? AND state = 'pending'").run(reason, this.now(), id);
   }
 
   /** After a crash or close: items that were under way go back to pending (runItem is idempotent). */
   requeueRunning(id: string): number {
-    return this.db.prepare("UPDATE job_items SET state = 'pending', updated_at = ? WHERE job_id = ? AND state = 'running'").run(this.now(), id).changes;
+    return this.sql("UPDATE job_items SET state = 'pending', updated_at = ? WHERE job_id = ? AND state = 'running'").run(this.now(), id).changes;
   }
 }

@@ -30,10 +30,14 @@ export interface PreparedItem<P extends JsonObject = JsonObject> {
 export interface PrepareContext {
   /** The Core of the profile the job is for. */
   core: CoreClient;
+  /** The connection profile the job is for (its settings, data contract, default tenant). */
+  profileId: string;
 }
 
 export interface ItemContext {
   core: CoreClient;
+  /** The connection profile the job was planned for. */
+  profileId: string;
   jobId: string;
   index: number;
   /** 1 on the first attempt; attempts are counted across restarts. */
@@ -53,6 +57,8 @@ export interface JobKind<I = unknown, P extends JsonObject = JsonObject, R exten
   describe(input: I, items: readonly PreparedItem<P>[]): string;
   /** The dry run: every item with its plan or validation error. Throw a GatehouseError to refuse the whole input. */
   prepare(input: I, ctx: PrepareContext): Promise<PreparedItem<P>[]>;
+  /** True when the input asks for the dry run only: the plan is kept, closed ("cancelled"), and cannot be started. */
+  dryRunOnly?(input: I): boolean;
   /** Does one item; idempotent (see above). */
   runItem(item: P, ctx: ItemContext): Promise<R>;
   /** Keys of an item's input written to the result CSV, in order. */

@@ -33,6 +33,7 @@ type WaitEnd = "elapsed" | "pause" | "cancel" | "close";
 
 interface Active {
   id: string;
+  profileId: string;
   kind: AnyJobKind;
   core: CoreClient;
   state: JobState;
@@ -88,9 +89,12 @@ export class JobRunner {
       throw new GatehouseError({ code: "VALIDATION", field, message: `${field}: ${issue?.message ?? "is not valid"}` });
     }
     const core = this.opts.coreFor(who.profileId);
-    const items = await kind.prepare(parsed.data, { core });
+    const items = await kind.prepare(parsed.data, { core, profileId: who.profileId });
     if (items.length === 0) throw new GatehouseError({ code: "VALIDATION", field: "input", message: "input: there is nothing to do (no items)." });
     const id = this.journal.createDraft({ kind: kind.name, profileId: who.profileId, createdBy: who.createdBy, inputSummary: kind.describe(parsed.data, items) }, items);
+    if (kind.dryRunOnly?.(parsed.data)) {
+      this.journal.setState(id, "cancelled", { finished: true, error: "dry run only: this plan is kept for reference and cannot be started" });
+    }
     this.emitNow(id);
     return { job: this.summary(id), items: this.journal.items(id, 0, itemsLimit).items };
   }
@@ -222,6 +226,7 @@ export class JobRunner {
     }
     const active: Active = {
       id: row.id,
+      profileId: row.profile_id,
       kind,
       core,
       state: row.state,
@@ -272,7 +277,7 @@ export class JobRunner {
       try {
         // An attempt over the cap (after restarts) is not made: the item fails with its last error.
         if (attempt > this.retry.maxAttempts) throw new GatehouseError({ code: "INTERNAL", message: `gave up after ${this.retry.maxAttempts} attempts` });
-        outcome = { ok: true, result: await active.kind.runItem(input, { core: active.core, jobId: active.id, index, attempt }) };
+        outcome = { ok: true, result: await active.kind.runItem(input, { core: active.core, profileId: active.profileId, jobId: active.id, index, attempt }) };
       } catch (err) {
         outcome = { ok: false, err };
       }

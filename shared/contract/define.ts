@@ -14,6 +14,8 @@ export interface OperationSpec<I extends z.ZodType = z.ZodType, O extends z.ZodT
   summary: string;
   /** The audit log's "target" for this input (a user id, role name, profile id, ...). */
   target?: (input: z.infer<I>) => string | undefined;
+  /** What the audit entry's detail records when the change succeeds (e.g. before and after). */
+  auditDetail?: (output: z.infer<O>) => string;
 }
 
 export const op = <I extends z.ZodType, O extends z.ZodType>(spec: OperationSpec<I, O>): OperationSpec<I, O> => spec;

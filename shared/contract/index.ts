@@ -10,6 +10,7 @@ import { inviteOps } from "./operations/invites.ts";
 import { jobsOps } from "./operations/jobs.ts";
 import { profileOps } from "./operations/profiles.ts";
 import { roleOps } from "./operations/roles.ts";
+import { secondFactorOps } from "./operations/second-factor.ts";
 import { userOps } from "./operations/users.ts";
 
 export const OPERATIONS = {
@@ -21,6 +22,7 @@ export const OPERATIONS = {
   ...inviteOps,
   ...jobsOps,
   ...allowListOps,
+  ...secondFactorOps,
 };
 
 export type Operations = typeof OPERATIONS;

@@ -13,6 +13,7 @@ export const PERMISSIONS = [
   "users:export",
   "users:write",
   "sessions:revoke",
+  "second-factor:reset",
   "roles:read",
   "roles:write",
   "audit:read",
@@ -40,7 +41,7 @@ const READ: Permission[] = [
 
 export const ROLE_PERMISSIONS: Readonly<Record<OperatorRole, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  support: [...READ, "sessions:revoke", "invites:resend"],
+  support: [...READ, "sessions:revoke", "invites:resend", "second-factor:reset"],
   auditor: READ,
 };
 

@@ -121,8 +121,9 @@ describe("the audit entries", () => {
         expect(result.ok, `${op}: ${JSON.stringify(result)}`).toBe(true);
         expect(await auditCount(), op).toBe(before + 1);
         const entry = await lastEntry();
-        const spec = OPERATIONS[op] as { target?: (i: unknown) => string | undefined };
-        expect(entry, op).toMatchObject({ seq: before + 1, operator: "tester", role: "admin", profile, operation: op, outcome: "ok", detail: null });
+        const spec = OPERATIONS[op] as { target?: (i: unknown) => string | undefined; auditDetail?: unknown };
+        // Operations that declare an audit detail (e.g. a second-factor reset's before/after) record it.
+        expect(entry, op).toMatchObject({ seq: before + 1, operator: "tester", role: "admin", profile, operation: op, outcome: "ok", detail: spec.auditDetail ? expect.any(String) : null });
         expect(entry?.target, op).toBe(spec.target?.(input));
         expect(entry?.target, `${op} names what it changed`).toBeTruthy();
         expect(appended.at(-1), op).toBe(before + 1);

@@ -45,4 +45,22 @@ describe("second-factor phone masking", () => {
     const detail = await t.client.invoke("users.get", { userId: full[0]?.id ?? "" });
     expect(detail.secondFactor.state === "enrolled" && detail.secondFactor.phoneNumber).toContain(MASK);
   });
+
+  it("masks phones in the audit log and its exports for auditors, not for admins", async () => {
+    const demo = (await t.client.invoke("profiles.list", {})).profiles.find((p) => p.embedded);
+    await t.client.invoke("profiles.switch", { id: demo?.id ?? "" });
+    const [target] = await enrolledPhones();
+    const phone = "+14155550177";
+    await t.client.invoke("users.updateMetadata", { userId: target?.id ?? "", update: { note: `call ${phone}` } });
+    const adminView = JSON.stringify((await t.client.invoke("audit.list", { limit: 5 })).entries);
+    expect(adminView).toContain(phone);
+
+    const auditor = (await t.client.invoke("profiles.list", {})).profiles.find((p) => p.role === "auditor");
+    await t.client.invoke("profiles.switch", { id: auditor?.id ?? "" });
+    const auditorView = JSON.stringify((await t.client.invoke("audit.list", { limit: 5 })).entries);
+    expect(auditorView).not.toContain(phone);
+    expect(auditorView).toContain(MASK);
+    const exported = await t.client.invoke("audit.export", { format: "jsonl" });
+    expect(exported.content).not.toContain(phone);
+  });
 });

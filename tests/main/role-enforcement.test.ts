@@ -19,7 +19,7 @@ const PROFILE_NAMES: Record<OperatorRole, string> = { admin: "Local demo", audit
 const EXPECTED_ALLOWED: Record<"auditor" | "support", (op: OperationName) => boolean> = {
   auditor: (op) => !OPERATIONS[op].mutates || op === "profiles.switch",
   support: (op) =>
-    !OPERATIONS[op].mutates || op === "profiles.switch" || op === "users.revokeSession" || op === "users.revokeAllSessions" || op === "invites.resend",
+    !OPERATIONS[op].mutates || op === "profiles.switch" || op === "users.revokeSession" || op === "users.revokeAllSessions" || op === "invites.resend" || op === "secondFactor.reset",
 };
 
 const context = (role: OperatorRole): SampleContext => {
@@ -120,6 +120,13 @@ describe("role enforcement", () => {
       // support's invite resend: a new link for the invitee (to the outbox), audited; nothing else changed.
       const [resent] = (await t.client.invoke("audit.list", { limit: 1 })).entries;
       expect(resent).toMatchObject({ operation: op, role, target: (input as { userId: string }).userId, outcome: "ok" });
+      expect(await snapshot()).toEqual(before);
+      return;
+    }
+    if (op === "secondFactor.reset") {
+      // support's second-factor reset of a user without one: audited, and a no-op.
+      const [reset] = (await t.client.invoke("audit.list", { limit: 1 })).entries;
+      expect(reset).toMatchObject({ operation: op, role, target: (input as { userId: string }).userId, outcome: "ok" });
       expect(await snapshot()).toEqual(before);
       return;
     }

@@ -5,14 +5,8 @@
  * or from a single unnamed column. Every entry keeps the line it started on.
  */
 import type { AllowListKind } from "../../../shared/contract/operations/allowlists.ts";
+import { MAX_CSV_BYTES, mb, parseRecords, sniffDelimiter, stripBom } from "../../csv/read.ts";
 import { normaliseEntry } from "./normalise.ts";
-
-export const MAX_CSV_BYTES = 50 * 1024 * 1024;
-
-export interface CsvRecord {
-  line: number;
-  cells: string[];
-}
 
 export interface CsvEntries {
   entries: { value: string; line: number }[];
@@ -28,82 +22,13 @@ const HEADERS: Record<AllowListKind, string[]> = {
   phone: ["phone", "phonenumber", "phone number", "phone_number", "phone-number", "phones", "value"],
 };
 
-const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, "");
-
-export function sniffDelimiter(text: string): string {
-  let firstLine = "";
-  for (const line of text.split(/\r?\n/)) {
-    if (line.trim() !== "") {
-      firstLine = line;
-      break;
-    }
-  }
-  const outside = firstLine.replace(/"[^"]*("|$)/g, "");
-  const counts = [",", ";", "\t"].map((d) => ({ d, n: outside.split(d).length - 1 }));
-  const best = counts.reduce((a, b) => (b.n > a.n ? b : a));
-  return best.n > 0 ? best.d : ",";
-}
-
-/** RFC 4180-ish records with their starting line numbers; blank lines are skipped. */
-export function parseRecords(text: string, delimiter: string): { records: CsvRecord[]; unterminatedAt: number | null } {
-  const records: CsvRecord[] = [];
-  let cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  let line = 1;
-  let startLine = 1;
-  let touched = false; // the record has content (so a blank line is not a record)
-  const endRecord = () => {
-    cells.push(cell);
-    if (touched || cells.length > 1 || cell !== "") {
-      if (cells.some((c) => c.trim() !== "")) records.push({ line: startLine, cells });
-    }
-    cells = [];
-    cell = "";
-    touched = false;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (ch === "\n") line++;
-        cell += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && cell.trim() === "") {
-      quoted = true;
-      touched = true;
-      cell = "";
-    } else if (ch === delimiter) {
-      cells.push(cell);
-      cell = "";
-      touched = true;
-    } else if (ch === "\r" || ch === "\n") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      endRecord();
-      line++;
-      startLine = line;
-    } else {
-      cell += ch;
-    }
-  }
-  const unterminatedAt = quoted ? startLine : null;
-  if (cell !== "" || cells.length > 0 || touched) endRecord();
-  return { records, unterminatedAt };
-}
 
 export function readAllowListCsv(csv: string, kind: AllowListKind, region?: string): CsvEntries {
   const bytes = Buffer.byteLength(csv, "utf8");
   if (bytes > MAX_CSV_BYTES) {
     return { entries: [], rowErrors: [], rows: 0, fileErrors: [`The file is ${mb(bytes)} MB; the limit is ${mb(MAX_CSV_BYTES)} MB. Split it into smaller files.`] };
   }
-  const text = csv.charCodeAt(0) === 0xfeff ? csv.slice(1) : csv;
+  const text = stripBom(csv);
   const { records, unterminatedAt } = parseRecords(text, sniffDelimiter(text));
   const expected = `a header row with an "${kind === "email" ? "email" : "phone"}" column (or "value"), or a single column of ${kind === "email" ? "email addresses" : "phone numbers"} without a header`;
   const first = records[0];

@@ -46,8 +46,9 @@ export interface DeliverDeps {
   now: () => number;
 }
 
-export async function deliverLink(deps: DeliverDeps, tenantId: string, userId: string, contact: Contact): Promise<Delivered> {
-  const magic = await createMagicLink(deps.core, deps.settings, tenantId, contact);
+/** Delivers a link: a fresh one, or `made` when the caller already created it (e.g. alongside other Core calls). */
+export async function deliverLink(deps: DeliverDeps, tenantId: string, userId: string, contact: Contact, made?: MagicLink): Promise<Delivered> {
+  const magic = made ?? (await createMagicLink(deps.core, deps.settings, tenantId, contact));
   const message = renderTemplate(deps.settings.template, {
     link: magic.link,
     expiresInMinutes: Math.max(1, Math.round(magic.lifetimeMs / 60_000)),

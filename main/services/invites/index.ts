@@ -1,9 +1,12 @@
 /** The invites area, built from its dependencies, and its operations wired for the dispatcher. */
 import type { Handlers } from "../../dispatch.ts";
+import type { AnyJobKind } from "../../jobs/kind.ts";
+import { invitesBulkKind } from "../../jobs/kinds/invites-bulk.ts";
 import { SmtpMailer, type Mailer } from "../../mail/mailer.ts";
 import type { SecretBox } from "../../secrets/secret-box.ts";
 import type { StoreDb } from "../../store/database.ts";
 import type { ActiveConnection } from "../connection.ts";
+import type { ProfileRecord } from "../profiles.ts";
 import { InviteRecords } from "./records.ts";
 import { InvitesService } from "./service.ts";
 import { InviteSettingsStore } from "./settings.ts";
@@ -18,11 +21,18 @@ export interface InvitesAreaDeps {
   /** The embedded local core's URL, when this process runs one. */
   embeddedCoreUrl: () => string | undefined;
   mailer?: Mailer;
+  /** A profile by id (bulk invite jobs run for the profile they were planned for); without it, no "invites.bulk" kind. */
+  profileFor?: (profileId: string) => ProfileRecord;
 }
 
 type InviteOpName = Extract<keyof Handlers, `invites.${string}`>;
 
 export function inviteHandlers(deps: InvitesAreaDeps): Pick<Handlers, InviteOpName> {
+  return createInvites(deps).handlers;
+}
+
+/** The invites area: its operations, and the "invites.bulk" job kind for the job engine. */
+export function createInvites(deps: InvitesAreaDeps): { handlers: Pick<Handlers, InviteOpName>; jobKinds: AnyJobKind[] } {
   const settings = new InviteSettingsStore(deps.db, deps.secrets, deps.now);
   const records = new InviteRecords(deps.db);
   const scopeOf = ({ profile, core }: ActiveConnection): string => {
@@ -32,10 +42,15 @@ export function inviteHandlers(deps: InvitesAreaDeps): Pick<Handlers, InviteOpNa
     if (profile.embedded || (embedded !== undefined && uris.length === 1 && uris[0] === norm(embedded))) return "embedded";
     return uris.join(";");
   };
-  const service = new InvitesService({ ...deps, scopeOf, settings, records, mailer: deps.mailer ?? new SmtpMailer() });
+  const mailer = deps.mailer ?? new SmtpMailer();
+  const service = new InvitesService({ ...deps, scopeOf, settings, records, mailer });
   const profileId = () => deps.connection().profile.id;
   const scope = () => scopeOf(deps.connection());
-  return {
+  const profileFor = deps.profileFor;
+  const jobKinds: AnyJobKind[] = profileFor
+    ? [invitesBulkKind({ db: deps.db, settings, records, mailer, now: deps.now, operator: deps.operator, profileFor, scopeOf, rolesChanged: deps.rolesChanged })]
+    : [];
+  const handlers: Pick<Handlers, InviteOpName> = {
     "invites.create": (i) => service.create(i),
     "invites.resend": (i) => service.resend(i),
     "invites.revoke": (i) => service.revoke(i),
@@ -49,4 +64,5 @@ export function inviteHandlers(deps: InvitesAreaDeps): Pick<Handlers, InviteOpNa
     "invites.settings.get": () => settings.get(profileId()),
     "invites.settings.update": (i) => settings.update(profileId(), i),
   };
+  return { handlers, jobKinds };
 }

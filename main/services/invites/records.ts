@@ -4,6 +4,7 @@
  */
 import type { OutboxEntry } from "../../../shared/contract/operations/invites.ts";
 import type { StoreDb } from "../../store/database.ts";
+import { preparedFor, type Prepared } from "../../store/statements.ts";
 
 export type Delivery = "sent" | "outbox" | "failed";
 
@@ -37,11 +38,14 @@ interface OutboxRow {
 }
 
 export class InviteRecords {
-  constructor(private readonly db: StoreDb) {}
+  private readonly sql: Prepared;
+
+  constructor(private readonly db: StoreDb) {
+    this.sql = preparedFor(db);
+  }
 
   insert(row: InviteRecordRow): void {
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO invites (scope, user_id, tenant_id, email, phone_number, invited_at, invited_by, link_expires_at, delivery, message_id, delivery_error, revoked_at)
          VALUES (@scope, @user_id, @tenant_id, @email, @phone_number, @invited_at, @invited_by, @link_expires_at, @delivery, @message_id, @delivery_error, @revoked_at)
          ON CONFLICT (scope, user_id) DO UPDATE SET tenant_id = excluded.tenant_id, email = excluded.email, phone_number = excluded.phone_number,
@@ -52,26 +56,24 @@ export class InviteRecords {
   }
 
   get(scope: string, userId: string): InviteRecordRow | undefined {
-    return this.db.prepare("SELECT * FROM invites WHERE scope = ? AND user_id = ?").get(scope, userId) as InviteRecordRow | undefined;
+    return this.sql("SELECT * FROM invites WHERE scope = ? AND user_id = ?").get(scope, userId) as InviteRecordRow | undefined;
   }
 
   list(scope: string, tenantId: string): InviteRecordRow[] {
-    return this.db.prepare("SELECT * FROM invites WHERE scope = ? AND tenant_id = ? ORDER BY invited_at DESC, user_id").all(scope, tenantId) as InviteRecordRow[];
+    return this.sql("SELECT * FROM invites WHERE scope = ? AND tenant_id = ? ORDER BY invited_at DESC, user_id").all(scope, tenantId) as InviteRecordRow[];
   }
 
   linkSent(scope: string, userId: string, link: { expiresAt: number; delivery: Delivery; messageId: string | null; error: string | null }): void {
-    this.db
-      .prepare("UPDATE invites SET link_expires_at = ?, delivery = ?, message_id = ?, delivery_error = ? WHERE scope = ? AND user_id = ?")
+    this.sql("UPDATE invites SET link_expires_at = ?, delivery = ?, message_id = ?, delivery_error = ? WHERE scope = ? AND user_id = ?")
       .run(link.expiresAt, link.delivery, link.messageId, link.error, scope, userId);
   }
 
   revoked(scope: string, userId: string, at: number): void {
-    this.db.prepare("UPDATE invites SET revoked_at = ? WHERE scope = ? AND user_id = ?").run(at, scope, userId);
+    this.sql("UPDATE invites SET revoked_at = ? WHERE scope = ? AND user_id = ?").run(at, scope, userId);
   }
 
   addToOutbox(scope: string, entry: Omit<OutboxEntry, "id" | "handledAt">): number {
-    const result = this.db
-      .prepare(
+    const result = this.sql(
         `INSERT INTO invite_outbox (scope, tenant_id, user_id, recipient, channel, subject, body, link, link_expires_at, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -80,8 +82,7 @@ export class InviteRecords {
   }
 
   outbox(scope: string, includeHandled: boolean): OutboxEntry[] {
-    const rows = this.db
-      .prepare(`SELECT * FROM invite_outbox WHERE scope = ? ${includeHandled ? "" : "AND handled_at IS NULL"} ORDER BY id DESC`)
+    const rows = this.sql(`SELECT * FROM invite_outbox WHERE scope = ? ${includeHandled ? "" : "AND handled_at IS NULL"} ORDER BY id DESC`)
       .all(scope) as OutboxRow[];
     return rows.map((r) => ({
       id: r.id,
@@ -99,7 +100,7 @@ export class InviteRecords {
   }
 
   markHandled(scope: string, ids: number[], at: number): number {
-    const stmt = this.db.prepare("UPDATE invite_outbox SET handled_at = ? WHERE scope = ? AND id = ? AND handled_at IS NULL");
+    const stmt = this.sql("UPDATE invite_outbox SET handled_at = ? WHERE scope = ? AND id = ? AND handled_at IS NULL");
     return this.db.transaction(() => ids.reduce((n, id) => n + stmt.run(at, scope, id).changes, 0))();
   }
 }

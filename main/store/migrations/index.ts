@@ -1,6 +1,7 @@
 import { CORE_MIGRATIONS } from "./core.ts";
 import { INVITES_MIGRATIONS } from "./invites.ts";
 import { JOBS_MIGRATIONS } from "./jobs.ts";
+import { SECOND_FACTOR_MIGRATIONS } from "./second-factor.ts";
 
 /**
  * Each area of the main process keeps its own numbered migrations (append-only: never edit a
@@ -10,4 +11,5 @@ export const MIGRATIONS: Readonly<Record<string, readonly string[]>> = {
   core: CORE_MIGRATIONS,
   invites: INVITES_MIGRATIONS,
   jobs: JOBS_MIGRATIONS,
+  "second-factor": SECOND_FACTOR_MIGRATIONS,
 };

@@ -38,4 +38,16 @@ export const INVITES_MIGRATIONS: string[] = [
      handled_at INTEGER
    );
    CREATE INDEX invite_outbox_by_scope ON invite_outbox (scope, handled_at, id);`,
+  // Bulk invites (main/jobs/kinds/invites-bulk.ts): how far each job item got, so that a repeat after
+  // a crash neither signs up twice nor mails twice. phase: signing-up, recorded, delivered.
+  `CREATE TABLE invite_bulk_items (
+     job_id TEXT NOT NULL,
+     item_index INTEGER NOT NULL,
+     phase TEXT NOT NULL,
+     user_id TEXT,
+     created INTEGER NOT NULL DEFAULT 0,
+     result TEXT,
+     updated_at INTEGER NOT NULL,
+     PRIMARY KEY (job_id, item_index)
+   );`,
 ];

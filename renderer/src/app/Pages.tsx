@@ -5,6 +5,7 @@ import { ConnectionsPage } from "../pages/ConnectionsPage.tsx";
 import { InvitesPage } from "../pages/InvitesPage.tsx";
 import { JobsPage } from "../pages/JobsPage.tsx";
 import { RolesPage } from "../pages/RolesPage.tsx";
+import { SecondFactorPage } from "../pages/SecondFactorPage.tsx";
 import { UserDetailPage } from "../pages/UserDetailPage.tsx";
 import { UsersPage } from "../pages/UsersPage.tsx";
 import { EmptyState } from "../components/EmptyState.tsx";
@@ -24,6 +25,8 @@ export function Pages({ route }: { route: Route }) {
       return <AllowListsPage />;
     case "jobs":
       return <JobsPage />;
+    case "second-factor":
+      return <SecondFactorPage />;
     case "audit":
       return <AuditPage />;
     case "connections":

@@ -8,6 +8,7 @@ export type Route =
   | { page: "invites" }
   | { page: "allowlists" }
   | { page: "jobs" }
+  | { page: "second-factor" }
   | { page: "audit" }
   | { page: "connections" }
   | { page: "not-found"; path: string };
@@ -23,7 +24,7 @@ export function parseRoute(hash: string): Route {
       return { page: "not-found", path };
     }
   }
-  if (!second && (first === "users" || first === "roles" || first === "invites" || first === "allowlists" || first === "jobs" || first === "audit" || first === "connections")) return { page: first };
+  if (!second && (first === "users" || first === "roles" || first === "invites" || first === "allowlists" || first === "jobs" || first === "second-factor" || first === "audit" || first === "connections")) return { page: first };
   return { page: "not-found", path };
 }
 

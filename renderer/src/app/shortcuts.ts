@@ -10,6 +10,7 @@ export const NAV_ITEMS = [
   { href: "#/invites", label: "Invites", key: "5", page: "invites" },
   { href: "#/allowlists", label: "Allow-lists", key: "6", page: "allowlists" },
   { href: "#/jobs", label: "Jobs", key: "7", page: "jobs" },
+  { href: "#/second-factor", label: "Second factor", key: "8", page: "second-factor" },
 ] as const;
 
 export const isMac = (): boolean => typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);

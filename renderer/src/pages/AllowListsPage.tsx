@@ -17,6 +17,8 @@ export function AllowListsPage() {
   const state = useStore(allowLists);
   const tenant = useStore(tenants, (s) => s.selected);
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  // Bumped when typed entries were saved: the form starts empty again, so the next preview does not re-add them.
+  const [changeForm, setChangeForm] = useState(0);
 
   useEffect(() => {
     setSelected(new Set());
@@ -67,12 +69,19 @@ export function AllowListsPage() {
       {state.list && state.list.entries.length > 0 ? <AllowListTable list={state.list} selected={selected} onSelect={setSelected} /> : null}
       <Can permission="allowlists:write">
         <div className="split">
-          <ChangeForm remove={[...selected]} />
+          <ChangeForm key={changeForm} remove={[...selected]} />
           <ImportForm />
         </div>
       </Can>
       {state.previewError ? <ErrorBanner error={state.previewError} title="Could not preview the change" onDismiss={() => allowLists.getState().discard()} /> : null}
-      {state.preview ? <PreviewPanel onSaved={() => setSelected(new Set())} /> : null}
+      {state.preview ? (
+        <PreviewPanel
+          onSaved={(source) => {
+            setSelected(new Set());
+            if (source === "typed") setChangeForm((n) => n + 1);
+          }}
+        />
+      ) : null}
     </section>
   );
 }

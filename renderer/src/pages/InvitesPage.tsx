@@ -6,6 +6,7 @@ import { Can, useStores } from "../app/StoresContext.tsx";
 import { ErrorBanner } from "../components/ErrorBanner.tsx";
 import { TenantPicker } from "../components/TenantPicker.tsx";
 import { useAsyncAction } from "../lib/hooks.ts";
+import { BulkInvite } from "./invites/BulkInvite.tsx";
 import { InviteForm } from "./invites/InviteForm.tsx";
 import { InviteList } from "./invites/InviteList.tsx";
 import { InviteSettingsForm } from "./invites/InviteSettingsForm.tsx";
@@ -47,6 +48,7 @@ export function InvitesPage() {
       {showSettings ? <InviteSettingsForm /> : null}
       <Can permission="invites:write">
         <InviteForm onInvited={reload} />
+        <BulkInvite />
       </Can>
       {load.error ? <ErrorBanner error={load.error} title="Could not load invites" onRetry={reload} /> : null}
       <InviteList invites={invites} onChanged={reload} />

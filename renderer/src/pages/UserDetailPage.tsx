@@ -7,6 +7,7 @@ import { ErrorBanner } from "../components/ErrorBanner.tsx";
 import { Spinner } from "../components/Spinner.tsx";
 import { DeleteUserSection } from "./user/DeleteUserSection.tsx";
 import { MetadataSection } from "./user/MetadataSection.tsx";
+import { SecondFactorSection } from "./user/SecondFactorSection.tsx";
 import { SessionsSection } from "./user/SessionsSection.tsx";
 import { UserRolesSection } from "./user/UserRolesSection.tsx";
 import { UserSummary } from "./user/UserSummary.tsx";
@@ -42,6 +43,7 @@ export function UserDetailPage({ userId }: { userId: string }) {
           <UserSummary user={user} />
           <MetadataSection metadata={user.metadata} />
           <UserRolesSection user={user} />
+          <SecondFactorSection user={user} />
           <SessionsSection />
           <DeleteUserSection user={user} />
         </div>

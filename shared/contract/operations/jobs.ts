@@ -62,6 +62,31 @@ export const rolesBulkAssignInput = z
   })
   .refine((i) => (i.userIds?.length ?? 0) > 0 || (i.csv?.trim() ?? "") !== "", { message: "give userIds or a CSV with a userId column", path: ["userIds"] });
 
+/**
+ * Input of the "invites.bulk" kind: CSV text with an "email" or "phone" column (one of them per
+ * row), optional "tenant" and "roles" (separated by ";" or "|" in the cell). Rows without a
+ * tenant go to `defaultTenant`, else the profile's default tenant. `dryRunOnly` keeps the plan
+ * without a startable draft.
+ */
+export const invitesBulkInput = z.object({
+  // The 50 MB limit is checked in bytes by the kind, with its own message; this only stops the absurd.
+  csv: z.string().max(200_000_000, "the CSV is far over the 50 MB limit"),
+  defaultTenant: tenantId.optional(),
+  dryRunOnly: z.boolean().optional(),
+});
+export type InvitesBulkInput = z.input<typeof invitesBulkInput>;
+
+/** What an "invites.bulk" item holds (its input) and returns (its result). */
+export interface InvitesBulkItem {
+  line: number;
+  email: string;
+  phoneNumber: string;
+  tenantId: string;
+  /** Role names separated by ";". */
+  roles: string;
+  [key: string]: unknown;
+}
+
 export const jobsOps = {
   "jobs.list": op({
     summary: "Jobs, newest first",

@@ -13,6 +13,8 @@ import type { EventName } from "../../../shared/contract/events.ts";
 
 export interface ConsoleUnderTest {
   url: string;
+  /** The embedded local core the console's Local demo profile is connected to (other apps may use it too). */
+  coreUrl: string;
   client: GatehouseClient;
   close(): Promise<void>;
 }
@@ -40,8 +42,11 @@ export async function startConsole(): Promise<ConsoleUnderTest> {
     subscribe: (handler) => g.events.on((name, payload) => handler(name as EventName, payload)),
   });
   const s = server;
+  const coreUrl = g.embeddedCoreUrl;
+  if (!coreUrl) throw new Error("the console started without its embedded core");
   return {
     url: s.url,
+    coreUrl,
     client,
     async close() {
       await s.close();

@@ -13,13 +13,15 @@ const OUTCOME: Record<string, string> = {
   invalid: "invalid",
 };
 
-export function PreviewPanel({ onSaved }: { onSaved: () => void }) {
+/** `onSaved` gets where the saved change came from ("typed" entries or a "file"). */
+export function PreviewPanel({ onSaved }: { onSaved: (source: "typed" | "file" | null) => void }) {
   const { allowLists } = useStores();
   const preview = useStore(allowLists, (s) => s.preview);
   const source = useStore(allowLists, (s) => s.previewSource);
   const save = useAsyncAction(async () => {
+    const from = allowLists.getState().previewSource;
     await allowLists.getState().apply();
-    onSaved();
+    onSaved(from);
   });
   if (!preview) return null;
   const { impact } = preview;

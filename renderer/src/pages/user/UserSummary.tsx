@@ -3,6 +3,7 @@ import { SecondFactorBadge } from "../../components/SecondFactorBadge.tsx";
 import { PhoneNumber } from "../../components/PhoneNumber.tsx";
 import { formatDateTime, recipeLabel } from "../../lib/format.ts";
 import type { UserDetail } from "../../stores/types.ts";
+import { InviteStatus } from "./InviteStatus.tsx";
 
 export function UserSummary({ user }: { user: UserDetail }) {
   return (
@@ -36,6 +37,7 @@ export function UserSummary({ user }: { user: UserDetail }) {
             <SecondFactorBadge factor={user.secondFactor} />
           </dd>
         </div>
+        <InviteStatus metadata={user.metadata} />
       </dl>
       <section className="card" aria-labelledby="login-methods-title">
         <h2 id="login-methods-title">Login methods</h2>

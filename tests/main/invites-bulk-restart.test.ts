@@ -1,0 +1,110 @@
+/**
+ * A bulk invite job across a restart: Gatehouse is closed while items are under way against a
+ * slow core (their sign-ups and mails land after the journal stopped, as in a crash), and a new
+ * Gatehouse on the same data folder finishes the job with one user per person, and at most one
+ * extra mail per item that was cut off mid-way.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import supertokens from "supertokens-node";
+import Passwordless from "supertokens-node/recipe/passwordless";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmbeddedCore, type RunningEmbeddedCore } from "../../main/embedded-core/index.ts";
+import { directCore, profileInput, startTestGatehouse, type TestGatehouse } from "./helpers/gatehouse.ts";
+import { SMTP_USER, startTestSmtp, type TestSmtp } from "./helpers/smtp.ts";
+import { jobWhere, startScriptedProxy, type ScriptedProxy } from "./jobs/helpers.ts";
+
+let core: RunningEmbeddedCore;
+let proxy: ScriptedProxy;
+let smtp: TestSmtp;
+let dataDir: string;
+const open: TestGatehouse[] = [];
+const SMTP_PASSWORD = "restart-smtp";
+
+const start = async () => {
+  const t = await startTestGatehouse({ dataDir, jobs: { closeGraceMs: 20 } });
+  open.push(t);
+  return t;
+};
+
+beforeAll(async () => {
+  core = await startEmbeddedCore({ demo: true });
+  proxy = await startScriptedProxy(core.url);
+  smtp = await startTestSmtp(SMTP_PASSWORD);
+  dataDir = mkdtempSync(join(tmpdir(), "gatehouse-bulk-invite-restart-"));
+});
+
+afterAll(async () => {
+  for (const t of open) await t.close().catch(() => {});
+  await proxy?.close();
+  await smtp?.close();
+  await core?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const isSignUp = (path: string) => path.endsWith("/recipe/signinup/code") || path.endsWith("/recipe/signinup/code/consume");
+
+describe("invites.bulk across a restart", () => {
+  it("Passwordless.signInUp is idempotent for the same email: the second call finds the same user", async () => {
+    const c = directCore(core.url);
+    const a = await c.sdk(() => Passwordless.signInUp({ tenantId: "public", email: "twice@example.com" }));
+    const b = await c.sdk(() => Passwordless.signInUp({ tenantId: "public", email: "twice@example.com" }));
+    expect(a.createdNewRecipeUser).toBe(true);
+    expect(b.createdNewRecipeUser).toBe(false);
+    expect(b.user.id).toBe(a.user.id);
+    expect((await c.sdk(() => supertokens.listUsersByAccountInfo("public", { email: "twice@example.com" }))).length).toBe(1);
+  });
+
+  it("finishes after the app was closed mid-item, with no duplicate users and no more mails than items cut off", async () => {
+    const first = await start();
+    const profile = await first.client.invoke("profiles.create", profileInput("Slow core", [proxy.url], { timeoutMs: 5000 }));
+    await first.client.invoke("profiles.switch", { id: profile.id });
+    await first.client.invoke("invites.settings.update", {
+      smtp: { host: "127.0.0.1", port: smtp.port, secure: false, username: SMTP_USER, from: "Gatehouse <invites@example.com>" },
+      smtpPassword: SMTP_PASSWORD,
+    });
+    const emails = Array.from({ length: 30 }, (_, i) => `restart.${i}@example.com`);
+    const { job } = await first.client.invoke("jobs.dryRun", { kind: "invites.bulk", input: { csv: `email,roles\n${emails.map((e) => `${e},support`).join("\n")}\n` } });
+    expect(job.valid).toBe(30);
+    proxy.passed.length = 0;
+    proxy.script = () => ({ delayMs: 40 });
+    await first.client.invoke("jobs.start", { jobId: job.id });
+    await jobWhere(first.client, job.id, (j) => j.done >= 6, "a few items done", 30_000);
+    await first.close(); // items under way are abandoned (grace 20 ms < one slow call)
+
+    // The abandoned calls go on (as they would have reached the core before a crash): let them land.
+    await new Promise((r) => setTimeout(r, 800));
+    const mailsBefore = smtp.received.length;
+
+    const second = await start();
+    const done = await jobWhere(second.client, job.id, (j) => j.state === "completed", "completion after restart", 60_000);
+    expect(done).toMatchObject({ done: 30, failed: 0, skipped: 0, total: 30 });
+    const { items } = await second.client.invoke("jobs.get", { jobId: job.id });
+    const redone = items.filter((i) => i.attempts >= 2);
+    expect(redone.length).toBeGreaterThan(0);
+    // Every person invited by this job, even those whose sign-up landed before the restart.
+    expect(items.every((i) => i.result?.outcome === "invited"), JSON.stringify(items.map((i) => i.result?.outcome))).toBe(true);
+
+    // One user per email, with the role.
+    const c = directCore(core.url);
+    for (const email of emails) {
+      const users = await c.sdk(() => supertokens.listUsersByAccountInfo("public", { email }));
+      expect(users.length, email).toBe(1);
+    }
+    // Sign-ups reached the core once per person, except those cut off (a repeat is a sign-in).
+    const signUps = proxy.passed.filter((r) => r.path.endsWith("/recipe/signinup/code/consume")).length;
+    expect(signUps).toBeGreaterThanOrEqual(30);
+    expect(signUps).toBeLessThanOrEqual(30 + redone.length);
+    expect(proxy.passed.some((r) => isSignUp(r.path))).toBe(true);
+
+    // Every person got a mail; only an item cut off between its mail and its journal entry mails twice.
+    const perRecipient = new Map<string, number>();
+    for (const m of smtp.received) for (const to of m.to) perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1);
+    for (const email of emails) expect(perRecipient.get(email) ?? 0, email).toBeGreaterThanOrEqual(1);
+    const extra = [...perRecipient.values()].reduce((a, n) => a + n - 1, 0);
+    expect(extra).toBeLessThanOrEqual(redone.length);
+    expect(smtp.received.length).toBeLessThanOrEqual(30 + redone.length);
+    expect(smtp.received.length).toBeGreaterThan(mailsBefore);
+  });
+});
