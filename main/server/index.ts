@@ -23,7 +23,7 @@ export interface BrowserModeOptions {
   port?: number;
   /** A loopback address; default 127.0.0.1. */
   host?: string;
-  /** Largest accepted /api/invoke body; default 1 MiB. */
+  /** Largest accepted /api/invoke body; default 64 MiB. */
   maxBodyBytes?: number;
   /** Interval of the keep-alive comment on /api/events; default 15 s. */
   heartbeatMs?: number;
@@ -38,7 +38,8 @@ export interface BrowserMode {
   close(): Promise<void>;
 }
 
-const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Room for a 50 MB CSV import (the largest file Gatehouse takes) once JSON-encoded. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 const DEFAULT_HEARTBEAT_MS = 15_000;
 
 export async function startBrowserMode(options: BrowserModeOptions): Promise<BrowserMode> {

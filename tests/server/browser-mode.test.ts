@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGatehouse, type Gatehouse } from "../../main/app.ts";
-import { startBrowserMode, type BrowserMode } from "../../main/server/index.ts";
+import { DEFAULT_MAX_BODY_BYTES, startBrowserMode, type BrowserMode } from "../../main/server/index.ts";
 import { createClient, httpTransport } from "../../shared/contract/client.ts";
 import { invoke, rawRequest, stubRenderer } from "./helpers.ts";
 
@@ -83,7 +83,7 @@ describe("POST /api/invoke", () => {
   });
 
   it("refuses bodies over the size limit, other content types and other methods", async () => {
-    const huge = await invoke(server.port, server.token, "users.quickSearch", { query: "x".repeat(1024 * 1024 + 10) });
+    const huge = await invoke(server.port, server.token, "users.quickSearch", { query: "x".repeat(DEFAULT_MAX_BODY_BYTES + 10) });
     expect(huge.status).toBe(413);
     expect(JSON.parse(huge.body)).toMatchObject({ ok: false, error: { code: "VALIDATION" } });
     const form = await rawRequest(server.port, {
