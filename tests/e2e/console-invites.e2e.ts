@@ -10,7 +10,7 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { startConsole, type ConsoleUnderTest } from "./support/console.ts";
-import { startDemoAppProcess, startMailSink, type MailSink, type RunningDemoApp } from "./support/demo-app.ts";
+import { askForCode, signInWithOtp, startDemoAppProcess, startMailSink, type MailSink, type RunningDemoApp } from "./support/demo-app.ts";
 
 const SIGN_UP_DISABLED = "Sign up disabled. Please contact the admin.";
 
@@ -43,32 +43,6 @@ function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on("pageerror", (err) => errors.push(err.message));
   return errors;
-}
-
-interface OutboxMessage {
-  to: string;
-  code?: string;
-}
-
-async function codesFor(app: RunningDemoApp, to: string): Promise<string[]> {
-  const messages = (await (await fetch(`${app.url}/dev/outbox`)).json()) as OutboxMessage[];
-  return messages.filter((m) => m.to === to && m.code).map((m) => m.code!);
-}
-
-async function askForCode(page: Page, app: RunningDemoApp, contact: string): Promise<void> {
-  await page.goto(app.url);
-  await page.getByLabel("Email or phone number").fill(contact);
-  await page.getByRole("button", { name: "Continue" }).click();
-}
-
-async function signInWithOtp(page: Page, app: RunningDemoApp, phone: string): Promise<string> {
-  const before = (await codesFor(app, phone)).length;
-  await askForCode(page, app, phone);
-  await expect.poll(async () => (await codesFor(app, phone)).length).toBeGreaterThan(before);
-  await page.locator("#otp").fill((await codesFor(app, phone)).at(-1)!);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.locator("#signed-in")).toBeVisible();
-  return (await page.locator("#user-id").textContent()) ?? "";
 }
 
 test.describe("invite-only, from the console", () => {

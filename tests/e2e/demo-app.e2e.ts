@@ -6,9 +6,9 @@
  * is refused with the seed's message. Allow-list: a listed phone signs up with an OTP; after its
  * removal a new phone is refused while the existing user still signs in.
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { startEmbeddedCore, type RunningEmbeddedCore } from "../../main/embedded-core/index.ts";
-import { kitAdmin, startDemoAppProcess, startMailSink, type MailSink, type RunningDemoApp } from "./support/demo-app.ts";
+import { askForCode, kitAdmin, signInWithOtp, startDemoAppProcess, startMailSink, type MailSink, type RunningDemoApp } from "./support/demo-app.ts";
 
 const SIGN_UP_DISABLED = "Sign up disabled. Please contact the admin.";
 
@@ -35,45 +35,6 @@ test.afterAll(async () => {
   await mail?.close();
   await core?.close();
 });
-
-interface OutboxMessage {
-  channel: string;
-  to: string;
-  code?: string;
-  link?: string;
-}
-
-async function latestCode(app: RunningDemoApp, to: string, after: number): Promise<string> {
-  await expect
-    .poll(async () => {
-      const messages = (await (await fetch(`${app.url}/dev/outbox`)).json()) as OutboxMessage[];
-      return messages.filter((m) => m.to === to && m.code).length;
-    })
-    .toBeGreaterThan(after);
-  const messages = (await (await fetch(`${app.url}/dev/outbox`)).json()) as OutboxMessage[];
-  return messages.filter((m) => m.to === to && m.code).at(-1)!.code!;
-}
-
-async function countCodes(app: RunningDemoApp, to: string): Promise<number> {
-  const messages = (await (await fetch(`${app.url}/dev/outbox`)).json()) as OutboxMessage[];
-  return messages.filter((m) => m.to === to && m.code).length;
-}
-
-async function askForCode(page: Page, app: RunningDemoApp, contact: string): Promise<void> {
-  await page.goto(app.url);
-  await page.getByLabel("Email or phone number").fill(contact);
-  await page.getByRole("button", { name: "Continue" }).click();
-}
-
-async function signInWithOtp(page: Page, app: RunningDemoApp, phone: string): Promise<string> {
-  const before = await countCodes(app, phone);
-  await askForCode(page, app, phone);
-  const code = await latestCode(app, phone, before);
-  await page.locator("#otp").fill(code);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.locator("#signed-in")).toBeVisible();
-  return (await page.locator("#user-id").textContent()) ?? "";
-}
 
 test.describe("invite-only demo app", () => {
   test("an invited user opens the magic link from the invite mail and lands signed in; acceptance is recorded", async ({ page }) => {

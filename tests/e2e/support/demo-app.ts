@@ -7,6 +7,7 @@ import { spawn, execFile, type ChildProcess } from "node:child_process";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { expect, type Page } from "@playwright/test";
 import { SMTPServer } from "smtp-server";
 
 const TSX = ["--import", "tsx"];
@@ -119,4 +120,33 @@ export async function startMailSink(): Promise<MailSink> {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+interface OutboxMessage {
+  to: string;
+  code?: string;
+}
+
+/** The one-time codes the demo app has sent to an email or phone, oldest first. */
+export async function codesFor(app: RunningDemoApp, to: string): Promise<string[]> {
+  const messages = (await (await fetch(`${app.url}/dev/outbox`)).json()) as OutboxMessage[];
+  return messages.filter((m) => m.to === to && m.code).map((m) => m.code!);
+}
+
+/** On the demo app's sign-in page: asks for a code for this email or phone. */
+export async function askForCode(page: Page, app: RunningDemoApp, contact: string): Promise<void> {
+  await page.goto(app.url);
+  await page.getByLabel("Email or phone number").fill(contact);
+  await page.getByRole("button", { name: "Continue" }).click();
+}
+
+/** Signs in (or up) with the code sent to a phone; returns the signed-in user's id. */
+export async function signInWithOtp(page: Page, app: RunningDemoApp, phone: string): Promise<string> {
+  const before = (await codesFor(app, phone)).length;
+  await askForCode(page, app, phone);
+  await expect.poll(async () => (await codesFor(app, phone)).length).toBeGreaterThan(before);
+  await page.locator("#otp").fill((await codesFor(app, phone)).at(-1)!);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator("#signed-in")).toBeVisible();
+  return (await page.locator("#user-id").textContent()) ?? "";
 }
