@@ -25,6 +25,9 @@ type SdkUser = NonNullable<Awaited<ReturnType<typeof supertokens.getUser>>>;
 /** SuperTokens user ids are UUIDs; any other id shown for a user is an external (mapped) one. */
 const SUPERTOKENS_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOOKUP_CONCURRENCY = 8;
+/** A second-factor filter looks at this many users per answer at most, 500 per Core page. */
+const SCAN_CAP = 5_000;
+const SCAN_PAGE = 500;
 
 export class UsersService {
   constructor(
@@ -36,9 +39,40 @@ export class UsersService {
 
   async list(input: In<"users.list">): Promise<Out<"users.list">> {
     const { core, profile } = this.connection();
+    if (input.secondFactor) return this.scanBySecondFactor(core, profile.contract, input, input.secondFactor);
     const page = await this.page(core, input, input.limit, input.paginationToken);
     const rows = await this.rows(core, profile.contract, input.tenantId, page.users);
     return { rows, nextPaginationToken: page.nextPaginationToken ?? null };
+  }
+
+  /**
+   * Pages through the Core (500 users at a time) keeping the users in one second-factor state,
+   * until `limit` match or SCAN_CAP users were looked at. Whole pages are kept, so the answer may
+   * hold a few more than `limit`, and its token continues after the last page scanned. Metadata
+   * decides most rows; only linked users need the look-up of their Passwordless user.
+   */
+  private async scanBySecondFactor(
+    core: CoreClient,
+    contract: DataContract,
+    input: In<"users.list">,
+    state: SecondFactor["state"],
+  ): Promise<Out<"users.list">> {
+    const matches: UserRow[] = [];
+    let token = input.paginationToken;
+    let scanned = 0;
+    do {
+      const page = await this.page(core, input, SCAN_PAGE, token);
+      scanned += page.users.length;
+      const bulk = await core.raw<{ users: { userId: string; metadata: JsonObject | null }[] }>("POST", "/recipe/user/metadata/bulk", {
+        userIds: page.users.map((u) => u.id),
+      });
+      const linked = new Set(bulk.users.filter((u) => typeof u.metadata?.[contract.secondFactorUserIdKey] === "string").map((u) => u.userId));
+      const candidates = page.users.filter((u) => (state === "none") !== linked.has(u.id));
+      const rows = await this.rows(core, contract, input.tenantId, candidates);
+      matches.push(...rows.filter((r) => r.secondFactor.state === state));
+      token = page.nextPaginationToken;
+    } while (token && matches.length < input.limit && scanned < SCAN_CAP);
+    return { rows: matches, nextPaginationToken: token ?? null, scanned };
   }
 
   async export(input: In<"users.export">): Promise<Out<"users.export">> {

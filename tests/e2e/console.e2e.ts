@@ -64,3 +64,15 @@ test("Ctrl+K jumps to a user from anywhere", async ({ page }) => {
   await page.keyboard.press("Enter");
   await expect(page.getByTestId("user-detail")).toContainText("grace.hopper@example.com");
 });
+
+test("the users list filters by second-factor state", async ({ page }) => {
+  await page.goto(app.url);
+  await expect(page.getByTestId("user-row").first()).toBeVisible();
+  await page.getByTestId("second-factor-filter").selectOption("broken");
+  const rows = page.getByTestId("user-row");
+  await expect(rows.first().getByTestId("second-factor-broken")).toBeVisible();
+  const count = await rows.count();
+  expect(count).toBeGreaterThan(0);
+  await expect(page.getByTestId("second-factor-broken")).toHaveCount(count);
+  await expect(page.locator(".pager__info")).toContainText("scanned");
+});

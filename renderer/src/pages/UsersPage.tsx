@@ -38,7 +38,15 @@ export function UsersPage() {
         {state.status === "loading" && state.rows.length === 0 ? (
           <Spinner label="Loading users…" />
         ) : state.status === "ready" && state.rows.length === 0 ? (
-          <EmptyState title={searching ? `No user's email or phone starts with “${state.query.search.trim()}”.` : `No users in tenant “${state.query.tenantId}”.`}>
+          <EmptyState
+            title={
+              searching
+                ? `No user's email or phone starts with “${state.query.search.trim()}”.`
+                : state.query.secondFactor
+                  ? `No user with second factor “${state.query.secondFactor}” among the ${state.scanned ?? 0} scanned.`
+                  : `No users in tenant “${state.query.tenantId}”.`
+            }
+          >
             {searching ? "Search is by prefix: try the start of the address or number (phones as +1…)." : "Users appear here once they sign up, are invited or migrated."}
           </EmptyState>
         ) : state.rows.length > 0 ? (
@@ -61,7 +69,8 @@ export function UsersPage() {
           ← Previous
         </button>
         <span className="pager__info" aria-live="polite">
-          Page {state.page} · {state.rows.length} users {state.status === "loading" ? <Spinner inline label="Loading…" /> : null}
+          Page {state.page} · {state.rows.length} users
+          {state.scanned !== null ? ` (of ${state.scanned} scanned)` : ""} {state.status === "loading" ? <Spinner inline label="Loading…" /> : null}
         </span>
         <button type="button" onClick={() => void state.next()} disabled={!state.nextToken || state.status === "loading"} data-testid="users-next">
           Next →

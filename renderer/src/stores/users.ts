@@ -17,6 +17,8 @@ export interface UsersQuery {
   /** Rows per page: one of PAGE_SIZES in the UI; the Core allows 1–500. */
   limit: number;
   search: string;
+  /** Only users in this second-factor state ("" for all); main scans the Core's pages for them. */
+  secondFactor: "" | "enrolled" | "none" | "broken";
 }
 
 export interface UsersState extends Loadable {
@@ -29,6 +31,8 @@ export interface UsersState extends Loadable {
   nextToken: string | null;
   /** 1-based number of the page on screen. */
   page: number;
+  /** With a second-factor filter: how many users main looked at for this page. */
+  scanned: number | null;
   setQuery(change: Partial<UsersQuery>): Promise<void>;
   reload(): Promise<void>;
   next(): Promise<void>;
@@ -53,9 +57,18 @@ export const createUsersStore = (client: GatehouseClient, initial?: Partial<User
           limit: query.limit,
           ...(search ? { search } : {}),
           ...(token ? { paginationToken: token } : {}),
+          ...(query.secondFactor ? { secondFactor: query.secondFactor } : {}),
         });
         if (request !== latestRequest) return;
-        set({ rows: result.rows, nextToken: result.nextPaginationToken, currentToken: token, previousTokens: stack, page: stack.length + 1, status: "ready" });
+        set({
+          rows: result.rows,
+          nextToken: result.nextPaginationToken,
+          currentToken: token,
+          previousTokens: stack,
+          page: stack.length + 1,
+          scanned: result.scanned ?? null,
+          status: "ready",
+        });
       } catch (err) {
         if (request !== latestRequest) return;
         set({ status: "error", error: toErrorBody(err) });
@@ -65,12 +78,13 @@ export const createUsersStore = (client: GatehouseClient, initial?: Partial<User
     return {
       status: "idle",
       error: null,
-      query: { tenantId: "public", order: "newest", limit: 100, search: "", ...initial },
+      query: { tenantId: "public", order: "newest", limit: 100, search: "", secondFactor: "", ...initial },
       rows: [],
       previousTokens: [],
       currentToken: undefined,
       nextToken: null,
       page: 1,
+      scanned: null,
       async setQuery(change) {
         set({ query: { ...get().query, ...change } });
         await fetchPage(undefined, []);

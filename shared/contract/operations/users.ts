@@ -25,8 +25,18 @@ export const userOps = {
     input: listQuery.extend({
       limit: z.number().int().min(1).max(500),
       paginationToken: z.string().optional(),
+      /**
+       * Only users in this second-factor state. The Core cannot filter by metadata, so main scans
+       * pages of the Core from the token until it has `limit` matches or has scanned SCAN_CAP users.
+       */
+      secondFactor: z.enum(["enrolled", "none", "broken"]).optional(),
     }),
-    output: z.object({ rows: z.array(userRow), nextPaginationToken: z.string().nullable() }),
+    output: z.object({
+      rows: z.array(userRow),
+      nextPaginationToken: z.string().nullable(),
+      /** With a filter: how many users were looked at for this answer. */
+      scanned: z.number().optional(),
+    }),
   }),
   "users.export": op({
     summary: "The users view as CSV (every page, up to a cap)",

@@ -41,6 +41,19 @@ export function UsersToolbar() {
         ))}
       </span>
       <label className="inline-field">
+        <span>2FA</span>
+        <select
+          value={query.secondFactor}
+          onChange={(e) => void users.getState().setQuery({ secondFactor: e.target.value as typeof query.secondFactor })}
+          data-testid="second-factor-filter"
+        >
+          <option value="">any</option>
+          <option value="enrolled">enrolled</option>
+          <option value="none">not enrolled</option>
+          <option value="broken">broken</option>
+        </select>
+      </label>
+      <label className="inline-field">
         <span>Page size</span>
         <select value={query.limit} onChange={(e) => void users.getState().setQuery({ limit: Number(e.target.value) })} data-testid="page-size">
           {PAGE_SIZES.map((n) => (
