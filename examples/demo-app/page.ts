@@ -1,10 +1,10 @@
-/** The sign-in page's HTML shell; everything else is web/main.ts. */
-export const PAGE_HTML = `<!doctype html>
+/** The demo app's pages: one shell (title, a little CSS, the bundled script) around each page's body. */
+const shell = (title: string, body: string): string => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Gatehouse demo app</title>
+<title>${title}</title>
 <style>
   body { font-family: system-ui, sans-serif; max-width: 28rem; margin: 4rem auto; padding: 0 1rem; }
   label, input, button { display: block; width: 100%; box-sizing: border-box; margin-top: .5rem; font-size: 1rem; }
@@ -14,7 +14,12 @@ export const PAGE_HTML = `<!doctype html>
 </style>
 </head>
 <body>
-<h1>Gatehouse demo app</h1>
+${body}</body>
+</html>
+`;
+
+/** The sign-in page (web/main.ts). */
+export const PAGE_HTML = shell("Gatehouse demo app", `<h1>Gatehouse demo app</h1>
 <p id="status">Loading…</p>
 <form id="contact-form" hidden>
   <label for="contact">Email or phone number</label>
@@ -34,27 +39,10 @@ export const PAGE_HTML = `<!doctype html>
 </section>
 <p id="error" role="alert"></p>
 <script type="module" src="/app.js"></script>
-</body>
-</html>
-`;
+`);
 
-/** The 2fa mode's page shell (web/two-factor.ts): email + password, then an SMS code, then the protected page. */
-export const TWO_FACTOR_PAGE_HTML = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Gatehouse demo app (2FA)</title>
-<style>
-  body { font-family: system-ui, sans-serif; max-width: 28rem; margin: 4rem auto; padding: 0 1rem; }
-  label, input, button { display: block; width: 100%; box-sizing: border-box; margin-top: .5rem; font-size: 1rem; }
-  input, button { padding: .5rem; }
-  #error { color: #b00020; min-height: 1.5em; }
-  [hidden] { display: none !important; }
-</style>
-</head>
-<body>
-<h1>Gatehouse demo app</h1>
+/** The 2fa mode's page (web/two-factor.ts): email + password, then an SMS code, then the protected page. */
+export const TWO_FACTOR_PAGE_HTML = shell("Gatehouse demo app (2FA)", `<h1>Gatehouse demo app</h1>
 <p id="status">Loading…</p>
 <form id="first-factor-form" hidden>
   <label for="email">Email</label>
@@ -86,6 +74,4 @@ export const TWO_FACTOR_PAGE_HTML = `<!doctype html>
 <button type="button" id="sign-out" hidden>Sign out</button>
 <p id="error" role="alert"></p>
 <script type="module" src="/app.js"></script>
-</body>
-</html>
-`;
+`);
