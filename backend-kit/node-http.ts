@@ -4,7 +4,8 @@
  * the SDK and the kit's handlers write into a `CollectingResponse`, and `sendCollected` writes
  * that to the `ServerResponse`. No web framework needed.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { CollectingResponse, PreParsedRequest, errorHandler, middleware } from "supertokens-node/framework/custom";
 import type { HTTPMethod } from "supertokens-node/types";
 
@@ -116,4 +117,51 @@ export async function handleSuperTokensError(err: unknown, exchange: Exchange): 
 export function sendJson(exchange: Exchange, status: number, body: unknown): void {
   exchange.response.setStatusCode(status);
   exchange.response.sendJSONResponse(body);
+}
+
+export interface KitServerOptions {
+  /** Default: a free port. The server listens on 127.0.0.1. */
+  port?: number;
+  /** Headers added to every answer (e.g. security headers). */
+  headers?: Readonly<Record<string, string>>;
+  /** Told about errors nobody answered (they become a 500 "internal error"). */
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * A node:http server for an app backend: each request becomes an Exchange, supertokens-node
+ * answers its own routes, `route` answers the rest, the SDK's errors (no session → 401, failed
+ * claim → 403) become their responses, a body over MAX_BODY_BYTES a 413, and anything else a 500.
+ */
+export async function serveWithSuperTokens(
+  route: (exchange: Exchange) => Promise<void>,
+  options: KitServerOptions = {},
+): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    void (async () => {
+      let exchange: Exchange;
+      try {
+        exchange = await toExchange(req);
+      } catch (err) {
+        res.statusCode = err instanceof BodyTooLargeError ? 413 : 400;
+        res.end();
+        return;
+      }
+      try {
+        if (!(await handleSuperTokensRoute(exchange))) await route(exchange);
+      } catch (err) {
+        if (!(await handleSuperTokensError(err, exchange).catch(() => false))) {
+          options.onError?.(err);
+          sendJson(exchange, 500, { message: "internal error" });
+        }
+      }
+      for (const [key, value] of Object.entries(options.headers ?? {})) exchange.response.setHeader(key, value, false);
+      sendCollected(res, exchange.response);
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }

@@ -14,8 +14,6 @@
  *
  * supertokens-node is a process-wide singleton, so one process runs one demo app.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import supertokens from "supertokens-node";
 import EmailPassword from "supertokens-node/recipe/emailpassword";
 import Passwordless from "supertokens-node/recipe/passwordless";
@@ -28,7 +26,6 @@ import {
   createInviteHandler,
   getFirstFactorSession,
   handleSuperTokensError,
-  handleSuperTokensRoute,
   inviteOnlyGuard,
   maskPhone,
   readEnrollment,
@@ -36,10 +33,8 @@ import {
   requireSecondFactor,
   secondFactorApis,
   secondFactorSession,
-  sendCollected,
+  serveWithSuperTokens,
   sendJson,
-  toExchange,
-  BodyTooLargeError,
   type Exchange,
 } from "../../backend-kit/index.ts";
 import { DEFAULT_DATA_CONTRACT, type DataContract } from "../../shared/data-contract.ts";
@@ -99,7 +94,6 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
   });
 
   async function route(exchange: Exchange): Promise<void> {
-    if (await handleSuperTokensRoute(exchange)) return;
     const { path, method } = exchange;
     if (path === "/api/admin/invite" && method === "post") return invite(exchange);
     if (twoFactor && path === "/api/2fa/state" && method === "get") return twoFactorState(exchange);
@@ -158,31 +152,11 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
     }
   }
 
-  const server: Server = createServer((req, res) => {
-    void (async () => {
-      let exchange: Exchange;
-      try {
-        exchange = await toExchange(req);
-      } catch (err) {
-        res.statusCode = err instanceof BodyTooLargeError ? 413 : 400;
-        res.end();
-        return;
-      }
-      try {
-        await route(exchange);
-      } catch (err) {
-        console.error("demo-app:", err);
-        sendJson(exchange, 500, { message: "internal error" });
-      }
-      for (const [key, value] of Object.entries(SECURITY_HEADERS)) exchange.response.setHeader(key, value, false);
-      sendCollected(res, exchange.response);
-    })();
+  const { server, url } = await serveWithSuperTokens(route, {
+    port: options.port,
+    headers: SECURITY_HEADERS,
+    onError: (err) => console.error("demo-app:", err),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   supertokens.init({
     framework: "custom",

@@ -4,14 +4,12 @@
  * SDK's email/SMS delivery captured into an in-memory outbox. supertokens-node is a process-wide
  * singleton, so a test file starts one of these (Vitest runs each file in its own process).
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import supertokens from "supertokens-node";
 import Passwordless from "supertokens-node/recipe/passwordless";
 import Session from "supertokens-node/recipe/session";
 import UserMetadata from "supertokens-node/recipe/usermetadata";
 import UserRoles from "supertokens-node/recipe/userroles";
-import { createInviteHandler, handleSuperTokensRoute, sendCollected, sendJson, toExchange, type PasswordlessAPIOverride } from "../../backend-kit/index.ts";
+import { createInviteHandler, sendJson, serveWithSuperTokens, type PasswordlessAPIOverride } from "../../backend-kit/index.ts";
 import { startEmbeddedCore, type RunningEmbeddedCore } from "../../main/embedded-core/index.ts";
 
 export interface SentCode {
@@ -31,21 +29,10 @@ export async function startKitApp(apis: PasswordlessAPIOverride): Promise<KitApp
   const core = await startEmbeddedCore();
   const outbox: SentCode[] = [];
   const invite = createInviteHandler();
-  const server: Server = createServer((req, res) => {
-    void (async () => {
-      const exchange = await toExchange(req);
-      if (!(await handleSuperTokensRoute(exchange))) {
-        if (exchange.path === "/admin/invite" && exchange.method === "post") await invite(exchange);
-        else sendJson(exchange, 404, { message: "not found" });
-      }
-      sendCollected(res, exchange.response);
-    })().catch((err: unknown) => {
-      res.statusCode = 500;
-      res.end(JSON.stringify({ error: err instanceof Error ? err.stack : String(err) }));
-    });
+  const { server, url } = await serveWithSuperTokens(async (exchange) => {
+    if (exchange.path === "/admin/invite" && exchange.method === "post") await invite(exchange);
+    else sendJson(exchange, 404, { message: "not found" });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   supertokens.init({
     framework: "custom",
     supertokens: { connectionURI: core.url },

@@ -3,22 +3,17 @@
  * (phone, OTP) as the second with the kit's overrides, the kit's Session override, a route that
  * needs 2FA (GET /protected), and the SMS captured into an outbox. One per test file (process).
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import supertokens from "supertokens-node";
 import EmailPassword from "supertokens-node/recipe/emailpassword";
 import Passwordless from "supertokens-node/recipe/passwordless";
 import Session from "supertokens-node/recipe/session";
 import UserMetadata from "supertokens-node/recipe/usermetadata";
 import {
-  handleSuperTokensError,
-  handleSuperTokensRoute,
   requireSecondFactor,
   secondFactorApis,
   secondFactorSession,
-  sendCollected,
   sendJson,
-  toExchange,
+  serveWithSuperTokens,
 } from "../../backend-kit/index.ts";
 import { startEmbeddedCore } from "../../main/embedded-core/index.ts";
 import type { KitApp } from "./app.ts";
@@ -26,27 +21,12 @@ import type { KitApp } from "./app.ts";
 export async function startSecondFactorApp(): Promise<KitApp> {
   const core = await startEmbeddedCore();
   const outbox: KitApp["outbox"] = [];
-  const server: Server = createServer((req, res) => {
-    void (async () => {
-      const exchange = await toExchange(req);
-      if (!(await handleSuperTokensRoute(exchange))) {
-        if (exchange.path === "/protected" && exchange.method === "get") {
-          try {
-            const session = await requireSecondFactor(exchange);
-            sendJson(exchange, 200, { userId: session.getUserId(), payload: session.getAccessTokenPayload() });
-          } catch (err) {
-            if (!(await handleSuperTokensError(err, exchange))) throw err;
-          }
-        } else sendJson(exchange, 404, { message: "not found" });
-      }
-      sendCollected(res, exchange.response);
-    })().catch((err: unknown) => {
-      res.statusCode = 500;
-      res.end(JSON.stringify({ error: err instanceof Error ? err.stack : String(err) }));
-    });
+  const { server, url } = await serveWithSuperTokens(async (exchange) => {
+    if (exchange.path === "/protected" && exchange.method === "get") {
+      const session = await requireSecondFactor(exchange); // no session → 401, no 2FA → 403
+      sendJson(exchange, 200, { userId: session.getUserId(), payload: session.getAccessTokenPayload() });
+    } else sendJson(exchange, 404, { message: "not found" });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   supertokens.init({
     framework: "custom",
     supertokens: { connectionURI: core.url },
