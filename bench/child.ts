@@ -48,3 +48,22 @@ export function parseChildRows(value: unknown): BenchRow[] {
     };
   });
 }
+
+/**
+ * The child's side: when `moduleUrl` is the script Node was started with, produce the rows,
+ * print them as the last stdout line and exit (supertokens-node may keep idle keep-alive sockets
+ * open, so the process would otherwise linger).
+ */
+export function runAsChildBench(moduleUrl: string, produce: () => Promise<BenchRow[]>): void {
+  if (!process.argv[1] || path.resolve(process.argv[1]) !== fileURLToPath(moduleUrl)) return;
+  produce().then(
+    (rows) => {
+      console.log(JSON.stringify({ rows }));
+      process.exit(0);
+    },
+    (err: unknown) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+      process.exit(1);
+    },
+  );
+}

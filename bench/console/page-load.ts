@@ -17,12 +17,12 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import supertokens from "supertokens-node";
 import { startGatehouse } from "../../main/app.ts";
 import { CoreClient } from "../../main/core/core-client.ts";
 import type { OutputOf } from "../../shared/contract/index.ts";
 import type { UserRow } from "../../shared/contract/schemas.ts";
+import { runAsChildBench } from "../child.ts";
 import { medianMs } from "../measure.ts";
 import { PAGE_SIZE, seedCoreDb } from "../seed.ts";
 import type { BenchRow } from "../table.ts";
@@ -192,20 +192,10 @@ function describe(calls: Map<string, number>): string {
 const ms = (value: number): string => `${value.toFixed(2)} ms`;
 const secs = (since: number): string => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 
-async function main(): Promise<void> {
-  const users = Number(process.env.BENCH_CONSOLE_USERS ?? 10_000);
-  const reps = Number(process.env.BENCH_CONSOLE_REPS ?? 60);
-  const rows = await benchConsolePageLoad({ users, reps, log: (line) => console.error(`[bench:console] ${line}`) });
-  console.log(JSON.stringify({ rows }));
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().then(
-    // supertokens-node may keep idle keep-alive sockets open; the rows are out, so leave now.
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-      process.exit(1);
-    },
-  );
-}
+runAsChildBench(import.meta.url, () =>
+  benchConsolePageLoad({
+    users: Number(process.env.BENCH_CONSOLE_USERS ?? 10_000),
+    reps: Number(process.env.BENCH_CONSOLE_REPS ?? 60),
+    log: (line) => console.error(`[bench:console] ${line}`),
+  }),
+);

@@ -23,6 +23,7 @@ import { startGatehouse } from "../../main/app.ts";
 import { CoreClient } from "../../main/core/core-client.ts";
 import type { OutputOf } from "../../shared/contract/index.ts";
 import { DEFAULT_DATA_CONTRACT } from "../../shared/data-contract.ts";
+import { runAsChildBench } from "../child.ts";
 import { throughput } from "../measure.ts";
 import type { BenchRow } from "../table.ts";
 
@@ -156,18 +157,6 @@ export async function benchBulkInvite({ count, log }: BulkInviteOptions): Promis
   }
 }
 
-async function main(): Promise<void> {
-  const count = Number(process.env.BENCH_BULK_INVITES ?? 10_000);
-  const rows = await benchBulkInvite({ count, log: (line) => console.error(`[bench:bulk-invite] ${line}`) });
-  console.log(JSON.stringify({ rows }));
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-      process.exit(1);
-    },
-  );
-}
+runAsChildBench(import.meta.url, () =>
+  benchBulkInvite({ count: Number(process.env.BENCH_BULK_INVITES ?? 10_000), log: (line) => console.error(`[bench:bulk-invite] ${line}`) }),
+);
