@@ -40,12 +40,12 @@ export class CoreClient {
     let response: Response;
     let text: string;
     try {
-      response = await fetchWithFailover(fetch, this.target.uris, path + qs, this.target.timeoutMs, {
+      // The timeout covers the body too: a Core that stalls after its headers is a TIMEOUT, not INTERNAL.
+      response = await fetchWithFailover(this.target.uris, path + qs, this.target.timeoutMs, {
         method,
         headers,
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
-      // The timeout covers the body too: a Core that stalls after its headers is a TIMEOUT, not INTERNAL.
       text = await response.text();
     } catch (err) {
       throw toGatehouseError(err, this.label);

@@ -1,9 +1,11 @@
 /**
  * Every Core call made through supertokens-node goes through the global fetch. Inside a call
- * context (see call-context.ts) this guard sends it to the profile's Core, with a timeout, and
- * fails over to the profile's next URI (see fetchWithFailover). Outside one, fetch is untouched.
+ * context (see call-context.ts) this guard sends it to the profile's Core over the Core transport
+ * (http-transport.ts), with a timeout, and fails over to the profile's next URI (see
+ * fetchWithFailover). Outside one, fetch is untouched.
  */
 import { coreCallContext } from "./call-context.ts";
+import { coreFetch, type CoreFetch } from "./http-transport.ts";
 
 /** The connectionURI supertokens-node is initialised with; every call is re-addressed from it. */
 export const PLACEHOLDER_CORE = "http://gatehouse-core.invalid";
@@ -18,7 +20,7 @@ export function installFetchGuard(): void {
     const target = coreCallContext.getStore();
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     if (!target || !url.startsWith(PLACEHOLDER_CORE)) return original(input, init);
-    return fetchWithFailover(original, target.uris, url.slice(PLACEHOLDER_CORE.length), target.timeoutMs, init);
+    return fetchWithFailover(target.uris, url.slice(PLACEHOLDER_CORE.length), target.timeoutMs, init);
   };
 }
 
@@ -29,11 +31,11 @@ export function installFetchGuard(): void {
  * tried again elsewhere; a change is never sent twice.
  */
 export async function fetchWithFailover(
-  fetchFn: typeof fetch,
   uris: string[],
   pathAndQuery: string,
   timeoutMs: number,
   init: RequestInit | undefined,
+  send: CoreFetch = coreFetch,
 ): Promise<Response> {
   const key = uris.join(";");
   const start = lastGood.get(key) ?? 0;
@@ -43,7 +45,7 @@ export async function fetchWithFailover(
     const index = (start + i) % uris.length;
     const base = (uris[index] ?? "").replace(/\/+$/, "");
     try {
-      const response = await fetchFn(base + pathAndQuery, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      const response = await send(base + pathAndQuery, init, timeoutMs);
       lastGood.set(key, index);
       return response;
     } catch (err) {
