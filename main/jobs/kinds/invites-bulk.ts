@@ -7,12 +7,15 @@
  * and roles once each, flags repeated rows (same contact and tenant: the later ones), and looks
  * up who already exists, to say per row what will happen.
  *
- * runItem is idempotent. Each item's progress is kept in invite_bulk_items before and after each
- * step: "signing-up" before Passwordless.signInUp (itself idempotent for the same email or phone:
- * a second call signs the existing user in), "recorded" once the invite record and roles are
- * there, "delivered" with the result once the link went out. A repeat after a crash therefore
- * finds the user it created (and still treats it as invited by this job), never creates a second
- * one, and returns the stored result instead of mailing again once a link was delivered.
+ * runItem is idempotent, and cheap on the journal (one local transaction per item on top of the
+ * runner's claim and finish): the runner counts attempts in the journal before each one, so an
+ * "invite" row on its first attempt signs up at once, and any repeat looks the contact up first
+ * and takes a passwordless user it finds for the one an earlier attempt created (the dry run
+ * found nobody; Passwordless.signInUp is itself idempotent for the same email or phone). A user
+ * someone else created since the dry run is noted ("signing-up" with created 0) so a repeat does
+ * not claim it. Once the link went out, the item's result is kept in invite_bulk_items
+ * ("delivered") in the same transaction as the invite record and outbox message, and a repeat
+ * returns it instead of sending again.
  */
 import supertokens from "supertokens-node";
 import Passwordless from "supertokens-node/recipe/passwordless";
@@ -27,7 +30,7 @@ import type { CoreClient } from "../../core/core-client.ts";
 import type { Mailer } from "../../mail/mailer.ts";
 import type { ActiveConnection } from "../../services/connection.ts";
 import { mapLimit } from "../../services/concurrency.ts";
-import { createMagicLink, deliverLink } from "../../services/invites/delivery.ts";
+import { composeInvite, createMagicLink, mailIfPossible, queueInOutbox, type Delivered } from "../../services/invites/delivery.ts";
 import type { Contact } from "../../services/invites/normalize.ts";
 import type { InviteRecords } from "../../services/invites/records.ts";
 import type { InviteSettingsStore } from "../../services/invites/settings.ts";
@@ -71,6 +74,7 @@ export interface InvitesBulkDeps {
 }
 
 interface Mark {
+  /** Only "delivered" is written now; journals from earlier versions may hold "signing-up" or "recorded" (read as nothing done). */
   phase: "signing-up" | "recorded" | "delivered";
   user_id: string | null;
   created: number;
@@ -174,7 +178,7 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
       });
     },
 
-    async runItem(item, { core, profileId, jobId, index }) {
+    async runItem(item, { core, profileId, jobId, index, attempt }) {
       const before = marks.get.get(jobId, index) as Mark | undefined;
       if (before?.phase === "delivered" && before.result) return JSON.parse(before.result) as Result;
       const ctx = contextFor(jobId, profileId, core);
@@ -183,15 +187,17 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
 
       let userId: string;
       let created: boolean;
-      if (before?.user_id) {
-        userId = before.user_id;
-        created = before.created === 1;
-      } else if (item.action === "invite" && !before) {
-        // The dry run found nobody: sign up at once (idempotent for the same contact), noted first.
-        mark(jobId, index, "signing-up", null, false);
+      if (item.action === "invite" && attempt === 1) {
+        // The dry run found nobody and nothing was tried yet: sign up at once (the claim that
+        // counted this attempt is journaled, so a repeat knows a sign-up may have happened).
         const res = await core.sdk(() => Passwordless.signInUp({ ...contact, tenantId }));
         userId = res.user.id;
         created = res.createdNewRecipeUser;
+        // Someone else made this user since the dry run (rare): noted, so that a repeat does not take it for ours.
+        if (!created) mark(jobId, index, "signing-up", userId, false);
+      } else if (before?.phase === "signing-up" && before.user_id) {
+        userId = before.user_id;
+        created = before.created === 1;
       } else {
         // A repeat, or the dry run found someone: look first.
         const found = classify(await core.sdk(() => supertokens.listUsersByAccountInfo(tenantId, contact)), tenantId, contact);
@@ -200,22 +206,21 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
         }
         if (found.passwordless) {
           userId = found.passwordless.id;
-          // A user found after our own "signing-up" note is the one our earlier attempt created.
-          created = before?.phase === "signing-up";
+          // Nobody was there at the dry run: the user found on a repeat is the one an earlier attempt created.
+          created = item.action === "invite";
         } else {
-          mark(jobId, index, "signing-up", null, false);
           const res = await core.sdk(() => Passwordless.signInUp({ ...contact, tenantId }));
           userId = res.user.id;
-          created = res.createdNewRecipeUser || before?.phase === "signing-up";
+          created = res.createdNewRecipeUser;
         }
-        mark(jobId, index, "signing-up", userId, created);
       }
 
-      // The invite record and roles (for a user this job created) and the link are independent: made at once.
+      // The invite record and roles (for a user this job created) and the link are independent:
+      // made at once. Both are safe to repeat (metadata and roles are set, not added to).
+      const roles = item.roles ? item.roles.split(";") : [];
+      const invitedAt = deps.now();
       const recordInvite = async () => {
-        if (!created || before?.phase === "recorded") return;
-        const roles = item.roles ? item.roles.split(";") : [];
-        const invitedAt = deps.now();
+        if (!created) return;
         const invite: InviteRecord = { invitedAt, invitedBy: deps.operator };
         await core.sdk(async () => {
           await UserMetadata.updateUserMetadata(userId, { [ctx.profile.contract.inviteKey]: { ...invite } });
@@ -225,7 +230,17 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
           }
         });
         if (roles.length > 0) deps.rolesChanged();
-        if (!deps.records.get(ctx.scope, userId)) {
+      };
+      const [, magic] = await Promise.all([recordInvite(), createMagicLink(core, ctx.settings, tenantId, contact)]);
+      const message = composeInvite(ctx.settings, contact, magic);
+      const mailed = await mailIfPossible({ smtp: ctx.smtp, mailer: deps.mailer }, contact, message);
+
+      // Everything local about this item in one transaction: the invite record, the outbox
+      // message, and the result that makes a repeat return at once instead of sending again.
+      const result = deps.db.transaction((): Result & { error: Delivered["error"] } => {
+        const sent = mailed ?? queueInOutbox({ scope: ctx.scope, records: deps.records, now: deps.now }, tenantId, userId, contact, message, magic);
+        const link = { expiresAt: magic.expiresAt, delivery: sent.delivery, messageId: sent.messageId, error: sent.error?.reason ?? null };
+        if (created && !deps.records.get(ctx.scope, userId)) {
           deps.records.insert({
             scope: ctx.scope,
             user_id: userId,
@@ -234,33 +249,30 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
             phone_number: item.phoneNumber || null,
             invited_at: invitedAt,
             invited_by: deps.operator,
-            link_expires_at: null,
-            delivery: "failed",
-            message_id: null,
-            delivery_error: "no link sent yet",
+            link_expires_at: link.expiresAt,
+            delivery: link.delivery,
+            message_id: link.messageId,
+            delivery_error: link.error,
             revoked_at: null,
           });
-        }
-        mark(jobId, index, "recorded", userId, true);
-      };
-      const [, magic] = await Promise.all([recordInvite(), createMagicLink(core, ctx.settings, tenantId, contact)]);
-
-      const sent = await deliverLink({ core, scope: ctx.scope, settings: ctx.settings, smtp: ctx.smtp, mailer: deps.mailer, records: deps.records, now: deps.now }, tenantId, userId, contact, magic);
-      deps.records.linkSent(ctx.scope, userId, { expiresAt: sent.expiresAt, delivery: sent.delivery, messageId: sent.messageId, error: sent.error?.reason ?? null });
-      const result: Result = {
-        outcome: created ? "invited" : "already existed: new link sent",
-        userId,
-        link: sent.link,
-        expiresAt: new Date(sent.expiresAt).toISOString(),
-        delivery: sent.delivery,
-        deliveryError: sent.error ? sent.error.message : "",
-      };
-      if (sent.error) {
+        } else deps.records.linkSent(ctx.scope, userId, link);
+        const done: Result = {
+          outcome: created ? "invited" : "already existed: new link sent",
+          userId,
+          link: magic.link,
+          expiresAt: new Date(magic.expiresAt).toISOString(),
+          delivery: sent.delivery,
+          deliveryError: sent.error ? sent.error.message : "",
+        };
+        if (!sent.error) mark(jobId, index, "delivered", userId, created, done);
+        return { ...done, error: sent.error };
+      })();
+      if (result.error) {
         // Not delivered: the item fails (the user and invite are there; "resend" on the Invites page, or run the CSV again).
-        throw new GatehouseError({ code: "MAIL_FAILED", message: `${sent.error.message}; user ${userId} is ${created ? "invited" : "there"} but got no link (resend it from Invites).` });
+        throw new GatehouseError({ code: "MAIL_FAILED", message: `${result.error.message}; user ${userId} is ${created ? "invited" : "there"} but got no link (resend it from Invites).` });
       }
-      mark(jobId, index, "delivered", userId, created, result);
-      return result;
+      const { error: _none, ...done } = result;
+      return done;
     },
   };
 }

@@ -46,25 +46,50 @@ export interface DeliverDeps {
   now: () => number;
 }
 
-/** Delivers a link: a fresh one, or `made` when the caller already created it (e.g. alongside other Core calls). */
-export async function deliverLink(deps: DeliverDeps, tenantId: string, userId: string, contact: Contact, made?: MagicLink): Promise<Delivered> {
-  const magic = made ?? (await createMagicLink(deps.core, deps.settings, tenantId, contact));
-  const message = renderTemplate(deps.settings.template, {
+export interface InviteMessage {
+  subject: string;
+  text: string;
+}
+
+/** The invite text for this contact and link, from the profile's template. */
+export function composeInvite(settings: InviteSettings, contact: Contact, magic: MagicLink): InviteMessage {
+  return renderTemplate(settings.template, {
     link: magic.link,
     expiresInMinutes: Math.max(1, Math.round(magic.lifetimeMs / 60_000)),
     email: "email" in contact ? contact.email : "",
     phoneNumber: "phoneNumber" in contact ? contact.phoneNumber : "",
-    appUrl: deps.settings.appUrl.replace(/\/+$/, ""),
+    appUrl: settings.appUrl.replace(/\/+$/, ""),
   });
-  if ("email" in contact && deps.smtp) {
-    try {
-      const { messageId } = await deps.mailer.send(deps.smtp, { to: contact.email, ...message });
-      return { ...magic, delivery: "sent", messageId, error: null };
-    } catch (err) {
-      if (err instanceof MailError) return { ...magic, delivery: "failed", messageId: null, error: err };
-      throw err;
-    }
+}
+
+/**
+ * Mails the message when the contact is an email and the profile has SMTP; undefined otherwise
+ * (the message goes to the outbox: see queueInOutbox). A mail server's refusal is a result, not a throw.
+ */
+export async function mailIfPossible(
+  deps: Pick<DeliverDeps, "smtp" | "mailer">,
+  contact: Contact,
+  message: InviteMessage,
+): Promise<Pick<Delivered, "delivery" | "messageId" | "error"> | undefined> {
+  if (!("email" in contact) || !deps.smtp) return undefined;
+  try {
+    const { messageId } = await deps.mailer.send(deps.smtp, { to: contact.email, ...message });
+    return { delivery: "sent", messageId, error: null };
+  } catch (err) {
+    if (err instanceof MailError) return { delivery: "failed", messageId: null, error: err };
+    throw err;
   }
+}
+
+/** Puts the message in the outbox (synchronous, so that callers can do it inside their own transaction). */
+export function queueInOutbox(
+  deps: Pick<DeliverDeps, "scope" | "records" | "now">,
+  tenantId: string,
+  userId: string,
+  contact: Contact,
+  message: InviteMessage,
+  magic: MagicLink,
+): Pick<Delivered, "delivery" | "messageId" | "error"> {
   const id = deps.records.addToOutbox(deps.scope, {
     createdAt: deps.now(),
     tenantId,
@@ -76,5 +101,13 @@ export async function deliverLink(deps: DeliverDeps, tenantId: string, userId: s
     link: magic.link,
     linkExpiresAt: magic.expiresAt,
   });
-  return { ...magic, delivery: "outbox", messageId: `outbox:${id}`, error: null };
+  return { delivery: "outbox", messageId: `outbox:${id}`, error: null };
+}
+
+/** Delivers a fresh link: by mail when possible, else to the outbox. */
+export async function deliverLink(deps: DeliverDeps, tenantId: string, userId: string, contact: Contact): Promise<Delivered> {
+  const magic = await createMagicLink(deps.core, deps.settings, tenantId, contact);
+  const message = composeInvite(deps.settings, contact, magic);
+  const sent = (await mailIfPossible(deps, contact, message)) ?? queueInOutbox(deps, tenantId, userId, contact, message, magic);
+  return { ...magic, ...sent };
 }
