@@ -9,6 +9,7 @@ export function openCoreDb(file: string | undefined): Db {
   if (file) db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
+  cacheStatements(db);
   db.exec(SCHEMA);
   const row = db.prepare("SELECT value FROM core_meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
   if (!row) {
@@ -18,4 +19,28 @@ export function openCoreDb(file: string | undefined): Db {
     throw new Error(`${file}: database schema version ${row.value} is not the one this core uses (${SCHEMA_VERSION})`);
   }
   return db;
+}
+
+/** Prepared statements kept per SQL text (the most recent ones; SQL built with IN lists varies). */
+const STATEMENT_CACHE_SIZE = 512;
+
+/**
+ * Preparing a statement costs more than running a small one, and the core's handlers prepare
+ * theirs on every request: `db.prepare` hands back a cached statement instead. Safe because no
+ * handler changes a statement's mode (pluck/raw/expand) or keeps one iterating across calls.
+ */
+function cacheStatements(db: Db): void {
+  const prepare = db.prepare.bind(db);
+  const cache = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let statement = cache.get(sql);
+    if (statement) {
+      cache.delete(sql); // most recently used last
+    } else {
+      statement = prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    }
+    cache.set(sql, statement);
+    return statement;
+  }) as Db["prepare"];
 }
