@@ -10,6 +10,7 @@ import UserRoles from "supertokens-node/recipe/userroles";
 import Passwordless from "supertokens-node/recipe/passwordless";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readInviteCsv } from "../../main/jobs/kinds/invites-csv.ts";
+import { DEFAULT_SMS_INVITE_TEMPLATE } from "../../main/mail/template.ts";
 import { GatehouseError } from "../../shared/contract/errors.ts";
 import { parseCsv } from "./helpers/csv.ts";
 import { startTcpFaultProxy, type TcpFaultProxy } from "./helpers/faults.ts";
@@ -167,6 +168,12 @@ describe("invites.bulk", () => {
     expect(new Set(mails.map((m) => m.to[0])).size).toBe(37); // bulk.2 is invited into two tenants
     const outbox = (await t.client.invoke("invites.outbox.list", { includeHandled: false })).entries;
     expect(outbox.filter((e) => e.channel === "sms").map((e) => e.to).sort()).toEqual(["+14155550101", "+14155550102"]);
+    // Phones get the SMS template's text (the default here), emails the email template's.
+    for (const sms of outbox.filter((e) => e.channel === "sms")) {
+      expect(sms.subject).toBe("SMS invite");
+      expect(sms.text).toBe(DEFAULT_SMS_INVITE_TEMPLATE.replace("{{appUrl}}", "http://localhost:3000").replace("{{expiresInMinutes}}", "15").replace("{{link}}", sms.link));
+    }
+    expect(mails.every((m) => m.decoded.includes("You have been invited. Open this link to sign in for the first time:"))).toBe(true);
 
     const result = await t.client.invoke("jobs.result", { jobId: job.id });
     const rows = parseCsv(result.content);
@@ -190,6 +197,20 @@ describe("invites.bulk", () => {
     // The invites list shows them.
     const invites = (await t.client.invoke("invites.list", { tenantId: "acme" })).invites;
     expect(invites.find((i) => i.userId === first.id)).toMatchObject({ email: "bulk.0@example.com", delivery: "sent" });
+  });
+
+  it("texts phone rows with the profile's edited SMS template", async () => {
+    await t.client.invoke("invites.settings.update", { smsTemplate: "Hi {{phoneNumber}}, join {{appUrl}}: {{link}} ({{expiresInMinutes}} min)" });
+    try {
+      const { job } = await t.client.invoke("jobs.dryRun", { kind: "invites.bulk", input: { csv: "phone\n+1 415 555 0177\n" } });
+      await t.client.invoke("jobs.start", { jobId: job.id });
+      await jobWhere(t.client, job.id, (j) => j.state === "completed", "completion", 30_000);
+      const entry = (await t.client.invoke("invites.outbox.list", {})).entries.find((e) => e.to === "+14155550177");
+      expect(entry).toMatchObject({ channel: "sms", subject: "SMS invite" });
+      expect(entry?.text).toBe(`Hi +14155550177, join http://localhost:3000: ${entry?.link} (15 min)`);
+    } finally {
+      await t.client.invoke("invites.settings.update", { smsTemplate: DEFAULT_SMS_INVITE_TEMPLATE });
+    }
   });
 
   it("a dry run only is kept but cannot be started; a file with no valid row cannot be started", async () => {

@@ -1,8 +1,10 @@
 /**
  * Invites through the dispatcher against the embedded core and a real SMTP server: create with
  * roles and the invite record, the mailed link signs the person in, "exists", phone invites to
- * the outbox, bad input, unknown roles, SMTP down and back, revoke, statuses, roles, secrets.
+ * the outbox with the SMS template (default, edited, refused without its link), bad input, unknown
+ * roles, SMTP down and back, revoke, statuses, roles, secrets.
  */
+import Database from "better-sqlite3";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import supertokens from "supertokens-node";
@@ -10,6 +12,7 @@ import Passwordless from "supertokens-node/recipe/passwordless";
 import UserMetadata from "supertokens-node/recipe/usermetadata";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_INVITE_TEMPLATE, DEFAULT_SMS_INVITE_TEMPLATE } from "../../main/mail/template.ts";
 import { directCore, expectFailure, profileInput, startTestGatehouse, type TestGatehouse } from "./helpers/gatehouse.ts";
 import { SMTP_USER, linkIn, linkParts, startTestSmtp, type TestSmtp } from "./helpers/smtp.ts";
 
@@ -100,7 +103,11 @@ describe("invites", () => {
     const entry = entries.find((e) => e.userId === result.userId);
     expect(entry).toMatchObject({ to: "+12015550123", channel: "sms", link: result.link, handledAt: null });
     expect(result.messageId).toBe(`outbox:${entry?.id}`);
-    expect(entry?.text).toContain(result.link);
+    // The default SMS template, not the email's: short, the link on a line of its own.
+    expect(entry?.subject).toBe("SMS invite");
+    expect(entry?.text).toBe(
+      `You are invited to http://localhost:3000. Sign in for the first time with this link, which expires in 15 minutes:\n${result.link}\nAfter that, you can sign in any time with this phone number.`,
+    );
 
     const exported = await t.client.invoke("invites.outbox.export", {});
     const lines = exported.jsonl.trim().split("\n").map((l) => JSON.parse(l) as { userId: string });
@@ -110,6 +117,48 @@ describe("invites", () => {
     expect(await t.client.invoke("invites.outbox.markHandled", { ids: [entry?.id ?? -1] })).toEqual({ marked: 1 });
     expect((await t.client.invoke("invites.outbox.list", {})).entries.some((e) => e.userId === result.userId)).toBe(false);
     expect((await t.client.invoke("invites.outbox.list", { includeHandled: true })).entries.find((e) => e.userId === result.userId)?.handledAt).toBeTypeOf("number");
+  });
+
+  it("uses the edited SMS template for phone invites and the email template for emails; refuses an SMS template without its link", async () => {
+    const updated = await t.client.invoke("invites.settings.update", { smsTemplate: "  {{ link }} - your invite to {{appUrl}} for {{phoneNumber}}, valid {{expiresInMinutes}} min\n" });
+    expect(updated.smsTemplate).toBe("{{ link }} - your invite to {{appUrl}} for {{phoneNumber}}, valid {{expiresInMinutes}} min");
+    expect(updated.template).toEqual(DEFAULT_INVITE_TEMPLATE);
+    expect((await t.client.invoke("invites.settings.get", {})).smsTemplate).toBe(updated.smsTemplate);
+
+    const phone = await t.client.invoke("invites.create", { tenantId: "public", phoneNumber: "+1 201 555 0124" });
+    if (phone.status !== "invited") throw new Error("expected invited");
+    const entry = (await t.client.invoke("invites.outbox.list", {})).entries.find((e) => e.userId === phone.userId);
+    expect(entry).toMatchObject({ channel: "sms", to: "+12015550124", subject: "SMS invite" });
+    expect(entry?.text).toBe(`${phone.link} - your invite to http://localhost:3000 for +12015550124, valid 15 min`);
+
+    const email = await t.client.invoke("invites.create", { tenantId: "public", email: "grace.mail@example.com" });
+    if (email.status !== "invited") throw new Error("expected invited");
+    expect(email.delivery).toBe("sent");
+    const mail = smtp.received.at(-1);
+    expect(mail?.to).toEqual(["grace.mail@example.com"]);
+    expect(mail?.decoded).toContain("You have been invited. Open this link to sign in for the first time:");
+    expect(mail?.decoded).not.toContain("your invite to");
+
+    const noLink = await expectFailure(t.invoke("invites.settings.update", { smsTemplate: "Join us at {{appUrl}}" }), "VALIDATION");
+    expect(noLink.field).toBe("smsTemplate");
+    expect(noLink.message).toBe("smsTemplate: the SMS template must contain {{link}}");
+    const blank = await expectFailure(t.invoke("invites.settings.update", { smsTemplate: "  \n " }), "VALIDATION");
+    expect(blank).toMatchObject({ field: "smsTemplate", message: "smsTemplate: the SMS template is required" });
+    const long = await expectFailure(t.invoke("invites.settings.update", { smsTemplate: `{{link}} ${"x".repeat(600)}` }), "VALIDATION");
+    expect(long).toMatchObject({ field: "smsTemplate", message: "smsTemplate: the SMS template must be at most 600 characters" });
+    expect((await t.client.invoke("invites.settings.get", {})).smsTemplate).toBe(updated.smsTemplate);
+
+    // Settings stored before SMS templates existed get the default one.
+    const profileId = (await t.client.invoke("session.whoami", {})).profile?.id ?? "";
+    const db = new Database(join(t.dataDir, "gatehouse.sqlite"));
+    try {
+      const row = db.prepare("SELECT settings FROM invite_settings WHERE profile_id = ?").get(profileId) as { settings: string };
+      const { smsTemplate: _dropped, ...older } = JSON.parse(row.settings) as Record<string, unknown>;
+      db.prepare("UPDATE invite_settings SET settings = ? WHERE profile_id = ?").run(JSON.stringify(older), profileId);
+    } finally {
+      db.close();
+    }
+    expect(await t.client.invoke("invites.settings.get", {})).toMatchObject({ smsTemplate: DEFAULT_SMS_INVITE_TEMPLATE, hasPassword: true, appUrl: "http://localhost:3000/" });
   });
 
   it("refuses bad emails and phone numbers, naming the field", async () => {

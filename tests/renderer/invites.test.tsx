@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { GatehouseError } from "../../shared/contract/errors.ts";
-import type { InviteRow } from "../../shared/contract/operations/invites.ts";
+import type { InviteRow, InviteSettings } from "../../shared/contract/operations/invites.ts";
 import type { OperatorRole } from "../../shared/contract/permissions.ts";
 import { sessionHandlers, type Handlers } from "./fakeTransport.ts";
 import { renderApp } from "./render.tsx";
@@ -30,7 +30,7 @@ function handlers(role: OperatorRole): Handlers {
     ...sessionHandlers(role),
     "invites.list": () => ({ invites: [row("pending", "p1"), row("accepted", "a1"), row("revoked", "r1")] }),
     "invites.outbox.list": () => ({
-      entries: [{ id: 7, createdAt: 1, tenantId: "public", userId: "s1", to: "+12015550123", channel: "sms", subject: "Invite", text: `Join: ${LINK}`, link: LINK, linkExpiresAt: 2, handledAt: null }],
+      entries: [{ id: 7, createdAt: 1, tenantId: "public", userId: "s1", to: "+12015550123", channel: "sms", subject: "SMS invite", text: `Join: ${LINK}`, link: LINK, linkExpiresAt: 2, handledAt: null }],
     }),
     "invites.create": (i) => {
       if (i.email === "bad") throw new GatehouseError({ code: "VALIDATION", field: "email", message: 'email: "bad" is not an email address.' });
@@ -64,7 +64,53 @@ describe("Invites page", () => {
     expect(screen.getAllByTestId("invite-revoke")).toHaveLength(1);
     expect(screen.getAllByTestId("invite-resend")).toHaveLength(2);
     expect(screen.getAllByTestId("outbox-row")).toHaveLength(1);
+    expect(screen.getByTestId("outbox-row").textContent).toMatch(/\+12015550123 \(text message,.*Message: SMS invite/);
     expect(screen.getByTestId("invite-settings-toggle")).toBeTruthy();
+  });
+
+  it("edits the SMS template in the invite settings, shows the refusal next to the field, and saves with Ctrl+Enter", async () => {
+    const sms = "You are invited to {{appUrl}}:\n{{link}}";
+    let stored: InviteSettings = {
+      appUrl: "http://localhost:3000",
+      websiteBasePath: "/auth",
+      defaultRegion: "US",
+      smtp: null,
+      hasPassword: false,
+      template: { subject: "You are invited", text: "Open {{link}}" },
+      smsTemplate: sms,
+    };
+    const { transport } = renderApp(
+      {
+        ...handlers("admin"),
+        "invites.settings.get": () => stored,
+        "invites.settings.update": (i) => {
+          if (i.smsTemplate !== undefined && !i.smsTemplate.includes("{{link}}")) {
+            throw new GatehouseError({ code: "VALIDATION", field: "smsTemplate", message: "smsTemplate: the SMS template must contain {{link}}" });
+          }
+          stored = { ...stored, ...(i.smsTemplate !== undefined ? { smsTemplate: i.smsTemplate } : {}) };
+          return stored;
+        },
+      },
+      "#/invites",
+    );
+    fireEvent.click(await screen.findByTestId("invite-settings-toggle"));
+    const field = (await screen.findByTestId("invite-settings-sms-template")) as HTMLTextAreaElement;
+    expect(field.value).toBe(sms);
+    expect(screen.getByLabelText(/^SMS text/)).toBe(field);
+    expect(document.getElementById(field.getAttribute("aria-describedby") ?? "")?.textContent).toMatch(/\{\{link\}\} \(required\).*\{\{phoneNumber\}\}/);
+
+    fireEvent.change(field, { target: { value: "Join {{appUrl}} now" } });
+    fireEvent.click(screen.getByTestId("invite-settings-save"));
+    expect((await screen.findByTestId("invite-settings-sms-template-error")).textContent).toBe("the SMS template must contain {{link}}");
+    expect(field.getAttribute("aria-invalid")).toBe("true");
+    expect(field.getAttribute("aria-describedby")).toContain(screen.getByTestId("invite-settings-sms-template-error").id);
+
+    fireEvent.change(field, { target: { value: "Join {{appUrl}}: {{link}}" } });
+    fireEvent.keyDown(field, { key: "Enter", ctrlKey: true });
+    await waitFor(() => expect(screen.queryByTestId("invite-settings-sms-template-error")).toBeNull());
+    expect(transport.callsOf("invites.settings.update").at(-1)).toMatchObject({ smsTemplate: "Join {{appUrl}}: {{link}}", template: stored.template });
+    expect(stored.smsTemplate).toBe("Join {{appUrl}}: {{link}}");
+    expect(field.getAttribute("aria-invalid")).toBe("false");
   });
 
   it("gives support resend only: no invite form, no revoke, no settings", async () => {

@@ -7,7 +7,7 @@ import Passwordless from "supertokens-node/recipe/passwordless";
 import type { InviteSettings } from "../../../shared/contract/operations/invites.ts";
 import type { CoreClient } from "../../core/core-client.ts";
 import { MailError, type Mailer, type SmtpConfig } from "../../mail/mailer.ts";
-import { renderTemplate } from "../../mail/template.ts";
+import { SMS_INVITE_SUBJECT, renderSmsTemplate, renderTemplate } from "../../mail/template.ts";
 import type { Contact } from "./normalize.ts";
 import type { Delivery, InviteRecords } from "./records.ts";
 
@@ -51,15 +51,20 @@ export interface InviteMessage {
   text: string;
 }
 
-/** The invite text for this contact and link, from the profile's template. */
+/**
+ * The invite for this contact and link: an email from the profile's email template; a phone number
+ * gets the SMS template's text (a text message has no subject: a fixed label stands in for it).
+ */
 export function composeInvite(settings: InviteSettings, contact: Contact, magic: MagicLink): InviteMessage {
-  return renderTemplate(settings.template, {
+  const values = {
     link: magic.link,
     expiresInMinutes: Math.max(1, Math.round(magic.lifetimeMs / 60_000)),
     email: "email" in contact ? contact.email : "",
     phoneNumber: "phoneNumber" in contact ? contact.phoneNumber : "",
     appUrl: settings.appUrl.replace(/\/+$/, ""),
-  });
+  };
+  if ("email" in contact) return renderTemplate(settings.template, values);
+  return { subject: SMS_INVITE_SUBJECT, text: renderSmsTemplate(settings.smsTemplate, values) };
 }
 
 /**

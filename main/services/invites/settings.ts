@@ -1,10 +1,11 @@
 /**
  * Per-profile invite settings: where the app's sign-in page is (for magic links), the default
- * phone region, SMTP (the password sealed with the SecretBox, never returned) and the template.
+ * phone region, SMTP (the password sealed with the SecretBox, never returned) and the templates
+ * (the email one, and the text message of phone invites; settings stored before it get the default).
  */
 import type { z } from "zod";
 import type { InviteSettings, inviteOps } from "../../../shared/contract/operations/invites.ts";
-import { DEFAULT_INVITE_TEMPLATE } from "../../mail/template.ts";
+import { DEFAULT_INVITE_TEMPLATE, DEFAULT_SMS_INVITE_TEMPLATE } from "../../mail/template.ts";
 import type { SmtpConfig } from "../../mail/mailer.ts";
 import type { SecretBox } from "../../secrets/secret-box.ts";
 import type { StoreDb } from "../../store/database.ts";
@@ -18,6 +19,7 @@ export const DEFAULT_INVITE_SETTINGS: Readonly<Stored> = Object.freeze({
   defaultRegion: "US",
   smtp: null,
   template: { ...DEFAULT_INVITE_TEMPLATE },
+  smsTemplate: DEFAULT_SMS_INVITE_TEMPLATE,
 });
 
 interface Row {
@@ -46,6 +48,7 @@ export class InviteSettingsStore {
       defaultRegion: input.defaultRegion ?? current.defaultRegion,
       smtp: input.smtp === undefined ? current.smtp : input.smtp,
       template: input.template ?? current.template,
+      smsTemplate: input.smsTemplate ?? current.smsTemplate,
     };
     const sealed =
       input.smtpPassword === undefined ? (this.row(profileId)?.smtp_password_sealed ?? null) : input.smtpPassword === null || input.smtpPassword === "" ? null : this.secrets.seal(input.smtpPassword);

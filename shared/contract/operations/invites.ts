@@ -1,3 +1,4 @@
+import { SMS_TEMPLATE_MAX } from "../limits.ts";
 import { z } from "zod";
 import { op } from "../define.ts";
 import { roleName, tenantId, userId } from "../schemas.ts";
@@ -53,6 +54,14 @@ const template = z.object({
   text: z.string().min(1, "a text is required").max(20_000).refine((t) => t.includes("{{link}}"), "the text must contain {{link}}"),
 });
 
+/** The text message of a phone invite (no subject): short, and useless without its link. */
+const smsTemplate = z
+  .string()
+  .trim()
+  .min(1, "the SMS template is required")
+  .max(SMS_TEMPLATE_MAX, `the SMS template must be at most ${SMS_TEMPLATE_MAX} characters`)
+  .refine((t) => /\{\{\s*link\s*\}\}/.test(t), "the SMS template must contain {{link}}");
+
 const smtp = z.object({
   host: z.string().trim().min(1, "an SMTP host is required").max(255),
   port: z.number().int().min(1).max(65_535),
@@ -76,6 +85,8 @@ export const inviteSettings = z.object({
   /** Whether an SMTP password is stored (it is never sent out). */
   hasPassword: z.boolean(),
   template,
+  /** The text of phone invites (they always go to the outbox, channel "sms"). */
+  smsTemplate,
 });
 export type InviteSettings = z.infer<typeof inviteSettings>;
 
@@ -142,7 +153,7 @@ export const inviteOps = {
     target: (i) => i.ids.join(","),
   }),
   "invites.settings.get": op({
-    summary: "The active profile's invite settings (app URL, SMTP, template; never the password)",
+    summary: "The active profile's invite settings (app URL, SMTP, email and SMS templates; never the password)",
     permission: "invites:read",
     mutates: false,
     input: z.object({}),
@@ -160,6 +171,7 @@ export const inviteOps = {
       /** A new SMTP password; null removes it; absent keeps it. Sealed at rest, never returned. */
       smtpPassword: z.string().max(1000).nullable().optional(),
       template: template.optional(),
+      smsTemplate: smsTemplate.optional(),
     }),
     output: inviteSettings,
     // The profile whose settings these are is the audit entry's profile.

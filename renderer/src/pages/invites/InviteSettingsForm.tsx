@@ -1,5 +1,6 @@
-/** Invite settings of the active profile (admin): app URL and base path, phone region, SMTP, template. */
-import { useEffect, useState } from "react";
+/** Invite settings of the active profile (admin): app URL and base path, phone region, SMTP, the email and SMS templates. */
+import { useEffect, useId, useState } from "react";
+import { SMS_TEMPLATE_MAX } from "../../../../shared/contract/limits.ts";
 import type { InviteSettings } from "../../../../shared/contract/operations/invites.ts";
 import { fieldError } from "../../api/errors.ts";
 import { useStores } from "../../app/StoresContext.tsx";
@@ -10,6 +11,7 @@ export function InviteSettingsForm() {
   const { client, ui } = useStores();
   const [settings, setSettings] = useState<InviteSettings | null>(null);
   const [password, setPassword] = useState("");
+  const smsId = useId();
   const load = useAsyncAction(async () => setSettings(await client.invoke("invites.settings.get", {})));
   useEffect(() => {
     void load.run();
@@ -79,6 +81,35 @@ export function InviteSettingsForm() {
         <span className="field__hint">Placeholders: {"{{link}} {{expiresInMinutes}} {{email}} {{phoneNumber}} {{appUrl}}"}</span>
         {err("template.text") ? <span className="field__error">{err("template.text")}</span> : null}
       </label>
+      <div className="field">
+        <label className="field__label" htmlFor={`${smsId}-input`}>
+          SMS text (phone invites go to the outbox with this text, to send from your SMS tool)
+        </label>
+        <textarea
+          id={`${smsId}-input`}
+          rows={3}
+          value={settings.smsTemplate}
+          onChange={(e) => set({ smsTemplate: e.target.value })}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              void save.run();
+            }
+          }}
+          aria-invalid={Boolean(err("smsTemplate"))}
+          aria-describedby={`${smsId}-hint${err("smsTemplate") ? ` ${smsId}-error` : ""}`}
+          data-testid="invite-settings-sms-template"
+        />
+        <span className="field__hint" id={`${smsId}-hint`}>
+          Placeholders: {"{{link}} (required) {{expiresInMinutes}} {{phoneNumber}} {{appUrl}}"}. {settings.smsTemplate.length} of {SMS_TEMPLATE_MAX} characters before the
+          placeholders are filled in; the link alone takes about 150, and one SMS holds 160 (longer texts go out in parts). Ctrl+Enter or ⌘+Enter saves.
+        </span>
+        {err("smsTemplate") ? (
+          <span className="field__error" id={`${smsId}-error`} data-testid="invite-settings-sms-template-error">
+            {err("smsTemplate")}
+          </span>
+        ) : null}
+      </div>
       {save.error && !save.error.field ? <ErrorBanner error={save.error} title="Could not save" onDismiss={save.reset} /> : null}
       <div className="dialog-actions">
         <button type="submit" className="button--primary" disabled={save.pending} data-testid="invite-settings-save">
