@@ -5,10 +5,14 @@
  */
 import { Querier } from "supertokens-node/lib/build/querier.js";
 import { GatehouseError } from "../../shared/contract/errors.ts";
+import type { JsonObject } from "../../shared/contract/schemas.ts";
 import { type CoreTarget, coreCallContext } from "./call-context.ts";
 import { toGatehouseError } from "./core-errors.ts";
 import { fetchWithFailover } from "./fetch-guard.ts";
 import { initSdkOnce } from "./sdk.ts";
+
+/** The most user ids the Core takes in one bulk metadata read. */
+export const BULK_METADATA_MAX = 500;
 
 /** CDI versions this console is written against (supertokens-node 24 speaks 5.x). */
 export const SUPPORTED_CDI = ["5.4", "5.3", "5.2", "5.1", "5.0"] as const;
@@ -55,6 +59,22 @@ export class CoreClient {
       throw new GatehouseError({ code: "CORE_ERROR", message: `The SuperTokens Core answered ${response.status} on ${path}: ${text.trim()}` });
     }
     return JSON.parse(text) as T;
+  }
+
+  /**
+   * Many users' metadata (`POST /recipe/user/metadata/bulk`, which supertokens-node does not
+   * wrap), asked BULK_METADATA_MAX at a time — the Core refuses more in one call. Users without
+   * metadata get {}.
+   */
+  async metadataOf(userIds: readonly string[]): Promise<Map<string, JsonObject>> {
+    const out = new Map<string, JsonObject>();
+    for (let i = 0; i < userIds.length; i += BULK_METADATA_MAX) {
+      const { users } = await this.raw<{ users: { userId: string; metadata: JsonObject | null }[] }>("POST", "/recipe/user/metadata/bulk", {
+        userIds: userIds.slice(i, i + BULK_METADATA_MAX),
+      });
+      for (const u of users) out.set(u.userId, u.metadata ?? {});
+    }
+    return out;
   }
 
   /** The CDI versions the Core speaks, and the newest one both sides know (undefined: none). */

@@ -63,10 +63,8 @@ export class UsersService {
     do {
       const page = await this.page(core, input, SCAN_PAGE, token);
       scanned += page.users.length;
-      const bulk = await core.raw<{ users: { userId: string; metadata: JsonObject | null }[] }>("POST", "/recipe/user/metadata/bulk", {
-        userIds: page.users.map((u) => u.id),
-      });
-      const linked = new Set(bulk.users.filter((u) => typeof u.metadata?.[contract.secondFactorUserIdKey] === "string").map((u) => u.userId));
+      const metadata = await core.metadataOf(page.users.map((u) => u.id));
+      const linked = new Set([...metadata].filter(([, m]) => typeof m[contract.secondFactorUserIdKey] === "string").map(([id]) => id));
       const candidates = page.users.filter((u) => (state === "none") !== linked.has(u.id));
       const rows = await this.rows(core, contract, input.tenantId, candidates);
       matches.push(...rows.filter((r) => r.secondFactor.state === state));
@@ -245,12 +243,11 @@ export class UsersService {
   private async rows(core: CoreClient, contract: DataContract, tenantId: string, users: SdkUser[]): Promise<UserRow[]> {
     if (users.length === 0) return [];
     const ids = users.map((u) => u.id);
-    const [bulk, rolesByUser, mappings] = await Promise.all([
-      core.raw<{ users: { userId: string; metadata: JsonObject | null }[] }>("POST", "/recipe/user/metadata/bulk", { userIds: ids }),
+    const [metadata, rolesByUser, mappings] = await Promise.all([
+      core.metadataOf(ids),
       this.roles.rolesFor(core, tenantId, ids),
       this.superTokensIds(core, ids.filter((id) => !SUPERTOKENS_ID.test(id))),
     ]);
-    const metadata = new Map(bulk.users.map((u) => [u.userId, u.metadata ?? {}]));
     const factors = await mapLimit(users, LOOKUP_CONCURRENCY, (u) => this.secondFactorOf(core, contract, metadata.get(u.id) ?? {}));
     return users.map((u, i) => {
       const meta = metadata.get(u.id) ?? {};

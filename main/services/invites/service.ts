@@ -150,11 +150,7 @@ export class InvitesService {
     const { core, profile } = active;
     const rows = this.deps.records.list(this.deps.scopeOf(active), input.tenantId);
     const live = rows.filter((r) => r.revoked_at === null).map((r) => r.user_id);
-    const metadata = new Map<string, JsonObject | null>();
-    for (let i = 0; i < live.length; i += 500) {
-      const bulk = await core.raw<{ users: { userId: string; metadata: JsonObject | null }[] }>("POST", "/recipe/user/metadata/bulk", { userIds: live.slice(i, i + 500) });
-      for (const u of bulk.users) metadata.set(u.userId, u.metadata);
-    }
+    const metadata = await core.metadataOf(live);
     const now = this.deps.now();
     const invites = rows.map((r): InviteRow => {
       const record = inviteRecordOf(metadata.get(r.user_id) ?? {}, profile.contract.inviteKey);

@@ -6,7 +6,6 @@
 import supertokens from "supertokens-node";
 import type { z } from "zod";
 import type { SecondFactorProblem, secondFactorOps } from "../../../shared/contract/operations/second-factor.ts";
-import type { JsonObject } from "../../../shared/contract/schemas.ts";
 import { maskPhone } from "../../../shared/phone-mask.ts";
 import { csvCell } from "../audit-log.ts";
 import { mapLimit } from "../concurrency.ts";
@@ -34,9 +33,8 @@ export async function secondFactorReport(deps: ReportDeps, input: Input): Promis
     const page = await core.sdk(() => supertokens.getUsersOldestFirst({ tenantId: input.tenantId, limit: Math.min(500, input.max - users.size), ...(token ? { paginationToken: token } : {}) }));
     for (const u of page.users) users.set(u.id, u);
     if (page.users.length) {
-      const bulk = await core.raw<{ users: { userId: string; metadata: JsonObject | null }[] }>("POST", "/recipe/user/metadata/bulk", { userIds: page.users.map((u) => u.id) });
-      for (const { userId, metadata } of bulk.users) {
-        const linked = metadata?.[key];
+      for (const [userId, metadata] of await core.metadataOf(page.users.map((u) => u.id))) {
+        const linked = metadata[key];
         if (typeof linked === "string" && linked !== "") links.set(userId, linked);
       }
     }
