@@ -48,6 +48,12 @@ export function createCoreHttpServer(options: HttpFrontOptions): Server {
       });
   });
 
+  // Idle connections stay open well past the time clients keep them (Gatehouse's Core transport
+  // closes its own after 4 s): the client always closes first, so it never reuses one the core is
+  // closing at that moment — which otherwise happens when the core shares a process whose event
+  // loop was busy for seconds, and both timers fire together.
+  server.keepAliveTimeout = 65_000;
+
   function handle(req: IncomingMessage, bodyText: string): unknown {
     const url = new URL(req.url ?? "/", "http://core.invalid");
     const method = (req.method ?? "GET").toUpperCase();
