@@ -1,0 +1,205 @@
+/**
+ * Bulk invites from CSV, through the console in Chromium, as the admin of the Local demo profile
+ * (the embedded core with the demo data, no SMTP: links go to the outbox). The admin uploads a
+ * CSV of six hundred new people, a phone number written the local way, a bad email, a duplicate
+ * row, an existing passwordless user (who gets a new link) and an existing email-password user
+ * (skipped); the dry run counts them and names the bad lines; the job runs on the Jobs page, is
+ * paused and resumed there, and completes; its result CSV, downloaded through the UI, has a row per
+ * input row with the links and errors. Main then holds each new user exactly once, their messages
+ * in the outbox, and the Invites page lists them as pending.
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { parse } from "csv-parse/sync";
+import { readFile } from "node:fs/promises";
+import { buildDemoDataSet } from "../../main/embedded-core/demo/data-set.ts";
+import { startConsole, type ConsoleUnderTest } from "./support/console.ts";
+
+/** Enough rows that the job is still running when the admin reaches the Jobs page and pauses it. */
+const NEW_EMAILS = 600;
+
+const RESULT_COLUMNS = ["index", "line", "email", "phoneNumber", "tenantId", "roles", "state", "outcome", "userId", "link", "expiresAt", "delivery", "deliveryError", "error"] as const;
+type ResultRow = Record<(typeof RESULT_COLUMNS)[number], string>;
+
+let gatehouse: ConsoleUnderTest;
+
+test.beforeAll(async () => {
+  gatehouse = await startConsole();
+});
+
+test.afterAll(async () => {
+  await gatehouse?.close();
+});
+
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (err) => errors.push(err.message));
+  return errors;
+}
+
+/**
+ * Every user of the public tenant whose email starts with `prefix`. A search makes the Core return
+ * every match at once (limit and paging do not apply), so keep each prefix under 500 matches.
+ */
+async function usersWithEmailPrefix(prefix: string) {
+  const rows = [];
+  let paginationToken: string | undefined;
+  do {
+    const page = await gatehouse.client.invoke("users.list", { tenantId: "public", order: "oldest", search: prefix, limit: 500, ...(paginationToken ? { paginationToken } : {}) });
+    rows.push(...page.rows);
+    paginationToken = page.nextPaginationToken ?? undefined;
+  } while (paginationToken);
+  return rows;
+}
+
+test("the admin invites a CSV of people: dry run, job with pause and resume, result CSV, users, outbox and pending invites", async ({ page }) => {
+  const errors = watchErrors(page);
+  const demo = buildDemoDataSet();
+  // An existing passwordless email user of the public tenant (a new link), and an email-password one (skipped).
+  const passwordless = demo.users.filter((u) => u.row.recipe_id === "passwordless" && u.row.email && u.tenantIds.includes("public") && !u.metadata)[1]?.row;
+  const emailPassword = demo.users.find((u) => u.row.recipe_id === "emailpassword" && u.row.email === "grace.hopper@example.com")?.row;
+  if (!passwordless?.email || !emailPassword?.email) throw new Error("the demo data set lacks the users this test needs");
+
+  const prefix = `bulk-${Date.now().toString(36)}-`;
+  // In groups of 250 under their own prefix, so each search for them stays under 500 matches.
+  const group = (i: number) => `${prefix}${Math.floor(i / 250)}-`;
+  const groups = [...new Set(Array.from({ length: NEW_EMAILS }, (_, i) => group(i)))];
+  const newEmails = Array.from({ length: NEW_EMAILS }, (_, i) => `${group(i)}${String(i).padStart(4, "0")}@example.com`);
+  const phone = "+14155550177";
+  // Line 1 is the header; the special rows come first so the dry run's table shows them.
+  const lines = [
+    "email,phone,roles",
+    `${passwordless.email.toUpperCase()},,`, // line 2: exists with a passwordless login → new link
+    `${emailPassword.email},,`, // line 3: exists without one → skipped
+    "not-an-email,,", // line 4: bad email
+    ",(415) 555-0177,support", // line 5: a phone in the default region (US), with a role
+    `${newEmails[0]},,`, // line 6
+    `${newEmails[0]!.toUpperCase()},,`, // line 7: duplicate of line 6 once normalised
+    ...newEmails.slice(1).map((e) => `${e},,`),
+  ];
+  const totalRows = lines.length - 1;
+  expect(totalRows).toBe(NEW_EMAILS + 5);
+  const validRows = totalRows - 2;
+
+  await page.goto(gatehouse.url);
+  await expect(page.getByTestId("role-badge")).toHaveText(/admin/i);
+  await page.getByTestId("nav-invites").click();
+
+  // Upload and dry run.
+  const bulk = page.getByTestId("bulk-invite");
+  await bulk.getByTestId("bulk-invite-file").setInputFiles({ name: "people.csv", mimeType: "text/csv", buffer: Buffer.from(`${lines.join("\r\n")}\r\n`, "utf8") });
+  await bulk.getByTestId("bulk-invite-plan").click();
+  const dryRun = bulk.getByTestId("bulk-invite-dryrun");
+  await expect(dryRun.getByTestId("bulk-invite-count-invite")).toHaveText(String(NEW_EMAILS + 1));
+  await expect(dryRun.getByTestId("bulk-invite-count-link")).toHaveText("1");
+  await expect(dryRun.getByTestId("bulk-invite-count-skip")).toHaveText("1");
+  await expect(dryRun.getByTestId("bulk-invite-count-errors")).toHaveText("2");
+  await expect(dryRun).toContainText(`${totalRows} rows`);
+  const dryRows = dryRun.getByTestId("bulk-invite-row");
+  await expect(dryRows.filter({ hasText: "not-an-email" })).toContainText('line 4: "not-an-email" is not an email address');
+  await expect(dryRows.filter({ hasText: "duplicate of line" })).toContainText("line 7: duplicate of line 6 (same email and tenant)");
+  await expect(dryRows.filter({ hasText: passwordless.email })).toContainText("already exists: send a new link");
+  await expect(dryRows.filter({ hasText: emailPassword.email })).toContainText("skip: already exists");
+  await expect(dryRows.filter({ hasText: phone })).toContainText("invite new user with support");
+  // Nothing is changed by the dry run.
+  expect(await usersWithEmailPrefix(prefix)).toEqual([]);
+
+  // Start, and follow the job to the Jobs page.
+  const start = dryRun.getByTestId("bulk-invite-start");
+  await expect(start).toHaveText(`Start: invite ${validRows} rows`);
+  await start.click();
+  await expect(dryRun.getByTestId("bulk-invite-started")).toBeVisible();
+  await dryRun.getByTestId("bulk-invite-job-link").click();
+  await expect(page).toHaveURL(/#\/jobs$/);
+  const view = page.getByTestId("job-view");
+  await expect(view).toContainText("invites.bulk");
+  const jobRow = page.getByTestId("job-row").filter({ hasText: "invites.bulk" });
+  await expect(jobRow).toHaveCount(1);
+  await expect(jobRow.getByTestId("job-progress")).toHaveAttribute("aria-valuemax", String(validRows));
+  const { jobs } = await gatehouse.client.invoke("jobs.list", { limit: 10 });
+  const jobId = jobs.find((j) => j.kind === "invites.bulk")?.id;
+  if (!jobId) throw new Error("no invites.bulk job after Start");
+
+  // Pause while it runs: it stops with work left; then resume.
+  await view.getByTestId("job-pause").click();
+  await expect(jobRow.getByTestId("job-state")).toHaveText("paused");
+  await expect(view.getByTestId("job-resume")).toBeVisible();
+  await expect(view.getByTestId("job-pause")).toBeHidden();
+  const paused = (await gatehouse.client.invoke("jobs.get", { jobId, limit: 1 })).job;
+  expect(paused.state).toBe("paused");
+  expect(paused.pending, "the job had finished before it was paused: give it more rows").toBeGreaterThan(0);
+  expect(Number(await jobRow.getByTestId("job-progress").getAttribute("aria-valuenow"))).toBeLessThan(validRows);
+  await view.getByTestId("job-resume").click();
+  await expect(jobRow.getByTestId("job-state")).toHaveText(/running|completed/);
+
+  // Completed, with its counts, live from the progress events.
+  await expect(jobRow.getByTestId("job-state")).toHaveText("completed", { timeout: 15_000 });
+  await expect(view).toContainText(`completed · by e2e · ${validRows} done, 0 failed, 2 skipped of ${totalRows}`);
+  await expect(jobRow.getByTestId("job-progress")).toHaveAttribute("aria-valuenow", String(validRows));
+  await expect(view.getByTestId("job-pause")).toHaveCount(0);
+  await expect(view.getByTestId("job-cancel")).toHaveCount(0);
+
+  // The result CSV, downloaded through the UI: one row per input row.
+  const downloading = page.waitForEvent("download");
+  await view.getByTestId("job-result").click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^job-invites\.bulk-[^-]+-result\.csv$/);
+  const downloadPath = await download.path();
+  const records = parse(await readFile(downloadPath, "utf8"), { columns: true }) as ResultRow[];
+  expect(records).toHaveLength(totalRows);
+  expect(Object.keys(records[0]!)).toEqual(RESULT_COLUMNS);
+  expect(records.map((r) => Number(r.line))).toEqual(Array.from({ length: totalRows }, (_, i) => i + 2));
+  const byLine = new Map(records.map((r) => [Number(r.line), r]));
+  const LINK = /^http:\/\/localhost:3000\/auth\/verify\?preAuthSessionId=[^&]+&tenantId=public#.+$/;
+
+  expect(byLine.get(2)).toMatchObject({ email: passwordless.email, state: "done", outcome: "already existed: new link sent", userId: passwordless.user_id, delivery: "outbox", error: "" });
+  expect(byLine.get(2)!.link).toMatch(LINK);
+  expect(byLine.get(3)).toMatchObject({ email: emailPassword.email, state: "done", outcome: "skipped: exists without a passwordless login", userId: emailPassword.user_id, link: "", error: "" });
+  expect(byLine.get(4)).toMatchObject({ email: "not-an-email", state: "skipped", outcome: "", link: "", error: 'line 4: "not-an-email" is not an email address.' });
+  // Spreadsheet-safe: a cell starting with "+" is written with a leading apostrophe.
+  expect(byLine.get(5)).toMatchObject({ phoneNumber: `'${phone}`, roles: "support", state: "done", outcome: "invited", delivery: "outbox", error: "" });
+  expect(byLine.get(5)!.link).toMatch(LINK);
+  expect(byLine.get(7)).toMatchObject({ email: newEmails[0], state: "skipped", link: "", error: "line 7: duplicate of line 6 (same email and tenant)" });
+  const invitedRows = records.filter((r) => r.outcome === "invited");
+  expect(invitedRows).toHaveLength(NEW_EMAILS + 1);
+  // One expect per check, not per row: each of Playwright's expect calls costs a few milliseconds.
+  expect(invitedRows.filter((r) => r.state !== "done" || !LINK.test(r.link) || r.userId === "" || r.delivery !== "outbox" || r.error !== "")).toEqual([]);
+  expect(new Set(invitedRows.map((r) => r.email).filter((e) => e !== ""))).toEqual(new Set(newEmails));
+  expect(new Set(records.map((r) => r.link).filter((l) => l !== "")).size).toBe(NEW_EMAILS + 2);
+
+  // In main: every new user exactly once, with the id the result names.
+  const created = (await Promise.all(groups.map((g) => usersWithEmailPrefix(g)))).flat();
+  expect(created.map((u) => u.emails[0]).sort()).toEqual([...newEmails].sort());
+  const resultIdByEmail = new Map(invitedRows.map((r) => [r.email, r.userId]));
+  expect(created.filter((u) => u.loginMethods.join() !== "passwordless" || u.id !== resultIdByEmail.get(u.emails[0]!))).toEqual([]);
+  expect(new Set(created.map((u) => u.id)).size).toBe(NEW_EMAILS);
+  const phoneUsers = (await gatehouse.client.invoke("users.list", { tenantId: "public", order: "newest", search: phone, limit: 10 })).rows;
+  expect(phoneUsers).toHaveLength(1);
+  expect(phoneUsers[0]).toMatchObject({ id: byLine.get(5)!.userId, phoneNumbers: [phone], roles: ["support"] });
+  expect(await usersWithEmailPrefix(passwordless.email)).toHaveLength(1);
+  expect(await usersWithEmailPrefix(emailPassword.email)).toHaveLength(1);
+
+  // The outbox: one message per invited or re-linked row, with the result's link; none for the skipped user.
+  const { entries } = await gatehouse.client.invoke("invites.outbox.list", {});
+  const linkByContact = new Map(records.filter((r) => r.link !== "").map((r) => [r.email || r.phoneNumber.replace(/^'/, ""), r.link]));
+  expect(entries).toHaveLength(linkByContact.size);
+  expect(entries.filter((e) => e.link !== linkByContact.get(e.to) || e.channel !== (e.to === phone ? "sms" : "email") || !e.text.includes(e.link))).toEqual([]);
+  expect(new Set(entries.map((e) => e.to))).toEqual(new Set(linkByContact.keys()));
+  expect(entries.map((e) => e.to)).not.toContain(emailPassword.email);
+
+  const { invites } = await gatehouse.client.invoke("invites.list", { tenantId: "public" });
+  expect(invites).toHaveLength(NEW_EMAILS + 1);
+  expect(invites.every((i) => i.status === "pending" && i.delivery === "outbox" && i.invitedBy === "e2e")).toBe(true);
+
+  // The Invites page lists them as pending.
+  await page.getByTestId("nav-invites").click();
+  const inviteRows = page.getByTestId("invite-row");
+  await expect(inviteRows).toHaveCount(NEW_EMAILS + 1);
+  for (const who of [phone, newEmails[0]!, newEmails[NEW_EMAILS - 1]!]) {
+    const row = inviteRows.filter({ has: page.getByRole("link", { name: who, exact: true }) });
+    await expect(row.getByTestId("invite-status")).toHaveText("pending");
+    await expect(row).toContainText("outbox");
+  }
+  await expect(inviteRows.filter({ hasText: emailPassword.email })).toHaveCount(0);
+  await expect(page.getByTestId("invite-status").filter({ hasNotText: "pending" })).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
