@@ -35,6 +35,9 @@ interface ItemRow {
   updated_at: number;
 }
 
+/** How an item ended: done with its result, or failed with its error. */
+export type FinalOutcome = { state: "done"; result: JsonObject } | { state: "failed"; error: string };
+
 export type Counts = Record<ItemState, number> & { total: number; valid: number };
 
 const toItem = (r: ItemRow): JobItem => ({
@@ -127,8 +130,19 @@ export class JobJournal {
     for (const row of this.sql("SELECT * FROM job_items WHERE job_id = ? ORDER BY idx").iterate(id) as Iterable<ItemRow>) yield toItem(row);
   }
 
-  /** The next pending item, marked running with one more attempt, in one statement (journaled before the attempt). */
-  claimNext(id: string): { index: number; input: JsonObject; attempts: number } | undefined {
+  /**
+   * The next pending item, marked running with one more attempt (journaled before the attempt);
+   * with `finished`, that item's outcome is written in the same transaction (one commit, not two).
+   */
+  claimNext(id: string, finished?: { index: number; outcome: FinalOutcome }): { index: number; input: JsonObject; attempts: number } | undefined {
+    if (!finished) return this.claimOne(id);
+    return this.db.transaction(() => {
+      this.finishItem(id, finished.index, finished.outcome);
+      return this.claimOne(id);
+    })();
+  }
+
+  private claimOne(id: string): { index: number; input: JsonObject; attempts: number } | undefined {
     // INDEXED BY: left to itself SQLite walks the primary key in idx order past every finished
     // item, which makes each claim cost O(items done) and a 10k-row job quadratic.
     const row = this.sql(
@@ -145,7 +159,7 @@ export class JobJournal {
     return (this.sql("SELECT attempts FROM job_items WHERE job_id = ? AND idx = ?").get(id, index) as { attempts: number }).attempts;
   }
 
-  finishItem(id: string, index: number, outcome: { state: "done"; result: JsonObject } | { state: "failed" | "pending" | "skipped" | "running"; error: string }): void {
+  finishItem(id: string, index: number, outcome: FinalOutcome | { state: "pending" | "skipped" | "running"; error: string }): void {
     const result = outcome.state === "done" ? JSON.stringify(outcome.result) : null;
     const error = outcome.state === "done" ? null : outcome.error;
     this.sql("UPDATE job_items SET state = ?, result = COALESCE(?, result), error = ?, updated_at = ? WHERE job_id = ? AND idx = ?")

@@ -10,7 +10,7 @@ import type { JsonObject } from "../../shared/contract/schemas.ts";
 import type { CoreClient } from "../core/core-client.ts";
 import type { EventBus } from "../events.ts";
 import type { StoreDb } from "../store/database.ts";
-import { JobJournal, type JobRow } from "./journal.ts";
+import { JobJournal, type FinalOutcome, type JobRow } from "./journal.ts";
 import type { AnyJobKind } from "./kind.ts";
 import { RateMeter, Throttle } from "./progress.ts";
 import { resultCsv } from "./result-csv.ts";
@@ -30,6 +30,8 @@ export interface JobRunnerOptions {
 }
 
 type WaitEnd = "elapsed" | "pause" | "cancel" | "close";
+/** An item's final outcome, for the journal. */
+type Finished = { index: number; outcome: FinalOutcome };
 
 interface Active {
   id: string;
@@ -245,18 +247,32 @@ export class JobRunner {
     this.active.delete(active.id);
   }
 
-  /** Takes pending items while there is room; finishes the job when nothing is left. */
-  private pump(active: Active): void {
+  /**
+   * Takes pending items while there is room; finishes the job when nothing is left. `finished` is
+   * the outcome of the item that just ended, journaled here (with the next claim when there is one).
+   */
+  private pump(active: Active, finishedItem?: Finished): void {
     if (this.closed) return;
+    let finished = finishedItem;
     while (!this.stopping && active.state === "running" && active.inFlight.size < Math.max(1, active.kind.concurrency)) {
-      const claimed = this.journal.claimNext(active.id);
+      // The item that just finished is journaled in the same transaction as the next claim.
+      const claimed = this.journal.claimNext(active.id, finished);
+      finished = undefined;
       if (!claimed) break;
-      const flight = this.runItem(active, claimed.index, claimed.input, claimed.attempts).finally(() => {
-        active.inFlight.delete(claimed.index);
-        this.pump(active);
-      });
+      const flight = this.runItem(active, claimed.index, claimed.input, claimed.attempts).then(
+        (outcome) => {
+          active.inFlight.delete(claimed.index);
+          this.pump(active, outcome);
+        },
+        () => {
+          active.inFlight.delete(claimed.index);
+          this.pump(active);
+        },
+      );
       active.inFlight.set(claimed.index, flight);
     }
+    if (finished && !this.closed) this.journal.finishItem(active.id, finished.index, finished.outcome);
+    if (finishedItem) this.finished(active);
     if (this.stopping || active.inFlight.size > 0) return;
     if (active.state === "running" && this.journal.counts(active.id).pending === 0) {
       active.state = "completed";
@@ -269,8 +285,11 @@ export class JobRunner {
     }
   }
 
-  /** One item, attempt after attempt: each attempt is journaled before (claim/nextAttempt) and after. */
-  private async runItem(active: Active, index: number, input: JsonObject, firstAttempt: number): Promise<void> {
+  /**
+   * One item, attempt after attempt: each attempt is journaled before (claim/nextAttempt) and after
+   * (a retry's wait here; the final outcome, returned, by pump). Undefined: nothing to journal.
+   */
+  private async runItem(active: Active, index: number, input: JsonObject, firstAttempt: number): Promise<Finished | undefined> {
     let attempt = firstAttempt;
     for (;;) {
       let outcome: { ok: true; result: JsonObject } | { ok: false; err: unknown };
@@ -282,26 +301,24 @@ export class JobRunner {
         outcome = { ok: false, err };
       }
       if (this.closed) return; // abandoned at close: the journal still says running, so a restart does it again (idempotently)
-      if (outcome.ok) {
-        this.journal.finishItem(active.id, index, { state: "done", result: outcome.result });
-        return this.finished(active);
-      }
+      if (outcome.ok) return { index, outcome: { state: "done", result: outcome.result } };
       const text = errorText(outcome.err);
       if (!isTransient(outcome.err) || attempt >= this.retry.maxAttempts) {
         const error = isTransient(outcome.err) ? `${text} (after ${attempt} attempts)` : text;
-        this.journal.finishItem(active.id, index, { state: "failed", error });
-        return this.finished(active);
+        return { index, outcome: { state: "failed", error } };
       }
       this.journal.finishItem(active.id, index, { state: "running", error: text });
       const end = await this.wait(active, index, backoffMs(this.retry, attempt));
       if (end === "close" || this.closed) return;
       if (end === "pause" || active.state === "paused") {
         this.journal.finishItem(active.id, index, { state: "pending", error: text });
-        return this.progress(active);
+        this.progress(active);
+        return undefined;
       }
       if (end === "cancel" || active.state === "cancelled") {
         this.journal.finishItem(active.id, index, { state: "skipped", error: `cancelled (last error: ${text})` });
-        return this.progress(active);
+        this.progress(active);
+        return undefined;
       }
       attempt = this.journal.nextAttempt(active.id, index);
     }
