@@ -1,7 +1,8 @@
 /**
  * Runs a benchmark in its own Node process (through tsx), for benchmarks that need
  * supertokens-node initialised differently from bench/run.ts (it is a process-wide singleton).
- * The child prints {"rows": BenchRow[]} as its last stdout line; its stderr goes straight through.
+ * The child prints {"rows": BenchRow[]} (or, for runChildJson, any JSON) as its last stdout line;
+ * its stderr goes straight through.
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
@@ -10,7 +11,17 @@ import type { BenchRow } from "./table.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-export function runChildBench(script: string, env: NodeJS.ProcessEnv = {}): Promise<BenchRow[]> {
+export async function runChildBench(script: string, env: NodeJS.ProcessEnv = {}): Promise<BenchRow[]> {
+  const last = await runChildJson(script, env);
+  try {
+    return parseChildRows(last);
+  } catch (err) {
+    throw new Error(`${script} printed no rows as its last line (${err instanceof Error ? err.message : String(err)}): ${JSON.stringify(last).slice(0, 200)}`);
+  }
+}
+
+/** Runs a TypeScript script in its own Node process and parses its last stdout line as JSON. */
+export function runChildJson(script: string, env: NodeJS.ProcessEnv = {}): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", path.resolve(ROOT, script)], {
       cwd: ROOT,
@@ -25,9 +36,9 @@ export function runChildBench(script: string, env: NodeJS.ProcessEnv = {}): Prom
       if (code !== 0) return reject(new Error(`${script} failed (${signal ?? `exit ${code}`})`));
       const last = stdout.trim().split("\n").at(-1) ?? "";
       try {
-        resolve(parseChildRows(JSON.parse(last)));
-      } catch (err) {
-        reject(new Error(`${script} printed no rows as its last line (${err instanceof Error ? err.message : String(err)}): ${last.slice(0, 200)}`));
+        resolve(JSON.parse(last));
+      } catch {
+        reject(new Error(`${script} printed no JSON as its last line: ${last.slice(0, 200)}`));
       }
     });
   });
