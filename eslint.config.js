@@ -131,6 +131,26 @@ export default defineConfig(
     },
   },
   {
+    // The page's CSP forbids eval, and zod probes for `new Function` when it first builds a
+    // schema: the renderer takes types from the contract's schemas, never the schemas themselves.
+    name: "gatehouse/renderer-without-zod",
+    files: ["renderer/**/*.ts", "renderer/**/*.tsx"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["zod", "**/shared/contract/operations/*", "**/shared/contract/index.ts", "**/shared/contract/schemas.ts", "**/shared/contract/define.ts", "**/shared/contract/events.ts"],
+              allowTypeImports: true,
+              message: "The renderer may import only types from the contract's zod schemas (zod would break the page's CSP); put shared values in a zod-free module such as shared/contract/limits.ts.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Plain JS files here are Node config/scripts; TS files get no-undef from tsc instead.
     name: "gatehouse/node-js",
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],

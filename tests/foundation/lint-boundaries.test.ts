@@ -69,3 +69,18 @@ describe("focused tests", () => {
     expect(await ruleIds("tests/x.test.ts", code)).toEqual(["no-restricted-syntax", "no-restricted-syntax"]);
   });
 });
+
+describe("renderer without zod (the page's CSP forbids the eval zod probes for)", () => {
+  const RULE = "@typescript-eslint/no-restricted-imports";
+
+  it("rejects values from the contract's schemas or zod in the renderer", async () => {
+    expect(await ruleIds("renderer/src/pages/x.tsx", 'import { SMS_TEMPLATE_MAX } from "../../../shared/contract/operations/invites.ts";\nexport const y = SMS_TEMPLATE_MAX;\n')).toEqual([RULE]);
+    expect(await ruleIds("renderer/src/pages/x.tsx", 'import { z } from "zod";\nexport const y = z.string();\n')).toEqual([RULE]);
+  });
+
+  it("allows their types, zod-free shared values, and zod in main", async () => {
+    expect(await ruleIds("renderer/src/pages/x.tsx", 'import type { InviteSettings } from "../../../shared/contract/operations/invites.ts";\nexport type Y = InviteSettings;\n')).toEqual([]);
+    expect(await ruleIds("renderer/src/pages/x.tsx", 'import { SMS_TEMPLATE_MAX } from "../../../shared/contract/limits.ts";\nexport const y = SMS_TEMPLATE_MAX;\n')).toEqual([]);
+    expect(await ruleIds("main/services/x.ts", 'import { z } from "zod";\nexport const y = z.string();\n')).toEqual([]);
+  });
+});
