@@ -77,7 +77,7 @@ function bodyOf(init: RequestInit | undefined): string | Buffer | undefined {
 const fetchFailed = (cause: unknown): TypeError => new TypeError("fetch failed", { cause });
 const timedOut = (): DOMException => new DOMException("The operation was aborted due to timeout", "TimeoutError");
 
-/** One request to a Core, the response body read whole, within `timeoutMs`. */
+/** One request to a Core, the response body read whole, within `timeoutMs` (which stands in for `init.signal`: the SDK sends none). */
 export const coreFetch: CoreFetch = (url, init, timeoutMs) => {
   const target = new URL(url);
   const agent = agents[target.protocol as keyof typeof agents];
@@ -101,7 +101,9 @@ export const coreFetch: CoreFetch = (url, init, timeoutMs) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("error", (err) => finish(() => reject(fetchFailed(err))));
-        res.on("aborted", () => finish(() => reject(fetchFailed(Object.assign(new Error("the Core closed the connection mid-answer"), { code: "ECONNRESET" })))));
+        res.on("close", () => {
+          if (!res.complete) finish(() => reject(fetchFailed(Object.assign(new Error("the Core closed the connection mid-answer"), { code: "ECONNRESET" }))));
+        });
         res.on("end", () => {
           const responseHeaders = new Headers();
           for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) responseHeaders.append(res.rawHeaders[i] ?? "", res.rawHeaders[i + 1] ?? "");
