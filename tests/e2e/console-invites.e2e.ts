@@ -10,11 +10,12 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { startConsole, type ConsoleUnderTest } from "./support/console.ts";
-import { askForCode, signInWithOtp, startDemoAppProcess, startMailSink, type MailSink, type RunningDemoApp } from "./support/demo-app.ts";
+import { askForCode, signInWithOtp, startDemoApps, type DemoApps, type MailSink, type RunningDemoApp } from "./support/demo-app.ts";
+import { SIGN_UP_DISABLED_MESSAGE } from "../../backend-kit/messages.ts";
 
-const SIGN_UP_DISABLED = "Sign up disabled. Please contact the admin.";
 
 let gatehouse: ConsoleUnderTest;
+let apps: DemoApps;
 let mail: MailSink;
 let inviteOnlyApp: RunningDemoApp;
 let allowListApp: RunningDemoApp;
@@ -24,17 +25,12 @@ test.describe.configure({ mode: "serial", timeout: 60_000 });
 test.beforeAll(async () => {
   test.setTimeout(60_000);
   gatehouse = await startConsole();
-  mail = await startMailSink();
-  [inviteOnlyApp, allowListApp] = await Promise.all([
-    startDemoAppProcess(["--core", gatehouse.coreUrl, "--mode", "invite-only", "--smtp", `127.0.0.1:${mail.port}`]),
-    startDemoAppProcess(["--core", gatehouse.coreUrl, "--mode", "allow-list"]),
-  ]);
+  apps = await startDemoApps(gatehouse.coreUrl);
+  ({ mail, inviteOnly: inviteOnlyApp, allowList: allowListApp } = apps);
 });
 
 test.afterAll(async () => {
-  await inviteOnlyApp?.close();
-  await allowListApp?.close();
-  await mail?.close();
+  await apps?.close();
   await gatehouse?.close();
 });
 
@@ -114,7 +110,7 @@ test.describe("invite-only, from the console", () => {
   test("mallory, never invited, is told sign-up is disabled and gets no mail", async ({ page }) => {
     const mallory = `mallory.${Date.now().toString(36)}@example.com`;
     await askForCode(page, inviteOnlyApp, mallory);
-    await expect(page.getByRole("alert")).toHaveText(SIGN_UP_DISABLED);
+    await expect(page.getByRole("alert")).toHaveText(SIGN_UP_DISABLED_MESSAGE);
     await expect(page.locator("#otp-form")).toBeHidden();
     expect(mail.mails.some((m) => m.to.includes(mallory))).toBe(false);
   });
@@ -159,7 +155,7 @@ test.describe("allow-list, from the console", () => {
 
     const refused = await browser.newPage();
     await askForCode(refused, allowListApp, stranger);
-    await expect(refused.getByRole("alert")).toHaveText(SIGN_UP_DISABLED);
+    await expect(refused.getByRole("alert")).toHaveText(SIGN_UP_DISABLED_MESSAGE);
     await refused.close();
 
     const again = await browser.newPage();

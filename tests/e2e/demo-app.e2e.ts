@@ -8,11 +8,12 @@
  */
 import { expect, test } from "@playwright/test";
 import { startEmbeddedCore, type RunningEmbeddedCore } from "../../main/embedded-core/index.ts";
-import { askForCode, kitAdmin, signInWithOtp, startDemoAppProcess, startMailSink, type MailSink, type RunningDemoApp } from "./support/demo-app.ts";
+import { askForCode, kitAdmin, signInWithOtp, startDemoApps, type DemoApps, type MailSink, type RunningDemoApp } from "./support/demo-app.ts";
+import { SIGN_UP_DISABLED_MESSAGE } from "../../backend-kit/messages.ts";
 
-const SIGN_UP_DISABLED = "Sign up disabled. Please contact the admin.";
 
 let core: RunningEmbeddedCore;
+let apps: DemoApps;
 let mail: MailSink;
 let inviteOnlyApp: RunningDemoApp;
 let allowListApp: RunningDemoApp;
@@ -22,17 +23,12 @@ test.describe.configure({ mode: "serial", timeout: 60_000 });
 test.beforeAll(async () => {
   test.setTimeout(60_000);
   core = await startEmbeddedCore();
-  mail = await startMailSink();
-  [inviteOnlyApp, allowListApp] = await Promise.all([
-    startDemoAppProcess(["--core", core.url, "--mode", "invite-only", "--smtp", `127.0.0.1:${mail.port}`]),
-    startDemoAppProcess(["--core", core.url, "--mode", "allow-list"]),
-  ]);
+  apps = await startDemoApps(core.url);
+  ({ mail, inviteOnly: inviteOnlyApp, allowList: allowListApp } = apps);
 });
 
 test.afterAll(async () => {
-  await inviteOnlyApp?.close();
-  await allowListApp?.close();
-  await mail?.close();
+  await apps?.close();
   await core?.close();
 });
 
@@ -73,7 +69,7 @@ test.describe("invite-only demo app", () => {
 
   test("mallory, never invited, is told sign-up is disabled and gets no mail", async ({ page }) => {
     await askForCode(page, inviteOnlyApp, "mallory@example.com");
-    await expect(page.getByRole("alert")).toHaveText(SIGN_UP_DISABLED);
+    await expect(page.getByRole("alert")).toHaveText(SIGN_UP_DISABLED_MESSAGE);
     await expect(page.locator("#otp-form")).toBeHidden();
     expect(mail.mails.some((m) => m.to.includes("mallory@example.com"))).toBe(false);
   });
@@ -102,7 +98,7 @@ test.describe("allow-list demo app", () => {
 
     const stranger = await browser.newPage();
     await askForCode(stranger, allowListApp, "+14155550102");
-    await expect(stranger.getByRole("alert")).toHaveText(SIGN_UP_DISABLED);
+    await expect(stranger.getByRole("alert")).toHaveText(SIGN_UP_DISABLED_MESSAGE);
     await stranger.close();
 
     const again = await browser.newPage();

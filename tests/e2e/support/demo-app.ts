@@ -122,6 +122,32 @@ export async function startMailSink(): Promise<MailSink> {
   };
 }
 
+/** The two demo apps the e2e tests use against one core: invite-only (mailing through a sink) and allow-list. */
+export interface DemoApps {
+  mail: MailSink;
+  inviteOnly: RunningDemoApp;
+  allowList: RunningDemoApp;
+  close(): Promise<void>;
+}
+
+export async function startDemoApps(coreUrl: string): Promise<DemoApps> {
+  const mail = await startMailSink();
+  const [inviteOnly, allowList] = await Promise.all([
+    startDemoAppProcess(["--core", coreUrl, "--mode", "invite-only", "--smtp", `127.0.0.1:${mail.port}`]),
+    startDemoAppProcess(["--core", coreUrl, "--mode", "allow-list"]),
+  ]);
+  return {
+    mail,
+    inviteOnly,
+    allowList,
+    async close() {
+      await inviteOnly.close();
+      await allowList.close();
+      await mail.close();
+    },
+  };
+}
+
 interface OutboxMessage {
   to: string;
   code?: string;
