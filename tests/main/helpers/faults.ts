@@ -36,12 +36,31 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/** A URL on 127.0.0.1 where nothing listens (the port was bound, then released). */
+/**
+ * A URL where nothing listens, that nothing else can start listening on while the tests run.
+ *
+ * A port bound then released may be handed to the next server any process starts (another test
+ * file's core, say), which then answers where the test expects a refusal. So the port stays held
+ * on 127.0.0.1 by a listener (unref'd: it never keeps the process alive), which also keeps any
+ * 0.0.0.0 listener off it, and the URL names it on 127.0.0.2, where Linux's loopback refuses the
+ * connection. Where 127.0.0.2 is not loopback (macOS), the port is released as before.
+ */
 export async function closedPortUrl(): Promise<string> {
-  const server = createTcpServer();
-  const url = await listen(server);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return url;
+  const holder = createTcpServer();
+  const held = new URL(await listen(holder));
+  holder.unref();
+  const aside = `127.0.0.2:${held.port}`;
+  const refused = await new Promise<boolean>((resolve) => {
+    const socket = connect(Number(held.port), "127.0.0.2");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("error", (err: NodeJS.ErrnoException) => resolve(err.code === "ECONNREFUSED"));
+  });
+  if (refused) return `http://${aside}`;
+  await new Promise<void>((resolve) => holder.close(() => resolve()));
+  return held.origin;
 }
 
 export type TcpFaultMode = { kind: "pass" } | { kind: "drop" } | { kind: "stall" } | { kind: "delay"; ms: number };
