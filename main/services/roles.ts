@@ -12,6 +12,15 @@ import type { RoleIndex } from "./role-index.ts";
 type Out<N extends keyof typeof roleOps> = z.output<(typeof roleOps)[N]["output"]>;
 type In<N extends keyof typeof roleOps> = z.output<(typeof roleOps)[N]["input"]>;
 
+/** Holders per tenant the delete preview names by email or phone (the rest are counted). */
+export const PREVIEW_LABELLED = 20;
+
+/** A role holder as the holders panel shows them; roles may be held by ids that are no user (the Core accepts any string). */
+async function holderLabel(id: string): Promise<{ id: string; label: string }> {
+  const user = await supertokens.getUser(id);
+  return { id, label: user ? [...user.emails, ...user.phoneNumbers].join(", ") || id : `${id} (not a user)` };
+}
+
 const unknownRole = (role: string) => new GatehouseError({ code: "NOT_FOUND", message: `There is no role "${role}" (any more).` });
 
 export class RolesService {
@@ -81,7 +90,8 @@ export class RolesService {
       const byTenant = await mapLimit(tenants, 4, async (t) => {
         const res = await UserRoles.getUsersThatHaveRole(t.tenantId, role);
         if (res.status !== "OK") throw unknownRole(role);
-        return { tenantId: t.tenantId, users: res.users };
+        const labelled = await mapLimit(res.users.slice(0, PREVIEW_LABELLED), 8, holderLabel);
+        return { tenantId: t.tenantId, users: res.users, labelled };
       });
       return { byTenant: byTenant.filter((t) => t.users.length > 0) };
     });

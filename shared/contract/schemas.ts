@@ -1,5 +1,6 @@
 /** Shapes that several operations share. */
 import { z } from "zod";
+import { roleNameProblem } from "../role-name.ts";
 import { OPERATOR_ROLES } from "./permissions.ts";
 
 export const json = z.record(z.string(), z.unknown());
@@ -13,6 +14,14 @@ export const tenantId = z
 
 export const userId = z.string().trim().min(1, "a user id is required");
 export const roleName = z.string().trim().min(1, "a role name is required").max(100);
+/** A role the console creates: stricter than roleName, which must still reach roles made elsewhere. */
+export const newRoleName = z
+  .string()
+  .trim()
+  .superRefine((name, ctx) => {
+    const problem = roleNameProblem(name);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 export const operatorRole = z.enum(OPERATOR_ROLES);
 
 export const loginMethod = z.object({

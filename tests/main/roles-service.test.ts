@@ -91,8 +91,8 @@ describe("roles", () => {
 
     const preview = await t.client.invoke("roles.deletePreview", { role: "doomed" });
     expect(preview.byTenant.sort((a, b) => a.tenantId.localeCompare(b.tenantId))).toEqual([
-      { tenantId: "acme", users: [acmeUser.row.user_id] },
-      { tenantId: "public", users: [user.id] },
+      { tenantId: "acme", users: [acmeUser.row.user_id], labelled: [{ id: acmeUser.row.user_id, label: acmeUser.row.email ?? acmeUser.row.phone_number }] },
+      { tenantId: "public", users: [user.id], labelled: [{ id: user.id, label: user.email }] },
     ]);
     const adminPreview = await t.client.invoke("roles.deletePreview", { role: "admin" });
     expect(adminPreview.byTenant.find((x) => x.tenantId === "acme")?.users).toEqual(holders("admin", "acme"));

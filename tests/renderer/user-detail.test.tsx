@@ -77,9 +77,11 @@ describe("delete dialog", () => {
     fireEvent.change(input, { target: { value: "ada@example" } });
     expect(button.disabled).toBe(true);
     fireEvent.change(input, { target: { value: "ADA@example.com" } });
+    expect(button.disabled, "typed confirmations are exact").toBe(true);
+    fireEvent.change(input, { target: { value: "ada@example.com" } });
     expect(button.disabled).toBe(false);
     fireEvent.submit(input.closest("form") as HTMLFormElement);
-    await waitFor(() => expect(transport.callsOf("users.delete")).toEqual([{ userId: "user-1", confirm: "ADA@example.com" }]));
+    await waitFor(() => expect(transport.callsOf("users.delete")).toEqual([{ userId: "user-1", confirm: "ada@example.com" }]));
     await waitFor(() => expect(window.location.hash).toBe("#/users"));
   });
 });

@@ -3,7 +3,7 @@
  * the given values (e.g. the user's email) before the button works; what they typed is passed on.
  * Enter confirms, Escape cancels; a failure is shown in the dialog, which stays open.
  */
-import { useState, type ReactNode } from "react";
+import { useId, useState, type ReactNode } from "react";
 import { useAsyncAction } from "../lib/hooks.ts";
 import { ErrorBanner } from "./ErrorBanner.tsx";
 import { Modal } from "./Modal.tsx";
@@ -14,7 +14,10 @@ interface Props {
   confirmLabel: string;
   onConfirm: (typed: string) => Promise<unknown>;
   onCancel: () => void;
-  /** Values any of which, typed exactly (case-insensitive), unlocks the button; the first is shown as the hint. */
+  /**
+   * Values any of which, typed exactly as shown (same case, no extra spaces), unlocks the button;
+   * the first is shown as the hint. Exact on purpose: the point is to read what is being deleted.
+   */
   typeToConfirm?: readonly string[];
   danger?: boolean;
   testId?: string;
@@ -24,12 +27,15 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onCanc
   const [typed, setTyped] = useState("");
   const action = useAsyncAction(onConfirm);
   const expected = typeToConfirm?.filter(Boolean) ?? [];
-  const matches = expected.length === 0 || expected.some((v) => v.trim().toLowerCase() === typed.trim().toLowerCase());
+  const matches = expected.length === 0 || expected.includes(typed);
+  // Close but not exact (other case, stray spaces): say why the button stays off.
+  const nearly = !matches && expected.some((v) => v.trim().toLowerCase() === typed.trim().toLowerCase());
+  const hintId = useId();
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
     if (!matches || action.pending) return;
-    await action.run(typed.trim());
+    await action.run(typed);
   };
 
   return (
@@ -41,7 +47,20 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onCanc
             <span className="field__label">
               Type <strong className="confirm-dialog__expected">{expected[0]}</strong> to confirm
             </span>
-            <input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} data-testid="confirm-input" aria-invalid={typed !== "" && !matches} />
+            <input
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+              data-testid="confirm-input"
+              aria-invalid={typed !== "" && !matches}
+              aria-describedby={nearly ? hintId : undefined}
+            />
+            {nearly ? (
+              <span className="field__error" id={hintId} data-testid="confirm-exact-hint">
+                Type it exactly as shown: capitals and spaces count.
+              </span>
+            ) : null}
           </label>
         ) : null}
         {action.error ? <ErrorBanner error={action.error} /> : null}

@@ -3,10 +3,12 @@ import { useEffect, useState } from "react";
 import { useStore } from "zustand";
 import { Can, useCan, useStores } from "../app/StoresContext.tsx";
 import { ChipsEditor } from "../components/ChipsEditor.tsx";
+import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { ErrorBanner } from "../components/ErrorBanner.tsx";
 import { Spinner } from "../components/Spinner.tsx";
 import { TenantPicker } from "../components/TenantPicker.tsx";
+import { plural } from "../lib/format.ts";
 import { useAsyncAction } from "../lib/hooks.ts";
 import type { RoleSummary } from "../stores/types.ts";
 import { CreateRoleForm } from "./roles/CreateRoleForm.tsx";
@@ -62,7 +64,7 @@ export function RolesPage() {
             </thead>
             <tbody>
               {state.roles.map((r) => (
-                <RoleRow key={r.role} role={r} selected={state.selectedRole === r.role} onDelete={() => setDeleting(r.role)} />
+                <RoleRow key={r.role} role={r} tenantId={state.tenantId} selected={state.selectedRole === r.role} onDelete={() => setDeleting(r.role)} />
               ))}
             </tbody>
           </table>
@@ -74,10 +76,12 @@ export function RolesPage() {
   );
 }
 
-function RoleRow({ role, selected, onDelete }: { role: RoleSummary; selected: boolean; onDelete: () => void }) {
-  const { roles } = useStores();
+function RoleRow({ role, tenantId, selected, onDelete }: { role: RoleSummary; tenantId: string; selected: boolean; onDelete: () => void }) {
+  const { roles, ui } = useStores();
   const canWrite = useCan("roles:write");
   const change = useAsyncAction((add: string[], remove: string[]) => roles.getState().setPermissions(role.role, add, remove));
+  // Taking a permission away acts at once on everyone who holds the role: ask first.
+  const [removing, setRemoving] = useState<string | null>(null);
   return (
     <tr className={selected ? "row--selected" : undefined} aria-selected={selected} data-testid="role-row">
       <th scope="row">
@@ -91,11 +95,29 @@ function RoleRow({ role, selected, onDelete }: { role: RoleSummary; selected: bo
           label={`Permissions of ${role.role}`}
           editable={canWrite}
           onAdd={(p) => void change.run([p], [])}
-          onRemove={(p) => void change.run([], [p])}
+          onRemove={(p) => setRemoving(p)}
           placeholder="Add permission…"
           testId="role-permissions"
         />
         {change.error ? <ErrorBanner error={change.error} title="Could not change permissions" onDismiss={change.reset} /> : null}
+        {removing !== null ? (
+          <ConfirmDialog
+            title={`Remove “${removing}” from ${role.role}?`}
+            confirmLabel="Remove permission"
+            onCancel={() => setRemoving(null)}
+            onConfirm={async () => {
+              await roles.getState().setPermissions(role.role, [], [removing]);
+              ui.getState().notify(`Removed ${removing} from ${role.role}`);
+              setRemoving(null);
+            }}
+            testId="permission-remove-dialog"
+          >
+            <p>
+              Everyone who holds <strong className="mono">{role.role}</strong>, in every tenant, loses <strong className="mono">{removing}</strong> — {plural(role.userCount, "user")} in {tenantId}{" "}
+              alone. Apps see the change when their sessions next refresh the permission claim.
+            </p>
+          </ConfirmDialog>
+        ) : null}
       </td>
       <td className="numeric">{role.userCount.toLocaleString()}</td>
       <td>

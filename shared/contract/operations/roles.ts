@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { op } from "../define.ts";
-import { roleName, tenantId } from "../schemas.ts";
+import { newRoleName, roleName, tenantId } from "../schemas.ts";
 
 const permission = z.string().trim().min(1, "a permission may not be empty").max(200);
 
@@ -23,7 +23,7 @@ export const roleOps = {
     summary: "Create a role",
     permission: "roles:write",
     mutates: true,
-    input: z.object({ role: roleName, permissions: z.array(permission) }),
+    input: z.object({ role: newRoleName, permissions: z.array(permission) }),
     output: z.object({ created: z.boolean() }),
     target: (i) => i.role,
   }),
@@ -40,7 +40,16 @@ export const roleOps = {
     permission: "roles:read",
     mutates: false,
     input: z.object({ role: roleName }),
-    output: z.object({ byTenant: z.array(z.object({ tenantId: z.string(), users: z.array(z.string()) })) }),
+    output: z.object({
+      byTenant: z.array(
+        z.object({
+          tenantId: z.string(),
+          users: z.array(z.string()),
+          /** The first holders with their emails or phones, as the holders panel labels them. */
+          labelled: z.array(z.object({ id: z.string(), label: z.string() })).default([]),
+        }),
+      ),
+    }),
   }),
   "roles.delete": op({
     summary: "Delete a role (it is taken from every user)",

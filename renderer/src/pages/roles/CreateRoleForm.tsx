@@ -1,5 +1,6 @@
 /** Creating a role with its permissions (roles:write). */
-import { useState } from "react";
+import { useId, useState } from "react";
+import { roleNameProblem } from "../../../../shared/role-name.ts";
 import { fieldError } from "../../api/errors.ts";
 import { useStores } from "../../app/StoresContext.tsx";
 import { ChipsEditor } from "../../components/ChipsEditor.tsx";
@@ -15,7 +16,10 @@ export function CreateRoleForm({ onDone }: { onDone: () => void }) {
     ui.getState().notify(`Role ${name.trim()} created`);
     onDone();
   });
-  const nameError = fieldError(create.error, "role");
+  // Checked as the operator types (the same rule main applies), so a bad name never reaches the Core.
+  const typedProblem = name.trim() === "" ? null : roleNameProblem(name.trim());
+  const nameError = typedProblem ?? fieldError(create.error, "role");
+  const errorId = useId();
   return (
     <form
       className="card form"
@@ -23,15 +27,28 @@ export function CreateRoleForm({ onDone }: { onDone: () => void }) {
       data-testid="role-create-form"
       onSubmit={(e) => {
         e.preventDefault();
-        void create.run();
+        if (!typedProblem) void create.run();
       }}
       onKeyDown={(e) => e.key === "Escape" && onDone()}
     >
       <h2>New role</h2>
       <label className="field">
         <span className="field__label">Name</span>
-        <input value={name} onChange={(e) => setName(e.target.value)} autoFocus aria-invalid={Boolean(nameError)} data-testid="role-name" />
-        {nameError ? <span className="field__error">{nameError}</span> : null}
+        <input
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          autoFocus
+          aria-invalid={Boolean(nameError)}
+          aria-describedby={nameError ? errorId : undefined}
+          data-testid="role-name"
+        />
+        {nameError ? (
+          <span className="field__error" id={errorId} data-testid="field-error">
+            {nameError}
+          </span>
+        ) : (
+          <span className="field__hint">Letters, digits and - _ . : / — no spaces.</span>
+        )}
       </label>
       <div className="field">
         <span className="field__label">Permissions</span>
@@ -43,7 +60,7 @@ export function CreateRoleForm({ onDone }: { onDone: () => void }) {
         <button type="button" onClick={onDone}>
           Cancel
         </button>
-        <button type="submit" className="button--primary" disabled={!name.trim() || create.pending} data-testid="role-create-submit">
+        <button type="submit" className="button--primary" disabled={!name.trim() || typedProblem !== null || create.pending} data-testid="role-create-submit">
           {create.pending ? "Creating…" : "Create role"}
         </button>
       </div>

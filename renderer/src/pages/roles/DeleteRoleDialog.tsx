@@ -10,7 +10,6 @@ import { plural } from "../../lib/format.ts";
 import type { DeletePreview } from "../../stores/types.ts";
 import type { ErrorBody } from "../../../../shared/contract/errors.ts";
 
-const SHOWN_PER_TENANT = 20;
 
 export function DeleteRoleDialog({ role, onClose }: { role: string; onClose: () => void }) {
   const { roles, ui } = useStores();
@@ -67,8 +66,16 @@ export function DeleteRoleDialog({ role, onClose }: { role: string; onClose: () 
           <ul className="preview-list" data-testid="role-delete-preview">
             {affected.map((t) => (
               <li key={t.tenantId}>
-                <strong>{t.tenantId}</strong> — {plural(t.users.length, "user")}: <span className="mono small">{t.users.slice(0, SHOWN_PER_TENANT).join(", ")}</span>
-                {t.users.length > SHOWN_PER_TENANT ? ` and ${t.users.length - SHOWN_PER_TENANT} more` : ""}
+                <strong>{t.tenantId}</strong> — {plural(t.users.length, "user")}:
+                <ul className="preview-list__holders">
+                  {t.labelled.map((u) => (
+                    <li key={u.id}>
+                      {u.label}
+                      {u.label !== u.id ? <span className="muted mono small"> {u.id}</span> : null}
+                    </li>
+                  ))}
+                </ul>
+                {t.users.length > t.labelled.length ? <span className="muted">and {plural(t.users.length - t.labelled.length, "more user", "more users")}</span> : null}
               </li>
             ))}
           </ul>
