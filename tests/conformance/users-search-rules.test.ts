@@ -2,12 +2,19 @@
  * GET /users, /users/count and /users/by-accountinfo edge rules of the real Core 11.4.7
  * (source notes §4 "GET /users and GET /users/count", §5 "GET /users/by-accountinfo",
  * §15 gotcha 4): what a search tag switches off, which tables each tag combination searches,
- * strict parameter parsing, and the tie-break on equal timeJoined.
+ * strict parameter parsing, the tie-break on equal timeJoined, and the cap of 1,000 matches per
+ * recipe (GeneralQueries.getUsers: one "LIMIT 1000" sub-query per recipe table, no token).
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import supertokens from "supertokens-node";
+import EmailPassword from "supertokens-node/recipe/emailpassword";
 import Passwordless from "supertokens-node/recipe/passwordless";
+import { mapLimit } from "../../main/services/concurrency.ts";
 import { startTestCore, type TestCore } from "../support/core.ts";
+import { seedUsers } from "../support/seed-users.ts";
 import { initSdk } from "../support/sdk.ts";
 import { embedded, emailPrefix, expectCountChange, json, raw, uniqueEmail, uniquePhone } from "./helpers.ts";
 import { createTenant, expectText, ok, rawSignUp, removeTenant, uniq } from "./rule-helpers.ts";
@@ -275,5 +282,107 @@ describe.skipIf(!embedded)("tie-break on equal timeJoined (§4 order; embedded o
     const first = await list({ limit: "1" });
     const second = await list({ limit: "1", paginationToken: first.nextPaginationToken! });
     expect([...ids(first), ...ids(second)]).toEqual(desc(early).slice(0, 2));
+  });
+});
+
+describe("a search returns at most 1,000 users per recipe, with no token (GeneralQueries.getUsers, LIMIT 1000 per table)", () => {
+  // Over 1,000 matches in each of email-password and Passwordless (by email), and over 1,000
+  // Passwordless users by phone. On the embedded core they are written into its database file
+  // (signing up 3,000 users over HTTP would take most of a minute); on a real Core, through the SDK.
+  const CAPPED = { emailpassword: 1_005, passwordlessEmail: 1_003, passwordlessPhone: 1_002 };
+  const tag = uniq("cap").toLowerCase();
+  const domain = `${tag}.test`;
+  const prefix = `${tag}-`;
+  // +1 646 NXX XXXX: an area code no other test here uses, a run-specific exchange.
+  const phonePrefix = `+1646${200 + Math.floor(Math.random() * 800)}`;
+  let capCore: TestCore;
+  let dir: string | undefined;
+  const recipeOf = new Map<string, string>();
+
+  beforeAll(async () => {
+    const groups = [
+      { recipe: "emailpassword" as const, count: CAPPED.emailpassword, emailPrefix: `${prefix}ep`, domain },
+      { recipe: "passwordless" as const, count: CAPPED.passwordlessEmail, emailPrefix: `${prefix}pl`, domain },
+      { recipe: "passwordless" as const, count: CAPPED.passwordlessPhone, phonePrefix, phoneDigits: 4 },
+    ];
+    if (embedded) {
+      dir = mkdtempSync(join(tmpdir(), "gatehouse-search-cap-"));
+      const dbFile = join(dir, "core.sqlite");
+      for (const u of seedUsers(dbFile, groups)) recipeOf.set(u.id, u.recipe);
+      capCore = await startTestCore({ dbFile });
+      initSdk(capCore.url, capCore.apiKey);
+    } else {
+      capCore = core;
+      for (const g of groups) {
+        const made = await mapLimit(Array.from({ length: g.count }, (_, i) => i), 8, async (i) => {
+          if (g.recipe === "emailpassword") {
+            const res = await EmailPassword.signUp("public", `${g.emailPrefix}${i}@${domain}`, "Password123!");
+            if (res.status !== "OK") throw new Error(res.status);
+            return res.user.id;
+          }
+          const contact = g.phonePrefix !== undefined ? { phoneNumber: `${g.phonePrefix}${String(i).padStart(4, "0")}` } : { email: `${g.emailPrefix}${i}@${domain}` };
+          return (await Passwordless.signInUp({ tenantId: "public", ...contact })).user.id;
+        });
+        for (const id of made) recipeOf.set(id, g.recipe);
+      }
+    }
+  }, embedded ? 60_000 : 600_000);
+
+  afterAll(async () => {
+    if (embedded) {
+      await capCore?.close();
+      initSdk(core.url, core.apiKey);
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  const search = (query: Record<string, string>) => users(query, "/public/users", capCore);
+  const perRecipe = (page: UsersPage): Record<string, number> => {
+    const counts: Record<string, number> = {};
+    for (const u of page.users) {
+      const recipe = u.loginMethods[0]?.recipeId ?? "?";
+      counts[recipe] = (counts[recipe] ?? 0) + 1;
+    }
+    return counts;
+  };
+
+  it("an email prefix with 1,005 email-password and 1,003 Passwordless matches gives 1,000 + 1,000, limit ignored, no token", async () => {
+    const queries: Record<string, string>[] = [{ email: prefix }, { email: prefix, limit: "1" }, { email: domain, limit: "25", timeJoinedOrder: "ASC" }];
+    for (const query of queries) {
+      const page = await search(query);
+      expect(perRecipe(page), JSON.stringify(query)).toEqual({ emailpassword: 1000, passwordless: 1000 });
+      expect(new Set(ids(page)).size).toBe(2000);
+      expect(Object.keys(page)).not.toContain("nextPaginationToken");
+      for (const id of ids(page)) expect(recipeOf.has(id)).toBe(true);
+    }
+  });
+
+  it("the cap is per recipe, not per answer: 1,000 Passwordless plus every one of a few email-password matches", async () => {
+    // "<tag>-ep1" matches ep1, ep10–19, ep100–199 and ep1000–1004: 116 email-password users.
+    const few = await search({ email: `${prefix}ep1` });
+    expect(perRecipe(few)).toEqual({ emailpassword: 116 });
+    const both = await search({ email: `${prefix}ep1;${prefix}pl` });
+    expect(perRecipe(both)).toEqual({ emailpassword: 116, passwordless: 1000 });
+  });
+
+  it("a phone prefix with 1,002 matches gives 1,000 (Passwordless is the only table with phones), no token", async () => {
+    const page = await search({ phone: phonePrefix, limit: "10" });
+    expect(perRecipe(page)).toEqual({ passwordless: 1000 });
+    expect(Object.keys(page)).not.toContain("nextPaginationToken");
+    expect(page.users.every((u) => u.phoneNumbers[0]?.startsWith(phonePrefix))).toBe(true);
+  });
+
+  it("the capped answer is ordered like a list: by timeJoined (as asked), ties by user id descending", async () => {
+    for (const order of ["ASC", "DESC"] as const) {
+      const page = await search({ email: prefix, timeJoinedOrder: order });
+      const sorted = [...page.users].sort((a, b) => (order === "ASC" ? a.timeJoined - b.timeJoined : b.timeJoined - a.timeJoined) || (a.id < b.id ? 1 : -1));
+      expect(ids(page)).toEqual(sorted.map((u) => u.id));
+    }
+  });
+
+  it.skipIf(!embedded)("the embedded core keeps each recipe's earliest joined matches (the Core leaves the choice to the database)", async () => {
+    const page = await search({ email: prefix, timeJoinedOrder: "ASC" });
+    const ep = page.users.filter((u) => u.loginMethods[0]?.recipeId === "emailpassword").map((u) => u.emails[0]);
+    expect(ep).toEqual(Array.from({ length: 1000 }, (_, i) => `${prefix}ep${i}@${domain}`));
   });
 });

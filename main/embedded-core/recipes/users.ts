@@ -3,7 +3,7 @@
  * (time_joined, user_id) per tenant, so the last page of 100k users costs what the first does;
  * email and phone searches are prefix range scans on per-tenant indexes.
  */
-import type { Accounts, UserRow } from "../accounts/accounts.ts";
+import type { Accounts, RecipeId, UserRow } from "../accounts/accounts.ts";
 import { normaliseEmail, normalisePhoneNumber } from "../accounts/normalize.ts";
 import type { CoreDeps, Route } from "../context.ts";
 import { badRequest } from "../http/errors.ts";
@@ -16,8 +16,8 @@ const RECIPES = [
   "emailpassword", "passwordless", "thirdparty", "session", "emailverification", "jwt", "usermetadata", "userroles",
   "useridmapping", "dashboard", "totp", "multitenancy", "accountlinking", "mfa", "oauth", "webauthn",
 ] as const;
-/** Each recipe's share of a search is capped like the Core's per-table subqueries. */
-const SEARCH_CAP = 1000;
+/** Each recipe's share of a search is capped like the Core's per-table sub-queries. */
+export const SEARCH_CAP_PER_RECIPE = 1000;
 
 export function usersRoutes(deps: CoreDeps, accounts: Accounts, deleteUser: (anyId: string) => void): Route[] {
   const { db } = deps;
@@ -76,17 +76,9 @@ export function usersRoutes(deps: CoreDeps, accounts: Accounts, deleteUser: (any
         const orderBy = `ORDER BY time_joined ${order}, user_id DESC`;
 
         if (search) {
-          // A search ignores limit, paging and the recipe filter, and returns every match (the Core caps each recipe at 1000).
+          // A search ignores limit, paging and the recipe filter, and never returns a token.
           if (search === "none") return { status: "OK", users: [] };
-          const rows = db
-            .prepare(
-              // "+time_joined" keeps SQLite on the email/phone indexes (a prefix range) rather than
-              // walking every user in join order and testing each one.
-              `SELECT user_id FROM (SELECT user_id, time_joined FROM user_tenants WHERE tenant_id = ? AND ${search.sql} ` +
-                `ORDER BY +time_joined ${order}, user_id DESC LIMIT ${SEARCH_CAP * 2}) ${orderBy}`,
-            )
-            .all(tenantId, ...search.args) as { user_id: string }[];
-          return { status: "OK", users: accounts.toCoreUsers(loadRows(rows.map((r) => r.user_id))) };
+          return { status: "OK", users: accounts.toCoreUsers(loadRows(searchIds(tenantId, search, order))) };
         }
 
         const where = ["tenant_id = ?"];
@@ -161,6 +153,25 @@ export function usersRoutes(deps: CoreDeps, accounts: Accounts, deleteUser: (any
     },
   ];
 
+  /**
+   * The Core (GeneralQueries.getUsers in 11.4.7) runs one sub-query per recipe table the tags
+   * search, each with "LIMIT 1000" and no ORDER BY, unions them and only then orders by join
+   * time. So a search returns at most 1,000 users per recipe, and which 1,000 is up to the
+   * database; here they are the recipe's earliest joined matches (a table's natural order).
+   */
+  function searchIds(tenantId: string, search: SearchClause, order: "ASC" | "DESC"): string[] {
+    const perRecipe = search.recipes.map(
+      // "+time_joined" keeps SQLite on the email/phone indexes (a prefix range) rather than
+      // walking every user in join order and testing each one.
+      () =>
+        `SELECT * FROM (SELECT user_id, time_joined FROM user_tenants WHERE tenant_id = ? AND recipe_id = ? AND ${search.sql} ` +
+        `ORDER BY +time_joined ASC, user_id DESC LIMIT ${SEARCH_CAP_PER_RECIPE})`,
+    );
+    const args = search.recipes.flatMap((recipe) => [tenantId, recipe, ...search.args]);
+    const rows = db.prepare(`${perRecipe.join(" UNION ALL ")} ORDER BY time_joined ${order}, user_id DESC`).all(...args) as { user_id: string }[];
+    return rows.map((r) => r.user_id);
+  }
+
   function loadRows(ids: string[]): UserRow[] {
     if (ids.length === 0) return [];
     const rows = db.prepare(`SELECT * FROM users WHERE user_id IN (${ids.map(() => "?").join(",")})`).all(...ids) as UserRow[];
@@ -169,17 +180,21 @@ export function usersRoutes(deps: CoreDeps, accounts: Accounts, deleteUser: (any
   }
 }
 
+interface SearchClause {
+  sql: string;
+  args: unknown[];
+  /** The recipes (tables) the Core searches for this set of tags. */
+  recipes: RecipeId[];
+}
+
 /**
  * The Core's search tags: each may hold several values separated by ";" (any of them may match).
  * email matches a prefix of the email or of its domain; phone a prefix of the E.164 number;
  * provider a third-party id (the embedded core has no third-party users). Which recipes are
- * searched depends on the set of tags, so some combinations can never match ("none").
+ * searched depends on the set of tags (DashboardSearchTags.should…TableBeSearched), so some
+ * combinations can never match ("none").
  */
-function searchClause(
-  email: string | undefined,
-  phone: string | undefined,
-  provider: string | undefined,
-): { sql: string; args: unknown[] } | "none" | undefined {
+function searchClause(email: string | undefined, phone: string | undefined, provider: string | undefined): SearchClause | "none" | undefined {
   const values = (raw: string | undefined): string[] =>
     raw === undefined ? [] : raw.split(";").map((v) => v.trim().toLowerCase()).filter((v) => v !== "");
   const emails = values(email);
@@ -205,9 +220,9 @@ function searchClause(
     });
   }
   if (phones.length) any(phones, (v) => prefix("phone_number", v));
-  // email + phone together searches Passwordless users only.
-  if (emails.length && phones.length) parts.push("recipe_id = 'passwordless'");
-  return { sql: parts.join(" AND "), args };
+  // Email alone searches every table with emails; a phone (with or without email) only Passwordless.
+  const recipes: RecipeId[] = phones.length ? ["passwordless"] : ["emailpassword", "passwordless"];
+  return { sql: parts.join(" AND "), args, recipes };
 }
 
 const countsAllTenants = (query: Query): boolean => query.optString("includeAllTenants")?.toLowerCase() === "true";
