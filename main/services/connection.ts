@@ -68,22 +68,34 @@ export class ConnectionService {
     this.events.emit("connection.changed", { profileId: status.profileId, state: status.state, message: status.message });
   }
 
-  /** Reachability, CDI versions and tenants of a saved profile or of unsaved settings. */
+  /**
+   * Reachability, CDI versions and tenants of a saved profile or of unsaved settings. Each URI is
+   * probed on its own, so the result names the one that answered (not merely the first listed)
+   * and says which others did not.
+   */
   async test(target: CoreTarget): Promise<TestResult> {
-    const core = new CoreClient(target);
-    const result = await probe(core);
-    if (result.state !== "connected") {
-      return { reachable: result.state !== "unreachable", uri: null, cdiVersions: result.versions, supported: false, tenants: [], message: result.message ?? "" };
+    const probes = await Promise.all(target.uris.map(async (uri) => ({ uri, ...(await probe(new CoreClient({ ...target, uris: [uri] }), target.apiKey !== undefined)) })));
+    const uris = probes.map((p) => ({ uri: p.uri, state: testState(p), message: p.message ?? `Connected; CDI ${p.chosen ?? "?"}.` }));
+    // The URI calls would go to first: the first that connects, else the first that answered at all.
+    const best = probes.find((p) => p.state === "connected") ?? probes.find((p) => p.state !== "unreachable") ?? probes[0];
+    if (!best) return { reachable: false, uri: null, state: "unreachable", cdiVersions: [], supported: false, tenants: [], message: "No Core URI to test.", uris };
+    const others = probes.filter((p) => p !== best && p.state !== "connected");
+    const aside = others.length ? ` Other URIs: ${others.map((p) => `${p.uri}: ${p.message ?? p.state}`).join(" ")}` : "";
+    const state = testState(best);
+    if (best.state !== "connected") {
+      const reachable = best.state !== "unreachable";
+      return { reachable, uri: reachable ? best.uri : null, state, cdiVersions: best.versions, supported: false, tenants: [], message: (best.message ?? "") + aside, uris };
     }
     let tenants: string[] = [];
-    let message = `Connected. The Core speaks CDI ${result.versions.filter((v) => v.startsWith("5.")).join(", ")}; this console uses ${result.chosen}.`;
+    const via = target.uris.length > 1 ? ` through ${best.uri}` : "";
+    let message = `Connected${via}. The Core speaks CDI ${best.versions.filter((v) => v.startsWith("5.")).join(", ")}; this console uses ${best.chosen}.`;
     try {
-      const list = await core.raw<{ tenants: { tenantId: string }[] }>("GET", "/recipe/multitenancy/tenant/list/v2");
+      const list = await new CoreClient({ ...target, uris: [best.uri] }).raw<{ tenants: { tenantId: string }[] }>("GET", "/recipe/multitenancy/tenant/list/v2");
       tenants = list.tenants.map((t) => t.tenantId);
     } catch (err) {
       message += ` Tenants could not be listed: ${err instanceof Error ? err.message : String(err)}`;
     }
-    return { reachable: true, uri: target.uris[0] ?? null, cdiVersions: result.versions, supported: true, tenants, message };
+    return { reachable: true, uri: best.uri, state, cdiVersions: best.versions, supported: true, tenants, message: message + aside, uris };
   }
 
   targetFor(profileId: string): CoreTarget {
@@ -96,9 +108,12 @@ interface Probe {
   versions: string[];
   chosen: string | undefined;
   message: string | null;
+  /** With "unauthorised": no key was sent at all. */
+  keyMissing?: boolean;
 }
 
-async function probe(core: CoreClient): Promise<Probe> {
+/** `hasKey`: whether a key was sent, so a refusal can say "missing" rather than "wrong". */
+async function probe(core: CoreClient, hasKey = core.target.apiKey !== undefined): Promise<Probe> {
   try {
     const { versions, chosen } = await core.cdiVersions();
     if (!chosen) {
@@ -112,6 +127,22 @@ async function probe(core: CoreClient): Promise<Probe> {
     return { state: "connected", versions, chosen, message: null };
   } catch (err) {
     const e = err instanceof GatehouseError ? err : new GatehouseError({ code: "INTERNAL", message: String(err) });
-    return { state: e.code === "CORE_AUTH" ? "unauthorised" : "unreachable", versions: [], chosen: undefined, message: e.message };
+    if (e.code === "CORE_AUTH") {
+      return {
+        state: "unauthorised",
+        versions: [],
+        chosen: undefined,
+        keyMissing: !hasKey,
+        message: hasKey
+          ? `The SuperTokens Core at ${core.label} refused the API key. Check the profile's API key (one of the api_keys in the Core's config).`
+          : `The SuperTokens Core at ${core.label} needs an API key, and none is set. Add one of the api_keys from the Core's config to the profile.`,
+      };
+    }
+    return { state: "unreachable", versions: [], chosen: undefined, message: e.message };
   }
+}
+
+function testState(p: Probe): TestResult["state"] {
+  if (p.state === "unauthorised") return p.keyMissing ? "key-missing" : "key-refused";
+  return p.state === "none" ? "unreachable" : p.state;
 }

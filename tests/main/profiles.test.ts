@@ -179,11 +179,28 @@ describe("profiles.test", () => {
     expect(result.message).toContain(`Cannot reach the SuperTokens Core at ${dead}`);
   });
 
-  it("says when the Core refuses the API key, and can reuse a saved profile's key", async () => {
+  it("names the URI that answered after a failover, and the one that did not", async () => {
+    const dead = await closedPortUrl();
+    const result = await t.client.invoke("profiles.test", { uris: [dead, t.coreUrl], timeoutMs: 2000 });
+    expect(result).toMatchObject({ reachable: true, supported: true, state: "connected", uri: t.coreUrl });
+    expect(result.uris.map((u) => [u.uri, u.state])).toEqual([
+      [dead, "unreachable"],
+      [t.coreUrl, "connected"],
+    ]);
+    expect(result.message).toContain(`Connected through ${t.coreUrl}`);
+    expect(result.message).toContain(`Cannot reach the SuperTokens Core at ${dead}`);
+    // Every URI dead: none is named as connected.
+    const none = await t.client.invoke("profiles.test", { uris: [dead, await closedPortUrl()], timeoutMs: 2000 });
+    expect(none).toMatchObject({ reachable: false, uri: null, state: "unreachable" });
+  });
+
+  it("says when the Core refuses the API key, or needs one and none is set, and can reuse a saved profile's key", async () => {
     const wrong = await t.client.invoke("profiles.test", { uris: [keyed.url], timeoutMs: 2000, apiKey: "wrong-key-for-this-core-000" });
-    expect(wrong).toMatchObject({ reachable: true, supported: false, tenants: [] });
+    expect(wrong).toMatchObject({ reachable: true, supported: false, tenants: [], state: "key-refused", uri: keyed.url });
     expect(wrong.message).toMatch(/refused the API key/);
-    expect((await t.client.invoke("profiles.test", { uris: [keyed.url], timeoutMs: 2000 })).message).toMatch(/refused the API key/);
+    const missing = await t.client.invoke("profiles.test", { uris: [keyed.url], timeoutMs: 2000 });
+    expect(missing).toMatchObject({ reachable: true, supported: false, state: "key-missing" });
+    expect(missing.message).toMatch(/needs an API key, and none is set/);
     expect(await t.client.invoke("profiles.test", { uris: [keyed.url], timeoutMs: 2000, apiKey: CORE_KEY })).toMatchObject({ supported: true, tenants: ["public"] });
 
     const saved = await t.client.invoke("profiles.create", profileInput("Keyed core", [keyed.url], { apiKey: CORE_KEY }));

@@ -63,3 +63,53 @@ describe("connections page", () => {
     await waitFor(() => expect(screen.getByTestId("profile-form").textContent).toContain("will be removed"));
   });
 });
+
+describe("test connection", () => {
+  const base = { cdiVersions: [], supported: false, tenants: [], reachable: true } as const;
+
+  it.each([
+    ["key-refused", "✗ API key refused", "The SuperTokens Core at http://core:3567 refused the API key."],
+    ["key-missing", "✗ API key missing", "The SuperTokens Core at http://core:3567 needs an API key, and none is set."],
+  ] as const)("headlines a %s API key as such, not as an unsupported Core", async (state, headline, message) => {
+    renderApp(
+      {
+        ...sessionHandlers("admin"),
+        "profiles.test": () => ({ ...base, state, uri: "http://core:3567", message, uris: [{ uri: "http://core:3567", state, message }] }),
+      },
+      "#/connections",
+    );
+    const production = (await screen.findAllByTestId("profile-row")).find((r) => r.textContent?.includes("Production")) as HTMLElement;
+    fireEvent.click(within(production).getByTestId("profile-test-saved"));
+    const result = await within(production).findByTestId("profile-test-result");
+    expect(within(result).getByTestId("profile-test-headline").textContent).toBe(`${headline} — http://core:3567`);
+    expect(result.textContent).not.toContain("not supported");
+    expect(result.textContent).toContain(message);
+  });
+
+  it("names the URI that answered after a failover, and lists each URI", async () => {
+    renderApp(
+      {
+        ...sessionHandlers("admin"),
+        "profiles.test": () => ({
+          reachable: true,
+          supported: true,
+          state: "connected",
+          uri: "http://b:3567",
+          cdiVersions: ["5.4"],
+          tenants: ["public"],
+          message: "Connected through http://b:3567.",
+          uris: [
+            { uri: "http://a:3567", state: "unreachable", message: "Cannot reach the SuperTokens Core at http://a:3567." },
+            { uri: "http://b:3567", state: "connected", message: "Connected; CDI 5.4." },
+          ],
+        }),
+      },
+      "#/connections",
+    );
+    const production = (await screen.findAllByTestId("profile-row")).find((r) => r.textContent?.includes("Production")) as HTMLElement;
+    fireEvent.click(within(production).getByTestId("profile-test-saved"));
+    expect((await within(production).findByTestId("profile-test-headline")).textContent).toBe("✓ Connected — http://b:3567");
+    const uris = within(production).getByTestId("profile-test-uris");
+    expect([...uris.querySelectorAll("li")].map((li) => li.textContent)).toEqual(["http://a:3567: not reachable", "http://b:3567: connected"]);
+  });
+});

@@ -16,9 +16,16 @@ const profileFields = {
   contract: contractKeys,
 };
 
+/** What a test found, for the headline: a refused or missing API key is neither "unreachable" nor "unsupported". */
+const testState = z.enum(["connected", "unreachable", "key-refused", "key-missing", "incompatible"]);
+
 const testResult = z.object({
   reachable: z.boolean(),
+  /** The URI that answered (with several, the one calls go to first); null when none did. */
   uri: z.string().nullable(),
+  state: testState,
+  /** Each URI of the profile on its own. */
+  uris: z.array(z.object({ uri: z.string(), state: testState, message: z.string() })),
   cdiVersions: z.array(z.string()),
   supported: z.boolean(),
   tenants: z.array(z.string()),
