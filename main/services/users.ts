@@ -17,10 +17,23 @@ import { csvCell } from "./audit-log.ts";
 import { mapLimit } from "./concurrency.ts";
 import type { ActiveConnection } from "./connection.ts";
 import type { RoleIndex } from "./role-index.ts";
+import { cappedRecipes, pageOfMatches, searchQuery } from "./user-search.ts";
 
 type Out<N extends keyof typeof userOps> = z.output<(typeof userOps)[N]["output"]>;
 type In<N extends keyof typeof userOps> = z.output<(typeof userOps)[N]["input"]>;
 type SdkUser = NonNullable<Awaited<ReturnType<typeof supertokens.getUser>>>;
+type ListQuery = { tenantId: string; order: "newest" | "oldest"; search?: string | undefined };
+type UserPage = { users: SdkUser[]; nextPaginationToken?: string | undefined; offset?: number };
+
+/**
+ * Where pages of users come from: the Core's list (its tokens), or, for a search, the Core's one
+ * answer paged here (the Core ignores the page size for searches and returns no token).
+ */
+interface UserSource {
+  page(limit: number, token: string | undefined): Promise<UserPage>;
+  /** For a search: how many users the Core returned, and the sign-in methods it cut off. */
+  search?: { matches: number; capped: string[] };
+}
 
 /** SuperTokens user ids are UUIDs; any other id shown for a user is an external (mapped) one. */
 const SUPERTOKENS_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -39,10 +52,20 @@ export class UsersService {
 
   async list(input: In<"users.list">): Promise<Out<"users.list">> {
     const { core, profile } = this.connection();
-    if (input.secondFactor) return this.scanBySecondFactor(core, profile.contract, input, input.secondFactor);
-    const page = await this.page(core, input, input.limit, input.paginationToken);
+    const source = await this.source(core, input);
+    const searchInfo = (offset: number) => (source.search ? { search: { ...source.search, offset } } : {});
+    if (input.secondFactor) return { ...(await this.scanBySecondFactor(core, profile.contract, input, source, input.secondFactor)), ...searchInfo(0) };
+    const page = await source.page(input.limit, input.paginationToken);
     const rows = await this.rows(core, profile.contract, input.tenantId, page.users);
-    return { rows, nextPaginationToken: page.nextPaginationToken ?? null };
+    return { rows, nextPaginationToken: page.nextPaginationToken ?? null, ...searchInfo(page.offset ?? 0) };
+  }
+
+  private async source(core: CoreClient, q: ListQuery): Promise<UserSource> {
+    const query = searchQuery(q.search);
+    if (!query) return { page: (limit, token) => this.page(core, q, limit, token) };
+    // One call: the Core returns every match it keeps whatever the limit (500 is the list's maximum).
+    const { users } = await this.page(core, q, 500, undefined);
+    return { page: async (limit, token) => pageOfMatches(users, q.order, limit, token), search: { matches: users.length, capped: cappedRecipes(users, query) } };
   }
 
   /**
@@ -55,13 +78,14 @@ export class UsersService {
     core: CoreClient,
     contract: DataContract,
     input: In<"users.list">,
+    source: UserSource,
     state: SecondFactor["state"],
   ): Promise<Out<"users.list">> {
     const matches: UserRow[] = [];
     let token = input.paginationToken;
     let scanned = 0;
     do {
-      const page = await this.page(core, input, SCAN_PAGE, token);
+      const page = await source.page(SCAN_PAGE, token);
       scanned += page.users.length;
       const metadata = await core.metadataOf(page.users.map((u) => u.id));
       const linked = new Set([...metadata].filter(([, m]) => typeof m[contract.secondFactorUserIdKey] === "string").map(([id]) => id));
@@ -75,10 +99,11 @@ export class UsersService {
 
   async export(input: In<"users.export">): Promise<Out<"users.export">> {
     const { core, profile } = this.connection();
+    const source = await this.source(core, input);
     const rows: UserRow[] = [];
     let token: string | undefined;
     do {
-      const page = await this.page(core, input, Math.min(500, input.max - rows.length), token);
+      const page = await source.page(Math.min(500, input.max - rows.length), token);
       rows.push(...(await this.rows(core, profile.contract, input.tenantId, page.users)));
       token = page.nextPaginationToken;
     } while (token && rows.length < input.max);
@@ -101,7 +126,13 @@ export class UsersService {
         .map(csvCell)
         .join(","),
     );
-    return { csv: [header.join(","), ...lines].join("\r\n") + "\r\n", rows: rows.length, truncated: token !== undefined };
+    const capped = source.search?.capped ?? [];
+    return {
+      csv: [header.join(","), ...lines].join("\r\n") + "\r\n",
+      rows: rows.length,
+      truncated: token !== undefined || capped.length > 0,
+      ...(capped.length ? { coreCapped: capped } : {}),
+    };
   }
 
   async quickSearch(input: In<"users.quickSearch">): Promise<Out<"users.quickSearch">> {
@@ -232,9 +263,8 @@ export class UsersService {
     return user;
   }
 
-  private page(core: CoreClient, q: { tenantId: string; order: "newest" | "oldest"; search?: string | undefined }, limit: number, paginationToken: string | undefined) {
-    const search = q.search?.trim();
-    const query: Record<string, string> | undefined = search ? (/^[+\d]/.test(search) ? { phone: search } : { email: search.toLowerCase() }) : undefined;
+  private page(core: CoreClient, q: ListQuery, limit: number, paginationToken: string | undefined) {
+    const query = searchQuery(q.search);
     const args = { tenantId: q.tenantId, limit, ...(paginationToken ? { paginationToken } : {}), ...(query ? { query } : {}) };
     return core.sdk(() => (q.order === "newest" ? supertokens.getUsersNewestFirst(args) : supertokens.getUsersOldestFirst(args)));
   }

@@ -36,6 +36,20 @@ export const userOps = {
       nextPaginationToken: z.string().nullable(),
       /** With a filter: how many users were looked at for this answer. */
       scanned: z.number().optional(),
+      /**
+       * With a search. The Core answers a search with one list (no page size, no token) of at most
+       * 1,000 users per sign-in method; main pages through it with tokens of its own.
+       */
+      search: z
+        .object({
+          /** Users the Core returned for the search. */
+          matches: z.number(),
+          /** Where this page starts among them (0-based). */
+          offset: z.number(),
+          /** Sign-in methods (recipe ids) whose share reached the Core's 1,000: more users match than it returned. */
+          capped: z.array(z.string()),
+        })
+        .optional(),
     }),
   }),
   "users.export": op({
@@ -43,7 +57,14 @@ export const userOps = {
     permission: "users:export",
     mutates: false,
     input: listQuery.extend({ max: z.number().int().min(1).max(100_000).default(10_000) }),
-    output: z.object({ csv: z.string(), rows: z.number(), truncated: z.boolean() }),
+    output: z.object({
+      csv: z.string(),
+      rows: z.number(),
+      /** Not every user of the view is in the file: the export cap, or the Core's cap on a search. */
+      truncated: z.boolean(),
+      /** Sign-in methods whose matches the Core cut at 1,000 (a search). */
+      coreCapped: z.array(z.string()).optional(),
+    }),
   }),
   "users.quickSearch": op({
     summary: "Find users by email or phone prefix, for Ctrl+K",
