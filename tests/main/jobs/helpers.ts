@@ -13,36 +13,58 @@ import type { JobSummary } from "../../../shared/contract/operations/jobs.ts";
 export interface ProxyRequest {
   method: string;
   path: string;
+  /** The query string, with its "?" (or ""). */
+  query: string;
   body: string;
 }
 
-/** What to do with one request: pass it (after `delayMs`), or answer `status` without passing it. */
-export type Verdict = { delayMs?: number; status?: number };
+/** What to do with one request: pass it (after `delayMs`), or answer `status` (and `body`) without passing it. */
+export type Verdict = { delayMs?: number; status?: number; body?: string };
 
 export interface ScriptedProxy {
   url: string;
   /** Every request that reached the core (not those answered by the proxy). */
   passed: ProxyRequest[];
+  /** Requests passed to the core and not yet answered, now and at most so far. */
+  inFlight: number;
+  peakInFlight: number;
+  /** Requests the proxy answered itself (with a verdict's status). */
+  refused: number;
   script: (req: ProxyRequest) => Verdict;
   close(): Promise<void>;
 }
 
 export async function startScriptedProxy(targetUrl: string): Promise<ScriptedProxy> {
   const target = new URL(targetUrl);
-  const proxy: ScriptedProxy = { url: "", passed: [], script: () => ({}), close: async () => {} };
+  const proxy: ScriptedProxy = { url: "", passed: [], inFlight: 0, peakInFlight: 0, refused: 0, script: () => ({}), close: async () => {} };
   const server: Server = createServer((req, res) => {
     let body = "";
     req.setEncoding("utf8");
     req.on("data", (c: string) => (body += c));
     req.on("end", () => {
-      const entry = { method: req.method ?? "GET", path: new URL(req.url ?? "/", "http://x").pathname, body };
+      const url = new URL(req.url ?? "/", "http://x");
+      const entry = { method: req.method ?? "GET", path: url.pathname, query: url.search, body };
       const verdict = proxy.script(entry);
-      const go = () => {
-        if (verdict.status !== undefined) {
-          res.writeHead(verdict.status, { "content-type": "text/plain" });
-          res.end("injected failure");
-          return;
-        }
+      if (verdict.status !== undefined) {
+        const status = verdict.status;
+        const refuse = () => {
+          proxy.refused += 1;
+          res.writeHead(status, { "content-type": "text/plain" });
+          res.end(verdict.body ?? "injected failure");
+        };
+        if (verdict.delayMs) setTimeout(refuse, verdict.delayMs);
+        else refuse();
+        return;
+      }
+      // In flight from here (a delay is time the "Core" takes) until the answer is sent.
+      proxy.inFlight += 1;
+      proxy.peakInFlight = Math.max(proxy.peakInFlight, proxy.inFlight);
+      let counted = true;
+      res.on("close", () => {
+        if (counted) proxy.inFlight -= 1;
+        counted = false;
+      });
+      const pass = () => {
         proxy.passed.push(entry);
         const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (answer) => {
           res.writeHead(answer.statusCode ?? 500, answer.headers);
@@ -51,8 +73,8 @@ export async function startScriptedProxy(targetUrl: string): Promise<ScriptedPro
         upstream.on("error", () => res.destroy());
         upstream.end(body);
       };
-      if (verdict.delayMs) setTimeout(go, verdict.delayMs);
-      else go();
+      if (verdict.delayMs) setTimeout(pass, verdict.delayMs);
+      else pass();
     });
   });
   const sockets = new Set<import("node:net").Socket>();
