@@ -139,7 +139,7 @@ describe("invites.bulk", () => {
     expect(byLine.get(40)?.plan).toBe(`already exists: send a new link (user ${existing.user.id})`);
     expect(byLine.get(41)?.plan).toMatch(/^skip: already exists \(user .+, emailpassword\) without a passwordless login$/);
     const errorOf = (line: number) => byLine.get(line)?.error ?? "";
-    expect(errorOf(42)).toBe('line 42: "not-an-email" is not an email address.');
+    expect(errorOf(42)).toBe('line 42: "not-an-email" is not an email address: it has no @.');
     expect(errorOf(43)).toMatch(/^line 43: "555" is not a valid phone number for the default region US/);
     expect(errorOf(44)).toMatch(/both an email and a phone number/);
     expect(errorOf(45)).toMatch(/has no email or phone number/);

@@ -5,6 +5,7 @@
  * Core (unknown tenants and roles, who exists) is checked by the kind's prepare().
  */
 import { GatehouseError } from "../../../shared/contract/errors.ts";
+import { emailProblem } from "../../../shared/email.ts";
 import { parseRecords, sniffDelimiter, stripBom, tooLarge, DELIMITER_NAMES } from "../../csv/read.ts";
 import { normalizeEmail, normalizePhone } from "../../services/invites/normalize.ts";
 
@@ -81,11 +82,10 @@ export function readInviteCsv(csv: string, opts: { defaultTenant: string; defaul
     if (email && phoneNumber) errors.push("has both an email and a phone number; give one per row");
     else if (!email && !phoneNumber) errors.push(`has no ${col.email >= 0 && col.phone >= 0 ? "email or phone number" : col.email >= 0 ? "email" : "phone number"}`);
     else if (email) {
-      try {
-        email = normalizeEmail(email);
-      } catch (err) {
-        errors.push(bare(err));
-      }
+      // The strict check shared with single invites and allow-lists (shared/email.ts), with its reason.
+      const problem = emailProblem(email);
+      if (problem) errors.push(`"${email}" is not an email address: ${problem}.`);
+      else email = normalizeEmail(email);
     } else {
       try {
         phoneNumber = normalizePhone(phoneNumber, opts.defaultRegion);

@@ -1,23 +1,25 @@
 /**
  * The normal form of allow-list entries: what the app backend's guard will be asked about.
- * Emails are trimmed and lower-cased; phone numbers become E.164 (libphonenumber-js, with a
- * default region for numbers written without a country code), as the Core stores them.
+ * Emails are trimmed, lower-cased and held to the console's one email check (shared/email.ts, as
+ * invites are: an entry the app's sign-up would refuse can never be used); phone numbers become
+ * E.164 (libphonenumber-js, with a default region for numbers written without a country code),
+ * as the Core stores them.
  */
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 import type { AllowListFlag, AllowListKind } from "../../../shared/contract/operations/allowlists.ts";
+import { emailProblem } from "../../../shared/email.ts";
 
 export const DEFAULT_REGION = "US";
 
 export type Normalised = { ok: true; value: string } | { ok: false; message: string };
-
-const EMAIL = /^[^\s@",;<>()[\]]+@[^\s@",;<>()[\]]+\.[^\s@",;<>()[\]]+$/;
 
 export function normaliseEntry(kind: AllowListKind, raw: string, region: string = DEFAULT_REGION): Normalised {
   const trimmed = raw.trim();
   if (trimmed === "") return { ok: false, message: "the entry is empty" };
   if (kind === "email") {
     const value = trimmed.toLowerCase();
-    return EMAIL.test(value) ? { ok: true, value } : { ok: false, message: `"${trimmed}" is not an email address` };
+    const problem = emailProblem(value);
+    return problem === null ? { ok: true, value } : { ok: false, message: `"${trimmed}" is not an email address: ${problem}` };
   }
   if (/[a-z]/i.test(trimmed.replace(/\s*(ext\.?|x)\s*\d+$/i, ""))) return { ok: false, message: `"${trimmed}" is not a phone number` };
   let parsed;
