@@ -1,9 +1,13 @@
 // @vitest-environment happy-dom
-import { describe, expect, it } from "vitest";
+import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
 import { createClient } from "../../shared/contract/client.ts";
 import { GatehouseError } from "../../shared/contract/errors.ts";
 import { createUsersStore } from "../../renderer/src/stores/users.ts";
-import { fakeTransport, userRow } from "./fakeTransport.ts";
+import { fakeTransport, sessionHandlers, userRow } from "./fakeTransport.ts";
+import { renderApp } from "./render.tsx";
+
+afterEach(cleanup);
 
 /** A Core of 7 users, paged like the real one: the token names where the next page starts. */
 function pagedCore() {
@@ -93,5 +97,65 @@ describe("users store paging", () => {
     resolvers[0]?.({ rows: [userRow(1)], nextPaginationToken: null });
     await first;
     expect(ids(store.getState().rows)).toEqual(["user-2"]);
+  });
+});
+
+/**
+ * A search as main answers it: the Core returned `matches` users (capped per sign-in method), and
+ * main pages through them with its own tokens, saying where each page starts.
+ */
+function searchingMain(matches: number, capped: string[]) {
+  const all = Array.from({ length: matches }, (_, i) => userRow(i, { emails: [`many.${i}@bulk.test`] }));
+  return ({ limit, paginationToken, search }: { limit: number; paginationToken?: string; search?: string }) => {
+    if (!search) return { rows: all.slice(0, limit), nextPaginationToken: null };
+    const offset = paginationToken ? Number(paginationToken.replace("search:", "")) : 0;
+    const rows = all.slice(offset, offset + limit);
+    return { rows, nextPaginationToken: offset + limit < all.length ? `search:${offset + limit}` : null, search: { matches, offset, capped } };
+  };
+}
+
+describe("a search pages like the list", () => {
+  it("keeps the search's page size, pages forward and back with main's tokens, and keeps what main said of the matches", async () => {
+    const transport = fakeTransport({ "users.list": searchingMain(60, []) });
+    const store = createUsersStore(createClient(transport), { limit: 25 });
+    await store.getState().setQuery({ search: "many." });
+    expect(store.getState().rows).toHaveLength(25);
+    expect(store.getState().search).toEqual({ matches: 60, offset: 0, capped: [] });
+    await store.getState().next();
+    await store.getState().next();
+    expect(ids(store.getState().rows)).toEqual(Array.from({ length: 10 }, (_, i) => `user-${50 + i}`));
+    expect(store.getState().search?.offset).toBe(50);
+    expect(store.getState().nextToken).toBeNull();
+    await store.getState().previous();
+    expect(store.getState().search?.offset).toBe(25);
+    expect(transport.callsOf("users.list").map((c) => (c as { limit: number }).limit)).toEqual([25, 25, 25, 25]);
+    await store.getState().setQuery({ search: "" });
+    expect(store.getState().search).toBeNull();
+  });
+
+  it("the page shows which users of how many matches, Next works, and says the Core cut the matches and how to narrow", async () => {
+    renderApp({ ...sessionHandlers("support"), "users.list": searchingMain(2_000, ["emailpassword", "passwordless"]) });
+    await screen.findAllByTestId("user-row");
+    fireEvent.change(screen.getByTestId("page-size"), { target: { value: "25" } });
+    fireEvent.change(screen.getByTestId("users-search"), { target: { value: "many." } });
+    fireEvent.keyDown(screen.getByTestId("users-search"), { key: "Enter" });
+    await waitFor(() => expect(screen.getByTestId("users-pager-info").textContent).toContain("users 1–25 of 2,000 matches"));
+    const cut = screen.getByTestId("users-search-cut");
+    expect(cut.textContent).toContain("at most 1,000 matches per sign-in method");
+    expect(cut.textContent).toContain("Email & password and Passwordless each reached that for “many.”: 2,000 shown of more");
+    expect(cut.textContent).toContain("Type more of the email or phone number to narrow the search");
+    expect((screen.getByTestId("users-next") as HTMLButtonElement).disabled).toBe(false);
+    fireEvent.click(screen.getByTestId("users-next"));
+    await waitFor(() => expect(screen.getByTestId("users-pager-info").textContent).toContain("Page 2 · users 26–50 of 2,000 matches"));
+    expect(screen.getAllByTestId("user-row")[0]?.textContent).toContain("many.25@bulk.test");
+  });
+
+  it("says nothing of a cut when the Core returned every match", async () => {
+    renderApp({ ...sessionHandlers("support"), "users.list": searchingMain(30, []) });
+    await screen.findAllByTestId("user-row");
+    fireEvent.change(screen.getByTestId("users-search"), { target: { value: "many." } });
+    fireEvent.keyDown(screen.getByTestId("users-search"), { key: "Enter" });
+    await waitFor(() => expect(screen.getByTestId("users-pager-info").textContent).toContain("users 1–30 of 30 matches"));
+    expect(screen.queryByTestId("users-search-cut")).toBeNull();
   });
 });

@@ -8,12 +8,22 @@ import { EmptyState } from "../components/EmptyState.tsx";
 import { ErrorBanner } from "../components/ErrorBanner.tsx";
 import { Spinner } from "../components/Spinner.tsx";
 import { VirtualTable } from "../components/VirtualTable.tsx";
+import { plural } from "../lib/format.ts";
+import type { UsersState } from "../stores/users.ts";
+import { SearchCutNotice } from "./users/SearchCutNotice.tsx";
 import { USER_COLUMNS, USERS_MIN_WIDTH } from "./users/userColumns.tsx";
 import { UsersToolbar } from "./users/UsersToolbar.tsx";
 
 const openUser = (row: UserRow) => navigate(userHref(row.id));
 const rowKey = (row: UserRow) => row.id;
 const rowClass = (row: UserRow) => (row.secondFactor.state === "broken" ? "vt-row--warn" : undefined);
+
+/** "25 users", or for a search page "users 26–50 of 2,000 matches". */
+function pageSummary({ rows, search, scanned }: Pick<UsersState, "rows" | "search" | "scanned">): string {
+  if (!search || scanned !== null) return plural(rows.length, "user");
+  if (rows.length === 0) return `no users of ${plural(search.matches, "match", "matches")}`;
+  return `users ${(search.offset + 1).toLocaleString()}–${(search.offset + rows.length).toLocaleString()} of ${plural(search.matches, "match", "matches")}`;
+}
 
 export function UsersPage() {
   const { users, tenants } = useStores();
@@ -34,6 +44,7 @@ export function UsersPage() {
         <UsersToolbar />
       </header>
       {state.error ? <ErrorBanner error={state.error} title="Could not load users" onRetry={() => void state.reload()} /> : null}
+      {searching && state.search ? <SearchCutNotice search={state.search} text={state.query.search.trim()} /> : null}
       <div className="table-area">
         {state.status === "loading" && state.rows.length === 0 ? (
           <Spinner label="Loading users…" />
@@ -68,9 +79,9 @@ export function UsersPage() {
         <button type="button" onClick={() => void state.previous()} disabled={state.previousTokens.length === 0 || state.status === "loading"} data-testid="users-previous">
           ← Previous
         </button>
-        <span className="pager__info" aria-live="polite">
-          Page {state.page} · {state.rows.length} users
-          {state.scanned !== null ? ` (of ${state.scanned} scanned)` : ""} {state.status === "loading" ? <Spinner inline label="Loading…" /> : null}
+        <span className="pager__info" aria-live="polite" data-testid="users-pager-info">
+          Page {state.page} · {pageSummary(state)}
+          {state.scanned !== null ? ` (of ${state.scanned.toLocaleString()} scanned)` : ""} {state.status === "loading" ? <Spinner inline label="Loading…" /> : null}
         </span>
         <button type="button" onClick={() => void state.next()} disabled={!state.nextToken || state.status === "loading"} data-testid="users-next">
           Next →

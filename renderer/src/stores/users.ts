@@ -1,9 +1,11 @@
 /**
  * The users list: one page from the Core at a time. The Core pages forward only, with a token;
- * "previous" works from a stack of the tokens that led to each earlier page.
+ * "previous" works from a stack of the tokens that led to each earlier page. A search pages the
+ * same way (main pages through the Core's one answer with tokens of its own).
  */
 import { createStore } from "zustand/vanilla";
 import type { GatehouseClient } from "../../../shared/contract/client.ts";
+import type { OutputOf } from "../../../shared/contract/index.ts";
 import type { UserRow } from "../../../shared/contract/schemas.ts";
 import { toErrorBody } from "../api/errors.ts";
 import type { Loadable } from "./types.ts";
@@ -21,6 +23,8 @@ export interface UsersQuery {
   secondFactor: "" | "enrolled" | "none" | "broken";
 }
 
+export type SearchInfo = NonNullable<OutputOf<"users.list">["search"]>;
+
 export interface UsersState extends Loadable {
   query: UsersQuery;
   rows: UserRow[];
@@ -33,11 +37,13 @@ export interface UsersState extends Loadable {
   page: number;
   /** With a second-factor filter: how many users main looked at for this page. */
   scanned: number | null;
+  /** With a search: how many users the Core returned, where this page starts, and which sign-in methods it cut at 1,000. */
+  search: SearchInfo | null;
   setQuery(change: Partial<UsersQuery>): Promise<void>;
   reload(): Promise<void>;
   next(): Promise<void>;
   previous(): Promise<void>;
-  exportCsv(): Promise<{ csv: string; rows: number; truncated: boolean }>;
+  exportCsv(): Promise<OutputOf<"users.export">>;
 }
 
 export const createUsersStore = (client: GatehouseClient, initial?: Partial<UsersQuery>) =>
@@ -67,6 +73,7 @@ export const createUsersStore = (client: GatehouseClient, initial?: Partial<User
           previousTokens: stack,
           page: stack.length + 1,
           scanned: result.scanned ?? null,
+          search: result.search ?? null,
           status: "ready",
         });
       } catch (err) {
@@ -85,6 +92,7 @@ export const createUsersStore = (client: GatehouseClient, initial?: Partial<User
       nextToken: null,
       page: 1,
       scanned: null,
+      search: null,
       async setQuery(change) {
         set({ query: { ...get().query, ...change } });
         await fetchPage(undefined, []);

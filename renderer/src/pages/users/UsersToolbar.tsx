@@ -73,7 +73,13 @@ export function UsersToolbar() {
             return {
               content: result.csv,
               filename: `users-${query.tenantId}-${timestampForFile(Date.now())}.csv`,
-              note: `${plural(result.rows, "row")}${result.truncated ? " (stopped at the export cap)" : ""}`,
+              note: `${plural(result.rows, "row")}${
+                result.coreCapped?.length
+                  ? " (not every match: the Core returns at most 1,000 per sign-in method; narrow the search)"
+                  : result.truncated
+                    ? " (stopped at the export cap)"
+                    : ""
+              }`,
             };
           }}
         />
