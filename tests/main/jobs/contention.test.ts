@@ -22,7 +22,7 @@ describe("the pace of calls to one Core", () => {
 
   it("keeps at most `limit` requests in flight, halves the limit once per burst of 5xx, and raises it by one after RAISE_AFTER × `limit` good answers in a row", async () => {
     const pace = new CorePace(8);
-    const classify = (v: string) => (v === "500" ? "contention" : "ok") as const;
+    const classify = (v: string): "contention" | "ok" => (v === "500" ? "contention" : "ok");
     let inFlight = 0;
     let peak = 0;
     const call = (g: ReturnType<typeof gate>) =>
