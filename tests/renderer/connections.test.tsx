@@ -3,7 +3,9 @@ import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/re
 import { afterEach, describe, expect, it } from "vitest";
 import { GatehouseError } from "../../shared/contract/errors.ts";
 import { emptyForm, formFromProfile, splitUris, toTestInput, toUpdateInput } from "../../renderer/src/pages/connections/profileForm.ts";
-import { profile, sessionHandlers } from "./fakeTransport.ts";
+import { createClient } from "../../shared/contract/client.ts";
+import { createTenantsStore } from "../../renderer/src/stores/tenants.ts";
+import { fakeTransport, profile, sessionHandlers } from "./fakeTransport.ts";
 import { renderApp } from "./render.tsx";
 
 afterEach(cleanup);
@@ -111,5 +113,76 @@ describe("test connection", () => {
     expect((await within(production).findByTestId("profile-test-headline")).textContent).toBe("✓ Connected — http://b:3567");
     const uris = within(production).getByTestId("profile-test-uris");
     expect([...uris.querySelectorAll("li")].map((li) => li.textContent)).toEqual(["http://a:3567: not reachable", "http://b:3567: connected"]);
+  });
+});
+
+describe("tenants after a profile switch", () => {
+  /** Two profiles: the demo one (tenants public and acme) and "Dead" (default tenant eu), whose Core is down. */
+  function twoProfiles() {
+    let active = "p1";
+    const base = sessionHandlers("admin");
+    const profiles = () => [profile("admin", { active: active === "p1" }), profile("admin", { id: "p2", name: "Dead", active: active === "p2", embedded: false, defaultTenant: "eu" })];
+    return renderApp(
+      {
+        ...base,
+        "session.whoami": () => ({ ...(base["session.whoami"]?.({}) as object), profile: profiles().find((p) => p.active) ?? null }) as never,
+        "profiles.list": () => ({ profiles: profiles() }),
+        "profiles.switch": ({ id }) => {
+          active = id;
+          return profiles().find((p) => p.id === id) as never;
+        },
+        "tenants.list": () => {
+          if (active === "p2") throw new GatehouseError({ code: "CORE_UNREACHABLE", message: "Cannot reach the SuperTokens Core at http://dead:3567." });
+          return { tenants: [{ tenantId: "public" }, { tenantId: "acme" }] };
+        },
+        "roles.list": () => {
+          if (active === "p2") throw new GatehouseError({ code: "CORE_UNREACHABLE", message: "Cannot reach the SuperTokens Core at http://dead:3567." });
+          return (base["roles.list"] as () => never)();
+        },
+      },
+      "#/roles",
+    );
+  }
+
+  const options = (picker: HTMLElement) => [...picker.querySelectorAll("option")].map((o) => o.value);
+
+  it("drops the previous profile's tenants and shows why the dead profile has only its default", async () => {
+    const { stores } = twoProfiles();
+    const picker = await screen.findByTestId("tenant-picker");
+    await waitFor(() => expect(options(picker)).toEqual(["public", "acme"]));
+    fireEvent.change(picker, { target: { value: "acme" } });
+    expect(stores.tenants.getState().selected).toBe("acme");
+
+    window.location.hash = "#/connections";
+    const dead = (await screen.findAllByTestId("profile-row")).find((r) => r.textContent?.includes("Dead")) as HTMLElement;
+    fireEvent.click(within(dead).getByTestId("profile-switch"));
+    await waitFor(() => expect(stores.session.getState().whoami?.profile?.id).toBe("p2"));
+    await waitFor(() => expect(stores.tenants.getState().status).toBe("error"));
+
+    window.location.hash = "#/roles";
+    const after = await screen.findByTestId("tenant-picker");
+    expect(options(after)).toEqual(["eu"]);
+    expect((after as HTMLSelectElement).value).toBe("eu");
+    const error = screen.getByTestId("tenant-picker-error");
+    expect(error.textContent).toContain("Cannot reach the SuperTokens Core at http://dead:3567.");
+    expect(after.getAttribute("aria-describedby")).toBe(error.id);
+  });
+
+  it("ignores a late answer from the previous profile's Core", async () => {
+    let release: (v: { tenants: { tenantId: string }[] }) => void = () => {};
+    let calls = 0;
+    const transport = fakeTransport({
+      "tenants.list": () => {
+        calls += 1;
+        if (calls === 1) return new Promise((resolve) => (release = resolve));
+        throw new GatehouseError({ code: "CORE_UNREACHABLE", message: "down" });
+      },
+    });
+    const tenants = createTenantsStore(createClient(transport));
+    const first = tenants.getState().load("public");
+    await tenants.getState().load("eu");
+    release({ tenants: [{ tenantId: "public" }, { tenantId: "acme" }] });
+    await first;
+    expect(tenants.getState()).toMatchObject({ status: "error", tenants: [], selected: "eu" });
   });
 });

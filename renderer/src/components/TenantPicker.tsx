@@ -1,4 +1,8 @@
-/** Chooses the tenant the Users and Roles screens look at (tenants.list). */
+/**
+ * Chooses the tenant the Users, Roles, Invites and Allow-lists screens look at (tenants.list).
+ * When the Core's tenants cannot be listed it offers the profile's default tenant alone, and says
+ * so next to the picker, with a retry.
+ */
 import { useId } from "react";
 import { useStore } from "zustand";
 import { useStores } from "../app/StoresContext.tsx";
@@ -8,7 +12,9 @@ export function TenantPicker({ onChange }: { onChange?: (tenantId: string) => vo
   const list = useStore(tenants, (s) => s.tenants);
   const selected = useStore(tenants, (s) => s.selected);
   const status = useStore(tenants, (s) => s.status);
+  const error = useStore(tenants, (s) => s.error);
   const id = useId();
+  const errorId = useId();
   const options = list.includes(selected) ? list : [selected, ...list];
   return (
     <span className="inline-field">
@@ -17,12 +23,12 @@ export function TenantPicker({ onChange }: { onChange?: (tenantId: string) => vo
         id={id}
         value={selected}
         disabled={status === "loading"}
+        aria-describedby={error ? errorId : undefined}
         onChange={(e) => {
           tenants.getState().select(e.target.value);
           onChange?.(e.target.value);
         }}
         data-testid="tenant-picker"
-        title={status === "error" ? "Could not list the Core's tenants; showing the profile's default." : undefined}
       >
         {options.map((t) => (
           <option key={t} value={t}>
@@ -30,6 +36,14 @@ export function TenantPicker({ onChange }: { onChange?: (tenantId: string) => vo
           </option>
         ))}
       </select>
+      {error ? (
+        <span className="inline-field__error" id={errorId} role="alert" data-testid="tenant-picker-error" title={error.message}>
+          Tenants could not be listed ({error.message}); showing the profile's default only.{" "}
+          <button type="button" className="link-button" onClick={() => void tenants.getState().load()}>
+            Retry
+          </button>
+        </span>
+      ) : null}
     </span>
   );
 }
