@@ -16,12 +16,16 @@ export interface ConsoleUnderTest {
   /** The embedded local core the console's Local demo profile is connected to (other apps may use it too). */
   coreUrl: string;
   client: GatehouseClient;
+  /** With `coreInFile`: the embedded core's database file (tests may add rows to it, e.g. thousands of users). */
+  coreDbFile: string | undefined;
+  /** Gatehouse's own data folder (gatehouse.sqlite, the key file). */
+  dataDir: string;
   close(): Promise<void>;
 }
 
 const RENDERER_DIR = join(process.cwd(), "dist", "renderer");
 
-export async function startConsole(): Promise<ConsoleUnderTest> {
+export async function startConsole(options: { coreInFile?: boolean } = {}): Promise<ConsoleUnderTest> {
   if (!existsSync(join(RENDERER_DIR, "index.html"))) {
     throw new Error("dist/renderer is missing: run `npm run build:renderer` first (npm test and npm run test:e2e do).");
   }
@@ -29,7 +33,7 @@ export async function startConsole(): Promise<ConsoleUnderTest> {
   let gatehouse: Gatehouse | undefined;
   let server: BrowserMode | undefined;
   try {
-    gatehouse = await startGatehouse({ dataDir, embeddedCoreInMemory: true, operator: "e2e" });
+    gatehouse = await startGatehouse({ dataDir, embeddedCoreInMemory: !options.coreInFile, operator: "e2e" });
     server = await startBrowserMode({ gatehouse, rendererDir: RENDERER_DIR, port: 0 });
   } catch (err) {
     await gatehouse?.close();
@@ -48,6 +52,8 @@ export async function startConsole(): Promise<ConsoleUnderTest> {
     url: s.url,
     coreUrl,
     client,
+    coreDbFile: options.coreInFile ? join(dataDir, "embedded-core.sqlite") : undefined,
+    dataDir,
     async close() {
       await s.close();
       await g.close();
