@@ -46,6 +46,9 @@ describe("secondFactor.reset", () => {
     await createSession(core, user.id);
     await createSession(core, user.id);
     await createSession(core, plId);
+    // The dialog is told first: the phone user is this user's alone, so it is changed in place.
+    const preview = await t.client.invoke("secondFactor.resetPreview", { userId: user.id });
+    expect(preview).toMatchObject({ state: user.secondFactor, shared: { others: [], complete: true }, replaceInPlace: true, clearMayDelete: true, keepReason: "none", defaultRegion: "US", pending: null });
     const out = await t.client.invoke("secondFactor.reset", { userId: user.id, reason: "lost phone", ticket: "SUP-42", action: { kind: "replace", phoneNumber: "(415) 555-0142" } });
     expect(out.before).toEqual({ state: "enrolled", passwordlessUserId: plId, phoneNumber: user.secondFactor.phoneNumber });
     expect(out.after).toEqual({ state: "enrolled", passwordlessUserId: plId, phoneNumber: "+14155550142" });
@@ -66,7 +69,7 @@ describe("secondFactor.reset", () => {
     const again = await t.client.invoke("secondFactor.reset", { userId: user.id, reason: "lost phone", ticket: "SUP-42", action: { kind: "replace", phoneNumber: "+14155550142" } });
     expect(again.alreadyDone).toBe(true);
     expect(again.sessionsRevoked).toBe(0);
-    expect(again.steps.filter((s) => s.status === "done").map((s) => s.step)).toEqual(["read", "check-phone"]);
+    expect(again.steps.filter((s) => s.status === "done").map((s) => s.step)).toEqual(["read", "check-shared", "check-phone"]);
   });
 
   it("refuses a phone another user has, with CONFLICT, and changes nothing", async () => {
@@ -117,7 +120,8 @@ describe("secondFactor.reset", () => {
     if (out.after.state !== "enrolled") return;
     expect(out.after.phoneNumber).toBe("+12025550173");
     expect(out.after.passwordlessUserId).not.toBe(broken.secondFactor.state === "broken" ? broken.secondFactor.passwordlessUserId : "");
-    expect(out.steps.filter((s) => s.status === "done").map((s) => s.step)).toEqual(["read", "check-phone", "create-phone-user", "link", ]);
+    expect(out.steps.filter((s) => s.status === "done").map((s) => s.step)).toEqual(["read", "check-phone", "create-phone-user", "link"]);
+    expect(out.shared).toBeNull(); // the linked user does not exist: no one to share it with
     const again = await t.client.invoke("secondFactor.reset", { userId: broken.id, reason: "broken link", ticket: "SUP-45", action: { kind: "replace", phoneNumber: "+1 202 555 0173" } });
     expect(again.alreadyDone).toBe(true);
     expect(again.after).toEqual(out.after);

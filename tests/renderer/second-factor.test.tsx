@@ -16,7 +16,9 @@ const resetOutput: OutputOf<"secondFactor.reset"> = {
   after: { state: "enrolled", passwordlessUserId: "pl-1", phoneNumber: "+14155550142" },
   steps: [{ step: "update-phone", status: "done", detail: "phone user pl-1: +14155550123 → +14155550142" }],
   sessionsRevoked: 2,
+  sessionsEndedFor: ["user-1"],
   oldPasswordlessUser: "none",
+  shared: { others: [], scanned: 340, complete: true },
 };
 
 describe("second-factor section on user detail", () => {

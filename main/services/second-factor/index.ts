@@ -5,6 +5,7 @@ import type { StoreDb } from "../../store/database.ts";
 import type { ActiveConnection } from "../connection.ts";
 import { InviteSettingsStore } from "../invites/settings.ts";
 import { ResetJournal } from "./journal.ts";
+import { resetPreview } from "./preview.ts";
 import { reportCsv, secondFactorReport } from "./report.ts";
 import { SecondFactorReset } from "./reset.ts";
 
@@ -15,15 +16,20 @@ export interface SecondFactorAreaDeps {
   connection: () => ActiveConnection;
   /** Whether the operator may see phones unmasked (auditors may not). */
   seesPhones: () => boolean;
+  /** How many users a scan for other users of a phone user looks at, at most (tests lower it). */
+  pointerScanCap?: number;
 }
 
 type SecondFactorOpName = Extract<keyof Handlers, `secondFactor.${string}`>;
 
 export function secondFactorHandlers(deps: SecondFactorAreaDeps): Pick<Handlers, SecondFactorOpName> {
   const settings = new InviteSettingsStore(deps.db, deps.secrets, deps.now);
-  const reset = new SecondFactorReset({ connection: deps.connection, journal: new ResetJournal(deps.db), now: deps.now, defaultRegion: (id) => settings.get(id).defaultRegion });
+  const journal = new ResetJournal(deps.db);
+  const cap = deps.pointerScanCap ? { pointerScanCap: deps.pointerScanCap } : {};
+  const reset = new SecondFactorReset({ connection: deps.connection, journal, now: deps.now, defaultRegion: (id) => settings.get(id).defaultRegion, ...cap });
   return {
     "secondFactor.reset": (i) => reset.run(i),
+    "secondFactor.resetPreview": (i) => resetPreview({ connection: deps.connection, journal, seesPhones: deps.seesPhones, region: (id) => reset.regionOf(id), ...cap }, i.userId),
     "secondFactor.report": (i) => secondFactorReport(deps, i),
     "secondFactor.reportCsv": async (i) => reportCsv(await secondFactorReport(deps, i)),
   };

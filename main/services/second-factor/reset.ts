@@ -1,7 +1,9 @@
 /**
  * The guided second-factor reset (issue 6): replace the phone or clear the enrollment, then end
- * the sessions that could carry the old phone or `2fa-completed`. Every step checks the Core
- * before it acts, and a local journal keeps what a rerun needs, so running it again after a
+ * the sessions that could carry the old phone or `2fa-completed`. It acts on the chosen user
+ * alone (see plan.ts): a phone user others point at is never changed or deleted. Every check runs
+ * before anything changes, and a refused check records nothing; the local journal starts right
+ * before the first change on the Core and keeps what a rerun needs, so running it again after a
  * failure finishes it without doing anything twice, and running it after success changes nothing.
  */
 import supertokens from "supertokens-node";
@@ -13,12 +15,18 @@ import type { ResetStep, SecondFactorResetAction, secondFactorOps } from "../../
 import type { SecondFactor } from "../../../shared/contract/schemas.ts";
 import type { ActiveConnection } from "../connection.ts";
 import { normalizePhone } from "../invites/normalize.ts";
+import { abandonReset } from "./abandon.ts";
 import { actionKey, type PendingReset, type ResetJournal } from "./journal.ts";
+import { describeActionKey, describeFactor, lookAtPending } from "./pending.ts";
+import { aloneOn, keepWhy, othersOn, planFor, type ResetPlan } from "./plan.ts";
+import { scanPointers, type PointerScan } from "./pointers.ts";
 import { revokeCodes, revokeStaleSessions } from "./sessions.ts";
-import { isDedicatedPhoneUser, phoneOf, readLinkState, type LinkState } from "./state.ts";
+import { isDedicatedPhoneUser, phoneOf, readLinkState, type LinkState, type SdkUser } from "./state.ts";
 
 type Input = z.output<(typeof secondFactorOps)["secondFactor.reset"]["input"]>;
 type Output = z.output<(typeof secondFactorOps)["secondFactor.reset"]["output"]>;
+type ChangeAction = Exclude<SecondFactorResetAction, { kind: "abandon" }>;
+type Step = <T>(name: ResetStep["step"], fn: () => Promise<T>) => Promise<T>;
 
 export interface ResetDeps {
   connection: () => ActiveConnection;
@@ -26,26 +34,55 @@ export interface ResetDeps {
   now: () => number;
   /** The profile's default phone region (invite settings), for numbers typed without +. */
   defaultRegion: (profileId: string) => string;
+  /** How many users the scan for other users of a phone user looks at, at most. */
+  pointerScanCap?: number;
 }
 
+/** Refusals: the operation said no before changing anything, so they pass through as they are. */
 const PASSTHROUGH = new Set(["CONFLICT", "VALIDATION", "NOT_FOUND", "FORBIDDEN"]);
+/** Steps that change the Core. */
+const CHANGES = new Set<ResetStep["step"]>(["update-phone", "create-phone-user", "link", "unlink", "delete-phone-user"]);
+
+/** Everything one run knows, passed to its parts. */
+interface Run {
+  profileId: string;
+  linkKey: string;
+  read: LinkState;
+  userId: string;
+  tenants: string[];
+  pending: PendingReset | undefined;
+  scan: PointerScan | undefined;
+  plan: ResetPlan;
+  step: Step;
+  push: (s: ResetStep) => void;
+}
 
 export class SecondFactorReset {
   constructor(private readonly deps: ResetDeps) {}
 
+  regionOf(profileId: string): string {
+    return this.deps.defaultRegion(profileId) || "US";
+  }
+
   async run(input: Input): Promise<Output> {
     const { core, profile } = this.deps.connection();
     const contract = profile.contract;
-    const action: SecondFactorResetAction =
-      input.action.kind === "replace"
-        ? { kind: "replace", phoneNumber: normalizePhone(input.action.phoneNumber, this.deps.defaultRegion(profile.id) || "US") }
-        : input.action;
+    if (input.action.kind === "abandon") return abandonReset({ core, contract, journal: this.deps.journal, profileId: profile.id }, input.userId);
+    const action: ChangeAction =
+      input.action.kind === "replace" ? { kind: "replace", phoneNumber: normalizePhone(input.action.phoneNumber, this.regionOf(profile.id)) } : input.action;
     const steps: ResetStep[] = [];
-    const step = async <T>(name: ResetStep["step"], fn: () => Promise<T>): Promise<T> => {
+    /** The user whose journal record this run started (a refusal before any change removes it). */
+    let startedFor: string | undefined;
+    const step: Step = async (name, fn) => {
       try {
         return await fn();
       } catch (err) {
-        if (err instanceof GatehouseError && PASSTHROUGH.has(err.code)) throw err;
+        const changed = steps.some((s) => s.status === "done" && CHANGES.has(s.step));
+        if (err instanceof GatehouseError && PASSTHROUGH.has(err.code)) {
+          // A refusal before any change leaves nothing behind to finish.
+          if (startedFor !== undefined && !changed) this.deps.journal.finish(profile.id, startedFor);
+          throw err;
+        }
         const code = err instanceof GatehouseError ? err.code : "INTERNAL";
         const message = err instanceof Error ? err.message : String(err);
         const done = steps.filter((s) => s.status === "done").map((s) => s.step);
@@ -54,7 +91,9 @@ export class SecondFactorReset {
           message:
             `Step "${name}" of the second-factor reset failed: ${message} ` +
             `${done.length ? `Done before it: ${done.join(", ")}.` : "Nothing was changed in this run."} ` +
-            "Run the reset again with the same choice to finish it; steps already done are not repeated.",
+            (startedFor !== undefined || changed
+              ? "Run the reset again with the same choice to finish it (steps already done are not repeated), or abandon it."
+              : "Nothing needs finishing: run the reset again when the Core answers."),
         });
       }
     };
@@ -62,72 +101,116 @@ export class SecondFactorReset {
 
     const read = await step("read", () => readLinkState(core, contract, input.userId));
     const userId = read.user.id;
-    push({ step: "read", status: "done", detail: describe(read.state) });
-
     const key = actionKey(action);
     let pending = this.deps.journal.get(profile.id, userId);
-    if (pending && pending.action !== key) {
-      throw new GatehouseError({
-        code: "CONFLICT",
-        message: `An earlier reset of this user (${pending.action.replace(":", ": ")}) did not finish. Run that one again to finish it before choosing something else; nothing was changed.`,
-      });
+    let readDetail = describeFactor(read.state);
+    if (pending) {
+      const earlier = pending;
+      const look = await step("read", () => lookAtPending(core, earlier, read));
+      if (!look.changed) {
+        // It changed nothing on the Core (refused, or stopped before its first change): nothing to finish.
+        this.deps.journal.finish(profile.id, userId);
+        readDetail += `; an earlier reset (${describeActionKey(earlier.action)}) had changed nothing on the Core and was set aside`;
+        pending = undefined;
+      } else if (earlier.action !== key) {
+        throw new GatehouseError({
+          code: "CONFLICT",
+          message:
+            `An earlier reset of this user (${describeActionKey(earlier.action)}, started ${new Date(earlier.startedAt).toISOString()}) did not finish, and the Core shows what it did: ${look.summary}. ` +
+            "Finish it (run it again with the same choice) or abandon it, then choose something else. Nothing was changed.",
+        });
+      }
     }
+    push({ step: "read", status: "done", detail: readDetail });
+
     const resumed = pending !== undefined;
     const before = pending?.before ?? read.state;
-    const reached = action.kind === "replace" ? read.state.state === "enrolled" && read.state.phoneNumber === action.phoneNumber : read.linkedId === undefined;
-    if (!pending && !reached) pending = this.deps.journal.start(profile.id, userId, key, read.state, this.deps.now());
+    const beforeId = before.state === "none" ? undefined : before.passwordlessUserId;
+    const targets = [...new Set([read.phoneUser?.id, beforeId !== read.linkedId ? beforeId : undefined].filter((id): id is string => id !== undefined))];
+    const scan = targets.length
+      ? await step("check-shared", () => scanPointers(core, contract.secondFactorUserIdKey, targets, { ...(this.deps.pointerScanCap ? { cap: this.deps.pointerScanCap } : {}) }))
+      : undefined;
+    const plan = planFor(read, scan);
+    push(sharedStep(read, scan, plan));
 
-    const tenants = read.user.tenantIds.length ? read.user.tenantIds : ["public"];
+    const run: Run = {
+      profileId: profile.id,
+      linkKey: contract.secondFactorUserIdKey,
+      read,
+      userId,
+      tenants: read.user.tenantIds.length ? read.user.tenantIds : ["public"],
+      pending,
+      scan,
+      plan,
+      step,
+      push,
+    };
+    const begin = () => {
+      if (run.pending) return;
+      run.pending = this.deps.journal.start(profile.id, userId, key, read.state, this.deps.now());
+      startedFor = userId;
+    };
+
     let oldPasswordlessUser: Output["oldPasswordlessUser"] = "none";
     let phoneAfter: string | undefined;
-    const sessionIds = new Set([userId]);
-    const oldId = before.state === "none" ? undefined : before.passwordlessUserId;
+    /** Phone users that were this user's alone: their sessions and codes go too. */
+    const ownPhoneUsers = new Set<string>();
+    // The old phone user as it is before this run changes anything (a rerun may have moved the link).
+    const oldUser: SdkUser | undefined =
+      beforeId === undefined ? undefined : read.phoneUser?.id === beforeId ? read.phoneUser : await step("read", async () => (await core.sdk(() => supertokens.getUser(beforeId))) ?? undefined);
+    const oldAlone = oldUser !== undefined && aloneOn(scan, oldUser.id, userId) && isDedicatedPhoneUser(oldUser);
 
     if (action.kind === "replace") {
       phoneAfter = action.phoneNumber;
-      await step("check-phone", () => this.checkPhone(read, action.phoneNumber, tenants, pending));
+      await step("check-phone", () => this.checkPhone(run, action.phoneNumber));
       push({ step: "check-phone", status: "done", detail: `${action.phoneNumber} is free for this user` });
-      const newId = await this.replace(read, action.phoneNumber, tenants, pending, step, push, profile.id, contract.secondFactorUserIdKey);
-      sessionIds.add(newId);
-      if (oldId) sessionIds.add(oldId);
+      const reached = read.state.state === "enrolled" && read.state.phoneNumber === action.phoneNumber;
+      if (!reached) begin(); // every check passed: the first change follows
+      ownPhoneUsers.add(await this.replace(run, action.phoneNumber));
+      if (oldAlone && beforeId) ownPhoneUsers.add(beforeId);
     } else {
       await step("unlink", async () => {
         if (read.linkedId === undefined) return push({ step: "unlink", status: "already", detail: "no second-factor link in the metadata" });
-        await core.sdk(() => UserMetadata.updateUserMetadata(userId, { [contract.secondFactorUserIdKey]: null }));
-        if (pending) this.deps.journal.changed(profile.id, userId, this.deps.now());
-        push({ step: "unlink", status: "done", detail: `removed ${contract.secondFactorUserIdKey} (was ${read.linkedId})` });
+        begin();
+        await core.sdk(() => UserMetadata.updateUserMetadata(userId, { [run.linkKey]: null }));
+        this.deps.journal.changed(profile.id, userId, this.deps.now());
+        const others = othersOn(scan, read.linkedId, userId);
+        push({ step: "unlink", status: "done", detail: `removed ${run.linkKey} of this user only (was ${read.linkedId})${others.length ? `; ${others.length} other user(s) keep their link to it` : ""}` });
       });
-      oldPasswordlessUser = await step("delete-phone-user", () => this.deleteOld(core, oldId, action.deletePasswordlessUser, push));
-      if (oldId && oldPasswordlessUser === "kept") sessionIds.add(oldId);
+      oldPasswordlessUser = await step("delete-phone-user", () => this.deleteOld(run, beforeId, oldUser, action.deletePasswordlessUser));
+      if (oldPasswordlessUser === "kept" && oldAlone && beforeId) ownPhoneUsers.add(beforeId);
     }
 
-    const cutoff = pending ? (this.deps.journal.get(profile.id, userId)?.changedAt ?? this.deps.now()) : undefined;
-    const revoked = await step("revoke-sessions", async () => {
-      const oldPhone = before.state === "enrolled" ? before.phoneNumber : undefined;
-      if (oldPhone && oldPhone !== phoneAfter) await revokeCodes(core, oldPhone, tenants);
-      return revokeStaleSessions(core, [...sessionIds], { cutoff, phoneAfter }, contract);
+    const changedAt = run.pending ? (this.deps.journal.get(profile.id, userId)?.changedAt ?? this.deps.now()) : undefined;
+    const { revoked, endedFor } = await step("revoke-sessions", () => this.endSessions(run, before, { changedAt, phoneAfter, ownPhoneUsers: [...ownPhoneUsers], oldAlone, oldUser }));
+    push({
+      step: "revoke-sessions",
+      status: revoked > 0 ? "done" : "already",
+      detail: `${revoked} session(s) ended (${endedFor.length > 1 ? `this user and ${endedFor.length - 1} other user(s) whose second factor changed` : "this user"}${ownPhoneUsers.size ? " and their phone user" : ""})`,
     });
-    push({ step: "revoke-sessions", status: revoked > 0 ? "done" : "already", detail: `${revoked} session(s) ended (user and phone user)` });
 
     const after = (await step("read", () => readLinkState(core, contract, userId))).state;
     this.deps.journal.finish(profile.id, userId);
     return {
       userId,
       action,
-      alreadyDone: !steps.some((s) => s.status === "done" && s.step !== "read" && s.step !== "check-phone"),
+      alreadyDone: !steps.some((s) => s.status === "done" && CHANGES.has(s.step)) && revoked === 0,
       resumed,
       before,
       after,
       steps,
       sessionsRevoked: revoked,
+      sessionsEndedFor: endedFor,
       oldPasswordlessUser,
+      shared: scan ? { others: othersOn(scan, beforeId ?? read.linkedId, userId), scanned: scan.scanned, complete: scan.complete } : null,
     };
   }
 
-  /** CONFLICT when anyone but this user's own phone user (or the one this reset created) has the phone. */
-  private async checkPhone(read: LinkState, phoneNumber: string, tenants: string[], pending: PendingReset | undefined): Promise<void> {
+  /** CONFLICT when anyone but this user's own phone user (or the one this reset created) has the phone. Reads only. */
+  private async checkPhone(run: Run, phoneNumber: string): Promise<void> {
     const { core } = this.deps.connection();
-    const holders = (await core.sdk(() => Promise.all(tenants.map((t) => supertokens.listUsersByAccountInfo(t, { phoneNumber }))))).flat();
+    const { read, pending } = run;
+    const holders = (await core.sdk(() => Promise.all(run.tenants.map((t) => supertokens.listUsersByAccountInfo(t, { phoneNumber }))))).flat();
     const own = new Set([read.phoneUser && phoneOf(read.phoneUser) ? read.phoneUser.id : undefined, pending?.createdUserId].filter((v): v is string => v !== undefined));
     const other = holders.find((u) => !own.has(u.id));
     if (other) {
@@ -140,36 +223,33 @@ export class SecondFactorReset {
     }
   }
 
-  /** Puts the phone in place; returns the Passwordless user that now holds it. */
-  private async replace(
-    read: LinkState,
-    phoneNumber: string,
-    tenants: string[],
-    pending: PendingReset | undefined,
-    step: <T>(name: ResetStep["step"], fn: () => Promise<T>) => Promise<T>,
-    push: (s: ResetStep) => void,
-    profileId: string,
-    linkKey: string,
-  ): Promise<string> {
+  /** Puts the phone in place; returns the Passwordless user that now holds it for this user. */
+  private async replace(run: Run, phoneNumber: string): Promise<string> {
     const { core } = this.deps.connection();
-    const userId = read.user.id;
-    if (read.state.state === "enrolled" && read.phoneUser) {
+    const { read, plan, step, push, pending, userId, profileId, linkKey } = run;
+    if (read.state.state === "enrolled" && read.phoneUser && read.state.phoneNumber === phoneNumber) {
+      const id = read.phoneUser.id;
+      const madeEarlier = pending?.createdUserId === id;
+      push({ step: "update-phone", status: "already", detail: `phone user ${id} already has ${phoneNumber}` });
+      push({ step: "create-phone-user", status: madeEarlier ? "already" : "skipped", detail: madeEarlier ? `created ${id} in an earlier run` : "the link is healthy: the phone user keeps its id" });
+      push({ step: "link", status: madeEarlier ? "already" : "skipped", detail: `${linkKey} → ${id}` });
+      return id;
+    }
+    if (plan.replaceInPlace && read.phoneUser && read.state.state === "enrolled") {
       const phoneUser = read.phoneUser;
       const current = read.state.phoneNumber;
       await step("update-phone", async () => {
-        if (current === phoneNumber) return push({ step: "update-phone", status: "already", detail: `the phone user already has ${phoneNumber}` });
         const res = await core.sdk(() => Passwordless.updateUser({ recipeUserId: supertokens.convertToRecipeUserId(phoneUser.id), phoneNumber }));
         if (res.status === "PHONE_NUMBER_ALREADY_EXISTS_ERROR") throw new GatehouseError({ code: "CONFLICT", field: "action.phoneNumber", message: `${phoneNumber} already belongs to another user. Nothing was changed.` });
         if (res.status !== "OK") throw new GatehouseError({ code: "CORE_ERROR", message: `the Core refused the phone change (${res.status}${"reason" in res ? `: ${res.reason}` : ""}).` });
-        if (pending) this.deps.journal.changed(profileId, userId, this.deps.now());
-        push({ step: "update-phone", status: "done", detail: `phone user ${phoneUser.id}: ${current} → ${phoneNumber}` });
+        this.deps.journal.changed(profileId, userId, this.deps.now());
+        push({ step: "update-phone", status: "done", detail: `phone user ${phoneUser.id} (this user's alone): ${current} → ${phoneNumber}` });
       });
-      const madeEarlier = pending?.createdUserId === phoneUser.id;
-      push({ step: "create-phone-user", status: madeEarlier ? "already" : "skipped", detail: madeEarlier ? `created ${phoneUser.id} in an earlier run` : "the link is healthy: the existing phone user keeps its id" });
-      push({ step: "link", status: madeEarlier ? "already" : "skipped", detail: `${linkKey} → ${phoneUser.id}` });
+      push({ step: "create-phone-user", status: "skipped", detail: "the phone user is this user's alone: it keeps its id" });
+      push({ step: "link", status: "skipped", detail: `${linkKey} → ${phoneUser.id}` });
       return phoneUser.id;
     }
-    push({ step: "update-phone", status: "skipped", detail: read.state.state === "broken" ? `the link is broken (${read.state.reason}): a new phone user is created` : "not enrolled: a new phone user is created" });
+    push({ step: "update-phone", status: "skipped", detail: whyNewPhoneUser(read, plan, run.scan) });
     const createdId = await step("create-phone-user", async () => {
       if (pending?.createdUserId) {
         const existing = await core.sdk(() => supertokens.getUser(pending.createdUserId ?? ""));
@@ -178,21 +258,25 @@ export class SecondFactorReset {
           return existing.id;
         }
       }
-      const res = await core.sdk(() => Passwordless.signInUp({ phoneNumber, tenantId: tenants[0] ?? "public" }));
+      this.deps.journal.creating(profileId, userId, phoneNumber);
+      const res = await core.sdk(() => Passwordless.signInUp({ phoneNumber, tenantId: run.tenants[0] ?? "public" }));
       if (!res.createdNewRecipeUser) throw new GatehouseError({ code: "CONFLICT", field: "action.phoneNumber", message: `${phoneNumber} was taken by another user a moment ago. Nothing was linked.` });
-      if (pending) this.deps.journal.createdUser(profileId, userId, res.user.id);
-      push({ step: "create-phone-user", status: "done", detail: `created phone user ${res.user.id} for ${phoneNumber}` });
+      this.deps.journal.createdUser(profileId, userId, res.user.id);
+      push({ step: "create-phone-user", status: "done", detail: `created phone user ${res.user.id} for ${phoneNumber}, for this user alone` });
       return res.user.id;
     });
     await step("link", async () => {
       await core.sdk(() => UserMetadata.updateUserMetadata(userId, { [linkKey]: createdId }));
-      if (pending) this.deps.journal.changed(profileId, userId, this.deps.now());
-      push({ step: "link", status: "done", detail: `${linkKey} → ${createdId}${read.linkedId ? ` (was ${read.linkedId})` : ""}` });
+      this.deps.journal.changed(profileId, userId, this.deps.now());
+      const left = read.phoneUser && read.linkedId ? `; phone user ${read.linkedId} is left as it is` : "";
+      push({ step: "link", status: "done", detail: `${linkKey} → ${createdId}${read.linkedId ? ` (was ${read.linkedId})` : ""}${left}` });
     });
     return createdId;
   }
 
-  private async deleteOld(core: ActiveConnection["core"], oldId: string | undefined, wanted: boolean, push: (s: ResetStep) => void): Promise<"deleted" | "kept" | "none"> {
+  private async deleteOld(run: Run, oldId: string | undefined, old: SdkUser | undefined, wanted: boolean): Promise<"deleted" | "kept" | "none"> {
+    const { core } = this.deps.connection();
+    const { push, plan, read, scan } = run;
     if (!oldId) {
       push({ step: "delete-phone-user", status: "skipped", detail: "there was no phone user" });
       return "none";
@@ -201,23 +285,60 @@ export class SecondFactorReset {
       push({ step: "delete-phone-user", status: "skipped", detail: `kept phone user ${oldId}, as chosen` });
       return "kept";
     }
-    const old = await core.sdk(() => supertokens.getUser(oldId));
     if (!old) {
       push({ step: "delete-phone-user", status: "already", detail: `phone user ${oldId} does not exist (any more)` });
       return "deleted";
     }
-    if (!isDedicatedPhoneUser(old)) {
-      push({ step: "delete-phone-user", status: "skipped", detail: `kept ${oldId}: it is not a phone-only Passwordless user (it may be someone's own account), so it is not deleted from here` });
+    // Decided on this phone user (which, on a rerun, may not be the one read now).
+    const oldPlan = read.phoneUser?.id === oldId ? plan : planFor({ ...read, phoneUser: old }, scan);
+    if (!oldPlan.clearMayDelete) {
+      push({ step: "delete-phone-user", status: "skipped", detail: `kept ${oldId}, not deleted: ${keepWhy(oldPlan, scan?.scanned ?? 0)}` });
       return "kept";
     }
     await core.sdk(() => supertokens.deleteUser(oldId));
-    push({ step: "delete-phone-user", status: "done", detail: `deleted phone user ${oldId}` });
+    push({ step: "delete-phone-user", status: "done", detail: `deleted phone user ${oldId} (no one else pointed at it)` });
     return "deleted";
+  }
+
+  /**
+   * Ends stale sessions: this user's, their own phone user(s)', and those of anyone else whose
+   * factor changed — which a reset never does itself, but an earlier (unfinished) one may have.
+   */
+  private async endSessions(
+    run: Run,
+    before: SecondFactor,
+    o: { changedAt: number | undefined; phoneAfter: string | undefined; ownPhoneUsers: string[]; oldAlone: boolean; oldUser: SdkUser | undefined },
+  ): Promise<{ revoked: number; endedFor: string[] }> {
+    const { core, profile } = this.deps.connection();
+    const contract = profile.contract;
+    const oldPhone = before.state === "enrolled" ? before.phoneNumber : undefined;
+    // OTP codes out for the old phone end too, unless someone else still uses that phone user.
+    if (oldPhone && oldPhone !== o.phoneAfter && o.oldAlone) await revokeCodes(core, oldPhone, run.tenants);
+    let revoked = await revokeStaleSessions(core, [run.userId, ...o.ownPhoneUsers], { cutoff: o.changedAt, phoneAfter: o.phoneAfter }, contract);
+    const endedFor = [run.userId];
+    if (before.state !== "none") {
+      // The old phone user as this run found it: a change there was an earlier run's doing.
+      const phoneNow = phoneOf(o.oldUser);
+      if (phoneNow !== oldPhone) {
+        for (const other of othersOn(run.scan, before.passwordlessUserId, run.userId)) {
+          revoked += await revokeStaleSessions(core, [other.userId], { cutoff: o.changedAt, phoneAfter: phoneNow }, contract);
+          endedFor.push(other.userId);
+        }
+      }
+    }
+    return { revoked, endedFor };
   }
 }
 
-function describe(s: SecondFactor): string {
-  if (s.state === "none") return "not enrolled";
-  if (s.state === "enrolled") return `enrolled with ${s.phoneNumber} (phone user ${s.passwordlessUserId})`;
-  return `broken: ${s.reason === "missing-user" ? "the linked user does not exist" : "the linked user has no phone"} (${s.passwordlessUserId})`;
+function whyNewPhoneUser(read: LinkState, plan: ResetPlan, scan: PointerScan | undefined): string {
+  if (read.state.state === "none") return "not enrolled: a new phone user is created";
+  if (read.state.state === "broken") return `the link is broken (${read.state.reason}): a new phone user is created`;
+  return `phone user ${read.linkedId} is not changed (${keepWhy(plan, scan?.scanned ?? 0)}): this user gets a new phone user of their own`;
+}
+
+function sharedStep(read: LinkState, scan: PointerScan | undefined, plan: ResetPlan): ResetStep {
+  if (!scan || !read.linkedId) return { step: "check-shared", status: "skipped", detail: read.linkedId ? `the linked user ${read.linkedId} does not exist` : "no phone user to share" };
+  if (plan.others.length) return { step: "check-shared", status: "done", detail: `${plan.others.length} other user(s) point at phone user ${read.linkedId}: ${plan.others.map((o) => o.label).join("; ")}; it is left as it is for them` };
+  if (!scan.complete) return { step: "check-shared", status: "done", detail: `no one else found pointing at ${read.linkedId} in the first ${scan.scanned} users (the scan stops there), so it is treated as possibly shared` };
+  return { step: "check-shared", status: "done", detail: `no one else points at phone user ${read.linkedId} (${scan.scanned} users looked at)` };
 }

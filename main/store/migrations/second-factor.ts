@@ -14,4 +14,7 @@ export const SECOND_FACTOR_MIGRATIONS: string[] = [
      changed_at INTEGER,
      PRIMARY KEY (profile_id, user_id)
    );`,
+  // The phone a new phone user is being created for, written just before the Core is asked: a
+  // crash before the created id is journaled still leaves a trace to look for on the Core.
+  `ALTER TABLE second_factor_resets ADD COLUMN creating_phone TEXT;`,
 ];

@@ -95,6 +95,7 @@ export const SAMPLE_INPUTS: Samples = {
   "jobs.cancel": (c) => ({ jobId: c.jobId }),
   // A fresh user without a second factor (earlier samples may have deleted c.userId): clearing changes nothing, and is audited.
   "secondFactor.reset": async (c) => ({ userId: await pendingInvitee(c.coreUrl), reason: "lost phone", ticket: "SUP-1", action: { kind: "clear", deletePasswordlessUser: false } }),
+  "secondFactor.resetPreview": (c) => ({ userId: c.userId }),
   "secondFactor.report": () => ({ tenantId: "public" }),
   "secondFactor.reportCsv": () => ({ tenantId: "public" }),
 };
