@@ -1,11 +1,16 @@
 /** The result file of a job: one RFC 4180 row per item (CRLF, quoted where needed). */
 import type { JobItem } from "../../shared/contract/operations/jobs.ts";
 
+/** An E.164 phone number: a "+" and digits only, which no spreadsheet runs as a formula. */
+const E164 = /^\+[1-9]\d{6,14}$/;
+
 function cell(value: unknown): string {
   if (value === undefined || value === null) return "";
   const text = typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : JSON.stringify(value);
-  // A leading =, +, - or @ would be a formula in a spreadsheet.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  // A leading =, +, - or @ (or tab, CR) would start a formula in a spreadsheet: such a cell gets a
+  // leading quote. A phone number is written as it is, so the file can be read back (a bulk
+  // invite's result CSV is a valid input of the next one).
+  const safe = /^[=+\-@\t\r]/.test(text) && !E164.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -38,6 +38,7 @@ import type { ProfileRecord } from "../../services/profiles.ts";
 import type { StoreDb } from "../../store/database.ts";
 import type { JobKind, PreparedItem } from "../kind.ts";
 import { readInviteCsv } from "./invites-csv.ts";
+import { plural } from "../plural.ts";
 
 type Input = z.output<typeof invitesBulkInput>;
 /** What the dry run expects: a new user, a new link for an existing one, or nothing (exists without a passwordless login). */
@@ -130,7 +131,7 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
     describe(_input, items) {
       const count = (a: Action) => items.filter((i) => !i.error && i.input.action === a).length;
       const bad = items.filter((i) => i.error).length;
-      return `invite ${items.length} CSV row${items.length === 1 ? "" : "s"}: ${count("invite")} new, ${count("link")} new links, ${count("skip")} skipped, ${bad} with errors`;
+      return `invite ${plural(items.length, "CSV row")}: ${count("invite")} new, ${plural(count("link"), "new link")}, ${count("skip")} skipped, ${bad} with ${bad === 1 ? "an error" : "errors"}`;
     },
 
     async prepare(input, { core, profileId }) {
@@ -238,7 +239,7 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
       // Everything local about this item in one transaction: the invite record, the outbox
       // message, and the result that makes a repeat return at once instead of sending again.
       const result = deps.db.transaction((): Result & { error: Delivered["error"] } => {
-        const sent = mailed ?? queueInOutbox({ scope: ctx.scope, records: deps.records, now: deps.now }, tenantId, userId, contact, message, magic);
+        const sent = mailed ?? queueInOutbox({ scope: ctx.scope, profileId, records: deps.records, now: deps.now }, tenantId, userId, contact, message, magic);
         const link = { expiresAt: magic.expiresAt, delivery: sent.delivery, messageId: sent.messageId, error: sent.error?.reason ?? null };
         if (created && !deps.records.get(ctx.scope, userId)) {
           deps.records.insert({

@@ -12,6 +12,7 @@ import { rolesBulkAssignInput } from "../../../shared/contract/operations/jobs.t
 import type { CoreClient } from "../../core/core-client.ts";
 import { mapLimit } from "../../services/concurrency.ts";
 import type { JobKind, PreparedItem } from "../kind.ts";
+import { plural } from "../plural.ts";
 
 type Input = z.output<typeof rolesBulkAssignInput>;
 type Item = { userId: string; tenantId: string; role: string };
@@ -58,7 +59,7 @@ export function rolesBulkAssignKind(deps: RolesBulkAssignDeps = {}): JobKind<Inp
     concurrency: 4,
     inputColumns: ["userId", "tenantId", "role"],
     resultColumns: ["outcome"],
-    describe: (input, items) => `role "${input.role}" in ${input.tenantId} to ${items.length} user${items.length === 1 ? "" : "s"}`,
+    describe: (input, items) => `role "${input.role}" in ${input.tenantId} to ${plural(items.length, "user")}`,
 
     async prepare(input, { core }) {
       const role = await core.sdk(() => UserRoles.getPermissionsForRole(input.role));
