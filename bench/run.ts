@@ -27,6 +27,8 @@ async function main(): Promise<void> {
       ...(await runChildBench("bench/console/page-load.ts", { BENCH_CONSOLE_USERS: "10000", BENCH_CONSOLE_REPS: "60" })),
       // The size: 10k invites, about 20 s per side on 2 cores.
       ...(await runChildBench("bench/jobs/bulk-invite.ts", { BENCH_BULK_INVITES: "10000" })),
+      // How soon a misbehaving Core or an absurd CSV is answered (timings kept out of the tests).
+      ...(await runChildBench("bench/jobs/faults.ts")),
       ...(await benchScroll({ small: 1_000, large: 100_000, rounds: 2, log })),
     ];
     const cpus = os.cpus();

@@ -5,7 +5,7 @@
  * version the console knows, and a wrong API key. Calls go through supertokens-node (users.list)
  * and through the raw path for endpoints the SDK does not wrap (tenants.list).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedCore, type RunningEmbeddedCore } from "../../main/embedded-core/index.ts";
 import type { ErrorCode } from "../../shared/contract/errors.ts";
 import { closedPortUrl, startFakeCore, startTcpFaultProxy, type Stoppable, type TcpFaultProxy } from "./helpers/faults.ts";
@@ -28,6 +28,12 @@ beforeAll(async () => {
   proxy = await startTcpFaultProxy(t.coreUrl);
 });
 
+// Each test starts from the Local demo profile, whatever the one before did or where it failed.
+afterEach(async () => {
+  if (proxy.mode.kind !== "pass") proxy.setMode({ kind: "pass" });
+  await t.client.invoke("profiles.switch", { id: demoId });
+});
+
 afterAll(async () => {
   await t?.close();
   await keyed?.close();
@@ -46,12 +52,6 @@ async function useProfile(uris: string[], extra: { apiKey?: string; timeoutMs?: 
 
 const listUsers = () => t.invoke("users.list", { tenantId: "public", order: "newest", limit: 3 });
 const listTenants = () => t.invoke("tenants.list", {});
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const start = performance.now();
-  const value = await fn();
-  return { value, ms: performance.now() - start };
-}
 
 async function expectBoth(code: ErrorCode, message: RegExp | string): Promise<void> {
   for (const call of [listUsers, listTenants]) {
@@ -91,26 +91,24 @@ describe("connection faults", () => {
     }
   });
 
-  it("a Core slower than the profile's timeout is a TIMEOUT after about that long, not a hang", async () => {
+  // How soon the TIMEOUT comes is a goal of `npm run bench` (bench/jobs/faults.ts), not asserted here.
+  it("a Core slower than the profile's timeout is a TIMEOUT, not a hang", async () => {
     proxy.setMode({ kind: "stall" });
     try {
       await useProfile([proxy.url], { timeoutMs: TIMEOUT_MS });
       // Side by side (each call has its own timeout): the SDK path, the raw path, the probe, a change.
       const [users, tenants, status, change] = await Promise.all([
-        timed(listUsers),
-        timed(listTenants),
-        timed(() => t.client.invoke("connection.status", {})),
-        timed(() => t.invoke("users.updateMetadata", { userId: "anyone", update: { a: 1 } })),
+        listUsers(),
+        listTenants(),
+        t.client.invoke("connection.status", {}),
+        t.invoke("users.updateMetadata", { userId: "anyone", update: { a: 1 } }),
       ]);
-      for (const { value, ms } of [users, tenants, change]) {
+      for (const value of [users, tenants, change]) {
         const error = await expectFailure(Promise.resolve(value), "TIMEOUT");
         expect(error.message).toContain(`The SuperTokens Core at ${proxy.url} did not answer in time`);
-        expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-        expect(ms).toBeLessThan(TIMEOUT_MS * 4);
       }
-      expect(status.value.state).toBe("unreachable");
-      expect(status.value.message).toMatch(/did not answer in time/);
-      expect(status.ms).toBeLessThan(TIMEOUT_MS * 4);
+      expect(status.state).toBe("unreachable");
+      expect(status.message).toMatch(/did not answer in time/);
 
       // The change that timed out is audited as failed.
       expect((await t.client.invoke("audit.list", { limit: 1 })).entries[0]).toMatchObject({ operation: "users.updateMetadata", outcome: "error" });
@@ -127,10 +125,9 @@ describe("connection faults", () => {
     });
     stopLater.push(halfway);
     await useProfile([halfway.url], { timeoutMs: TIMEOUT_MS });
-    const [tenants, users, status] = await Promise.all([timed(listTenants), listUsers(), t.client.invoke("connection.status", {})]);
-    const error = await expectFailure(Promise.resolve(tenants.value), "TIMEOUT");
+    const [tenants, users, status] = await Promise.all([listTenants(), listUsers(), t.client.invoke("connection.status", {})]);
+    const error = await expectFailure(Promise.resolve(tenants), "TIMEOUT");
     expect(error.message).toContain(halfway.url);
-    expect(tenants.ms).toBeLessThan(TIMEOUT_MS * 4);
     await expectFailure(Promise.resolve(users), "TIMEOUT");
     expect(status.message).toMatch(/did not answer in time/);
   });
@@ -140,9 +137,8 @@ describe("connection faults", () => {
     try {
       await useProfile([proxy.url], { timeoutMs: 1500 });
       const before = proxy.connections;
-      const { value: result, ms } = await timed(listUsers);
+      const result = await listUsers();
       expect(proxy.connections).toBeGreaterThan(before);
-      expect(ms).toBeGreaterThanOrEqual(100);
       expect(result.ok, JSON.stringify(result)).toBe(true);
     } finally {
       proxy.setMode({ kind: "pass" });
@@ -197,7 +193,9 @@ describe("connection faults", () => {
     expect((await listUsers()).ok).toBe(true);
   });
 
-  it("goes back to the Local demo profile after all that", async () => {
+  it("goes back to the Local demo profile from a profile whose Core is gone", async () => {
+    await useProfile([await closedPortUrl()]);
+    expect((await t.client.invoke("connection.status", {})).state).toBe("unreachable");
     await t.client.invoke("profiles.switch", { id: demoId });
     expect((await t.client.invoke("connection.status", {})).state).toBe("connected");
     expect((await t.client.invoke("users.list", { tenantId: "public", order: "oldest", limit: 1 })).rows[0]?.emails).toEqual(["ada.lovelace@example.com"]);

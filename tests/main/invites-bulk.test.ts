@@ -8,7 +8,7 @@ import supertokens from "supertokens-node";
 import UserMetadata from "supertokens-node/recipe/usermetadata";
 import UserRoles from "supertokens-node/recipe/userroles";
 import Passwordless from "supertokens-node/recipe/passwordless";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { readInviteCsv } from "../../main/jobs/kinds/invites-csv.ts";
 import { DEFAULT_SMS_INVITE_TEMPLATE } from "../../main/mail/template.ts";
 import { GatehouseError } from "../../shared/contract/errors.ts";
@@ -72,10 +72,8 @@ describe("bulk invite CSV", () => {
   it("refuses a file over 50 MB with a clear message, before parsing it", () => {
     const row = "someone.with.a.long.name@example.com,public,admin\n";
     const big = `email,tenant,roles\n${row.repeat(Math.ceil((50 * 1024 * 1024) / row.length) + 10)}`;
-    const started = performance.now();
+    // How fast (it measures the file, it does not parse it) is a goal of `npm run bench` (bench/jobs/faults.ts).
     expect(fileError(big)).toMatch(/^input\.csv: The file is 50(\.\d)? MB; the limit is 50 MB\. Split it into smaller files\.$/);
-    // Parsing 50 MB takes seconds; the refusal only measures it.
-    expect(performance.now() - started).toBeLessThan(500);
   });
 });
 
@@ -86,6 +84,7 @@ const core = () => directCore(t.coreUrl);
 
 beforeAll(async () => {
   t = await startTestGatehouse({ jobs: { retry: { baseMs: 40, capMs: 200, maxAttempts: 8 } } });
+  demoId = (await t.client.invoke("session.whoami", {})).profile?.id ?? "";
   smtp = await startTestSmtp(SMTP_PASSWORD);
   await t.client.invoke("invites.settings.update", {
     appUrl: "http://localhost:3000",
@@ -93,6 +92,12 @@ beforeAll(async () => {
     smtp: { host: "127.0.0.1", port: smtp.port, secure: false, username: SMTP_USER, from: "Gatehouse <invites@example.com>" },
     smtpPassword: SMTP_PASSWORD,
   });
+});
+
+// Each test starts on the Local demo profile, whichever profile the one before ended on.
+let demoId: string;
+afterEach(async () => {
+  await t.client.invoke("profiles.switch", { id: demoId });
 });
 
 afterAll(async () => {
@@ -131,7 +136,7 @@ describe("invites.bulk", () => {
 
     const { job, items } = await t.client.invoke("jobs.dryRun", { kind: "invites.bulk", input: { csv } });
     expect(job).toMatchObject({ state: "draft", total: 49, valid: 41 });
-    expect(job.inputSummary).toBe("invite 49 CSV rows: 39 new, 1 new links, 1 skipped, 8 with errors");
+    expect(job.inputSummary).toBe("invite 49 CSV rows: 39 new, 1 new link, 1 skipped, 8 with errors");
     const byLine = new Map(items.map((i) => [i.input.line as number, i]));
     expect(byLine.get(2)).toMatchObject({ plan: "invite new user with support, auditor", state: "pending" });
     expect(byLine.get(3)?.input).toMatchObject({ email: "bulk.1@example.com", tenantId: "public" });
@@ -150,6 +155,7 @@ describe("invites.bulk", () => {
     expect(byLine.get(50)).toMatchObject({ error: null, plan: "invite new user" });
 
     const mailsBefore = smtp.received.length;
+    const outboxBefore = new Set((await t.client.invoke("invites.outbox.list", { includeHandled: true, limit: 500 })).entries.map((e) => e.id));
     await t.client.invoke("jobs.start", { jobId: job.id });
     const done = await jobWhere(t.client, job.id, (j) => j.state === "completed", "completion", 60_000);
     expect(done).toMatchObject({ done: 41, failed: 0, skipped: 8 });
@@ -166,12 +172,12 @@ describe("invites.bulk", () => {
     const mails = smtp.received.slice(mailsBefore);
     expect(mails.length).toBe(38);
     expect(new Set(mails.map((m) => m.to[0])).size).toBe(37); // bulk.2 is invited into two tenants
-    const outbox = (await t.client.invoke("invites.outbox.list", { includeHandled: false })).entries;
+    const outbox = (await t.client.invoke("invites.outbox.list", { includeHandled: false, limit: 500 })).entries.filter((e) => !outboxBefore.has(e.id));
     expect(outbox.filter((e) => e.channel === "sms").map((e) => e.to).sort()).toEqual(["+14155550101", "+14155550102"]);
     // Phones get the SMS template's text (the default here), emails the email template's.
     for (const sms of outbox.filter((e) => e.channel === "sms")) {
       expect(sms.subject).toBe("SMS invite");
-      expect(sms.text).toBe(DEFAULT_SMS_INVITE_TEMPLATE.replace("{{appUrl}}", "http://localhost:3000").replace("{{expiresInMinutes}}", "15").replace("{{link}}", sms.link));
+      expect(sms.text).toBe(DEFAULT_SMS_INVITE_TEMPLATE.replace("{{appUrl}}", "http://localhost:3000").replace("{{expiresInMinutes}}", "15").replace("{{link}}", sms.link ?? ""));
     }
     expect(mails.every((m) => m.decoded.includes("You have been invited. Open this link to sign in for the first time:"))).toBe(true);
 
@@ -213,6 +219,30 @@ describe("invites.bulk", () => {
     }
   });
 
+  it("says each count in the right number: one row, one new link, one error", async () => {
+    await core().sdk(() => Passwordless.signInUp({ tenantId: "public", email: "one.link@example.com" }));
+    const one = await t.client.invoke("jobs.dryRun", { kind: "invites.bulk", input: { csv: "email\none.link@example.com\n", dryRunOnly: true } });
+    expect(one.job.inputSummary).toBe("invite 1 CSV row: 0 new, 1 new link, 0 skipped, 0 with errors");
+    const bad = await t.client.invoke("jobs.dryRun", { kind: "invites.bulk", input: { csv: "email\nnot-an-email\nsomeone.new@example.com\n", dryRunOnly: true } });
+    expect(bad.job.inputSummary).toBe("invite 2 CSV rows: 1 new, 0 new links, 0 skipped, 1 with an error");
+  });
+
+  it("writes phones plainly in the result CSV, so the file can be fed back to a dry run as it is", async () => {
+    const { job } = await t.client.invoke("jobs.dryRun", { kind: "invites.bulk", input: { csv: "phone,roles\n+1 415 555 0178,support\n(415) 555-0179,\n" } });
+    await t.client.invoke("jobs.start", { jobId: job.id });
+    await jobWhere(t.client, job.id, (j) => j.state === "completed", "completion", 30_000);
+    const result = await t.client.invoke("jobs.result", { jobId: job.id });
+    const rows = parseCsv(result.content);
+    expect(rows.slice(1).map((r) => r[3])).toEqual(["+14155550178", "+14155550179"]);
+    const userIds = rows.slice(1).map((r) => r[8]);
+
+    const again = await t.client.invoke("jobs.dryRun", { kind: "invites.bulk", input: { csv: result.content, dryRunOnly: true } });
+    expect(again.items.map((i) => [i.input.phoneNumber, i.input.roles, i.error, i.plan])).toEqual([
+      ["+14155550178", "support", null, `already exists: send a new link (user ${userIds[0]}; roles not changed)`],
+      ["+14155550179", "", null, `already exists: send a new link (user ${userIds[1]})`],
+    ]);
+  });
+
   it("a dry run only is kept but cannot be started; a file with no valid row cannot be started", async () => {
     const { job } = await t.client.invoke("jobs.dryRun", { kind: "invites.bulk", input: { csv: "email\nonly.plan@example.com\n", dryRunOnly: true } });
     expect(job).toMatchObject({ state: "cancelled", valid: 1 });
@@ -239,8 +269,6 @@ describe("invites.bulk", () => {
       const { items } = await t.client.invoke("jobs.get", { jobId: job.id });
       expect(items.every((i) => i.result?.outcome === "invited")).toBe(true);
     } finally {
-      const local = (await t.client.invoke("profiles.list", {})).profiles.find((p) => p.name === "Local demo");
-      if (local) await t.client.invoke("profiles.switch", { id: local.id });
       await tcp.close();
     }
   });
