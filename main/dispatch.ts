@@ -1,13 +1,15 @@
 /**
  * The single door into the main process, for every transport (Electron IPC, HTTP): it validates
  * the input, checks the operator's role, runs the operation, validates the output, writes an
- * audit entry for every change (refused and failed ones too), and answers with an envelope.
+ * audit entry for every change (refused and failed ones too), hides from the answer what the role
+ * may not see (main/disclosure.ts), and answers with an envelope.
  */
 import { z } from "zod";
 import { OPERATIONS, isOperationName, type OperationName, type Operations } from "../shared/contract/index.ts";
 import { type Envelope, GatehouseError } from "../shared/contract/errors.ts";
 import { can, type OperatorRole } from "../shared/contract/permissions.ts";
 import type { JsonObject } from "../shared/contract/schemas.ts";
+import { discloseFor } from "./disclosure.ts";
 import type { EventBus } from "./events.ts";
 import type { AuditLog } from "./services/audit-log.ts";
 import type { ProfilesService } from "./services/profiles.ts";
@@ -84,7 +86,8 @@ export class Dispatcher {
         throw new GatehouseError({ code: "INTERNAL", message: `"${name}" produced an answer that does not match its declaration: ${output.error.issues[0]?.message ?? ""}` });
       }
       audit("ok", auditDetailOf(spec, output.data));
-      return { ok: true, value: output.data };
+      // What the role may not see (sign-in links, phones for auditors) never leaves main, whatever the operation.
+      return { ok: true, value: discloseFor(role, output.data) };
     } catch (err) {
       const error = err instanceof GatehouseError ? err : new GatehouseError({ code: "INTERNAL", message: err instanceof Error ? err.message : String(err) });
       audit("error", `${error.code}: ${error.message}`);

@@ -24,6 +24,10 @@ export const PERMISSIONS = [
   "allowlists:write",
   "jobs:read",
   "jobs:control",
+  /** May see working sign-in links (magic links, reset links): the roles that may send them. */
+  "links:read",
+  /** May see phone numbers in full (everyone else gets them masked, in every answer and export). */
+  "phones:read",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -41,7 +45,7 @@ const READ: Permission[] = [
 
 export const ROLE_PERMISSIONS: Readonly<Record<OperatorRole, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  support: [...READ, "sessions:revoke", "invites:resend", "second-factor:reset"],
+  support: [...READ, "sessions:revoke", "invites:resend", "second-factor:reset", "links:read", "phones:read"],
   auditor: READ,
 };
 

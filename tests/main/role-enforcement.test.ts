@@ -19,7 +19,7 @@ const PROFILE_NAMES: Record<OperatorRole, string> = { admin: "Local demo", audit
 const EXPECTED_ALLOWED: Record<"auditor" | "support", (op: OperationName) => boolean> = {
   auditor: (op) => !OPERATIONS[op].mutates || op === "profiles.switch",
   support: (op) =>
-    !OPERATIONS[op].mutates || op === "profiles.switch" || op === "users.revokeSession" || op === "users.revokeAllSessions" || op === "invites.resend" || op === "secondFactor.reset",
+    !OPERATIONS[op].mutates || op === "profiles.switch" || op === "users.revokeSession" || op === "users.revokeAllSessions" || op === "invites.resend" || op === "invites.outbox.markHandled" || op === "secondFactor.reset",
 };
 
 const context = (role: OperatorRole): SampleContext => {
@@ -116,10 +116,10 @@ describe("role enforcement", () => {
       expect(switched).toMatchObject({ operation: op, role, target: (input as { id: string }).id, outcome: "ok" });
       return;
     }
-    if (op === "invites.resend") {
-      // support's invite resend: a new link for the invitee (to the outbox), audited; nothing else changed.
+    if (op === "invites.resend" || op === "invites.outbox.markHandled") {
+      // support's invite resend (a new link to the outbox) and marking a message sent: audited; nothing else changed.
       const [resent] = (await t.client.invoke("audit.list", { limit: 1 })).entries;
-      expect(resent).toMatchObject({ operation: op, role, target: (input as { userId: string }).userId, outcome: "ok" });
+      expect(resent).toMatchObject({ operation: op, role, target: op === "invites.resend" ? (input as { userId: string }).userId : "1", outcome: "ok" });
       expect(await snapshot()).toEqual(before);
       return;
     }
