@@ -39,6 +39,8 @@ export async function createMagicLink(core: CoreClient, settings: Pick<InviteSet
 export interface DeliverDeps {
   core: CoreClient;
   scope: string;
+  /** The profile the message is made for: only it shows the message (and its link) in the outbox. */
+  profileId: string;
   settings: InviteSettings;
   smtp: SmtpConfig | undefined;
   mailer: Mailer;
@@ -88,14 +90,14 @@ export async function mailIfPossible(
 
 /** Puts the message in the outbox (synchronous, so that callers can do it inside their own transaction). */
 export function queueInOutbox(
-  deps: Pick<DeliverDeps, "scope" | "records" | "now">,
+  deps: Pick<DeliverDeps, "scope" | "profileId" | "records" | "now">,
   tenantId: string,
   userId: string,
   contact: Contact,
   message: InviteMessage,
   magic: MagicLink,
 ): Pick<Delivered, "delivery" | "messageId" | "error"> {
-  const id = deps.records.addToOutbox(deps.scope, {
+  const id = deps.records.addToOutbox(deps.scope, deps.profileId, {
     createdAt: deps.now(),
     tenantId,
     userId,

@@ -43,9 +43,10 @@ export function createInvites(deps: InvitesAreaDeps): { handlers: Pick<Handlers,
     return uris.join(";");
   };
   const mailer = deps.mailer ?? new SmtpMailer();
-  const service = new InvitesService({ ...deps, scopeOf, settings, records, mailer });
+  const service = new InvitesService({ ...deps, db: deps.db, scopeOf, settings, records, mailer });
   const profileId = () => deps.connection().profile.id;
   const scope = () => scopeOf(deps.connection());
+  const outbox = () => ({ scope: scope(), profile: profileId() });
   const profileFor = deps.profileFor;
   const jobKinds: AnyJobKind[] = profileFor
     ? [invitesBulkKind({ db: deps.db, settings, records, mailer, now: deps.now, operator: deps.operator, profileFor, scopeOf, rolesChanged: deps.rolesChanged })]
@@ -55,12 +56,25 @@ export function createInvites(deps: InvitesAreaDeps): { handlers: Pick<Handlers,
     "invites.resend": (i) => service.resend(i),
     "invites.revoke": (i) => service.revoke(i),
     "invites.list": (i) => service.list(i),
-    "invites.outbox.list": (i) => ({ entries: records.outbox(scope(), i.includeHandled) }),
-    "invites.outbox.export": (i) => {
-      const entries = records.outbox(scope(), i.includeHandled);
-      return { jsonl: entries.map((e) => JSON.stringify(e) + "\n").join(""), count: entries.length };
+    "invites.sync": (i) => service.sync(i),
+    "invites.outbox.list": (i) => {
+      const { scope, profile } = outbox();
+      return records.outboxPage(scope, profile, i);
     },
-    "invites.outbox.markHandled": (i) => ({ marked: records.markHandled(scope(), i.ids, deps.now()) }),
+    "invites.outbox.export": (i) => {
+      const { scope, profile } = outbox();
+      let jsonl = "";
+      let count = 0;
+      for (const e of records.outboxAll(scope, profile, i.includeHandled)) {
+        jsonl += JSON.stringify(e) + "\n";
+        count++;
+      }
+      return { jsonl, count };
+    },
+    "invites.outbox.markHandled": (i) => {
+      const { scope, profile } = outbox();
+      return { marked: records.markHandled(scope, profile, i, deps.now()) };
+    },
     "invites.settings.get": () => settings.get(profileId()),
     "invites.settings.update": (i) => settings.update(profileId(), i),
   };

@@ -50,4 +50,29 @@ export const INVITES_MIGRATIONS: string[] = [
      updated_at INTEGER NOT NULL,
      PRIMARY KEY (job_id, item_index)
    );`,
+  // Outbox messages hold working links: each belongs to the profile that made it and is shown
+  // only there (rows from before have none: shown on every profile of their Core). Acceptance is
+  // permanent, so it is kept once seen (status filters and counts without asking the Core).
+  // invite_syncs: when a tenant's invites were last looked for on the Core. invite_pending: a single
+  // invite between its sign-up and its record, so a retry after a failure finishes it.
+  `ALTER TABLE invite_outbox ADD COLUMN profile_id TEXT;
+   CREATE INDEX invite_outbox_by_profile ON invite_outbox (profile_id, handled_at, id);
+   CREATE INDEX invite_outbox_by_user ON invite_outbox (scope, user_id);
+   ALTER TABLE invites ADD COLUMN accepted_at INTEGER;
+   CREATE TABLE invite_syncs (
+     scope TEXT NOT NULL,
+     tenant_id TEXT NOT NULL,
+     synced_at INTEGER NOT NULL,
+     scanned INTEGER NOT NULL,
+     found INTEGER NOT NULL,
+     truncated INTEGER NOT NULL,
+     PRIMARY KEY (scope, tenant_id)
+   );
+   CREATE TABLE invite_pending (
+     scope TEXT NOT NULL,
+     tenant_id TEXT NOT NULL,
+     contact TEXT NOT NULL,
+     started_at INTEGER NOT NULL,
+     PRIMARY KEY (scope, tenant_id, contact)
+   );`,
 ];

@@ -1,10 +1,13 @@
-import { SMS_TEMPLATE_MAX } from "../limits.ts";
+import { isSupportedCountry } from "libphonenumber-js/min";
 import { z } from "zod";
+import { INVITE_FILTERS, INVITE_STATUSES } from "../invite-statuses.ts";
+import { SMS_TEMPLATE_MAX } from "../limits.ts";
 import { op } from "../define.ts";
 import { roleName, tenantId, userId } from "../schemas.ts";
 
-export const INVITE_STATUSES = ["pending", "accepted", "link-expired", "revoked"] as const;
-export const DELIVERIES = ["sent", "outbox", "failed"] as const;
+export { INVITE_FILTERS, INVITE_STATUSES, type InviteFilter } from "../invite-statuses.ts";
+/** "elsewhere": invited outside this console (the app's invite API, another console), found on the Core. */
+export const DELIVERIES = ["sent", "outbox", "failed", "elsewhere"] as const;
 
 const delivery = z.enum(DELIVERIES);
 
@@ -43,7 +46,8 @@ export const outboxEntry = z.object({
   channel: z.enum(["email", "sms"]),
   subject: z.string(),
   text: z.string(),
-  link: z.string(),
+  /** Null for roles that may not see sign-in links (main/disclosure.ts); the text then holds a placeholder. */
+  link: z.string().nullable(),
   linkExpiresAt: z.number(),
   handledAt: z.number().nullable(),
 });
@@ -71,6 +75,14 @@ const smtp = z.object({
   from: z.string().trim().min(3, "a from address is required").max(320),
 });
 
+/** A region libphonenumber knows (ISO 3166 alpha-2), as phone numbers without + are read in it. */
+const region = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{2}$/, "a region is two letters, like US or DE")
+  .refine((r) => isSupportedCountry(r), { error: (issue) => `"${String(issue.input)}" is not a region phone numbers can be read in; use a country code like US, GB or DE` });
+
 const appUrl = z
   .string()
   .trim()
@@ -80,7 +92,7 @@ const appUrl = z
 export const inviteSettings = z.object({
   appUrl,
   websiteBasePath: z.string().trim().max(200),
-  defaultRegion: z.string().trim().regex(/^[A-Z]{2}$/, "a region is two capital letters, like US or DE"),
+  defaultRegion: z.string(),
   smtp: smtp.nullable(),
   /** Whether an SMTP password is stored (it is never sent out). */
   hasPassword: z.boolean(),
@@ -89,6 +101,14 @@ export const inviteSettings = z.object({
   smsTemplate,
 });
 export type InviteSettings = z.infer<typeof inviteSettings>;
+
+const page = {
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(500).default(100),
+};
+
+/** When the tenant's invites were last looked for on the Core (invites.sync), and what was found. */
+const inviteSync = z.object({ syncedAt: z.number(), scanned: z.number(), found: z.number(), truncated: z.boolean() });
 
 export const inviteOps = {
   "invites.create": op({
@@ -103,12 +123,24 @@ export const inviteOps = {
     }),
     output: z.discriminatedUnion("status", [
       linkSent.extend({ status: z.literal("invited") }),
-      z.object({ status: z.literal("exists"), userId: z.string() }),
+      z.object({
+        status: z.literal("exists"),
+        userId: z.string(),
+        /** The person's sign-in methods on the Core (recipe ids), e.g. ["emailpassword"]. */
+        loginMethods: z.array(z.string()),
+        /**
+         * True when they sign in with a Passwordless login for this contact in the tenant, so a new
+         * sign-in link reaches that account. False: a link would create a second account, so none is offered.
+         */
+        canSendLink: z.boolean(),
+        /** What happened and what the admin can do, in a sentence. */
+        detail: z.string(),
+      }),
     ]),
     target: (i) => i.email ?? i.phoneNumber,
   }),
   "invites.resend": op({
-    summary: "Send a new magic link to an invited (or existing) user",
+    summary: "Send a new magic link to an invited (or existing Passwordless) user",
     permission: "invites:resend",
     mutates: true,
     input: z.object({ userId }),
@@ -116,26 +148,47 @@ export const inviteOps = {
     target: (i) => i.userId,
   }),
   "invites.revoke": op({
-    summary: "Revoke an invite: delete the invited user who never signed in",
+    summary: "Revoke an invite: its links stop working, its unsent messages leave the outbox, the invited user who never signed in is deleted",
     permission: "invites:write",
     mutates: true,
     input: z.object({ userId }),
-    output: z.object({ revoked: z.boolean() }),
+    output: z.object({ revoked: z.boolean(), outboxRemoved: z.number() }),
     target: (i) => i.userId,
   }),
   "invites.list": op({
-    summary: "Invites sent from this console to a tenant, with their status",
+    summary: "Invites to a tenant (sent from this console or found on the Core), a page at a time, with their status",
     permission: "invites:read",
     mutates: false,
-    input: z.object({ tenantId }),
-    output: z.object({ invites: z.array(inviteRow) }),
+    input: z.object({
+      tenantId,
+      status: z.enum(INVITE_FILTERS).default("all"),
+      /** Start of the invitee's email or phone number. */
+      search: z.string().trim().max(320).default(""),
+      ...page,
+    }),
+    output: z.object({
+      invites: z.array(inviteRow),
+      /** Rows matching the status and search (the page is a slice of them). */
+      total: z.number(),
+      /** Invites of the tenant per status, whatever the filter. */
+      counts: z.object({ all: z.number(), pending: z.number(), accepted: z.number(), "link-expired": z.number(), revoked: z.number() }),
+      sync: inviteSync.nullable(),
+    }),
+  }),
+  "invites.sync": op({
+    summary: "Look for invites recorded on the Core (by the app's invite API or another console) and list them here",
+    permission: "invites:read",
+    // Reads the Core and notes what it found in this console's list; changes nothing an operator did.
+    mutates: false,
+    input: z.object({ tenantId, max: z.number().int().min(1).max(1_000_000).default(200_000) }),
+    output: inviteSync.extend({ added: z.number() }),
   }),
   "invites.outbox.list": op({
-    summary: "Invite messages waiting to be sent by hand",
+    summary: "Invite messages of this profile waiting to be sent by hand, newest first, a page at a time",
     permission: "invites:read",
     mutates: false,
-    input: z.object({ includeHandled: z.boolean().default(false) }),
-    output: z.object({ entries: z.array(outboxEntry) }),
+    input: z.object({ includeHandled: z.boolean().default(false), ...page }),
+    output: z.object({ entries: z.array(outboxEntry), total: z.number() }),
   }),
   "invites.outbox.export": op({
     summary: "The outbox as JSON lines",
@@ -146,11 +199,14 @@ export const inviteOps = {
   }),
   "invites.outbox.markHandled": op({
     summary: "Mark outbox messages as sent by hand",
-    permission: "invites:write",
+    // Whoever may send a link may say it went out.
+    permission: "invites:resend",
     mutates: true,
-    input: z.object({ ids: z.array(z.number().int()).min(1).max(10_000) }),
+    input: z
+      .object({ ids: z.array(z.number().int()).max(10_000).default([]), all: z.boolean().default(false) })
+      .refine((i) => i.all || i.ids.length > 0, { message: "name the messages (ids) or all of them (all)", path: ["ids"] }),
     output: z.object({ marked: z.number() }),
-    target: (i) => i.ids.join(","),
+    target: (i) => (i.all ? "all" : i.ids.join(",")),
   }),
   "invites.settings.get": op({
     summary: "The active profile's invite settings (app URL, SMTP, email and SMS templates; never the password)",
@@ -166,7 +222,7 @@ export const inviteOps = {
     input: z.object({
       appUrl: appUrl.optional(),
       websiteBasePath: z.string().trim().max(200).optional(),
-      defaultRegion: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, "a region is two letters, like US or DE").optional(),
+      defaultRegion: region.optional(),
       smtp: smtp.nullable().optional(),
       /** A new SMTP password; null removes it; absent keeps it. Sealed at rest, never returned. */
       smtpPassword: z.string().max(1000).nullable().optional(),

@@ -3,54 +3,18 @@
  * `npm run demo-app` runs), a real SMTP server (smtp-server) that receives its mail, and the
  * admin's side (kit-admin.ts) as one-shot commands.
  */
-import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { expect, type Page } from "@playwright/test";
 import { SMTPServer } from "smtp-server";
+import { startDemoAppProcess, type RunningDemoApp } from "../../support/demo-app-process.ts";
+
+export { startDemoAppProcess, type RunningDemoApp };
 
 const TSX = ["--import", "tsx"];
 const ROOT = process.cwd();
-
-export interface RunningDemoApp {
-  url: string;
-  close(): Promise<void>;
-}
-
-export async function startDemoAppProcess(args: string[]): Promise<RunningDemoApp> {
-  const child: ChildProcess = spawn(process.execPath, [...TSX, join(ROOT, "examples/demo-app/cli.ts"), ...args], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`demo app did not start in 20 s:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /demo app: (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`demo app exited with ${code}:\n${output}`));
-    });
-  });
-  return {
-    url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
-}
 
 const execFileAsync = promisify(execFile);
 
