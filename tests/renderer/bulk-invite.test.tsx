@@ -52,8 +52,8 @@ const ITEMS = [
 function handlers(role: OperatorRole): Handlers {
   return {
     ...sessionHandlers(role),
-    "invites.list": () => ({ invites: [] }),
-    "invites.outbox.list": () => ({ entries: [] }),
+    "invites.list": () => ({ invites: [], total: 0, counts: { all: 0, pending: 0, accepted: 0, "link-expired": 0, revoked: 0 }, sync: { syncedAt: 1, scanned: 0, found: 0, truncated: false } }),
+    "invites.outbox.list": () => ({ entries: [], total: 0 }),
     "roles.list": () => ({ roles: [] }),
     "jobs.dryRun": () => ({ job: summary(), items: ITEMS.slice(0, 2) }),
     "jobs.get": (i) => ({ job: summary(), items: ITEMS.slice(i.offset ?? 0, (i.offset ?? 0) + (i.limit ?? 1000)), itemsTotal: ITEMS.length }),

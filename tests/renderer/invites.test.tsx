@@ -25,13 +25,15 @@ const row = (status: InviteRow["status"], userId: string): InviteRow => ({
   revokedAt: status === "revoked" ? 1_700_000_200_000 : null,
 });
 
+const counts = { all: 3, pending: 1, accepted: 1, "link-expired": 0, revoked: 1 };
+const synced = { syncedAt: 1_700_000_000_000, scanned: 10, found: 3, truncated: false };
+const SMS = { id: 7, createdAt: 1, tenantId: "public", userId: "s1", to: "+12015550123", channel: "sms" as const, subject: "SMS invite", text: `Join:\n${LINK}\nSee you`, link: LINK, linkExpiresAt: 2, handledAt: null };
+
 function handlers(role: OperatorRole): Handlers {
   return {
     ...sessionHandlers(role),
-    "invites.list": () => ({ invites: [row("pending", "p1"), row("accepted", "a1"), row("revoked", "r1")] }),
-    "invites.outbox.list": () => ({
-      entries: [{ id: 7, createdAt: 1, tenantId: "public", userId: "s1", to: "+12015550123", channel: "sms", subject: "SMS invite", text: `Join: ${LINK}`, link: LINK, linkExpiresAt: 2, handledAt: null }],
-    }),
+    "invites.list": () => ({ invites: [row("pending", "p1"), row("accepted", "a1"), row("revoked", "r1")], total: 3, counts, sync: synced }),
+    "invites.outbox.list": () => ({ entries: [role === "auditor" ? { ...SMS, link: null, text: "Join:\n[sign-in link hidden]\nSee you" } : SMS], total: 1 }),
     "invites.create": (i) => {
       if (i.email === "bad") throw new GatehouseError({ code: "VALIDATION", field: "email", message: 'email: "bad" is not an email address.' });
       return { status: "invited", userId: "new-user", link: LINK, expiresAt: Date.now() + 15 * 60_000, delivery: "sent", messageId: "<m@x>" };
@@ -51,7 +53,10 @@ describe("Invites page", () => {
     fireEvent.click(screen.getByTestId("invite-submit"));
     const link = (await screen.findByTestId("invite-link")) as HTMLInputElement;
     expect(link.value).toBe(LINK);
-    expect(screen.getByTestId("invite-countdown").textContent).toMatch(/expires in 1[45]:\d\d/);
+    expect(screen.getByTestId("invite-countdown").textContent).toMatch(/^1[45]:\d\d left$/);
+    expect(screen.getByTestId("invite-result").textContent).toMatch(/works for 1[45]:\d\d left \(until .*\)\. If it expires before they use it, send a new one/);
+    // Sent: the form is empty for the next person.
+    expect((screen.getByTestId("invite-email") as HTMLInputElement).value).toBe("");
     expect(transport.callsOf("invites.create").at(-1)).toEqual({ tenantId: "public", roles: [], email: "alice@example.com" });
     fireEvent.click(screen.getByTestId("invite-link-copy"));
     await waitFor(() => expect(screen.getByTestId("invite-link-copy").textContent).toMatch(/Copied|Copy/));
@@ -62,7 +67,7 @@ describe("Invites page", () => {
     await screen.findAllByTestId("invite-row");
     expect(screen.getAllByTestId("invite-status").map((s) => s.textContent)).toEqual(["pending", "accepted", "revoked"]);
     expect(screen.getAllByTestId("invite-revoke")).toHaveLength(1);
-    expect(screen.getAllByTestId("invite-resend")).toHaveLength(2);
+    expect(screen.getAllByTestId("invite-resend")).toHaveLength(1);
     expect(screen.getAllByTestId("outbox-row")).toHaveLength(1);
     expect(screen.getByTestId("outbox-row").textContent).toMatch(/\+12015550123 \(text message,.*Message: SMS invite/);
     expect(screen.getByTestId("invite-settings-toggle")).toBeTruthy();
@@ -113,13 +118,116 @@ describe("Invites page", () => {
     expect(field.getAttribute("aria-invalid")).toBe("false");
   });
 
-  it("gives support resend only: no invite form, no revoke, no settings", async () => {
-    renderApp(handlers("support"), "#/invites");
+  it("gives support resend and mark-handled: no invite form, no revoke, no settings", async () => {
+    const { transport } = renderApp(handlers("support"), "#/invites");
     await screen.findAllByTestId("invite-row");
     expect(screen.queryByTestId("invite-form")).toBeNull();
     expect(screen.queryAllByTestId("invite-revoke")).toHaveLength(0);
     expect(screen.getAllByTestId("invite-resend").length).toBeGreaterThan(0);
     expect(screen.queryByTestId("invite-settings-toggle")).toBeNull();
+    fireEvent.click(screen.getByTestId("outbox-mark"));
+    await waitFor(() => expect(transport.callsOf("invites.outbox.markHandled").at(-1)).toEqual({ ids: [7] }));
+  });
+
+  it("shows an auditor the outbox without links and with the phone masked", async () => {
+    renderApp(handlers("auditor"), "#/invites");
+    const entry = await screen.findByTestId("outbox-row");
+    expect(screen.getByTestId("outbox-link-hidden")).toBeTruthy();
+    expect(screen.queryByTestId("outbox-link")).toBeNull();
+    expect(entry.textContent).not.toContain(LINK);
+    expect(entry.textContent).not.toContain("+12015550123");
     expect(screen.queryByTestId("outbox-mark")).toBeNull();
+    expect(screen.queryByTestId("invite-form")).toBeNull();
+  });
+
+  it("keeps a message's line breaks for copying", async () => {
+    renderApp(handlers("admin"), "#/invites");
+    await screen.findByTestId("outbox-row");
+    const message = screen.getByTestId("outbox-message") as HTMLTextAreaElement;
+    expect(message.tagName).toBe("TEXTAREA");
+    expect(message.value).toBe(`Join:\n${LINK}\nSee you`);
+  });
+
+  it("says when the person has an account a link cannot reach, and offers no link", async () => {
+    const { transport } = renderApp(
+      {
+        ...handlers("admin"),
+        "invites.create": () => ({
+          status: "exists",
+          userId: "u-ada",
+          loginMethods: ["emailpassword"],
+          canSendLink: false,
+          detail: "ada@example.com already has an account that signs in with email and password (user u-ada). A sign-in link would create a second, separate account, so nothing was sent.",
+        }),
+      },
+      "#/invites",
+    );
+    fireEvent.change(await screen.findByTestId("invite-email"), { target: { value: "ada@example.com" } });
+    fireEvent.click(screen.getByTestId("invite-submit"));
+    const notice = await screen.findByTestId("invite-exists");
+    expect(notice.textContent).toMatch(/would create a second, separate account, so nothing was sent/);
+    expect(screen.queryByTestId("invite-exists-resend")).toBeNull();
+    expect(transport.callsOf("invites.resend")).toHaveLength(0);
+    // What was typed stays, to correct it.
+    expect((screen.getByTestId("invite-email") as HTMLInputElement).value).toBe("ada@example.com");
+  });
+
+  it("revokes after an in-app confirmation (never the browser's), naming what happens", async () => {
+    const confirm = window.confirm;
+    window.confirm = () => {
+      throw new Error("window.confirm must not be used");
+    };
+    try {
+      const { transport } = renderApp({ ...handlers("admin"), "invites.revoke": () => ({ revoked: true, outboxRemoved: 1 }) }, "#/invites");
+      fireEvent.click(await screen.findByTestId("invite-revoke"));
+      const dialog = await screen.findByTestId("revoke-dialog");
+      expect(dialog.textContent).toMatch(/stop working at once/);
+      expect(transport.callsOf("invites.revoke")).toHaveLength(0);
+      fireEvent.click(screen.getByTestId("confirm-button"));
+      await waitFor(() => expect(transport.callsOf("invites.revoke")).toEqual([{ userId: "p1" }]));
+      await waitFor(() => expect(screen.queryByTestId("revoke-dialog")).toBeNull());
+    } finally {
+      window.confirm = confirm;
+    }
+  });
+
+  it("pages through many invites and filters by status", async () => {
+    const many = Array.from({ length: 120 }, (_, i) => row("pending", `u${i}`));
+    const { transport } = renderApp(
+      {
+        ...handlers("admin"),
+        "invites.list": (i) => {
+          const rows = i.status === "accepted" ? [] : many;
+          const offset = i.offset ?? 0;
+          return { invites: rows.slice(offset, offset + (i.limit ?? 100)), total: rows.length, counts: { ...counts, all: 120, pending: 120, accepted: 0 }, sync: synced };
+        },
+      },
+      "#/invites",
+    );
+    await waitFor(() => expect(screen.getAllByTestId("invite-row")).toHaveLength(50));
+    expect(screen.getByTestId("invites-pager-info").textContent).toMatch(/1–50 of 120/);
+    fireEvent.click(screen.getByTestId("invites-pager-next"));
+    await waitFor(() => expect(screen.getByTestId("invites-pager-info").textContent).toMatch(/51–100 of 120/));
+    fireEvent.click(screen.getByTestId("invites-filter-accepted"));
+    await waitFor(() => expect(transport.callsOf("invites.list").at(-1)).toMatchObject({ status: "accepted", offset: 0 }));
+    expect(await screen.findByTestId("invites-empty")).toBeTruthy();
+  });
+
+  it("looks for invites on the Core the first time a tenant is shown", async () => {
+    let sync: typeof synced | null = null;
+    const { transport } = renderApp(
+      {
+        ...handlers("auditor"),
+        "invites.list": () => ({ invites: sync ? [row("pending", "found")] : [], total: sync ? 1 : 0, counts: { ...counts, all: sync ? 1 : 0 }, sync }),
+        "invites.sync": () => {
+          sync = synced;
+          return { ...synced, added: 1 };
+        },
+      },
+      "#/invites",
+    );
+    await waitFor(() => expect(screen.getAllByTestId("invite-row")).toHaveLength(1));
+    expect(transport.callsOf("invites.sync")).toEqual([{ tenantId: "public" }]);
+    expect(screen.getByTestId("invites-sync-state").textContent).toMatch(/found on the Core/);
   });
 });

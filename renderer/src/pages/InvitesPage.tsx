@@ -1,11 +1,8 @@
-/** Invites: invite one person, the tenant's invites with status, the outbox, and (admin) invite settings. */
-import { useCallback, useEffect, useState } from "react";
+/** Invites: invite one person or many, the tenant's invites with status, this profile's outbox, and (admin) invite settings. */
+import { useCallback, useState } from "react";
 import { useStore } from "zustand";
-import type { InviteRow, OutboxEntry } from "../../../shared/contract/operations/invites.ts";
 import { Can, useStores } from "../app/StoresContext.tsx";
-import { ErrorBanner } from "../components/ErrorBanner.tsx";
 import { TenantPicker } from "../components/TenantPicker.tsx";
-import { useAsyncAction } from "../lib/hooks.ts";
 import { BulkInvite } from "./invites/BulkInvite.tsx";
 import { InviteForm } from "./invites/InviteForm.tsx";
 import { InviteList } from "./invites/InviteList.tsx";
@@ -13,20 +10,12 @@ import { InviteSettingsForm } from "./invites/InviteSettingsForm.tsx";
 import { Outbox } from "./invites/Outbox.tsx";
 
 export function InvitesPage() {
-  const { client, tenants } = useStores();
+  const { tenants } = useStores();
   const tenantId = useStore(tenants, (s) => s.selected);
-  const [invites, setInvites] = useState<InviteRow[]>([]);
-  const [outbox, setOutbox] = useState<OutboxEntry[]>([]);
   const [showSettings, setShowSettings] = useState(false);
-  const load = useAsyncAction(async () => {
-    const [list, box] = await Promise.all([client.invoke("invites.list", { tenantId }), client.invoke("invites.outbox.list", {})]);
-    setInvites(list.invites);
-    setOutbox(box.entries);
-  });
-  const reload = useCallback(() => void load.run(), [load]);
-  useEffect(() => {
-    void load.run();
-  }, [client, tenantId]);
+  // Bumped after a change: the list and the outbox load again.
+  const [version, setVersion] = useState(0);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
 
   return (
     <section className="page" aria-labelledby="invites-title">
@@ -50,9 +39,8 @@ export function InvitesPage() {
         <InviteForm onInvited={reload} />
         <BulkInvite />
       </Can>
-      {load.error ? <ErrorBanner error={load.error} title="Could not load invites" onRetry={reload} /> : null}
-      <InviteList invites={invites} onChanged={reload} />
-      <Outbox entries={outbox} onChanged={reload} />
+      <InviteList tenantId={tenantId} version={version} onChanged={reload} />
+      <Outbox version={version} onChanged={reload} />
     </section>
   );
 }

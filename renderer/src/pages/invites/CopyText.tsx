@@ -1,8 +1,11 @@
-/** A read-only text with a Copy button: the clipboard when allowed, else the text is selected for Ctrl+C. */
+/**
+ * A read-only text with a Copy button: the clipboard when allowed, else the text is selected for
+ * Ctrl+C. `multiline` texts (messages) sit in a textarea, which keeps their line breaks.
+ */
 import { useRef, useState } from "react";
 
-export function CopyText({ text, label, testId }: { text: string; label: string; testId?: string }) {
-  const ref = useRef<HTMLInputElement>(null);
+export function CopyText({ text, label, testId, multiline = false }: { text: string; label: string; testId?: string; multiline?: boolean }) {
+  const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const [state, setState] = useState<"idle" | "copied" | "selected">("idle");
   const copy = async () => {
     try {
@@ -15,9 +18,10 @@ export function CopyText({ text, label, testId }: { text: string; label: string;
       setState("selected");
     }
   };
+  const common = { ref, readOnly: true, value: text, "aria-label": label, "data-testid": testId, onFocus: (e: React.FocusEvent<HTMLInputElement | HTMLTextAreaElement>) => e.currentTarget.select() };
   return (
-    <span className="inline-field copy-text">
-      <input ref={ref} readOnly value={text} aria-label={label} data-testid={testId} onFocus={(e) => e.currentTarget.select()} size={Math.min(80, text.length)} />
+    <span className={`inline-field copy-text${multiline ? " copy-text--multiline" : ""}`}>
+      {multiline ? <textarea {...common} rows={Math.min(8, text.split("\n").length + 1)} /> : <input {...common} size={Math.min(80, text.length)} />}
       <button type="button" className="button--small" onClick={() => void copy()} data-testid={testId ? `${testId}-copy` : undefined}>
         {state === "copied" ? "Copied" : "Copy"}
       </button>

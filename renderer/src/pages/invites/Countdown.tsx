@@ -1,4 +1,4 @@
-/** "expires in 14:32" until `at`, then "expired". */
+/** "14:32 left" until `at`, then "expired". */
 import { useEffect, useState } from "react";
 
 export function Countdown({ at }: { at: number }) {
@@ -8,12 +8,12 @@ export function Countdown({ at }: { at: number }) {
     return () => clearInterval(timer);
   }, []);
   const left = at - now;
-  if (left <= 0) return <span className="badge badge--warn">link expired</span>;
+  if (left <= 0) return <span className="badge badge--warn">expired</span>;
   const minutes = Math.floor(left / 60_000);
   const seconds = Math.floor((left % 60_000) / 1000);
   return (
     <span data-testid="invite-countdown">
-      expires in {minutes}:{String(seconds).padStart(2, "0")}
+      {minutes}:{String(seconds).padStart(2, "0")} left
     </span>
   );
 }

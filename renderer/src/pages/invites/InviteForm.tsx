@@ -6,6 +6,7 @@ import { fieldError } from "../../api/errors.ts";
 import { useStores } from "../../app/StoresContext.tsx";
 import { userHref } from "../../app/router.ts";
 import { ErrorBanner } from "../../components/ErrorBanner.tsx";
+import { isoDateTime } from "../../lib/format.ts";
 import { useAsyncAction } from "../../lib/hooks.ts";
 import { CopyText } from "./CopyText.tsx";
 import { Countdown } from "./Countdown.tsx";
@@ -35,6 +36,11 @@ export function InviteForm({ onInvited }: { onInvited: () => void }) {
     const input = channel === "email" ? { email: contact } : { phoneNumber: contact };
     const answer = await client.invoke("invites.create", { tenantId, roles, ...input });
     setResult(answer);
+    // Sent: the form is ready for the next person. "exists" keeps what was typed, to correct it.
+    if (answer.status === "invited") {
+      setContact("");
+      setRoles([]);
+    }
     onInvited();
   });
   const resend = useAsyncAction(async (userId: string) => {
@@ -96,21 +102,25 @@ export function InviteForm({ onInvited }: { onInvited: () => void }) {
         </div>
       </form>
       {result?.status === "exists" && !resent ? (
-        <div className="notice notice--info" data-testid="invite-exists">
-          <span>
-            This person already has an account (<a href={userHref(result.userId)}>{result.userId}</a>).
-          </span>{" "}
-          <button type="button" className="button--small" onClick={() => void resend.run(result.userId)} disabled={resend.pending} data-testid="invite-exists-resend">
-            Send a new sign-in link
-          </button>
+        <div className={`callout ${result.canSendLink ? "callout--info" : "callout--warn"}`} data-testid="invite-exists" role="status">
+          <span>{result.detail}</span> <a href={userHref(result.userId)}>Open the user</a>
+          {result.canSendLink ? (
+            <>
+              {" "}
+              <button type="button" className="button--small" onClick={() => void resend.run(result.userId)} disabled={resend.pending} data-testid="invite-exists-resend">
+                Send a new sign-in link
+              </button>
+            </>
+          ) : null}
         </div>
       ) : null}
       {resend.error ? <ErrorBanner error={resend.error} title="Could not send a new link" onDismiss={resend.reset} /> : null}
       {link ? (
-        <div className="invite-result" data-testid="invite-result">
+        <div className="invite-result" data-testid="invite-result" role="status">
           <p>
-            {link.delivery === "sent" ? "Mailed" : "Put in the outbox (no mail server, or a phone number)"} —{" "}
-            <Countdown at={link.expiresAt} />. After that, they can sign in any time with their email or phone.
+            {link.delivery === "sent" ? "Mailed." : "Put in the outbox, to send by hand (no mail server set up, or a phone number)."} The link signs them in once and works for{" "}
+            <Countdown at={link.expiresAt} /> (until {isoDateTime(link.expiresAt)}). If it expires before they use it, send a new one with Resend. Once signed in, they sign in again
+            with the same email or phone whenever they like.
           </p>
           <CopyText text={link.link} label="Invite link" testId="invite-link" />
         </div>
