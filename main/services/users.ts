@@ -18,6 +18,7 @@ import { mapLimit } from "./concurrency.ts";
 import type { ActiveConnection } from "./connection.ts";
 import type { RoleIndex } from "./role-index.ts";
 import { cappedRecipes, pageOfMatches, searchQuery } from "./user-search.ts";
+import { revokeSignInCodes, signInContacts } from "./sign-in-codes.ts";
 
 type Out<N extends keyof typeof userOps> = z.output<(typeof userOps)[N]["output"]>;
 type In<N extends keyof typeof userOps> = z.output<(typeof userOps)[N]["input"]>;
@@ -252,6 +253,8 @@ export class UsersService {
     if (!matches) {
       throw new GatehouseError({ code: "VALIDATION", field: "confirm", message: "To delete this user, type their email, phone number or user id exactly." });
     }
+    // Their sign-in codes die first: a link still out would sign a new user up with their email or phone.
+    await revokeSignInCodes(core, signInContacts(user, undefined), user.tenantIds);
     await core.sdk(() => supertokens.deleteUser(user.id));
     this.roles.invalidate();
     return { deleted: true };

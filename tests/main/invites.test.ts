@@ -257,6 +257,15 @@ describe("invites", () => {
     await expectFailure(t.invoke("invites.resend", { userId: phone.userId }), "NOT_FOUND");
   });
 
+  it("kills the links of an invitee deleted under Users too", async () => {
+    const email = "deleted.invitee@example.com";
+    const invited = await t.client.invoke("invites.create", { tenantId: "public", email });
+    if (invited.status !== "invited") throw new Error("expected invited");
+    expect(await t.client.invoke("users.delete", { userId: invited.userId, confirm: email })).toEqual({ deleted: true });
+    expect((await openLink(invited.link)).status).toBe("RESTART_FLOW_ERROR");
+    expect(await holders({ email })).toEqual([]);
+  });
+
   it("refuses to revoke an accepted invite or a user who was not invited", async () => {
     // Alice accepted through the app: her account stays.
     const alice = await acceptedAlice();

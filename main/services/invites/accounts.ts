@@ -1,13 +1,11 @@
 /**
  * What an invite needs to know of an account on the Core: whether it signs in with a
  * Passwordless link for a contact (only then does a sign-in link reach it rather than create a
- * second account), its invite record, and the contacts whose sign-in codes a revoke must kill.
+ * second account) and its invite record. (The codes a revoke kills: ../sign-in-codes.ts.)
  */
 import type supertokens from "supertokens-node";
-import Passwordless from "supertokens-node/recipe/passwordless";
 import type { JsonObject } from "../../../shared/contract/schemas.ts";
 import type { InviteRecord } from "../../../shared/data-contract.ts";
-import type { CoreClient } from "../../core/core-client.ts";
 import type { Contact } from "./normalize.ts";
 
 export type SdkUser = NonNullable<Awaited<ReturnType<typeof supertokens.getUser>>>;
@@ -24,30 +22,6 @@ export function passwordlessContactOf(user: SdkUser, tenantId: string, contact?:
     if (!contact && m.phoneNumber) return { phoneNumber: m.phoneNumber };
   }
   return undefined;
-}
-
-/** Every contact a sign-in code may have been made for: the invitee's Passwordless logins and the invite's own contact. */
-export function signInContacts(user: SdkUser | undefined, invite: { email: string | null; phone_number: string | null } | undefined): Contact[] {
-  const out = new Map<string, Contact>();
-  if (invite?.email) out.set(invite.email, { email: invite.email });
-  if (invite?.phone_number) out.set(invite.phone_number, { phoneNumber: invite.phone_number });
-  for (const m of user?.loginMethods ?? []) {
-    if (m.recipeId !== "passwordless") continue;
-    if (m.email) out.set(m.email, { email: m.email });
-    if (m.phoneNumber) out.set(m.phoneNumber, { phoneNumber: m.phoneNumber });
-  }
-  if (out.size === 0 && user) {
-    const [email] = user.emails;
-    const [phoneNumber] = user.phoneNumbers;
-    if (email) out.set(email, { email });
-    else if (phoneNumber) out.set(phoneNumber, { phoneNumber });
-  }
-  return [...out.values()];
-}
-
-/** Kills every outstanding sign-in code (magic link or OTP) of these contacts in these tenants. */
-export async function revokeSignInCodes(core: CoreClient, contacts: readonly Contact[], tenantIds: readonly string[]): Promise<void> {
-  await core.sdk(() => Promise.all(contacts.flatMap((contact) => tenantIds.map((tenantId) => Passwordless.revokeAllCodes({ ...contact, tenantId })))));
 }
 
 const METHOD_WORDS: Record<string, string> = {
