@@ -231,3 +231,40 @@ describe("Invites page", () => {
     expect(screen.getByTestId("invites-sync-state").textContent).toMatch(/found on the Core/);
   });
 });
+
+describe("Invite settings", () => {
+  it("shows the refusal of an unknown region next to its field, and drops it once the region is fixed", async () => {
+    let stored: InviteSettings = {
+      appUrl: "http://localhost:3000",
+      websiteBasePath: "/auth",
+      defaultRegion: "US",
+      smtp: null,
+      hasPassword: false,
+      template: { subject: "You are invited", text: "Open {{link}}" },
+      smsTemplate: "{{link}}",
+    };
+    renderApp(
+      {
+        ...handlers("admin"),
+        "invites.settings.get": () => stored,
+        "invites.settings.update": (i) => {
+          if (i.defaultRegion === "XX") throw new GatehouseError({ code: "VALIDATION", field: "defaultRegion", message: 'defaultRegion: "XX" is not a region phone numbers can be read in' });
+          stored = { ...stored, ...(i.defaultRegion ? { defaultRegion: i.defaultRegion } : {}) };
+          return stored;
+        },
+      },
+      "#/invites",
+    );
+    fireEvent.click(await screen.findByTestId("invite-settings-toggle"));
+    const region = (await screen.findByTestId("invite-settings-defaultRegion")) as HTMLInputElement;
+    fireEvent.change(region, { target: { value: "xx" } });
+    fireEvent.click(screen.getByTestId("invite-settings-save"));
+    expect(await screen.findByText('"XX" is not a region phone numbers can be read in')).toBeTruthy();
+    expect(region.getAttribute("aria-invalid")).toBe("true");
+    fireEvent.change(region, { target: { value: "GB" } });
+    expect(screen.queryByText('"XX" is not a region phone numbers can be read in')).toBeNull();
+    expect(region.getAttribute("aria-invalid")).toBe("false");
+    fireEvent.click(screen.getByTestId("invite-settings-save"));
+    await waitFor(() => expect(stored.defaultRegion).toBe("GB"));
+  });
+});

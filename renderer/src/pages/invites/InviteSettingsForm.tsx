@@ -24,7 +24,12 @@ export function InviteSettingsForm() {
     ui.getState().notify("Invite settings saved");
   });
   if (!settings) return load.error ? <ErrorBanner error={load.error} title="Could not load invite settings" onRetry={() => void load.run()} /> : null;
-  const set = (patch: Partial<InviteSettings>) => setSettings({ ...settings, ...patch });
+  // Editing a field the server refused clears that refusal: a fixed value no longer shows the old error.
+  const set = (patch: Partial<InviteSettings>) => {
+    const field = save.error?.field;
+    if (field && Object.keys(patch).some((k) => field === k || field.startsWith(`${k}.`))) save.reset();
+    setSettings({ ...settings, ...patch });
+  };
   const smtp = settings.smtp;
   const err = (f: string) => fieldError(save.error, f);
   const text = (label: string, value: string, onChange: (v: string) => void, field: string, type = "text") => (
