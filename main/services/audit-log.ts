@@ -9,11 +9,31 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { SecretBox } from "../secrets/secret-box.ts";
 import type { z } from "zod";
+import { OPERATIONS } from "../../shared/contract/index.ts";
 import type { auditFilter } from "../../shared/contract/operations/audit.ts";
 import type { AuditEntry, JsonObject } from "../../shared/contract/schemas.ts";
 import type { StoreDb } from "../store/database.ts";
 
 export type AuditFilter = z.output<typeof auditFilter>;
+
+export interface AuditPaging {
+  limit: number;
+  beforeSeq?: number | undefined;
+  afterSeq?: number | undefined;
+  oldest?: boolean | undefined;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  /** Entries matching the filter. */
+  total: number;
+  /** Matching entries newer than the page's first. */
+  position: number;
+  /** Passed as beforeSeq, fetches the next older page; null on the oldest. */
+  nextBeforeSeq: number | null;
+  /** Passed as afterSeq, fetches the next newer page; null on the newest. */
+  newerAfterSeq: number | null;
+}
 
 export interface NewAuditEntry {
   operator: string;
@@ -101,14 +121,52 @@ export class AuditLog {
     })();
   }
 
-  list(filter: AuditFilter & { limit: number; beforeSeq?: number | undefined }): { entries: AuditEntry[]; nextBeforeSeq: number | null } {
+  /**
+   * One page of entries matching the filter, newest first: the newest page, the page older than
+   * `beforeSeq`, the page newer than `afterSeq`, or the oldest page. Says how many entries match
+   * and how many of them are newer than the page, so the log can be paged both ways and jumped
+   * to either end without loading what lies between.
+   */
+  list(filter: AuditFilter & AuditPaging): AuditPage {
     const { sql, args } = where(filter);
-    const before = filter.beforeSeq !== undefined ? `${sql ? " AND" : " WHERE"} seq < ?` : "";
-    const rows = this.db
-      .prepare(`SELECT * FROM audit_log${sql}${before} ORDER BY seq DESC LIMIT ?`)
-      .all(...args, ...(filter.beforeSeq !== undefined ? [filter.beforeSeq] : []), filter.limit + 1) as AuditRow[];
-    const page = rows.slice(0, filter.limit);
-    return { entries: page.map(toEntry), nextBeforeSeq: rows.length > filter.limit ? (page[page.length - 1]?.seq ?? null) : null };
+    const and = (condition: string) => (sql ? `${sql} AND ${condition}` : ` WHERE ${condition}`);
+    const select = (condition: string | null, direction: "ASC" | "DESC", extra: unknown[], limit: number) =>
+      this.db.prepare(`SELECT * FROM audit_log${condition ? and(condition) : sql} ORDER BY seq ${direction} LIMIT ?`).all(...args, ...extra, limit) as AuditRow[];
+    const newest = () => select(null, "DESC", [], filter.limit);
+
+    let rows: AuditRow[];
+    if (filter.beforeSeq !== undefined) {
+      rows = select("seq < ?", "DESC", [filter.beforeSeq], filter.limit);
+    } else if (filter.afterSeq !== undefined) {
+      // A short page at the top would not line up with the newest page: show the newest then.
+      const newer = select("seq > ?", "ASC", [filter.afterSeq], filter.limit + 1);
+      rows = newer.length > filter.limit ? newer.slice(0, filter.limit).reverse() : newest();
+    } else if (filter.oldest) {
+      rows = select(null, "ASC", [], filter.limit).reverse();
+    } else {
+      rows = newest();
+    }
+
+    const count = (condition: string | null, extra: unknown[] = []) =>
+      (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_log${condition ? and(condition) : sql}`).get(...args, ...extra) as { n: number }).n;
+    const total = count(null);
+    const first = rows[0];
+    const last = rows[rows.length - 1];
+    const position = first ? count("seq > ?", [first.seq]) : 0;
+    return {
+      entries: rows.map(toEntry),
+      total,
+      position,
+      nextBeforeSeq: last && position + rows.length < total ? last.seq : null,
+      newerAfterSeq: first && position > 0 ? first.seq : null,
+    };
+  }
+
+  /** For the filter's picker: every operation that is audited (the changes), and any other name found in the log. */
+  operations(): string[] {
+    const logged = (this.db.prepare("SELECT DISTINCT operation FROM audit_log").all() as { operation: string }[]).map((r) => r.operation);
+    const changes = Object.entries(OPERATIONS).filter(([, spec]) => spec.mutates).map(([name]) => name);
+    return [...new Set([...changes, ...logged])].sort();
   }
 
   /** Walks the whole chain from the first entry; reports the first entry that does not fit. */
@@ -155,10 +213,14 @@ export class AuditLog {
   }
 }
 
+/**
+ * Operator and operation match whatever their case (people type "Bob" or "ROLES.create"); the
+ * target matches exactly, since role names and ids differ by case. `from` and `to` are inclusive.
+ */
 function where(filter: AuditFilter): { sql: string; args: unknown[] } {
   const conditions: [string, unknown][] = [];
-  if (filter.operator) conditions.push(["operator = ?", filter.operator]);
-  if (filter.operation) conditions.push(["operation = ?", filter.operation]);
+  if (filter.operator) conditions.push(["operator = ? COLLATE NOCASE", filter.operator]);
+  if (filter.operation) conditions.push(["operation = ? COLLATE NOCASE", filter.operation]);
   if (filter.target) conditions.push(["target = ?", filter.target]);
   if (filter.from !== undefined) conditions.push(["at >= ?", filter.from]);
   if (filter.to !== undefined) conditions.push(["at <= ?", filter.to]);

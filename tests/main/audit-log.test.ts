@@ -201,6 +201,54 @@ describe("reading the log", () => {
     expect(exact.nextBeforeSeq).toBeNull();
   });
 
+  it("pages both ways and jumps to either end, saying how many entries match and where the page is", async () => {
+    const page = async (paging: Record<string, unknown>, filter: Record<string, unknown> = {}) => {
+      const p = await t.client.invoke("audit.list", { limit: 4, ...filter, ...paging });
+      return { seqs: p.entries.map((e) => e.seq), total: p.total, position: p.position, older: p.nextBeforeSeq, newer: p.newerAfterSeq };
+    };
+    expect(await page({})).toEqual({ seqs: [9, 8, 7, 6], total: 9, position: 0, older: 6, newer: null });
+    expect(await page({ beforeSeq: 6 })).toEqual({ seqs: [5, 4, 3, 2], total: 9, position: 4, older: 2, newer: 5 });
+    expect(await page({ beforeSeq: 2 })).toEqual({ seqs: [1], total: 9, position: 8, older: null, newer: 1 });
+    expect(await page({ afterSeq: 1 })).toEqual({ seqs: [5, 4, 3, 2], total: 9, position: 4, older: 2, newer: 5 });
+    // The oldest page, straight away; newer pages from there; a short page at the top is the newest page.
+    expect(await page({ oldest: true })).toEqual({ seqs: [4, 3, 2, 1], total: 9, position: 5, older: null, newer: 4 });
+    expect(await page({ afterSeq: 4 })).toEqual({ seqs: [8, 7, 6, 5], total: 9, position: 1, older: 5, newer: 8 });
+    expect(await page({ afterSeq: 8 })).toEqual({ seqs: [9, 8, 7, 6], total: 9, position: 0, older: 6, newer: null });
+    // Under a filter, counts and positions are of the matching entries.
+    expect(await page({ oldest: true }, { operator: "tester" })).toEqual({ seqs: [7, 3, 2, 1], total: 6, position: 2, older: null, newer: 7 });
+    expect(await page({ afterSeq: 7 }, { operator: "tester" })).toEqual({ seqs: [9, 8, 7, 3], total: 6, position: 0, older: 3, newer: null });
+    expect(await page({}, { operator: "nobody" })).toEqual({ seqs: [], total: 0, position: 0, older: null, newer: null });
+  });
+
+  it("matches operator and operation whatever their case (the target exactly)", async () => {
+    const list = async (filter: Record<string, unknown>) => (await t.client.invoke("audit.list", { limit: 100, ...filter })).entries.map((e) => e.seq);
+    expect(await list({ operator: "BOB" })).toEqual([6, 5, 4]);
+    expect(await list({ operator: " Tester " })).toEqual([9, 8, 7, 3, 2, 1]);
+    expect(await list({ operation: "Roles.Create" })).toEqual([8, 2]);
+    expect(await list({ operation: "ROLES.CREATE", operator: "tEsTeR" })).toEqual([8, 2]);
+    expect(await list({ target: "EDITOR" })).toEqual([]);
+    expect((await t.client.invoke("audit.export", { format: "jsonl", operator: "Bob" })).entries).toBe(3);
+  });
+
+  it("refuses a From after the To, naming the field, in the list and the export", async () => {
+    for (const op of ["audit.list", "audit.export"] as const) {
+      const input = op === "audit.list" ? { limit: 10 } : { format: "csv" };
+      const error = await expectFailure(t.invoke(op, { ...input, from: T0 + 2 * HOUR, to: T0 + HOUR }), "VALIDATION");
+      expect(error.field).toBe("from");
+      expect(error.message).toContain("“From” is after “To”");
+    }
+    // The same instant is a range of one millisecond, not an error.
+    expect((await t.client.invoke("audit.list", { limit: 10, from: T0 + HOUR, to: T0 + HOUR })).entries.map((e) => e.seq)).toEqual([6, 5, 4]);
+  });
+
+  it("offers every audited operation for the filter, and any other found in the log", async () => {
+    const { operations } = await t.client.invoke("audit.operations", {});
+    expect(operations).toEqual([...operations].sort());
+    for (const op of ["roles.create", "roles.delete", "profiles.create", "users.updateMetadata", "invites.create", "users.delete"]) expect(operations).toContain(op);
+    expect(operations).not.toContain("audit.list");
+    expect(new Set(operations).size).toBe(operations.length);
+  });
+
   it("exports JSON lines: one parseable entry per line, oldest first", async () => {
     const { content, entries } = await t.client.invoke("audit.export", { format: "jsonl" });
     expect(entries).toBe(9);

@@ -98,6 +98,7 @@ export function sessionHandlers(role: OperatorRole, metadata: JsonObject = { pla
     "roles.list": () => ({ roles: [{ role: "support", permissions: ["users:read"], userCount: 1 }, { role: "admin", permissions: ["users:write"], userCount: 2 }] }),
     "roles.users": () => ({ users: [{ id: "user-1", label: "ada@example.com" }] }),
     "profiles.list": () => ({ profiles: [profile(role), profile(role, { id: "p2", name: "Production", active: false, embedded: false, hasApiKey: true })] }),
-    "audit.list": () => ({ entries: [], nextBeforeSeq: null }),
+    "audit.list": () => ({ entries: [], total: 0, position: 0, nextBeforeSeq: null, newerAfterSeq: null }),
+    "audit.operations": () => ({ operations: [] }),
   };
 }

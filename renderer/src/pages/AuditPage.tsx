@@ -1,4 +1,4 @@
-/** The audit log, newest first, with filters, chain verification and exports. */
+/** The audit log, newest first, a page at a time, with filters, chain verification and exports. */
 import { useEffect, useMemo, useState } from "react";
 import { useStore } from "zustand";
 import type { AuditEntry } from "../../../shared/contract/schemas.ts";
@@ -12,6 +12,7 @@ import { plural, timestampForFile } from "../lib/format.ts";
 import { AUDIT_COLUMNS, AUDIT_MIN_WIDTH } from "./audit/auditColumns.tsx";
 import { AuditEntryDialog } from "./audit/AuditEntryDialog.tsx";
 import { AuditFilters } from "./audit/AuditFilters.tsx";
+import { AuditPager } from "./audit/AuditPager.tsx";
 import { VerifyChain } from "./audit/VerifyChain.tsx";
 
 const entryKey = (e: AuditEntry) => String(e.seq);
@@ -24,11 +25,15 @@ export function AuditPage() {
 
   useEffect(() => {
     void audit.getState().reload();
-    return client.on("audit.appended", () => void audit.getState().refreshNewest());
+    void audit.getState().loadOperations();
+    return client.on("audit.appended", () => void audit.getState().refresh());
   }, [audit, client]);
 
-  const operations = useMemo(() => [...new Set(state.entries.map((e) => e.operation))].sort(), [state.entries]);
+  // The known operations, and any on the page the list did not have (a log written by another version).
+  const operations = useMemo(() => [...new Set([...state.operations, ...state.entries.map((e) => e.operation)])].sort(), [state.operations, state.entries]);
   const filtered = Object.keys(state.filter).length > 0;
+  // Another page or filter starts at the top; the same page refreshed (new entries came in) keeps its scroll.
+  const resetKey = useMemo(() => ({ filter: state.filter, cursor: state.cursor, pageSize: state.pageSize }), [state.filter, state.cursor, state.pageSize]);
   const exportFile = (format: "jsonl" | "csv") => async () => {
     const result = await state.exportAs(format);
     return { content: result.content, filename: `gatehouse-audit-${timestampForFile(Date.now())}.${format}`, note: plural(result.entries, "entry", "entries") };
@@ -48,7 +53,7 @@ export function AuditPage() {
       </header>
       {state.error ? <ErrorBanner error={state.error} title="Could not load the audit log" onRetry={() => void state.reload()} /> : null}
       <div className="table-area">
-        {state.status === "loading" ? <Spinner label="Loading the audit log…" /> : null}
+        {state.status === "loading" && state.entries.length === 0 ? <Spinner label="Loading the audit log…" /> : null}
         {state.status === "ready" && state.entries.length === 0 ? (
           <EmptyState title={filtered ? "No entry matches these filters." : "The audit log is empty."}>
             {filtered ? "Clear or widen the filters." : "Every change an operator makes is recorded here, with who, when, what, target and result."}
@@ -61,21 +66,16 @@ export function AuditPage() {
             rowKey={entryKey}
             rowHeight={32}
             minWidth={AUDIT_MIN_WIDTH}
-            label="Audit entries, newest first"
+            label={`Audit entries ${state.position + 1} to ${state.position + state.entries.length} of ${state.total}, newest first`}
             onOpen={setOpen}
             testId="audit-table"
             rowTestId="audit-row"
             rowClassName={entryClass}
-            resetKey={state.filter}
+            resetKey={resetKey}
           />
         ) : null}
       </div>
-      <footer className="pager">
-        <span className="pager__info">{plural(state.entries.length, "entry", "entries")} shown</span>
-        <button type="button" onClick={() => void state.loadMore()} disabled={state.nextBeforeSeq === null || state.loadingMore} data-testid="audit-more">
-          {state.loadingMore ? "Loading…" : state.nextBeforeSeq === null ? "No older entries" : "Load older entries"}
-        </button>
-      </footer>
+      <AuditPager />
       {open ? <AuditEntryDialog entry={open} onClose={() => setOpen(null)} /> : null}
     </section>
   );

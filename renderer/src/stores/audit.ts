@@ -1,4 +1,8 @@
-/** The audit log, newest first, filtered, paged backwards by sequence number. */
+/**
+ * The audit log, newest first, filtered, one page at a time. Pages are fetched by sequence
+ * number both ways (older, newer) and either end can be reached at once (newest, oldest), so a log
+ * of any length is browsed without holding more than a page.
+ */
 import { createStore } from "zustand/vanilla";
 import type { GatehouseClient } from "../../../shared/contract/client.ts";
 import type { AuditEntry } from "../../../shared/contract/schemas.ts";
@@ -9,23 +13,42 @@ export interface AuditFilter {
   operator?: string;
   operation?: string;
   target?: string;
+  /** Inclusive bounds, epoch ms. */
   from?: number;
   to?: number;
 }
 
+export const AUDIT_PAGE_SIZES = [100, 200, 500, 1000] as const;
 export const AUDIT_PAGE = 200;
+
+/** What fetched the page on screen, so a refresh fetches the same one. */
+export type AuditCursor = { kind: "newest" } | { kind: "oldest" } | { kind: "before"; seq: number } | { kind: "after"; seq: number };
 
 export interface AuditState extends Loadable {
   filter: AuditFilter;
+  pageSize: number;
+  cursor: AuditCursor;
   entries: AuditEntry[];
+  /** Entries matching the filter. */
+  total: number;
+  /** Matching entries newer than the page's first. */
+  position: number;
   nextBeforeSeq: number | null;
-  loadingMore: boolean;
+  newerAfterSeq: number | null;
+  /** Operations to pick from in the filter. */
+  operations: string[];
   verification: AuditVerification | null;
   setFilter(filter: AuditFilter): Promise<void>;
+  setPageSize(size: number): Promise<void>;
+  /** Fetches the page on screen again (with a spinner). */
   reload(): Promise<void>;
-  /** Puts entries appended since the list was loaded on top (on "audit.appended"). */
-  refreshNewest(): Promise<void>;
-  loadMore(): Promise<void>;
+  /** Fetches the page on screen again quietly (on "audit.appended"); calls in a burst make one or two requests. */
+  refresh(): Promise<void>;
+  newest(): Promise<void>;
+  newer(): Promise<void>;
+  older(): Promise<void>;
+  oldest(): Promise<void>;
+  loadOperations(): Promise<void>;
   verify(): Promise<AuditVerification>;
   exportAs(format: "jsonl" | "csv"): Promise<{ content: string; entries: number }>;
 }
@@ -42,62 +65,88 @@ export function cleanFilter(filter: AuditFilter): AuditFilter {
   return out;
 }
 
+const paging = (cursor: AuditCursor) =>
+  cursor.kind === "before" ? { beforeSeq: cursor.seq } : cursor.kind === "after" ? { afterSeq: cursor.seq } : cursor.kind === "oldest" ? { oldest: true } : {};
+
 export const createAuditStore = (client: GatehouseClient) =>
   createStore<AuditState>()((set, get) => {
     let generation = 0;
+    let refreshing: Promise<void> | null = null;
+    let refreshAgain = false;
+
+    async function fetchPage(cursor: AuditCursor, quiet: boolean): Promise<void> {
+      const mine = ++generation;
+      if (!quiet) set({ status: "loading", error: null });
+      try {
+        const page = await client.invoke("audit.list", { ...get().filter, limit: get().pageSize, ...paging(cursor) });
+        if (mine !== generation) return;
+        set({
+          cursor,
+          entries: page.entries,
+          total: page.total,
+          position: page.position,
+          nextBeforeSeq: page.nextBeforeSeq,
+          newerAfterSeq: page.newerAfterSeq,
+          status: "ready",
+          error: null,
+        });
+      } catch (err) {
+        // A failed quiet refresh leaves the page as it was; the next event or Refresh retries.
+        if (mine === generation && !quiet) set({ status: "error", error: toErrorBody(err) });
+      }
+    }
+
     return {
       status: "idle",
       error: null,
       filter: {},
+      pageSize: AUDIT_PAGE,
+      cursor: { kind: "newest" },
       entries: [],
+      total: 0,
+      position: 0,
       nextBeforeSeq: null,
-      loadingMore: false,
+      newerAfterSeq: null,
+      operations: [],
       verification: null,
       async setFilter(filter) {
         set({ filter: cleanFilter(filter) });
-        await get().reload();
+        await fetchPage({ kind: "newest" }, false);
       },
-      async reload() {
-        const mine = ++generation;
-        set({ status: "loading", error: null, entries: [], nextBeforeSeq: null, loadingMore: false });
-        try {
-          const page = await client.invoke("audit.list", { ...get().filter, limit: AUDIT_PAGE });
-          if (mine !== generation) return;
-          set({ entries: page.entries, nextBeforeSeq: page.nextBeforeSeq, status: "ready" });
-        } catch (err) {
-          if (mine === generation) set({ status: "error", error: toErrorBody(err) });
+      async setPageSize(size) {
+        set({ pageSize: size });
+        await fetchPage({ kind: "newest" }, false);
+      },
+      reload: () => fetchPage(get().cursor, false),
+      async refresh() {
+        if (get().status !== "ready") return;
+        if (refreshing) {
+          refreshAgain = true;
+          return refreshing;
         }
+        refreshing = (async () => {
+          do {
+            refreshAgain = false;
+            await fetchPage(get().cursor, true);
+          } while (refreshAgain);
+        })().finally(() => (refreshing = null));
+        return refreshing;
       },
-      async refreshNewest() {
-        const { entries, status } = get();
-        if (status !== "ready") return;
-        const mine = generation;
+      newest: () => fetchPage({ kind: "newest" }, false),
+      oldest: () => fetchPage({ kind: "oldest" }, false),
+      async newer() {
+        const seq = get().newerAfterSeq;
+        if (seq !== null && get().status !== "loading") await fetchPage({ kind: "after", seq }, false);
+      },
+      async older() {
+        const seq = get().nextBeforeSeq;
+        if (seq !== null && get().status !== "loading") await fetchPage({ kind: "before", seq }, false);
+      },
+      async loadOperations() {
         try {
-          const page = await client.invoke("audit.list", { ...get().filter, limit: AUDIT_PAGE });
-          if (mine !== generation) return;
-          const newest = entries[0]?.seq ?? -1;
-          const fresh = page.entries.filter((e) => e.seq > newest);
-          // More new entries than one page: start over rather than leave a gap.
-          if (fresh.length === page.entries.length && entries.length > 0 && page.nextBeforeSeq !== null) {
-            set({ entries: page.entries, nextBeforeSeq: page.nextBeforeSeq });
-          } else if (fresh.length > 0) {
-            set({ entries: [...fresh, ...get().entries] });
-          }
+          set({ operations: (await client.invoke("audit.operations", {})).operations });
         } catch {
-          // A failed background refresh leaves the list as it was; the next event or Refresh retries.
-        }
-      },
-      async loadMore() {
-        const { nextBeforeSeq, loadingMore } = get();
-        if (nextBeforeSeq === null || loadingMore) return;
-        const mine = generation;
-        set({ loadingMore: true, error: null });
-        try {
-          const page = await client.invoke("audit.list", { ...get().filter, limit: AUDIT_PAGE, beforeSeq: nextBeforeSeq });
-          if (mine !== generation) return;
-          set({ entries: [...get().entries, ...page.entries], nextBeforeSeq: page.nextBeforeSeq, loadingMore: false });
-        } catch (err) {
-          if (mine === generation) set({ loadingMore: false, error: toErrorBody(err) });
+          // The picker then offers the operations on the page; the log itself still loads.
         }
       },
       async verify() {
