@@ -1,11 +1,11 @@
 /**
  * Allow-lists (seed 02) through the dispatcher on the embedded core's demo data: flags, preview
- * and impact, apply in the seed's format, per-tenant ids, CSV import and export, roles.
+ * and impact, apply in the seed's format, per-tenant ids, CSV import and export, roles. Two
+ * consoles at once: allowlists-consoles.test.ts; the Core vanishing mid-apply: core-vanishes.test.ts.
  */
 import UserMetadata from "supertokens-node/recipe/usermetadata";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDemoDataSet } from "../../main/embedded-core/demo/data-set.ts";
-import { DEFAULT_DATA_CONTRACT } from "../../shared/data-contract.ts";
 import { parseCsv } from "./helpers/csv.ts";
 import { directCore, expectFailure, profileInput, startTestGatehouse, type TestGatehouse } from "./helpers/gatehouse.ts";
 
@@ -265,61 +265,5 @@ describe("roles", () => {
     } finally {
       await t.client.invoke("profiles.switch", { id: admin });
     }
-  });
-});
-
-describe("two consoles editing at once", () => {
-  it("loses no add and keeps no remove", async () => {
-    const other = await startTestGatehouse({ embeddedCore: false });
-    try {
-      const p = await other.client.invoke("profiles.create", profileInput("Same core", [t.coreUrl]));
-      await other.client.invoke("profiles.switch", { id: p.id });
-      const id = "emailAllowList:acme";
-      const doomed = Array.from({ length: 12 }, (_, i) => `doomed-${i}@acme.test`);
-      await directCore(t.coreUrl).sdk(() => UserMetadata.updateUserMetadata(id, { allowList: ["keep@acme.test", ...doomed], owner: "app" }));
-
-      const consoles = [t, other];
-      const runs = Array.from({ length: 24 }, (_, i) => {
-        const console = consoles[i % 2] as TestGatehouse;
-        return console.client.invoke("allowlists.apply", {
-          tenantId: "acme",
-          kind: "email",
-          add: [`race-${i}-a@acme.test`, `race-${i}-b@acme.test`],
-          remove: i < doomed.length ? [doomed[i] ?? ""] : [],
-        });
-      });
-      const results = await Promise.all(runs);
-      const final = await metadataOf(id);
-      const list = final.allowList as string[];
-      expect(final.owner).toBe("app");
-      for (let i = 0; i < 24; i++) {
-        expect(list).toContain(`race-${i}-a@acme.test`);
-        expect(list).toContain(`race-${i}-b@acme.test`);
-      }
-      for (const d of doomed) expect(list).not.toContain(d);
-      expect(list).toContain("keep@acme.test");
-      expect(list).toHaveLength(1 + 48);
-      expect(new Set(list).size).toBe(list.length);
-      expect(results.some((r) => r.concurrentChange) || results.every((r) => r.attempts === 1)).toBe(true);
-      // The lease is released: nothing is left in its record.
-      expect(await metadataOf(`gatehouse:lock:${id}`)).toEqual({});
-    } finally {
-      await other.close();
-    }
-  }, 60_000);
-
-  it("is also what the naive seed code is not: two read-modify-writes without the merge lose an entry", async () => {
-    const core = directCore(t.coreUrl);
-    const id = "phoneNumberAllowList:acme";
-    await core.sdk(() => UserMetadata.updateUserMetadata(id, { allowList: [] }));
-    // Seed 02's addEmailToAllowlist, twice at once: both read [], each writes its own one-entry list.
-    const naiveAdd = async (entry: string) => {
-      const { metadata } = await core.sdk(() => UserMetadata.getUserMetadata(id));
-      const list = (metadata[DEFAULT_DATA_CONTRACT.allowListKey] as string[] | undefined) ?? [];
-      await new Promise((r) => setTimeout(r, 20));
-      await core.sdk(() => UserMetadata.updateUserMetadata(id, { allowList: [...list, entry] }));
-    };
-    await Promise.all([naiveAdd("+14155550001"), naiveAdd("+14155550002")]);
-    expect(((await metadataOf(id)).allowList as string[]).length).toBe(1);
   });
 });

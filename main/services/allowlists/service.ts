@@ -12,7 +12,7 @@ import type { CoreClient } from "../../core/core-client.ts";
 import type { ActiveConnection } from "../connection.ts";
 import { accountsFor, type Account } from "./accounts.ts";
 import { allowListCsv, readAllowListCsv } from "./csv.ts";
-import { withLease, type LeaseOptions } from "./lease.ts";
+import { Leases, type LeaseOptions } from "./lease.ts";
 import { flagEntries } from "./normalise.ts";
 import { planChange, sameList, type Given, type Plan } from "./plan.ts";
 
@@ -35,11 +35,14 @@ type Update = Parameters<typeof UserMetadata.updateUserMetadata>[1];
 export class AllowListsService {
   /** One apply at a time per list inside this console; consoles take turns through the lease. */
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly leases: Leases;
 
   constructor(
     private readonly connection: () => ActiveConnection,
-    private readonly lease: LeaseOptions = {},
-  ) {}
+    lease: LeaseOptions = {},
+  ) {
+    this.leases = new Leases(lease);
+  }
 
   async get(input: In<"allowlists.get">): Promise<Out<"allowlists.get">> {
     const { core, metadataId, key } = this.target(input);
@@ -92,7 +95,18 @@ export class AllowListsService {
         field: "add",
       });
     }
-    return this.serialised(metadataId, () => withLease(core, metadataId, () => this.applyLeased(core, metadataId, key, input), this.lease));
+    let sent = false;
+    try {
+      return await this.serialised(metadataId, () =>
+        this.leases.hold(core, metadataId, () =>
+          this.applyLeased(core, metadataId, key, input, () => {
+            sent = true;
+          }),
+        ),
+      );
+    } catch (err) {
+      throw saySaved(err, sent);
+    }
   }
 
   async export(input: In<"allowlists.export">): Promise<Out<"allowlists.export">> {
@@ -103,7 +117,7 @@ export class AllowListsService {
   }
 
   // Read, merge this change into what is there now, write, read again; another write in between: again.
-  private async applyLeased(core: CoreClient, metadataId: string, key: string, input: In<"allowlists.apply">): Promise<Out<"allowlists.apply">> {
+  private async applyLeased(core: CoreClient, metadataId: string, key: string, input: In<"allowlists.apply">, sending: () => void): Promise<Out<"allowlists.apply">> {
     let concurrentChange = false;
     for (let attempt = 1; attempt <= MAX_APPLY_ATTEMPTS; attempt++) {
       const stored = await this.read(core, metadataId, key);
@@ -113,6 +127,7 @@ export class AllowListsService {
       const plan = planChange(input.kind, stored.list, given(input.add), given(input.remove), input.defaultRegion);
       const result = (list: string[]) => ({ metadataId, version: listVersion(list), list, ...outcomes(plan), concurrentChange, attempts: attempt });
       if (sameList(plan.after, stored.list)) return result(stored.list);
+      sending();
       await core.sdk(() => UserMetadata.updateUserMetadata(metadataId, { [key]: plan.after } as Update));
       const verify = await this.read(core, metadataId, key);
       if (sameList(verify.list, plan.after)) return result(verify.list);
@@ -202,6 +217,19 @@ export class AllowListsService {
 }
 
 const given = (entries: readonly string[]): Given[] => entries.map((entry) => ({ entry, line: null }));
+
+/**
+ * An apply that failed on the way says whether the list may have changed: before the write was
+ * sent, nothing was; after, the Core may have saved it (one whole write: all of it or none), and
+ * applying the same change again is safe — it only adds what is missing and removes what is left.
+ */
+function saySaved(err: unknown, sent: boolean): unknown {
+  if (!(err instanceof GatehouseError) || err.code === "VALIDATION" || err.code === "CONFLICT") return err;
+  const what = sent
+    ? "The change was sent to the Core before it stopped answering, so it may or may not be saved. Reload the list to see; applying the same change again is safe."
+    : "Nothing was changed.";
+  return new GatehouseError({ ...err.toBody(), message: `${err.message} ${what}` });
+}
 
 function outcomes(plan: Plan) {
   return {
