@@ -76,7 +76,7 @@ test.describe("invite-only, from the console", () => {
     expect(shownLink.startsWith(`${inviteOnlyApp.url}/auth/verify?`)).toBe(true);
     const row = page.getByTestId("invite-row").filter({ hasText: alice });
     await expect(row.getByTestId("invite-status")).toHaveText("pending");
-    await expect(row).toContainText("sent");
+    await expect(row).toContainText("mailed");
 
     // The mail, over real SMTP, carries the same link.
     const invite = await mail.waitFor(alice, (m) => m.text.includes("invited"));
@@ -105,6 +105,99 @@ test.describe("invite-only, from the console", () => {
     await expect(status).toHaveAttribute("data-status", "accepted");
     await expect(status).toContainText(/^Invited .+ by e2e — accepted .+/);
     expect(errors).toEqual([]);
+  });
+
+  test("the admin revokes bob's invite in the console; the link he was mailed no longer signs him in, and nothing of him is left", async ({ page, browser }) => {
+    const bob = `bob.${Date.now().toString(36)}@example.com`;
+    const errors = watchErrors(page);
+    await page.goto(gatehouse.url);
+    await page.getByTestId("nav-invites").click();
+    await page.getByTestId("invite-email").fill(bob);
+    await page.getByTestId("invite-submit").click();
+    await expect(page.getByTestId("invite-result")).toContainText("Mailed");
+    // The form is empty again for the next person.
+    await expect(page.getByTestId("invite-email")).toHaveValue("");
+    const mailed = await mail.waitFor(bob, (m) => m.text.includes("invited"));
+    const link = /https?:\/\/\S+\/auth\/verify\S+/.exec(mailed.text)?.[0] ?? "";
+
+    const row = page.getByTestId("invite-row").filter({ hasText: bob });
+    await row.getByTestId("invite-revoke").click();
+    const dialog = page.getByTestId("revoke-dialog");
+    await expect(dialog).toContainText("stop working at once");
+    await dialog.getByTestId("confirm-button").click();
+    await expect(dialog).toBeHidden();
+    await expect(row.getByTestId("invite-status")).toHaveText("revoked");
+
+    // Bob opens the mail anyway: not signed in, and no account was made for him.
+    const bobContext = await browser.newContext();
+    const bobPage = await bobContext.newPage();
+    await bobPage.goto(link);
+    await expect(bobPage.getByRole("alert")).toContainText("This link has expired or was already used");
+    await expect(bobPage.locator("#signed-in")).toBeHidden();
+    await bobContext.close();
+    const found = await gatehouse.client.invoke("users.quickSearch", { text: bob, tenantId: "public" });
+    expect(found.hits).toEqual([]);
+    expect(JSON.stringify(found)).not.toContain(bob);
+    expect(errors).toEqual([]);
+  });
+
+  test("inviting ada, who signs in with a password, offers no sign-in link and says why", async ({ page }) => {
+    await page.goto(gatehouse.url);
+    await page.getByTestId("nav-invites").click();
+    await page.getByTestId("invite-email").fill("ada.lovelace@example.com");
+    await page.getByTestId("invite-submit").click();
+    const notice = page.getByTestId("invite-exists");
+    await expect(notice).toContainText("signs in with email and password");
+    await expect(notice).toContainText("would create a second, separate account, so nothing was sent");
+    await expect(page.getByTestId("invite-exists-resend")).toHaveCount(0);
+    await expect(page.getByTestId("invite-link")).toHaveCount(0);
+  });
+
+  test("the demo data's invites (made outside this console) are listed, with their status", async ({ page }) => {
+    await page.goto(gatehouse.url);
+    await page.getByTestId("nav-invites").click();
+    await expect(page.getByTestId("invites-sync-state")).toContainText("found on the Core");
+    const elsewhere = page.getByTestId("invite-row").filter({ hasText: "outside this console" });
+    await expect(elsewhere.first()).toBeVisible();
+    await page.getByTestId("invites-filter-accepted").click();
+    await expect(page.getByTestId("invite-row").first().getByTestId("invite-status")).toHaveText("accepted");
+  });
+
+  test("an auditor sees the outbox without any sign-in link and with phones masked", async ({ page }) => {
+    const phone = "+14155550199";
+    const made = await gatehouse.client.invoke("invites.create", { tenantId: "public", phoneNumber: phone });
+    if (made.status !== "invited") throw new Error("expected invited");
+    const demo = (await gatehouse.client.invoke("session.whoami", {})).profile?.id ?? "";
+    const other = await gatehouse.client.invoke("profiles.create", {
+      name: "Admin desk",
+      uris: [gatehouse.coreUrl],
+      role: "admin",
+      defaultTenant: "public",
+      timeoutMs: 5000,
+      contract: (await gatehouse.client.invoke("profiles.list", {})).profiles[0]!.contract,
+    });
+    // The profile that made the message becomes an auditor one (changed from another admin profile).
+    await gatehouse.client.invoke("profiles.switch", { id: other.id });
+    await gatehouse.client.invoke("profiles.update", { id: demo, role: "auditor" });
+    await gatehouse.client.invoke("profiles.switch", { id: demo });
+    try {
+      await page.goto(gatehouse.url);
+      await expect(page.getByTestId("role-badge")).toHaveText(/auditor/i);
+      await page.getByTestId("nav-invites").click();
+      const outbox = page.getByTestId("outbox");
+      await expect(outbox.getByTestId("outbox-row").first()).toBeVisible();
+      await expect(outbox.getByTestId("outbox-link-hidden").first()).toBeVisible();
+      await expect(outbox.getByTestId("outbox-link")).toHaveCount(0);
+      await expect(outbox.getByTestId("outbox-mark")).toHaveCount(0);
+      const text = (await page.locator("main").textContent()) ?? "";
+      expect(text).not.toContain(phone);
+      expect(text).not.toContain(made.link);
+      expect(text).not.toContain("preAuthSessionId");
+    } finally {
+      await gatehouse.client.invoke("profiles.switch", { id: other.id });
+      await gatehouse.client.invoke("profiles.update", { id: demo, role: "admin" });
+      await gatehouse.client.invoke("profiles.switch", { id: demo });
+    }
   });
 
   test("mallory, never invited, is told sign-up is disabled and gets no mail", async ({ page }) => {
