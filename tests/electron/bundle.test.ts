@@ -158,10 +158,25 @@ describe("main.cjs under a stand-in Electron", () => {
     expect(answer).toEqual({ cancel: true });
     expect(session.permissionCheck?.()).toBe(false);
     const contents = fake.BrowserWindow.all[0]?.webContents;
-    expect(contents?.listenerCount("will-navigate")).toBe(1);
     expect(contents?.windowOpenHandler?.({ url: "https://supertokens.com/docs" })).toEqual({ action: "deny" });
+    expect(contents?.windowOpenHandler?.({ url: "gatehouse://app/index.html" })).toEqual({ action: "deny" });
     expect(fake.shell.opened).toEqual(["https://supertokens.com/docs"]);
     expect(fake.Menu.applied).toBeDefined();
+  });
+
+  it("stops the window's navigation and redirects away from our page, the same ones the real-Electron test tries", () => {
+    const contents = fake.BrowserWindow.all[0]?.webContents;
+    const prevented = (event: string, url: string) => {
+      let stopped = false;
+      contents?.emit(event, { preventDefault: () => (stopped = true) }, url);
+      return stopped;
+    };
+    // A blob of our own origin passes the request filter: only the navigation guard stops it.
+    for (const url of ["blob:gatehouse://app/0b5e6a52-6d1e-4c1b-9a57-5d1c8b1d7c11", "https://example.com/", "file:///etc/passwd", "gatehouse://evil/index.html"]) {
+      expect(prevented("will-navigate", url), url).toBe(true);
+      expect(prevented("will-redirect", url), url).toBe(true);
+    }
+    expect(prevented("will-navigate", "gatehouse://app/index.html#/roles")).toBe(false);
   });
 
   it("closes Gatehouse (store, embedded core) before it quits", async () => {

@@ -1,7 +1,8 @@
 /**
  * The desktop app in the real Electron binary, driven by Playwright: the renderer loads from
  * gatehouse://app with the preload's bridge and no Node, IPC reaches the dispatcher, navigation and
- * new windows are refused. Skipped where the binary is not installed (it cannot be downloaded on
+ * new windows are refused (checked with a navigation only the guard can stop, so the test fails
+ * when the guard is missing; bundle.test.ts checks the same policy on the stand-in module). Skipped where the binary is not installed (it cannot be downloaded on
  * this project's build machines); detection never requires the electron package.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -55,13 +56,29 @@ describeWithElectron(title, () => {
     expect(afterTampering).toBe(true);
   });
 
-  it("refuses navigation away and new windows", async () => {
+  it("refuses navigation away: the guard stops a page the request filter would let through", async () => {
+    const mainLog: string[] = [];
+    app.on("console", (message) => mainLog.push(message.text()));
+    // A page of our own origin's making passes the session's request filter, so if it stays out
+    // it is the navigation guard (will-navigate) that kept it out — and the guard says so.
+    const escape = String(await page.evaluate(`URL.createObjectURL(new Blob(["<title>escaped</title><p>escaped</p>"], { type: "text/html" }))`));
+    expect(escape).toMatch(/^blob:gatehouse:\/\/app\//);
+    await page.evaluate(`window.location.href = ${JSON.stringify(escape)}`);
+    await expect.poll(() => mainLog.some((line) => line.includes(`Blocked navigation to ${escape}`)), { timeout: 10_000 }).toBe(true);
+    expect(page.url()).toMatch(/^gatehouse:\/\/app\/index\.html/);
+    expect(await page.title()).toBe("Gatehouse");
+    expect(await page.evaluate("typeof window.gatehouse.invoke")).toBe("function");
+
     await page.evaluate("window.location.href = 'https://example.com/'").catch(() => {});
-    await page.waitForTimeout(500);
+    await expect.poll(() => mainLog.some((line) => line.includes("Blocked navigation to https://example.com/")), { timeout: 10_000 }).toBe(true);
     expect(page.url()).toMatch(/^gatehouse:\/\/app\//);
+  });
+
+  it("refuses new windows: window.open gets nothing back", async () => {
     const before = app.windows().length;
-    await page.evaluate("window.open('gatehouse://app/index.html')");
-    await page.waitForTimeout(500);
+    // A denied window.open returns null; an allowed one returns the new window's proxy.
+    expect(await page.evaluate("window.open('gatehouse://app/index.html') === null")).toBe(true);
+    expect(await page.evaluate("window.open('https://example.com/') === null")).toBe(true);
     expect(app.windows()).toHaveLength(before);
   });
 });

@@ -29,6 +29,7 @@ describe("hardenWebContents", () => {
     hardenWebContents(contents, vi.fn(), vi.fn());
     expect(fire("will-navigate", "https://evil.example/")).toBe(true);
     expect(fire("will-navigate", "file:///etc/passwd")).toBe(true);
+    expect(fire("will-navigate", "blob:gatehouse://app/0b5e6a52"), "a blob of our origin passes the request filter, not this").toBe(true);
     expect(fire("will-redirect", "http://127.0.0.1:3567/")).toBe(true);
     expect(fire("will-navigate", "gatehouse://app/index.html")).toBe(false);
   });
