@@ -9,13 +9,11 @@
 import Database from "better-sqlite3";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import supertokens from "supertokens-node";
 import Passwordless from "supertokens-node/recipe/passwordless";
-import UserMetadata from "supertokens-node/recipe/usermetadata";
-import UserRoles from "supertokens-node/recipe/userroles";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_INVITE_TEMPLATE, DEFAULT_SMS_INVITE_TEMPLATE } from "../../main/mail/template.ts";
 import { MASK } from "../../shared/phone-mask.ts";
+import { cdiGet, metadataOf, userById, usersByContact } from "../support/cdi.ts";
 import { startDemoAppProcess, type RunningDemoApp } from "../support/demo-app-process.ts";
 import { startCuttingProxy } from "./helpers/faults.ts";
 import { directCore, expectFailure, profileInput, startTestGatehouse, type TestGatehouse } from "./helpers/gatehouse.ts";
@@ -28,7 +26,6 @@ let smtp: TestSmtp;
 let app: RunningDemoApp;
 /** Added to the wall clock for Gatehouse (not for the core): moves "now" past link expiries. */
 let skew = 0;
-const core = () => directCore(t.coreUrl);
 
 beforeAll(async () => {
   t = await startTestGatehouse({ now: () => Date.now() + skew });
@@ -63,8 +60,8 @@ async function openLink(link: string): Promise<{ status: string; user?: { id: st
   return (await response.json()) as { status: string; user?: { id: string } };
 }
 
-/** Who holds this email or phone in the tenant, asked of the Core with plain supertokens-node. */
-const holders = (contact: { email: string } | { phoneNumber: string }, tenantId = "public") => core().sdk(() => supertokens.listUsersByAccountInfo(tenantId, contact));
+/** Who holds this email or phone in the tenant, asked of the Core over its own HTTP API (nothing of Gatehouse). */
+const holders = (contact: { email: string } | { phoneNumber: string }, tenantId = "public") => usersByContact(t.coreUrl, contact, tenantId);
 
 /**
  * Someone invited by email who opened the link in the app (made once, by whichever test needs
@@ -93,13 +90,12 @@ describe("invites", () => {
     expect(result.expiresAt).toBeGreaterThanOrEqual(before + 15 * 60_000 - 1000);
     expect(result.expiresAt).toBeLessThanOrEqual(Date.now() + 15 * 60_000 + 1000);
 
-    const c = core();
-    const user = await c.sdk(() => supertokens.getUser(alice));
+    const user = await userById(t.coreUrl, alice);
     expect(user?.loginMethods.map((m) => [m.recipeId, m.email])).toEqual([["passwordless", "alice.invited@example.com"]]);
-    const { metadata } = await c.sdk(() => UserMetadata.getUserMetadata(alice));
+    const metadata = await metadataOf(t.coreUrl, alice);
     expect(metadata.gatehouseInvite).toMatchObject({ invitedBy: "tester" });
     expect(typeof (metadata.gatehouseInvite as { invitedAt: unknown }).invitedAt).toBe("number");
-    expect((await c.sdk(() => UserRoles.getRolesForUser("public", alice))).roles).toEqual(["support"]);
+    expect((await cdiGet<{ roles: string[] }>(t.coreUrl, "/public/recipe/user/roles", { userId: alice })).roles).toEqual(["support"]);
 
     const mail = smtp.received.at(-1);
     if (!mail) throw new Error("no mail received");
@@ -134,7 +130,7 @@ describe("invites", () => {
     const result = await t.client.invoke("invites.create", { tenantId: "public", phoneNumber: "(201) 555-0123" });
     if (result.status !== "invited") throw new Error("expected invited");
     expect(result.delivery).toBe("outbox");
-    const user = await core().sdk(() => supertokens.getUser(result.userId));
+    const user = await userById(t.coreUrl, result.userId);
     expect(user?.phoneNumbers).toEqual(["+12015550123"]);
     const { entries, total } = await t.client.invoke("invites.outbox.list", {});
     expect(total).toBe(entries.length);
@@ -208,7 +204,7 @@ describe("invites", () => {
   it("refuses an unknown role before creating anyone", async () => {
     const error = await expectFailure(t.invoke("invites.create", { tenantId: "public", email: "roleless@example.com", roles: ["support", "no-such-role"] }), "NOT_FOUND");
     expect(error.message).toContain('"no-such-role"');
-    expect(await core().sdk(() => supertokens.listUsersByAccountInfo("public", { email: "roleless@example.com" }))).toEqual([]);
+    expect(await holders({ email: "roleless@example.com" })).toEqual([]);
   });
 
   it("says clearly when the SMTP server is down, records the invite as failed, and resends once it is up", async () => {
@@ -217,7 +213,7 @@ describe("invites", () => {
     const error = await expectFailure(t.invoke("invites.create", { tenantId: "public", email: "bob.down@example.com" }), "MAIL_FAILED");
     expect(error.message).toContain(`127.0.0.1:${port}`);
     expect(error.message).toMatch(/connection refused/);
-    const [bob] = await core().sdk(() => supertokens.listUsersByAccountInfo("public", { email: "bob.down@example.com" }));
+    const [bob] = await holders({ email: "bob.down@example.com" });
     if (!bob) throw new Error("bob was not created");
     expect((await listed()).find((i) => i.userId === bob.id)).toMatchObject({ delivery: "failed", status: "pending" });
     const audited = (await t.auditEntries()).filter((e) => e.operation === "invites.create").at(-1);
@@ -236,7 +232,7 @@ describe("invites", () => {
     const mailed = linkIn(smtp.received.at(-1) ?? { from: "", to: [], raw: "", decoded: "" });
     expect(mailed.link).toBe(carol.link);
     expect(await t.client.invoke("invites.revoke", { userId: carol.userId })).toEqual({ revoked: true, outboxRemoved: 0 });
-    expect(await core().sdk(() => supertokens.getUser(carol.userId))).toBeUndefined();
+    expect(await userById(t.coreUrl, carol.userId)).toBeUndefined();
     // The link she was mailed is dead: opening it signs nobody in and creates nobody.
     expect((await openLink(mailed.link)).status).toBe("RESTART_FLOW_ERROR");
     expect(await holders({ email: "carol.revoked@example.com" })).toEqual([]);
@@ -271,7 +267,7 @@ describe("invites", () => {
     const alice = await acceptedAlice();
     const accepted = await expectFailure(t.invoke("invites.revoke", { userId: alice }), "CONFLICT");
     expect(accepted.message).toContain("accepted the invite");
-    expect(await core().sdk(() => supertokens.getUser(alice))).toBeDefined();
+    expect(await userById(t.coreUrl, alice)).toBeDefined();
     expect((await listed()).find((i) => i.userId === alice)?.status).toBe("accepted");
 
     const { rows } = await t.client.invoke("users.list", { tenantId: "public", order: "oldest", limit: 5 });
@@ -319,8 +315,7 @@ describe("invites", () => {
       if (again.status !== "invited") throw new Error(`expected the invite to be finished, got ${JSON.stringify(again)}`);
       expect(again.userId).toBe(made[0]?.id);
       expect((await holders({ email })).map((u) => u.id)).toEqual([again.userId]);
-      const { metadata } = await core().sdk(() => UserMetadata.getUserMetadata(again.userId));
-      expect(metadata.gatehouseInvite).toMatchObject({ invitedBy: "tester" });
+      expect((await metadataOf(t.coreUrl, again.userId)).gatehouseInvite).toMatchObject({ invitedBy: "tester" });
       expect((await openLink(again.link)).user?.id).toBe(again.userId);
       // Once finished, the same invite is an "exists" again.
       expect(await t.client.invoke("invites.create", { tenantId: "public", email })).toMatchObject({ status: "exists", canSendLink: true });
@@ -343,7 +338,7 @@ describe("invites", () => {
       expect((await t.invoke("invites.revoke", { userId: invited.userId })).ok).toBe(false);
       expect(proxy.cuts).toBeGreaterThan(0);
       // The user is still there, but the link is already dead.
-      expect(await core().sdk(() => supertokens.getUser(invited.userId))).toBeDefined();
+      expect(await userById(t.coreUrl, invited.userId)).toBeDefined();
       expect((await openLink(invited.link)).status).toBe("RESTART_FLOW_ERROR");
       cutting = false;
       expect(await t.client.invoke("invites.revoke", { userId: invited.userId })).toMatchObject({ revoked: true });
