@@ -89,7 +89,8 @@ export class UsersService {
       const page = await source.page(SCAN_PAGE, token);
       scanned += page.users.length;
       const metadata = await core.metadataOf(page.users.map((u) => u.id));
-      const linked = new Set([...metadata].filter(([, m]) => typeof m[contract.secondFactorUserIdKey] === "string").map(([id]) => id));
+      // An empty link is no link (as secondFactorOf and the backend kit read it).
+      const linked = new Set([...metadata].filter(([, m]) => typeof m[contract.secondFactorUserIdKey] === "string" && m[contract.secondFactorUserIdKey] !== "").map(([id]) => id));
       const candidates = page.users.filter((u) => (state === "none") !== linked.has(u.id));
       const rows = await this.rows(core, contract, input.tenantId, candidates);
       matches.push(...rows.filter((r) => r.secondFactor.state === state));
