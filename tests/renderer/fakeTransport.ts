@@ -96,7 +96,7 @@ export function sessionHandlers(role: OperatorRole, metadata: JsonObject = { pla
     }),
     "users.sessions": () => ({ sessions: [{ sessionHandle: "s-1", tenantId: "public", timeCreated: 1_700_000_000_000, expiry: 1_800_000_000_000, accessTokenPayload: {} }] }),
     "roles.list": () => ({ roles: [{ role: "support", permissions: ["users:read"], userCount: 1 }, { role: "admin", permissions: ["users:write"], userCount: 2 }] }),
-    "roles.users": () => ({ users: [{ id: "user-1", label: "ada@example.com" }] }),
+    "roles.users": () => ({ users: [{ id: "user-1", label: "ada@example.com" }], total: 1, offset: 0 }),
     "profiles.list": () => ({ profiles: [profile(role), profile(role, { id: "p2", name: "Production", active: false, embedded: false, hasApiKey: true })] }),
     "audit.list": () => ({ entries: [], total: 0, position: 0, nextBeforeSeq: null, newerAfterSeq: null }),
     "audit.operations": () => ({ operations: [] }),

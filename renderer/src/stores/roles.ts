@@ -8,18 +8,26 @@ import type { DeletePreview, Loadable, RoleSummary, RoleUser } from "./types.ts"
 export interface RolesState extends Loadable {
   tenantId: string;
   roles: RoleSummary[];
-  /** The role whose holders are shown, with them. */
+  /** The role whose holders are shown, with a page of them (a role may be held by thousands). */
   selectedRole: string | null;
   holders: RoleUser[];
+  /** Everyone holding the selected role in the tenant, and where the page starts. */
+  holdersTotal: number;
+  holdersOffset: number;
   holdersStatus: Loadable["status"];
   holdersError: ErrorBody | null;
   load(tenantId?: string): Promise<void>;
   selectRole(role: string | null): Promise<void>;
+  /** Shows the selected role's holders from `offset`. */
+  holdersPage(offset: number): Promise<void>;
   create(role: string, permissions: string[]): Promise<void>;
   setPermissions(role: string, add: string[], remove: string[]): Promise<void>;
   deletePreview(role: string): Promise<DeletePreview>;
   remove(role: string): Promise<void>;
 }
+
+/** Holders per page: each is looked up on the Core for their email or phone. */
+export const HOLDERS_PAGE = 100;
 
 export const createRolesStore = (client: GatehouseClient) =>
   createStore<RolesState>()((set, get) => ({
@@ -29,6 +37,8 @@ export const createRolesStore = (client: GatehouseClient) =>
     roles: [],
     selectedRole: null,
     holders: [],
+    holdersTotal: 0,
+    holdersOffset: 0,
     holdersStatus: "idle",
     holdersError: null,
     async load(tenantId = get().tenantId) {
@@ -45,12 +55,17 @@ export const createRolesStore = (client: GatehouseClient) =>
       if (selected && (changedTenant || !get().roles.some((r) => r.role === selected))) await get().selectRole(get().roles.some((r) => r.role === selected) ? selected : null);
     },
     async selectRole(role) {
-      set({ selectedRole: role, holders: [], holdersError: null, holdersStatus: role ? "loading" : "idle" });
+      set({ selectedRole: role, holders: [], holdersTotal: 0, holdersOffset: 0, holdersError: null, holdersStatus: role ? "loading" : "idle" });
+      if (role) await get().holdersPage(0);
+    },
+    async holdersPage(offset) {
+      const role = get().selectedRole;
       if (!role) return;
       const tenantId = get().tenantId;
+      set({ holdersStatus: "loading", holdersError: null });
       try {
-        const { users } = await client.invoke("roles.users", { role, tenantId });
-        if (get().selectedRole === role && get().tenantId === tenantId) set({ holders: users, holdersStatus: "ready" });
+        const page = await client.invoke("roles.users", { role, tenantId, offset, limit: HOLDERS_PAGE });
+        if (get().selectedRole === role && get().tenantId === tenantId) set({ holders: page.users, holdersTotal: page.total, holdersOffset: page.offset, holdersStatus: "ready" });
       } catch (err) {
         if (get().selectedRole === role) set({ holdersStatus: "error", holdersError: toErrorBody(err) });
       }
@@ -66,7 +81,7 @@ export const createRolesStore = (client: GatehouseClient) =>
     deletePreview: (role) => client.invoke("roles.deletePreview", { role }),
     async remove(role) {
       await client.invoke("roles.delete", { role });
-      if (get().selectedRole === role) set({ selectedRole: null, holders: [], holdersStatus: "idle" });
+      if (get().selectedRole === role) set({ selectedRole: null, holders: [], holdersTotal: 0, holdersOffset: 0, holdersStatus: "idle" });
       await get().load();
     },
   }));

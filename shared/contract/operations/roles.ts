@@ -13,11 +13,23 @@ export const roleOps = {
     output: z.object({ roles: z.array(z.object({ role: z.string(), permissions: z.array(z.string()), userCount: z.number() })) }),
   }),
   "roles.users": op({
-    summary: "Users that have a role in a tenant",
+    summary: "Users that have a role in a tenant, a page at a time",
     permission: "roles:read",
     mutates: false,
-    input: z.object({ role: roleName, tenantId }),
-    output: z.object({ users: z.array(z.object({ id: z.string(), label: z.string() })) }),
+    input: z.object({
+      role: roleName,
+      tenantId,
+      /** Holders are ordered by id; the page starts at this one (0-based). */
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(100),
+    }),
+    output: z.object({
+      /** This page's holders, labelled with their emails or phones. */
+      users: z.array(z.object({ id: z.string(), label: z.string() })),
+      /** Everyone holding the role in the tenant. */
+      total: z.number(),
+      offset: z.number(),
+    }),
   }),
   "roles.create": op({
     summary: "Create a role",
