@@ -5,9 +5,17 @@
  * the outbox; support resets the phone to B in the console (reason + ticket); the person's session
  * is gone; the next sign-in texts B, and a code to A (or any phone an attacker types) is refused.
  * Then support clears the enrollment: the next sign-in enrolls a new phone.
+ *
+ * Issue 10 (items 3, 4, 14, 15), as support in the console: the dialog says before acting that a
+ * phone user is shared and what a reset will do, reviews the phone as it will be stored, replaces
+ * one user's phone without touching the other's, keeps focus and Escape after the result and
+ * returns focus to its opener; a refused replace changes nothing, offers no "run again", and a
+ * different reset of the same user then goes through.
  */
 import { expect, test, type Page } from "@playwright/test";
+import type { UserRow } from "../../shared/contract/schemas.ts";
 import { DEFAULT_DATA_CONTRACT } from "../../shared/data-contract.ts";
+import { coreReads } from "../main/helpers/core-reads.ts";
 import { startConsole, type ConsoleUnderTest } from "./support/console.ts";
 import { startDemoAppProcess, type RunningDemoApp } from "./support/demo-app.ts";
 
@@ -166,4 +174,95 @@ test("enroll A, support replaces it with B, then clears it: sessions end, only t
   expect(detail.secondFactor).toMatchObject({ state: "enrolled", phoneNumber: PHONE_C });
   await userContext.close();
   expect(errors).toEqual([]);
+});
+
+const KEY = DEFAULT_DATA_CONTRACT.secondFactorUserIdKey;
+
+async function openReset(page: Page, userId: string): Promise<void> {
+  await page.goto(gatehouse.url);
+  await expect(page.getByTestId("role-badge")).toHaveText(/support/i);
+  // The token from the first URL stays in the tab's session storage; the user's page by its route.
+  await page.goto(`${new URL(gatehouse.url).origin}/#/users/${encodeURIComponent(userId)}`);
+  const section = page.getByTestId("second-factor-section");
+  await expect(section).toContainText("Enrolled");
+  await section.getByTestId("second-factor-reset").click();
+  await expect(page.getByTestId("sf-dialog")).toBeVisible();
+}
+
+type Enrolled = UserRow & { secondFactor: { state: "enrolled"; passwordlessUserId: string; phoneNumber: string } };
+
+test("a shared phone user: the dialog says so first, and replacing one user's phone leaves the other's as it was", async ({ page }) => {
+  const report = await gatehouse.client.invoke("secondFactor.report", { tenantId: "public" });
+  const shared = report.problems.find((p) => p.kind === "shared");
+  const [a, b] = shared?.userIds ?? [];
+  if (!shared || !a || !b) throw new Error("the demo data has no shared phone user");
+  const onCore = coreReads(gatehouse.coreUrl);
+  const sharedPhone = (await onCore.user(shared.passwordlessUserId))?.phoneNumbers[0];
+
+  await openReset(page, a);
+  const warning = page.getByTestId("sf-shared-warning");
+  await expect(warning).toContainText("1 other user uses it as their second factor too");
+  await expect(warning).toContainText(shared.userLabels[1] ?? "");
+  await expect(warning).toContainText("A reset changes this user only");
+  await page.getByTestId("sf-reason").fill("lost phone");
+  await page.getByTestId("sf-ticket").fill("SUP-2001");
+  await page.getByTestId("sf-phone").fill("(415) 555-0174");
+  await expect(page.getByTestId("sf-phone-note")).toHaveText("Will be stored as +14155550174");
+  await page.getByTestId("sf-confirm").click(); // Review…
+  await expect(page.getByTestId("sf-confirm-text")).toContainText("replace the second-factor phone with +14155550174");
+  await expect(page.getByTestId("sf-confirm-text")).toContainText("This user gets a new phone user of their own");
+  await page.getByTestId("sf-confirm").click(); // Confirm reset
+  await expect(page.getByTestId("sf-result")).toContainText("Done.");
+  await expect(page.getByTestId("sf-result")).toContainText("1 other user(s) sharing the old phone user kept it");
+
+  // Item 14: focus stays in the dialog, Escape closes it, focus returns to the opener.
+  await expect(page.getByTestId("sf-close")).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("sf-dialog")).toBeHidden();
+  await expect(page.getByTestId("second-factor-reset")).toBeFocused();
+  await expect(page.getByTestId("second-factor-section")).toContainText("0174");
+
+  // On the Core: a has a phone user of their own; b still points at the shared one, which kept its phone.
+  const aLink = (await onCore.metadata(a))[KEY];
+  expect(aLink).not.toBe(shared.passwordlessUserId);
+  expect((await onCore.user(String(aLink)))?.phoneNumbers).toEqual(["+14155550174"]);
+  expect((await onCore.metadata(b))[KEY]).toBe(shared.passwordlessUserId);
+  expect((await onCore.user(shared.passwordlessUserId))?.phoneNumbers).toEqual([sharedPhone]);
+});
+
+test("a refused replace changes nothing and blocks nothing: support then clears the enrollment", async ({ page }) => {
+  const { rows } = await gatehouse.client.invoke("users.list", { tenantId: "public", order: "oldest", limit: 500, secondFactor: "enrolled" });
+  const enrolled = rows.filter((r): r is Enrolled => r.secondFactor.state === "enrolled");
+  const count = (id: string) => enrolled.filter((r) => r.secondFactor.passwordlessUserId === id).length;
+  const [user, other] = enrolled.filter((r) => count(r.secondFactor.passwordlessUserId) === 1).slice(-2);
+  if (!user || !other) throw new Error("no enrolled demo users");
+
+  await openReset(page, user.id);
+  const dialog = page.getByTestId("sf-dialog");
+  await expect(dialog.getByText(/in region US/)).toBeVisible();
+  await expect(page.getByTestId("sf-shared-warning")).toHaveCount(0);
+  await page.getByTestId("sf-reason").fill("new phone");
+  await page.getByTestId("sf-ticket").fill("SUP-2002");
+  await page.getByTestId("sf-phone").fill(other.secondFactor.phoneNumber);
+  await page.getByTestId("sf-confirm").click(); // Review…
+  await page.getByTestId("sf-confirm").click(); // Confirm reset
+  const error = dialog.getByTestId("error-banner");
+  await expect(error).toContainText("The reset was refused (nothing was changed)");
+  await expect(error).toContainText("already belongs to another user");
+  // Item 15: back to the choice; nothing to finish.
+  await expect(page.getByTestId("sf-confirm")).toHaveText("Review…");
+  await expect(dialog.getByText(/Run again/)).toHaveCount(0);
+  await expect(page.getByTestId("sf-pending")).toHaveCount(0);
+
+  // Item 4: another choice for the same user goes through.
+  await page.getByTestId("sf-clear").check();
+  await page.getByTestId("sf-confirm").click(); // Review…
+  await expect(page.getByTestId("sf-confirm-text")).toContainText("clear this user's second-factor enrollment and keep the old phone user");
+  await page.getByTestId("sf-confirm").click(); // Confirm reset
+  await expect(page.getByTestId("sf-result")).toContainText("Done.");
+  await page.getByTestId("sf-close").click();
+  await expect(page.getByTestId("second-factor-section")).toContainText("Not enrolled");
+  const onCore = coreReads(gatehouse.coreUrl);
+  expect(await onCore.metadata(user.id)).not.toHaveProperty(KEY);
+  expect((await onCore.metadata(other.id))[KEY]).toBe(other.secondFactor.passwordlessUserId);
 });
