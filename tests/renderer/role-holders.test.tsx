@@ -40,7 +40,12 @@ it("pages through 10,000 holders 100 at a time, drawing only the rows in view", 
   expect(screen.getAllByTestId("role-holder")[0]?.textContent).toContain("holder100@many.test");
   fireEvent.click(screen.getByTestId("role-holders-pager-previous"));
   await waitFor(() => expect(info.textContent).toContain("1–100 of 10,000"));
-  expect(transport.callsOf("roles.users").map((c) => (c as { offset: number }).offset)).toEqual([0, 100, 0]);
+  fireEvent.click(screen.getByTestId("role-holders-pager-last"));
+  await waitFor(() => expect(info.textContent).toContain("9,901–10,000 of 10,000"));
+  expect((screen.getByTestId("role-holders-pager-next") as HTMLButtonElement).disabled).toBe(true);
+  fireEvent.click(screen.getByTestId("role-holders-pager-first"));
+  await waitFor(() => expect(info.textContent).toContain("1–100 of 10,000"));
+  expect(transport.callsOf("roles.users").map((c) => (c as { offset: number }).offset)).toEqual([0, 100, 0, 9_900, 0]);
 });
 
 it("a role with few holders shows them without a pager", async () => {

@@ -8,7 +8,6 @@ import { navigate, userHref } from "../../app/router.ts";
 import { useStores } from "../../app/StoresContext.tsx";
 import { EmptyState } from "../../components/EmptyState.tsx";
 import { ErrorBanner } from "../../components/ErrorBanner.tsx";
-import { OffsetPager } from "../../components/OffsetPager.tsx";
 import { Spinner } from "../../components/Spinner.tsx";
 import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
 import { plural } from "../../lib/format.ts";
@@ -67,18 +66,33 @@ export function RoleHolders() {
           />
         </div>
       ) : null}
-      {total > HOLDERS_PAGE ? (
-        <OffsetPager
-          offset={offset}
-          pageSize={HOLDERS_PAGE}
-          shown={holders.length}
-          total={total}
-          loading={status === "loading"}
-          onOffset={(o) => void roles.getState().holdersPage(o)}
-          noun="holders"
-          testId="role-holders-pager"
-        />
-      ) : null}
+      {total > HOLDERS_PAGE ? <HoldersPager offset={offset} shown={holders.length} total={total} loading={status === "loading"} onOffset={(o) => void roles.getState().holdersPage(o)} /> : null}
     </section>
+  );
+}
+
+/** First, previous, next and last page of holders, so the last of 10,000 is two key presses away. */
+function HoldersPager({ offset, shown, total, loading, onOffset }: { offset: number; shown: number; total: number; loading: boolean; onOffset: (offset: number) => void }) {
+  const lastPage = Math.floor((total - 1) / HOLDERS_PAGE) * HOLDERS_PAGE;
+  const atStart = offset === 0;
+  const atEnd = offset + shown >= total;
+  return (
+    <footer className="pager" aria-label="Pages of holders" data-testid="role-holders-pager">
+      <button type="button" onClick={() => onOffset(0)} disabled={atStart || loading} data-testid="role-holders-pager-first">
+        ⇤ First
+      </button>
+      <button type="button" onClick={() => onOffset(Math.max(0, offset - HOLDERS_PAGE))} disabled={atStart || loading} data-testid="role-holders-pager-previous">
+        ← Previous
+      </button>
+      <span className="pager__info" aria-live="polite" data-testid="role-holders-pager-info">
+        {`${(offset + 1).toLocaleString()}–${(offset + shown).toLocaleString()} of ${total.toLocaleString()}`} {loading ? <Spinner inline label="Loading…" /> : null}
+      </span>
+      <button type="button" onClick={() => onOffset(offset + HOLDERS_PAGE)} disabled={atEnd || loading} data-testid="role-holders-pager-next">
+        Next →
+      </button>
+      <button type="button" onClick={() => onOffset(lastPage)} disabled={atEnd || loading} data-testid="role-holders-pager-last">
+        Last ⇥
+      </button>
+    </footer>
   );
 }
