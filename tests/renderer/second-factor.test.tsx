@@ -111,6 +111,17 @@ describe("second-factor section on user detail", () => {
     expect(transport.callsOf("secondFactor.reset")).toEqual([]);
   });
 
+  it("closes when a link in the shared notice opens the other user, and does not come back for them", async () => {
+    renderApp({ ...sessionHandlers("support"), "secondFactor.resetPreview": () => shared }, "#/users/user-1");
+    await openDialog();
+    fireEvent.click(await screen.findByRole("link", { name: "grace@example.com" }));
+    await waitFor(() => expect(window.location.hash).toBe("#/users/user-2"));
+    await waitFor(() => expect(screen.queryByTestId("sf-dialog")).toBeNull());
+    window.location.hash = "#/users/user-1";
+    await screen.findByTestId("second-factor-reset");
+    expect(screen.queryByTestId("sf-dialog")).toBeNull();
+  });
+
   it("after a refused replace goes back to the choice, says nothing was changed, and never offers to 'run again to finish'", async () => {
     const { transport } = renderApp(
       {

@@ -9,22 +9,30 @@ import type { UserDetail } from "../../stores/types.ts";
 import { ResetDialog } from "./SecondFactorResetDialog.tsx";
 
 export function SecondFactorSection({ user }: { user: UserDetail }) {
-  const [open, setOpen] = useState(false);
+  // The dialog belongs to the user it was opened for: following a link to another user (the
+  // shared-phone notice has some) closes it rather than showing it for someone else.
+  const [openFor, setOpenFor] = useState<string | null>(null);
+  const open = openFor === user.id;
+  useEffect(() => setOpenFor((o) => (o === user.id ? o : null)), [user.id]);
   const opener = useRef<HTMLButtonElement>(null);
-  const wasOpen = useRef(false);
-  // Back to the button that opened the dialog, whatever had focus when it opened (a click does not
-  // focus a button everywhere). Runs after the dialog's own clean-up.
+  const refocus = useRef(false);
+  // Closing returns focus to the button that opened the dialog, whatever had focus when it opened
+  // (a click does not focus a button everywhere). Runs after the dialog's own clean-up.
   useEffect(() => {
-    if (wasOpen.current && !open) opener.current?.focus();
-    wasOpen.current = open;
+    if (!open && refocus.current) opener.current?.focus();
+    refocus.current = false;
   }, [open]);
+  const close = () => {
+    refocus.current = true;
+    setOpenFor(null);
+  };
   const f = user.secondFactor;
   return (
     <section className="card" aria-labelledby="second-factor-title" data-testid="second-factor-section">
       <div className="card__header">
         <h2 id="second-factor-title">Second-factor phone</h2>
         <Can permission="second-factor:reset">
-          <button type="button" ref={opener} onClick={() => setOpen(true)} data-testid="second-factor-reset">
+          <button type="button" ref={opener} onClick={() => setOpenFor(user.id)} data-testid="second-factor-reset">
             Reset second-factor phone…
           </button>
         </Can>
@@ -34,7 +42,7 @@ export function SecondFactorSection({ user }: { user: UserDetail }) {
         {f.state === "none" ? null : <SecondFactorBadge factor={f} />}
       </p>
       {f.state !== "none" ? <p className="muted small mono">Passwordless user {f.passwordlessUserId}</p> : null}
-      {open ? <ResetDialog user={user} onClose={() => setOpen(false)} /> : null}
+      {open ? <ResetDialog key={user.id} user={user} onClose={close} /> : null}
     </section>
   );
 }
