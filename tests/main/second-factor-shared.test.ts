@@ -18,7 +18,7 @@ import { openStore } from "../../main/store/database.ts";
 import type { UserRow } from "../../shared/contract/schemas.ts";
 import { DEFAULT_DATA_CONTRACT } from "../../shared/data-contract.ts";
 import { coreReads } from "./helpers/core-reads.ts";
-import { directCore, startTestGatehouse, type TestGatehouse } from "./helpers/gatehouse.ts";
+import { directCore, profileInput, startTestGatehouse, type TestGatehouse } from "./helpers/gatehouse.ts";
 
 const KEY = DEFAULT_DATA_CONTRACT.secondFactorUserIdKey;
 let t: TestGatehouse;
@@ -136,6 +136,23 @@ describe("a reset of one of two users who share a phone user", () => {
     expect(await onCore.sessions(c.id)).toEqual([]);
     expect(await onCore.sessions(d.id)).toEqual([dSession]);
     expect((await t.client.invoke("users.get", { userId: d.id })).secondFactor).toEqual({ state: "enrolled", passwordlessUserId: phoneUser, phoneNumber: c.secondFactor.phoneNumber });
+  });
+});
+
+describe("the preview for an auditor", () => {
+  it("may be read, with the phones masked", async () => {
+    const user = rows.filter(isEnrolled).at(-2);
+    if (!user) throw new Error("no enrolled user");
+    const admin = (await t.client.invoke("session.whoami", {})).profile?.id ?? "";
+    const auditor = (await t.client.invoke("profiles.create", profileInput("Auditor", [t.coreUrl], { role: "auditor" }))).id;
+    await t.client.invoke("profiles.switch", { id: auditor });
+    try {
+      const preview = await t.client.invoke("secondFactor.resetPreview", { userId: user.id });
+      expect(preview.state.state === "enrolled" && preview.state.phoneNumber).toContain("••••");
+      expect(JSON.stringify(preview)).not.toContain(user.secondFactor.phoneNumber);
+    } finally {
+      await t.client.invoke("profiles.switch", { id: admin });
+    }
   });
 });
 
