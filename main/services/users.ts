@@ -105,10 +105,13 @@ export class UsersService {
     const rows: UserRow[] = [];
     let token: string | undefined;
     do {
-      const page = await source.page(Math.min(500, input.max - rows.length), token);
-      rows.push(...(await this.rows(core, profile.contract, input.tenantId, page.users)));
+      // With the second-factor filter, whole pages are read and only the matching rows kept.
+      const page = await source.page(input.secondFactor ? 500 : Math.min(500, input.max - rows.length), token);
+      const pageRows = await this.rows(core, profile.contract, input.tenantId, page.users);
+      rows.push(...(input.secondFactor ? pageRows.filter((r) => r.secondFactor.state === input.secondFactor) : pageRows));
       token = page.nextPaginationToken;
     } while (token && rows.length < input.max);
+    rows.splice(input.max);
     const header = ["id", "supertokens_user_id", "emails", "phone_numbers", "login_methods", "tenants", "joined", "email_verified", "roles", "temporary_password", "second_factor", "second_factor_phone"];
     const lines = rows.map((r) =>
       [

@@ -304,6 +304,19 @@ describe("export and quick search", () => {
     expect(parseCsv(capped.csv)).toHaveLength(11);
   });
 
+  it("exports the view the second-factor filter shows, not every user", async () => {
+    const listed = (await allRows("newest", 500)).rows;
+    for (const state of ["broken", "enrolled"] as const) {
+      const expected = listed.filter((r) => r.secondFactor.state === state).map((r) => r.id);
+      expect(expected.length).toBeGreaterThan(0);
+      const result = await t.client.invoke("users.export", { tenantId: "public", order: "newest", secondFactor: state });
+      const [, ...lines] = parseCsv(result.csv);
+      expect(lines.map((l) => l[0])).toEqual(expected);
+      expect(new Set(lines.map((l) => l[10]))).toEqual(new Set([state]));
+      expect(result).toMatchObject({ rows: expected.length, truncated: false });
+    }
+  });
+
   it("finds users by email or phone prefix for Ctrl+K", async () => {
     const ada = await t.client.invoke("users.quickSearch", { text: "ada.lov", tenantId: "public" });
     expect(ada.hits).toEqual([{ id: byEmail(DEMO_ADMIN_EMAIL).row.user_id, label: DEMO_ADMIN_EMAIL, tenantIds: ["public"] }]);

@@ -114,6 +114,19 @@ function searchingMain(matches: number, capped: string[]) {
   };
 }
 
+describe("export", () => {
+  it("exports the view on screen: its search and second-factor filter", async () => {
+    const transport = fakeTransport({
+      "users.list": () => ({ rows: [], nextPaginationToken: null }),
+      "users.export": () => ({ csv: "", rows: 0, truncated: false }),
+    });
+    const store = createUsersStore(createClient(transport));
+    await store.getState().setQuery({ search: " ada ", secondFactor: "broken", order: "oldest" });
+    await store.getState().exportCsv();
+    expect(transport.callsOf("users.export")).toEqual([{ tenantId: "public", order: "oldest", max: 100_000, search: "ada", secondFactor: "broken" }]);
+  });
+});
+
 describe("a search pages like the list", () => {
   it("keeps the search's page size, pages forward and back with main's tokens, and keeps what main said of the matches", async () => {
     const transport = fakeTransport({ "users.list": searchingMain(60, []) });

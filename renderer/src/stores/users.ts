@@ -111,7 +111,13 @@ export const createUsersStore = (client: GatehouseClient, initial?: Partial<User
       async exportCsv() {
         const { query } = get();
         const search = query.search.trim();
-        return client.invoke("users.export", { tenantId: query.tenantId, order: query.order, max: 100_000, ...(search ? { search } : {}) });
+        return client.invoke("users.export", {
+          tenantId: query.tenantId,
+          order: query.order,
+          max: 100_000,
+          ...(search ? { search } : {}),
+          ...(query.secondFactor ? { secondFactor: query.secondFactor } : {}),
+        });
       },
     };
   });

@@ -56,7 +56,11 @@ export const userOps = {
     summary: "The users view as CSV (every page, up to a cap)",
     permission: "users:export",
     mutates: false,
-    input: listQuery.extend({ max: z.number().int().min(1).max(100_000).default(10_000) }),
+    input: listQuery.extend({
+      max: z.number().int().min(1).max(100_000).default(10_000),
+      /** Only users in this second-factor state, as the list shows them. */
+      secondFactor: z.enum(["enrolled", "none", "broken"]).optional(),
+    }),
     output: z.object({
       csv: z.string(),
       rows: z.number(),
