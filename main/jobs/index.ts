@@ -13,7 +13,7 @@ import type { ProfilesService } from "../services/profiles.ts";
 import type { StoreDb } from "../store/database.ts";
 import type { AnyJobKind } from "./kind.ts";
 import { rolesBulkAssignKind } from "./kinds/roles-bulk-assign.ts";
-import type { RetryPolicy } from "./retry.ts";
+import type { ProbePolicy, RetryPolicy } from "./retry.ts";
 import { JobRunner } from "./runner.ts";
 
 export type { JobKind, AnyJobKind, ItemContext, PrepareContext, PreparedItem } from "./kind.ts";
@@ -22,6 +22,8 @@ export { JobRunner } from "./runner.ts";
 /** Tuning for tests and the odd deployment. */
 export interface JobsOptions {
   retry?: Partial<RetryPolicy>;
+  /** How often a job waiting for its Core looks again. */
+  probe?: Partial<ProbePolicy>;
   closeGraceMs?: number;
   progressIntervalMs?: number;
   /** More kinds (tests; areas that have not wired theirs in yet). */
@@ -50,7 +52,15 @@ export function createJobs(deps: JobsDeps): { runner: JobRunner; handlers: JobHa
     events: deps.events,
     now: deps.now,
     coreFor: (profileId) => new CoreClient(deps.profiles.target(deps.profiles.get(profileId))),
+    profileName: (profileId) => {
+      try {
+        return deps.profiles.get(profileId).name;
+      } catch {
+        return ""; // the profile was removed since
+      }
+    },
     ...(deps.options?.retry ? { retry: deps.options.retry } : {}),
+    ...(deps.options?.probe ? { probe: deps.options.probe } : {}),
     ...(deps.options?.closeGraceMs !== undefined ? { closeGraceMs: deps.options.closeGraceMs } : {}),
     ...(deps.options?.progressIntervalMs !== undefined ? { progressIntervalMs: deps.options.progressIntervalMs } : {}),
   });
@@ -65,27 +75,48 @@ export function createJobs(deps: JobsDeps): { runner: JobRunner; handlers: JobHa
     }
   };
 
+  /** The profile in force: jobs are seen and controlled from it only (their results hold its links). */
+  const profileInForce = (): string => {
+    const profile = deps.profiles.active();
+    if (!profile) throw new GatehouseError({ code: "NO_PROFILE", message: "No connection profile is active. Add one under Connections, or switch to one." });
+    return profile.id;
+  };
+  /** A job of another profile is NOT_FOUND from here, as if it did not exist. */
+  const inForce = (jobId: string): string => {
+    const profileId = profileInForce();
+    let owner: string | undefined;
+    try {
+      owner = runner.profileOf(jobId);
+    } catch {
+      owner = undefined;
+    }
+    if (owner !== profileId) throw new GatehouseError({ code: "NOT_FOUND", message: `There is no job ${jobId} for this connection profile.` });
+    return jobId;
+  };
+
   const handlers: JobHandlers = {
-    "jobs.list": (i) => ({ jobs: runner.list(i.limit) }),
-    "jobs.get": (i) => runner.get(i.jobId, i.offset, i.limit, i.state),
-    "jobs.result": (i) => runner.result(i.jobId),
+    "jobs.list": (i) => runner.list(profileInForce(), i.offset, i.limit),
+    "jobs.get": (i) => runner.get(inForce(i.jobId), i.offset, i.limit, i.state),
+    "jobs.result": (i) => runner.result(inForce(i.jobId)),
     "jobs.dryRun": (i) => {
       const kind = runner.kind(i.kind);
       mayRun(kind);
-      const profile = deps.profiles.active();
-      if (!profile) throw new GatehouseError({ code: "NO_PROFILE", message: "No connection profile is active. Add one under Connections, or switch to one." });
-      return runner.dryRun(kind.name, i.input, { profileId: profile.id, createdBy: deps.operator });
+      return runner.dryRun(kind.name, i.input, { profileId: profileInForce(), createdBy: deps.operator });
     },
     "jobs.start": (i) => {
-      mayRun(runner.kindOfJob(i.jobId));
+      mayRun(runner.kindOfJob(inForce(i.jobId)));
       return { job: runner.start(i.jobId) };
     },
-    "jobs.pause": (i) => ({ job: runner.pause(i.jobId) }),
+    "jobs.pause": (i) => ({ job: runner.pause(inForce(i.jobId)) }),
     "jobs.resume": (i) => {
-      mayRun(runner.kindOfJob(i.jobId));
+      mayRun(runner.kindOfJob(inForce(i.jobId)));
       return { job: runner.resume(i.jobId) };
     },
-    "jobs.cancel": (i) => ({ job: runner.cancel(i.jobId) }),
+    "jobs.retryFailed": (i) => {
+      mayRun(runner.kindOfJob(inForce(i.jobId)));
+      return runner.retryFailed(i.jobId);
+    },
+    "jobs.cancel": (i) => ({ job: runner.cancel(inForce(i.jobId)) }),
   };
   return { runner, handlers };
 }

@@ -30,9 +30,18 @@ interface ItemRow {
   plan: string | null;
   state: ItemState;
   attempts: number;
+  tries: number;
   result: string | null;
   error: string | null;
   updated_at: number;
+}
+
+/** An item taken up for an attempt: `attempts` counts toward the cap, `tries` every take-up (given back or not). */
+export interface Claimed {
+  index: number;
+  input: JsonObject;
+  attempts: number;
+  tries: number;
 }
 
 /** How an item ended: done with its result, or failed with its error. */
@@ -83,24 +92,28 @@ export class JobJournal {
     return this.sql("SELECT * FROM jobs WHERE id = ?").get(id) as JobRow | undefined;
   }
 
-  jobs(limit: number): JobRow[] {
-    return this.sql("SELECT * FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?").all(limit) as JobRow[];
+  /** A page of one profile's jobs, newest first, and how many it has. */
+  jobsOf(profileId: string, offset: number, limit: number): { rows: JobRow[]; total: number } {
+    const rows = this.sql("SELECT * FROM jobs WHERE profile_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?").all(profileId, limit, offset) as JobRow[];
+    const { n } = this.sql("SELECT COUNT(*) AS n FROM jobs WHERE profile_id = ?").get(profileId) as { n: number };
+    return { rows, total: n };
   }
 
   jobsIn(state: JobState): JobRow[] {
     return this.sql("SELECT * FROM jobs WHERE state = ? ORDER BY created_at").all(state) as JobRow[];
   }
 
-  setState(id: string, state: JobState, extra: { error?: string | null; started?: boolean; finished?: boolean } = {}): void {
+  /** `finished`: stamps finished_at; `reopened`: clears it (failed items run again). */
+  setState(id: string, state: JobState, extra: { error?: string | null; started?: boolean; finished?: boolean; reopened?: boolean } = {}): void {
     const at = this.now();
     this.sql(
         `UPDATE jobs SET state = ?, updated_at = ?,
            error = CASE WHEN ? THEN ? ELSE error END,
            started_at = CASE WHEN ? AND started_at IS NULL THEN ? ELSE started_at END,
-           finished_at = CASE WHEN ? THEN ? ELSE finished_at END
+           finished_at = CASE WHEN ? THEN ? WHEN ? THEN NULL ELSE finished_at END
          WHERE id = ?`,
       )
-      .run(state, at, extra.error !== undefined ? 1 : 0, extra.error ?? null, extra.started ? 1 : 0, at, extra.finished ? 1 : 0, at, id);
+      .run(state, at, extra.error !== undefined ? 1 : 0, extra.error ?? null, extra.started ? 1 : 0, at, extra.finished ? 1 : 0, at, extra.reopened ? 1 : 0, id);
   }
 
   counts(id: string): Counts {
@@ -134,7 +147,7 @@ export class JobJournal {
    * The next pending item, marked running with one more attempt (journaled before the attempt);
    * with `finished`, that item's outcome is written in the same transaction (one commit, not two).
    */
-  claimNext(id: string, finished?: { index: number; outcome: FinalOutcome }): { index: number; input: JsonObject; attempts: number } | undefined {
+  claimNext(id: string, finished?: { index: number; outcome: FinalOutcome }): Claimed | undefined {
     if (!finished) return this.claimOne(id);
     return this.db.transaction(() => {
       this.finishItem(id, finished.index, finished.outcome);
@@ -142,21 +155,36 @@ export class JobJournal {
     })();
   }
 
-  private claimOne(id: string): { index: number; input: JsonObject; attempts: number } | undefined {
+  private claimOne(id: string): Claimed | undefined {
     // INDEXED BY: left to itself SQLite walks the primary key in idx order past every finished
     // item, which makes each claim cost O(items done) and a 10k-row job quadratic.
     const row = this.sql(
-      `UPDATE job_items SET state = 'running', attempts = attempts + 1, updated_at = ?
+      `UPDATE job_items SET state = 'running', attempts = attempts + 1, tries = tries + 1, updated_at = ?
        WHERE job_id = ? AND idx = (SELECT idx FROM job_items INDEXED BY job_items_by_state WHERE job_id = ? AND state = 'pending' ORDER BY idx LIMIT 1)
-       RETURNING idx, input, attempts`,
-    ).get(this.now(), id, id) as Pick<ItemRow, "idx" | "input" | "attempts"> | undefined;
-    return row && { index: row.idx, input: JSON.parse(row.input) as JsonObject, attempts: row.attempts };
+       RETURNING idx, input, attempts, tries`,
+    ).get(this.now(), id, id) as Pick<ItemRow, "idx" | "input" | "attempts" | "tries"> | undefined;
+    return row && { index: row.idx, input: JSON.parse(row.input) as JsonObject, attempts: row.attempts, tries: row.tries };
   }
 
   /** Another attempt of an item that is already running (after a backoff). */
-  nextAttempt(id: string, index: number): number {
-    this.sql("UPDATE job_items SET attempts = attempts + 1, updated_at = ? WHERE job_id = ? AND idx = ?").run(this.now(), id, index);
-    return (this.sql("SELECT attempts FROM job_items WHERE job_id = ? AND idx = ?").get(id, index) as { attempts: number }).attempts;
+  nextAttempt(id: string, index: number): { attempts: number; tries: number } {
+    return this.sql("UPDATE job_items SET attempts = attempts + 1, tries = tries + 1, updated_at = ? WHERE job_id = ? AND idx = ? RETURNING attempts, tries").get(this.now(), id, index) as {
+      attempts: number;
+      tries: number;
+    };
+  }
+
+  /**
+   * An item cut off because the Core could not be reached goes back to pending, its attempt given
+   * back: an outage is not the item's fault. (`tries` keeps counting, so the kind knows it was tried.)
+   */
+  giveBack(id: string, index: number, error: string): void {
+    this.sql("UPDATE job_items SET state = 'pending', attempts = MAX(0, attempts - 1), error = ?, updated_at = ? WHERE job_id = ? AND idx = ?").run(error, this.now(), id, index);
+  }
+
+  /** Failed items go back to pending with a fresh count of attempts; how many. */
+  retryFailed(id: string): number {
+    return this.sql("UPDATE job_items SET state = 'pending', attempts = 0, updated_at = ? WHERE job_id = ? AND state = 'failed'").run(this.now(), id).changes;
   }
 
   finishItem(id: string, index: number, outcome: FinalOutcome | { state: "pending" | "skipped" | "running"; error: string }): void {

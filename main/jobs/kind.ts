@@ -13,6 +13,14 @@
  *
  * runItem throws GatehouseErrors (CoreClient.sdk maps the Core's failures to them): TIMEOUT,
  * CORE_UNREACHABLE and CORE_ERROR for a 5xx are retried; anything else fails the item at once.
+ * When the Core cannot be reached at all (a probe says so), the job waits for it instead: the
+ * items cut off go back to pending with their attempt given back, and the job carries on when
+ * the Core answers again.
+ *
+ * Before an item is reported failed, the runner asks the kind's reconcile() (if any) what is
+ * really on the Core: an attempt may have done its effect although its answer was lost. The
+ * kind finishes the item from there when it can (it then ends done), or says in the error what
+ * the Core holds for it. An item thus ends done once, or failed with its true state.
  */
 import type { z } from "zod";
 import type { Permission } from "../../shared/contract/permissions.ts";
@@ -40,9 +48,14 @@ export interface ItemContext {
   profileId: string;
   jobId: string;
   index: number;
-  /** 1 on the first attempt; attempts are counted across restarts. */
+  /** 1 on the first attempt; attempts are counted across restarts (not those given back after an outage). */
   attempt: number;
+  /** Nothing was ever tried for this item (no earlier attempt, counted or given back, before a restart or not). */
+  fresh: boolean;
 }
+
+/** What reconcile() found: the item is done after all (with its result), or fails with what the Core holds. */
+export type Reconciled<R extends JsonObject = JsonObject> = { state: "done"; result: R } | { state: "failed"; error: string };
 
 export interface JobKind<I = unknown, P extends JsonObject = JsonObject, R extends JsonObject = JsonObject> {
   /** e.g. "roles.bulkAssign"; what jobs.dryRun's `kind` names. */
@@ -61,6 +74,12 @@ export interface JobKind<I = unknown, P extends JsonObject = JsonObject, R exten
   dryRunOnly?(input: I): boolean;
   /** Does one item; idempotent (see above). */
   runItem(item: P, ctx: ItemContext): Promise<R>;
+  /**
+   * Before the item is failed with `error`: its real state on the Core, finished from there when
+   * that can be done (e.g. the user was created but got no link: make the link). Throwing
+   * CORE_UNREACHABLE or TIMEOUT makes the job wait for the Core instead of failing the item.
+   */
+  reconcile?(item: P, ctx: ItemContext & { error: string }): Promise<Reconciled<R>>;
   /** Keys of an item's input written to the result CSV, in order. */
   inputColumns: readonly string[];
   /** Keys of runItem's result written to the result CSV, in order. */

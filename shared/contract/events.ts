@@ -16,6 +16,8 @@ export const EVENTS = {
   "job.progress": event(
     z.object({
       jobId: z.string(),
+      /** The job's profile: a console shows the jobs of the profile in force only. */
+      profileId: z.string(),
       state: z.enum(JOB_STATES),
       done: z.number(),
       failed: z.number(),

@@ -16,7 +16,7 @@ import { parseCsv } from "./helpers/csv.ts";
 import { startTcpFaultProxy, type TcpFaultProxy } from "./helpers/faults.ts";
 import { directCore, expectFailure, profileInput, startTestGatehouse, type TestGatehouse } from "./helpers/gatehouse.ts";
 import { SMTP_USER, linkParts, startTestSmtp, type TestSmtp } from "./helpers/smtp.ts";
-import { jobWhere, waitFor } from "./jobs/helpers.ts";
+import { jobWhere } from "./jobs/helpers.ts";
 
 const OPTS = { defaultTenant: "public", defaultRegion: "US" };
 
@@ -83,7 +83,7 @@ const SMTP_PASSWORD = "bulk-smtp-secret";
 const core = () => directCore(t.coreUrl);
 
 beforeAll(async () => {
-  t = await startTestGatehouse({ jobs: { retry: { baseMs: 40, capMs: 200, maxAttempts: 8 } } });
+  t = await startTestGatehouse({ jobs: { retry: { baseMs: 40, capMs: 200, maxAttempts: 8 }, probe: { baseMs: 50, capMs: 200 } } });
   demoId = (await t.client.invoke("session.whoami", {})).profile?.id ?? "";
   smtp = await startTestSmtp(SMTP_PASSWORD);
   await t.client.invoke("invites.settings.update", {
@@ -253,7 +253,7 @@ describe("invites.bulk", () => {
     expect(refused.message).toMatch(/no "email" or "phone" column/);
   });
 
-  it("retries items while the core drops connections, and invites each person once", async () => {
+  it("waits for the Core while it drops every connection, spending no attempt, and invites each person once when it is back", async () => {
     const tcp: TcpFaultProxy = await startTcpFaultProxy(t.coreUrl);
     const profile = await t.client.invoke("profiles.create", profileInput("Dropping", [tcp.url], { timeoutMs: 2000 }));
     try {
@@ -262,12 +262,15 @@ describe("invites.bulk", () => {
       const { job } = await t.client.invoke("jobs.dryRun", { kind: "invites.bulk", input: { csv: `email\n${emails.join("\n")}\n` } });
       tcp.setMode({ kind: "drop" });
       await t.client.invoke("jobs.start", { jobId: job.id });
-      await waitFor("retries", async () => (await t.client.invoke("jobs.get", { jobId: job.id })).items.some((i) => i.attempts >= 3 && i.error?.startsWith("CORE_UNREACHABLE")));
+      const waiting = await jobWhere(t.client, job.id, (j) => j.state === "waiting" && j.running === 0, "the job to wait for the Core");
+      expect(waiting).toMatchObject({ done: 0, failed: 0, pending: 8 });
+      expect(waiting.error).toMatch(/^CORE_UNREACHABLE: /);
+      expect((await t.client.invoke("jobs.get", { jobId: job.id })).items.every((i) => i.attempts === 0)).toBe(true);
       tcp.setMode({ kind: "pass" });
       expect(await jobWhere(t.client, job.id, (j) => j.state === "completed", "completion", 30_000)).toMatchObject({ done: 8, failed: 0 });
       for (const email of emails) expect(await usersWith("public", email)).toBe(1);
       const { items } = await t.client.invoke("jobs.get", { jobId: job.id });
-      expect(items.every((i) => i.result?.outcome === "invited")).toBe(true);
+      expect(items.every((i) => i.result?.outcome === "invited" && i.attempts === 1)).toBe(true);
     } finally {
       await tcp.close();
     }

@@ -8,8 +8,8 @@
  * up who already exists, to say per row what will happen.
  *
  * runItem is idempotent, and cheap on the journal (one local transaction per item on top of the
- * runner's claim and finish): the runner counts attempts in the journal before each one, so an
- * "invite" row on its first attempt signs up at once, and any repeat looks the contact up first
+ * runner's claim and finish): the runner journals each try before it is made, so an "invite"
+ * row never tried before (ctx.fresh) signs up at once, and any repeat looks the contact up first
  * and takes a passwordless user it finds for the one an earlier attempt created (the dry run
  * found nobody; Passwordless.signInUp is itself idempotent for the same email or phone). A user
  * someone else created since the dry run is noted ("signing-up" with created 0) so a repeat does
@@ -36,7 +36,8 @@ import type { InviteRecords } from "../../services/invites/records.ts";
 import type { InviteSettingsStore } from "../../services/invites/settings.ts";
 import type { ProfileRecord } from "../../services/profiles.ts";
 import type { StoreDb } from "../../store/database.ts";
-import type { JobKind, PreparedItem } from "../kind.ts";
+import type { ItemContext, JobKind, PreparedItem } from "../kind.ts";
+import { errorText, isOutage } from "../retry.ts";
 import { readInviteCsv } from "./invites-csv.ts";
 import { plural } from "../plural.ts";
 
@@ -84,6 +85,9 @@ interface Mark {
 
 type SdkUser = Awaited<ReturnType<typeof supertokens.listUsersByAccountInfo>>[number];
 
+/** The result of a row whose contact has an account without a passwordless login: nothing done. */
+const skippedAs = (userId: string): Result => ({ outcome: "skipped: exists without a passwordless login", userId, link: "", expiresAt: "", delivery: "", deliveryError: "" });
+
 const contactOf = (item: InvitesBulkItem): Contact => (item.email ? { email: item.email } : { phoneNumber: item.phoneNumber });
 
 /** The user with a passwordless login for exactly this contact in the tenant, else any user with the contact. */
@@ -120,7 +124,7 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
     return value;
   };
 
-  return {
+  const kind: JobKind<Input, Item, Result> = {
     name: "invites.bulk",
     permission: "invites:write",
     input: invitesBulkInput,
@@ -179,101 +183,126 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
       });
     },
 
-    async runItem(item, { core, profileId, jobId, index, attempt }) {
-      const before = marks.get.get(jobId, index) as Mark | undefined;
+    async runItem(item, ctx) {
+      const before = marks.get.get(ctx.jobId, ctx.index) as Mark | undefined;
       if (before?.phase === "delivered" && before.result) return JSON.parse(before.result) as Result;
-      const ctx = contextFor(jobId, profileId, core);
+      const who = await userFor(item, ctx, before);
+      if ("skipped" in who) return who.skipped;
+      return complete(item, ctx, who.userId, who.created);
+    },
+
+    // Before a row is failed: who is on the Core for it. A passwordless user there (this job's, or
+    // the one the dry run found) gets what the row lacks — invite record and roles if this job
+    // created it, and a link — and the row ends done; otherwise the error says what is there.
+    async reconcile(item, ctx) {
+      const before = marks.get.get(ctx.jobId, ctx.index) as Mark | undefined;
+      if (before?.phase === "delivered" && before.result) return { state: "done", result: JSON.parse(before.result) as Result };
       const contact = contactOf(item);
-      const tenantId = item.tenantId;
-
-      let userId: string;
-      let created: boolean;
-      if (item.action === "invite" && attempt === 1) {
-        // The dry run found nobody and nothing was tried yet: sign up at once (the claim that
-        // counted this attempt is journaled, so a repeat knows a sign-up may have happened).
-        const res = await core.sdk(() => Passwordless.signInUp({ ...contact, tenantId }));
-        userId = res.user.id;
-        created = res.createdNewRecipeUser;
-        // Someone else made this user since the dry run (rare): noted, so that a repeat does not take it for ours.
-        if (!created) mark(jobId, index, "signing-up", userId, false);
-      } else if (before?.phase === "signing-up" && before.user_id) {
-        userId = before.user_id;
-        created = before.created === 1;
-      } else {
-        // A repeat, or the dry run found someone: look first.
-        const found = classify(await core.sdk(() => supertokens.listUsersByAccountInfo(tenantId, contact)), tenantId, contact);
-        if (!found.passwordless && found.other) {
-          return { outcome: "skipped: exists without a passwordless login", userId: found.other.id, link: "", expiresAt: "", delivery: "", deliveryError: "" };
-        }
-        if (found.passwordless) {
-          userId = found.passwordless.id;
-          // Nobody was there at the dry run: the user found on a repeat is the one an earlier attempt created.
-          created = item.action === "invite";
-        } else {
-          const res = await core.sdk(() => Passwordless.signInUp({ ...contact, tenantId }));
-          userId = res.user.id;
-          created = res.createdNewRecipeUser;
-        }
+      const found = classify(await ctx.core.sdk(() => supertokens.listUsersByAccountInfo(item.tenantId, contact)), item.tenantId, contact);
+      const who = item.email ? item.email : item.phoneNumber;
+      if (!found.passwordless && !found.other) return { state: "failed", error: `${ctx.error.replace(/\.$/, "")}. On the Core: nobody has ${who} in ${item.tenantId}; nobody was invited.` };
+      if (!found.passwordless && found.other) return { state: "done", result: skippedAs(found.other.id) };
+      const userId = found.passwordless?.id ?? "";
+      // Someone else made the user since the dry run (noted at sign-up), else this job did when the dry run found nobody.
+      const created = before?.phase === "signing-up" && before.user_id === userId ? before.created === 1 : item.action === "invite";
+      try {
+        return { state: "done", result: await complete(item, ctx, userId, created) };
+      } catch (err) {
+        if (isOutage(err)) throw err;
+        return { state: "failed", error: `${errorText(err).replace(/\.$/, "")}. On the Core: user ${userId} has a passwordless login for ${who}${created ? " (created by this job)" : ""}, but no link could be made for it.` };
       }
-
-      // The invite record and roles (for a user this job created) and the link are independent:
-      // made at once. Both are safe to repeat (metadata and roles are set, not added to).
-      const roles = item.roles ? item.roles.split(";") : [];
-      const invitedAt = deps.now();
-      const recordInvite = async () => {
-        if (!created) return;
-        const invite: InviteRecord = { invitedAt, invitedBy: deps.operator };
-        await core.sdk(async () => {
-          await UserMetadata.updateUserMetadata(userId, { [ctx.profile.contract.inviteKey]: { ...invite } });
-          for (const role of roles) {
-            const res = await UserRoles.addRoleToUser(tenantId, userId, role);
-            if (res.status === "UNKNOWN_ROLE_ERROR") throw new GatehouseError({ code: "NOT_FOUND", message: `There is no role "${role}" (any more); user ${userId} was created without it.` });
-          }
-        });
-        if (roles.length > 0) deps.rolesChanged();
-      };
-      const [, magic] = await Promise.all([recordInvite(), createMagicLink(core, ctx.settings, tenantId, contact)]);
-      const message = composeInvite(ctx.settings, contact, magic);
-      const mailed = await mailIfPossible({ smtp: ctx.smtp, mailer: deps.mailer }, contact, message);
-
-      // Everything local about this item in one transaction: the invite record, the outbox
-      // message, and the result that makes a repeat return at once instead of sending again.
-      const result = deps.db.transaction((): Result & { error: Delivered["error"] } => {
-        const sent = mailed ?? queueInOutbox({ scope: ctx.scope, profileId, records: deps.records, now: deps.now }, tenantId, userId, contact, message, magic);
-        const link = { expiresAt: magic.expiresAt, delivery: sent.delivery, messageId: sent.messageId, error: sent.error?.reason ?? null };
-        if (created && !deps.records.get(ctx.scope, userId)) {
-          deps.records.insert({
-            scope: ctx.scope,
-            user_id: userId,
-            tenant_id: tenantId,
-            email: item.email || null,
-            phone_number: item.phoneNumber || null,
-            invited_at: invitedAt,
-            invited_by: deps.operator,
-            link_expires_at: link.expiresAt,
-            delivery: link.delivery,
-            message_id: link.messageId,
-            delivery_error: link.error,
-            revoked_at: null,
-          });
-        } else deps.records.linkSent(ctx.scope, userId, link);
-        const done: Result = {
-          outcome: created ? "invited" : "already existed: new link sent",
-          userId,
-          link: magic.link,
-          expiresAt: new Date(magic.expiresAt).toISOString(),
-          delivery: sent.delivery,
-          deliveryError: sent.error ? sent.error.message : "",
-        };
-        if (!sent.error) mark(jobId, index, "delivered", userId, created, done);
-        return { ...done, error: sent.error };
-      })();
-      if (result.error) {
-        // Not delivered: the item fails (the user and invite are there; "resend" on the Invites page, or run the CSV again).
-        throw new GatehouseError({ code: "MAIL_FAILED", message: `${result.error.message}; user ${userId} is ${created ? "invited" : "there"} but got no link (resend it from Invites).` });
-      }
-      const { error: _none, ...done } = result;
-      return done;
     },
   };
+  return kind;
+
+  /** The row's passwordless user: found, or signed up (or, when the contact has an account of another kind, the row's "skipped" result). */
+  async function userFor(item: Item, { core, jobId, index, fresh }: ItemContext, before: Mark | undefined): Promise<{ userId: string; created: boolean } | { skipped: Result }> {
+    const contact = contactOf(item);
+    const tenantId = item.tenantId;
+    if (item.action === "invite" && fresh) {
+      // The dry run found nobody and nothing was tried yet: sign up at once (the claim of this
+      // try is journaled first, so a repeat knows a sign-up may have happened, and looks).
+      const res = await core.sdk(() => Passwordless.signInUp({ ...contact, tenantId }));
+      // Someone else made this user since the dry run (rare): noted, so that a repeat does not take it for ours.
+      if (!res.createdNewRecipeUser) mark(jobId, index, "signing-up", res.user.id, false);
+      return { userId: res.user.id, created: res.createdNewRecipeUser };
+    }
+    if (before?.phase === "signing-up" && before.user_id) return { userId: before.user_id, created: before.created === 1 };
+    // A repeat, or the dry run found someone: look first.
+    const found = classify(await core.sdk(() => supertokens.listUsersByAccountInfo(tenantId, contact)), tenantId, contact);
+    if (!found.passwordless && found.other) return { skipped: skippedAs(found.other.id) };
+    // Nobody was there at the dry run: the user found on a repeat is the one an earlier attempt created.
+    if (found.passwordless) return { userId: found.passwordless.id, created: item.action === "invite" };
+    const res = await core.sdk(() => Passwordless.signInUp({ ...contact, tenantId }));
+    return { userId: res.user.id, created: res.createdNewRecipeUser };
+  }
+
+  /**
+   * What a row does once its user is there: the invite record and roles (for a user this job
+   * created), a new link, its delivery, and the local records. Safe to repeat (metadata and roles
+   * are set, not added to; a repeat sends a new link only when the last one did not go out).
+   */
+  async function complete(item: Item, { core, profileId, jobId, index }: ItemContext, userId: string, created: boolean): Promise<Result> {
+    const ctx = contextFor(jobId, profileId, core);
+    const contact = contactOf(item);
+    const tenantId = item.tenantId;
+    // The invite record and roles (for a user this job created) and the link are independent:
+    // made at once. Both are safe to repeat (metadata and roles are set, not added to).
+    const roles = item.roles ? item.roles.split(";") : [];
+    const invitedAt = deps.now();
+    const recordInvite = async () => {
+      if (!created) return;
+      const invite: InviteRecord = { invitedAt, invitedBy: deps.operator };
+      await core.sdk(async () => {
+        await UserMetadata.updateUserMetadata(userId, { [ctx.profile.contract.inviteKey]: { ...invite } });
+        for (const role of roles) {
+          const res = await UserRoles.addRoleToUser(tenantId, userId, role);
+          if (res.status === "UNKNOWN_ROLE_ERROR") throw new GatehouseError({ code: "NOT_FOUND", message: `There is no role "${role}" (any more); user ${userId} was created without it.` });
+        }
+      });
+      if (roles.length > 0) deps.rolesChanged();
+    };
+    const [, magic] = await Promise.all([recordInvite(), createMagicLink(core, ctx.settings, tenantId, contact)]);
+    const message = composeInvite(ctx.settings, contact, magic);
+    const mailed = await mailIfPossible({ smtp: ctx.smtp, mailer: deps.mailer }, contact, message);
+
+    // Everything local about this item in one transaction: the invite record, the outbox
+    // message, and the result that makes a repeat return at once instead of sending again.
+    const result = deps.db.transaction((): Result & { error: Delivered["error"] } => {
+      const sent = mailed ?? queueInOutbox({ scope: ctx.scope, profileId, records: deps.records, now: deps.now }, tenantId, userId, contact, message, magic);
+      const link = { expiresAt: magic.expiresAt, delivery: sent.delivery, messageId: sent.messageId, error: sent.error?.reason ?? null };
+      if (created && !deps.records.get(ctx.scope, userId)) {
+        deps.records.insert({
+          scope: ctx.scope,
+          user_id: userId,
+          tenant_id: tenantId,
+          email: item.email || null,
+          phone_number: item.phoneNumber || null,
+          invited_at: invitedAt,
+          invited_by: deps.operator,
+          link_expires_at: link.expiresAt,
+          delivery: link.delivery,
+          message_id: link.messageId,
+          delivery_error: link.error,
+          revoked_at: null,
+        });
+      } else deps.records.linkSent(ctx.scope, userId, link);
+      const done: Result = {
+        outcome: created ? "invited" : "already existed: new link sent",
+        userId,
+        link: magic.link,
+        expiresAt: new Date(magic.expiresAt).toISOString(),
+        delivery: sent.delivery,
+        deliveryError: sent.error ? sent.error.message : "",
+      };
+      if (!sent.error) mark(jobId, index, "delivered", userId, created, done);
+      return { ...done, error: sent.error };
+    })();
+    if (result.error) {
+      // Not delivered: the item fails (the user and invite are there; "resend" on the Invites page, or run the CSV again).
+      throw new GatehouseError({ code: "MAIL_FAILED", message: `${result.error.message}; user ${userId} is ${created ? "invited" : "there"} but got no link (resend it from Invites).` });
+    }
+    const { error: _none, ...done } = result;
+    return done;
+  }
 }

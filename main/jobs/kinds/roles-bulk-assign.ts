@@ -1,7 +1,8 @@
 /**
  * "roles.bulkAssign": give one role in one tenant to many users (ids, or CSV text with a userId
  * column). The dry run checks that the role exists and each user does (and whether they hold
- * the role already); each item re-checks before adding, so a repeat never does anything twice.
+ * the role already); each item re-checks before adding, so a repeat never does anything twice,
+ * and an item about to fail is checked once more: a user found holding the role is done.
  */
 import { parse } from "csv-parse/sync";
 import supertokens from "supertokens-node";
@@ -16,7 +17,8 @@ import { plural } from "../plural.ts";
 
 type Input = z.output<typeof rolesBulkAssignInput>;
 type Item = { userId: string; tenantId: string; role: string };
-type Result = { outcome: "added" | "already had" };
+/** "has the role": found holding it when the item was about to fail (this job may or may not have added it). */
+type Result = { outcome: "added" | "already had" | "has the role" };
 
 const LOOKUP_CONCURRENCY = 8;
 
@@ -83,6 +85,13 @@ export function rolesBulkAssignKind(deps: RolesBulkAssignDeps = {}): JobKind<Inp
       if (res.status === "UNKNOWN_ROLE_ERROR") throw new GatehouseError({ code: "NOT_FOUND", message: `There is no role "${item.role}" (any more).` });
       deps.onChange?.();
       return { outcome: res.didUserAlreadyHaveRole ? "already had" : "added" };
+    },
+
+    // Before an item fails: does the user hold the role after all (an addition whose answer was lost)?
+    async reconcile(item, { core, error }) {
+      const state = await holds(core, item);
+      if (state === "holds") return { state: "done", result: { outcome: "has the role" } };
+      return { state: "failed", error: `${error.replace(/\.$/, "")}. On the Core: ${state === "no user" ? `there is no user "${item.userId}"` : `the user does not hold "${item.role}" in ${item.tenantId}`}.` };
     },
   };
 }

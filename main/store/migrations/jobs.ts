@@ -28,4 +28,10 @@ export const JOBS_MIGRATIONS: string[] = [
      PRIMARY KEY (job_id, idx)
    ) WITHOUT ROWID;
    CREATE INDEX job_items_by_state ON job_items (job_id, state, idx);`,
+  // tries: every time an item was taken up, including attempts given back because the Core was
+  // unreachable (attempts counts those that count toward the cap); a kind reads "never tried"
+  // from it. Jobs are listed per profile, newest first.
+  `ALTER TABLE job_items ADD COLUMN tries INTEGER NOT NULL DEFAULT 0;
+   UPDATE job_items SET tries = attempts;
+   CREATE INDEX jobs_by_profile ON jobs (profile_id, created_at);`,
 ];

@@ -7,7 +7,11 @@ import { z } from "zod";
 import { op } from "../define.ts";
 import { json, roleName, tenantId, userId } from "../schemas.ts";
 
-export const JOB_STATES = ["draft", "running", "paused", "completed", "cancelled", "failed"] as const;
+/**
+ * "waiting": the job stopped itself because its Core cannot be reached; it checks the Core with
+ * backoff and carries on by itself when it answers (not the operator's "paused").
+ */
+export const JOB_STATES = ["draft", "running", "waiting", "paused", "completed", "cancelled", "failed"] as const;
 export type JobState = (typeof JOB_STATES)[number];
 export const ITEM_STATES = ["pending", "running", "done", "failed", "skipped"] as const;
 export type ItemState = (typeof ITEM_STATES)[number];
@@ -17,7 +21,10 @@ const jobId = z.string().trim().min(1, "a job id is required");
 export const jobSummary = z.object({
   id: z.string(),
   kind: z.string(),
+  /** The connection profile (and so the Core) the job was planned for and runs against. */
   profileId: z.string(),
+  /** Its name now ("" when the profile is gone). */
+  profileName: z.string(),
   createdBy: z.string(),
   inputSummary: z.string(),
   state: z.enum(JOB_STATES),
@@ -34,7 +41,7 @@ export const jobSummary = z.object({
   skipped: z.number(),
   /** Estimated time left from the recent rate; null when not running or not known yet. */
   etaMs: z.number().nullable(),
-  /** Why the job as a whole failed or stopped (items carry their own errors). */
+  /** Why the job as a whole failed or stopped, or (state "waiting") why it waits for the Core. Items carry their own errors. */
   error: z.string().nullable(),
 });
 export type JobSummary = z.infer<typeof jobSummary>;
@@ -89,14 +96,14 @@ export interface InvitesBulkItem {
 
 export const jobsOps = {
   "jobs.list": op({
-    summary: "Jobs, newest first",
+    summary: "The jobs of the profile in force, newest first, a page at a time",
     permission: "jobs:read",
     mutates: false,
-    input: z.object({ limit: z.number().int().min(1).max(500).default(100) }),
-    output: z.object({ jobs: z.array(jobSummary) }),
+    input: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(50) }),
+    output: z.object({ jobs: z.array(jobSummary), total: z.number() }),
   }),
   "jobs.get": op({
-    summary: "A job with a page of its items",
+    summary: "A job of the profile in force, with a page of its items",
     permission: "jobs:read",
     mutates: false,
     input: z.object({
@@ -108,7 +115,7 @@ export const jobsOps = {
     output: z.object({ job: jobSummary, items: z.array(jobItem), itemsTotal: z.number() }),
   }),
   "jobs.result": op({
-    summary: "A job's result file: one CSV row per item",
+    summary: "A job's result file (profile in force): one CSV row per item",
     permission: "jobs:read",
     mutates: false,
     input: z.object({ jobId }),
@@ -144,6 +151,14 @@ export const jobsOps = {
     mutates: true,
     input: z.object({ jobId }),
     output: z.object({ job: jobSummary }),
+    target: (i) => i.jobId,
+  }),
+  "jobs.retryFailed": op({
+    summary: "Run a job's failed items again (a fresh count of attempts; each checks the Core first)",
+    permission: "jobs:control",
+    mutates: true,
+    input: z.object({ jobId }),
+    output: z.object({ job: jobSummary, retried: z.number() }),
     target: (i) => i.jobId,
   }),
   "jobs.cancel": op({

@@ -97,30 +97,62 @@ describe("the job engine", () => {
     expect(csv.content).toContain("3,3,done,5,\r\n");
   });
 
-  it("lists jobs newest first; NOT_FOUND for an unknown job, VALIDATION for an unknown kind or bad input", async () => {
-    const { jobs } = await t.client.invoke("jobs.list", {});
-    expect(jobs.length).toBeGreaterThanOrEqual(4);
-    expect(jobs.map((j) => j.createdAt)).toEqual([...jobs.map((j) => j.createdAt)].sort((a, b) => b - a));
-    expect(jobs[0]).toMatchObject({ kind: "test.sleep", createdBy: "tester", profileId: adminProfile });
+  it("lists jobs newest first, a page at a time with the total; NOT_FOUND for an unknown job, VALIDATION for an unknown kind or bad input", async () => {
+    const older = await plan(1, 1);
+    const newer = await plan(1, 1);
+    const { jobs, total } = await t.client.invoke("jobs.list", { limit: 2 });
+    expect(jobs.map((j) => j.id)).toEqual([newer.id, older.id]);
+    expect(jobs[0]).toMatchObject({ kind: "test.sleep", createdBy: "tester", profileId: adminProfile, profileName: "Local demo" });
+    expect(total).toBeGreaterThanOrEqual(2);
+    const next = await t.client.invoke("jobs.list", { offset: 1, limit: 1 });
+    expect(next).toMatchObject({ jobs: [{ id: older.id }], total });
     await expectFailure(t.invoke("jobs.get", { jobId: "nope" }), "NOT_FOUND");
     expect((await expectFailure(t.invoke("jobs.dryRun", { kind: "nope", input: {} }), "VALIDATION")).field).toBe("kind");
     expect((await expectFailure(t.invoke("jobs.dryRun", { kind: "test.sleep", input: { count: 0, ms: 1 } }), "VALIDATION")).field).toBe("input.count");
   });
 
-  it("lets auditors and support read jobs and their result, but not plan or control them", async () => {
+  it("shows and controls only the jobs of the profile in force: another profile's job is NOT_FOUND", async () => {
+    const mine = await plan(2, 1);
+    const other = await t.client.invoke("profiles.create", profileInput("Jobs elsewhere", [t.coreUrl]));
+    await t.client.invoke("profiles.switch", { id: other.id });
+    try {
+      const theirs = await plan(1, 1);
+      const { jobs, total } = await t.client.invoke("jobs.list", {});
+      expect(jobs.map((j) => j.id)).toEqual([theirs.id]);
+      expect(total).toBe(1);
+      expect(jobs[0]).toMatchObject({ profileId: other.id, profileName: "Jobs elsewhere" });
+      for (const op of ["jobs.get", "jobs.result", "jobs.start", "jobs.pause", "jobs.resume", "jobs.retryFailed", "jobs.cancel"]) {
+        const error = await expectFailure(t.invoke(op, { jobId: mine.id }), "NOT_FOUND");
+        expect(error.message, op).toBe(`There is no job ${mine.id} for this connection profile.`);
+      }
+    } finally {
+      await t.client.invoke("profiles.switch", { id: adminProfile });
+    }
+    // Nothing was done to it from there.
+    expect((await t.client.invoke("jobs.get", { jobId: mine.id })).job.state).toBe("draft");
+    expect((await t.client.invoke("jobs.list", { limit: 500 })).jobs.some((j) => j.profileId !== adminProfile)).toBe(false);
+  });
+
+  it("lets auditors and support of the profile read its jobs and their result, but not plan or control them", async () => {
     const job = await plan(2, 1);
-    for (const role of ["auditor", "support"] as const) {
-      const p = await t.client.invoke("profiles.create", profileInput(`Jobs ${role}`, [t.coreUrl], { role }));
-      await t.client.invoke("profiles.switch", { id: p.id });
-      try {
-        expect((await t.client.invoke("jobs.list", {})).jobs.length).toBeGreaterThan(0);
+    // The role is the profile's: the job's profile is made auditor, then support, from another admin profile.
+    const admin = await t.client.invoke("profiles.create", profileInput("Jobs admin", [t.coreUrl]));
+    try {
+      for (const role of ["auditor", "support"] as const) {
+        await t.client.invoke("profiles.switch", { id: admin.id });
+        await t.client.invoke("profiles.update", { id: adminProfile, role });
+        await t.client.invoke("profiles.switch", { id: adminProfile });
+        expect((await t.client.invoke("session.whoami", {})).role).toBe(role);
+        expect((await t.client.invoke("jobs.list", {})).jobs.some((j) => j.id === job.id)).toBe(true);
         expect((await t.client.invoke("jobs.get", { jobId: job.id })).job.id).toBe(job.id);
         expect((await t.client.invoke("jobs.result", { jobId: job.id })).rows).toBe(2);
         await expectFailure(t.invoke("jobs.dryRun", { kind: "test.sleep", input: { count: 1, ms: 1 } }), "FORBIDDEN");
-        for (const op of ["jobs.start", "jobs.pause", "jobs.resume", "jobs.cancel"]) await expectFailure(t.invoke(op, { jobId: job.id }), "FORBIDDEN");
-      } finally {
-        await t.client.invoke("profiles.switch", { id: adminProfile });
+        for (const op of ["jobs.start", "jobs.pause", "jobs.resume", "jobs.retryFailed", "jobs.cancel"]) await expectFailure(t.invoke(op, { jobId: job.id }), "FORBIDDEN");
       }
+    } finally {
+      await t.client.invoke("profiles.switch", { id: admin.id });
+      await t.client.invoke("profiles.update", { id: adminProfile, role: "admin" });
+      await t.client.invoke("profiles.switch", { id: adminProfile });
     }
     expect((await t.client.invoke("jobs.get", { jobId: job.id })).job.state).toBe("draft");
     const entries = await t.auditEntries();

@@ -18,8 +18,12 @@ export interface ProxyRequest {
   body: string;
 }
 
-/** What to do with one request: pass it (after `delayMs`), or answer `status` (and `body`) without passing it. */
-export type Verdict = { delayMs?: number; status?: number; body?: string };
+/**
+ * What to do with one request: pass it (after `delayMs`), or answer `status` (and `body`) without
+ * passing it, or pass it and then answer `lostAnswer` instead of the core's answer (the effect
+ * happened, the client never learns it).
+ */
+export type Verdict = { delayMs?: number; status?: number; body?: string; lostAnswer?: number };
 
 export interface ScriptedProxy {
   url: string;
@@ -67,6 +71,14 @@ export async function startScriptedProxy(targetUrl: string): Promise<ScriptedPro
       const pass = () => {
         proxy.passed.push(entry);
         const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (answer) => {
+          if (verdict.lostAnswer !== undefined) {
+            answer.resume();
+            answer.on("end", () => {
+              res.writeHead(verdict.lostAnswer ?? 500, { "content-type": "text/plain" });
+              res.end("the answer was lost on the way");
+            });
+            return;
+          }
           res.writeHead(answer.statusCode ?? 500, answer.headers);
           answer.pipe(res);
         });

@@ -22,7 +22,7 @@ beforeAll(async () => {
   core = await startEmbeddedCore({ demo: true });
   scripted = await startScriptedProxy(core.url);
   tcp = await startTcpFaultProxy(scripted.url);
-  t = await startTestGatehouse({ jobs: { retry: { baseMs: 40, capMs: 200, maxAttempts: 6 } } });
+  t = await startTestGatehouse({ jobs: { retry: { baseMs: 40, capMs: 200, maxAttempts: 6 }, probe: { baseMs: 50, capMs: 200 } } });
   const profile = await t.client.invoke("profiles.create", profileInput("Through the proxies", [tcp.url], { timeoutMs: 2000 }));
   await t.client.invoke("profiles.switch", { id: profile.id });
   users = await plainDemoUsers(t.client, 12);
@@ -99,30 +99,38 @@ describe("roles.bulkAssign", () => {
     await expectFailure(t.invoke("jobs.start", { jobId: job.id }), "VALIDATION");
   });
 
-  it("retries items while the core drops connections, with backoff, until they are done", async () => {
+  it("waits for the Core while it drops every connection (no attempt spent), and carries on by itself when it answers", async () => {
     const role = await freshRole();
     const ids = users.slice(0, 6).map((u) => u.id);
     const { job } = await t.client.invoke("jobs.dryRun", { kind: "roles.bulkAssign", input: { role, tenantId: "public", userIds: ids } });
     tcp.setMode({ kind: "drop" });
     await t.client.invoke("jobs.start", { jobId: job.id });
-    // Wait until items have failed at least twice, then let the core answer again.
-    await waitFor("retries", async () => (await t.client.invoke("jobs.get", { jobId: job.id })).items.some((i) => i.attempts >= 3 && i.error?.startsWith("CORE_UNREACHABLE")));
-    expect((await t.client.invoke("jobs.get", { jobId: job.id })).job).toMatchObject({ state: "running", failed: 0 });
+    const waiting = await jobWhere(t.client, job.id, (j) => j.state === "waiting" && j.running === 0, "the job to wait for the Core");
+    expect(waiting).toMatchObject({ failed: 0, done: 0, pending: 6, etaMs: null });
+    expect(waiting.error).toMatch(/^CORE_UNREACHABLE: Cannot reach the SuperTokens Core at .+ The job waits for the Core and carries on by itself when it answers\.$/);
+    // The items cut off went back to pending with their attempt given back.
+    const cutOff = (await t.client.invoke("jobs.get", { jobId: job.id })).items;
+    expect(cutOff.every((i) => i.state === "pending" && i.attempts === 0)).toBe(true);
+    expect(cutOff.some((i) => i.error?.endsWith("(not counted: the Core could not be reached)"))).toBe(true);
+    // It keeps looking for the Core.
+    const seen = tcp.connections;
+    await waitFor("more probes", () => tcp.connections >= seen + 2);
+    expect((await t.client.invoke("jobs.get", { jobId: job.id })).job.state).toBe("waiting");
+
     tcp.setMode({ kind: "pass" });
     const done = await jobWhere(t.client, job.id, (j) => j.state === "completed", "completion");
-    expect(done).toMatchObject({ done: 6, failed: 0 });
+    expect(done).toMatchObject({ done: 6, failed: 0, error: null });
     const { items } = await t.client.invoke("jobs.get", { jobId: job.id });
-    expect(items.every((i) => i.state === "done" && i.error === null)).toBe(true);
-    expect(Math.max(...items.map((i) => i.attempts))).toBeGreaterThanOrEqual(3);
+    expect(items.every((i) => i.state === "done" && i.error === null && i.attempts === 1 && i.result?.outcome === "added")).toBe(true);
     for (const id of ids) expect(await rolesOf(id)).toContain(role);
     expect([...roleAdds(scripted).values()].every((n) => n === 1)).toBe(true);
   });
 
-  it("retries a Core 5xx; a 5xx that never ends and a permanent error fail their items with the error in the result CSV", async () => {
+  it("retries a Core 5xx; an item that still fails says what the Core holds for it; an addition whose answer was lost is found done; failed items run again on request", async () => {
     const role = await freshRole();
-    const [a, b, c] = users.slice(6, 9);
-    if (!a || !b || !c) throw new Error("users");
-    const { job } = await t.client.invoke("jobs.dryRun", { kind: "roles.bulkAssign", input: { role, tenantId: "public", userIds: [a.id, b.id, c.id] } });
+    const [a, b, c, d] = users.slice(6, 10);
+    if (!a || !b || !c || !d) throw new Error("users");
+    const { job } = await t.client.invoke("jobs.dryRun", { kind: "roles.bulkAssign", input: { role, tenantId: "public", userIds: [a.id, b.id, c.id, d.id] } });
     let failuresForA = 0;
     scripted.script = (req) => {
       if (!isRoleAdd(req)) return {};
@@ -131,24 +139,46 @@ describe("roles.bulkAssign", () => {
         failuresForA += 1;
         return { status: 503 };
       }
-      return userId === b.id ? { status: 500 } : {};
+      if (userId === b.id) return { status: 500 };
+      // d's role is added, but the answer never comes back.
+      return userId === d.id ? { lostAnswer: 500 } : {};
     };
     // c is deleted after the dry run: its item fails at once (NOT_FOUND is not transient).
     await directCore(core.url).sdk(async () => (await import("supertokens-node")).default.deleteUser(c.id));
     await t.client.invoke("jobs.start", { jobId: job.id });
     const done = await jobWhere(t.client, job.id, (j) => j.state === "completed", "completion");
-    expect(done).toMatchObject({ done: 1, failed: 2 });
+    expect(done).toMatchObject({ done: 2, failed: 2 });
     const { items } = await t.client.invoke("jobs.get", { jobId: job.id });
     expect(items[0]).toMatchObject({ state: "done", attempts: 3, result: { outcome: "added" } });
     expect(items[1]).toMatchObject({ state: "failed", attempts: 6 });
-    expect(items[1]?.error).toMatch(/^CORE_ERROR: The SuperTokens Core answered 500 on \/public\/recipe\/user\/role.*\(after 6 attempts\)$/);
+    expect(items[1]?.error).toMatch(new RegExp(`^CORE_ERROR: The SuperTokens Core answered 500 on /public/recipe/user/role.*\\(after 6 attempts\\)\\. On the Core: the user does not hold "${role}" in public\\.$`));
     expect(items[2]).toMatchObject({ state: "failed", attempts: 1 });
-    expect(items[2]?.error).toMatch(/^NOT_FOUND: There is no user/);
+    expect(items[2]?.error).toBe(`NOT_FOUND: There is no user "${c.id}" (any more). On the Core: there is no user "${c.id}".`);
+    // d's next attempt looked first and found the role there: done, added once.
+    expect(items[3]).toMatchObject({ state: "done", attempts: 2, result: { outcome: "already had" }, error: null });
+    expect(roleAdds(scripted).get(d.id)).toBe(1);
     const rows = parseCsv((await t.client.invoke("jobs.result", { jobId: job.id })).content);
     expect(rows[2]?.[4]).toBe("failed");
     expect(rows[2]?.[6]).toContain("answered 500");
     expect(rows[3]?.[6]).toContain("There is no user");
+    expect(rows[4]?.slice(4, 6)).toEqual(["done", "already had"]);
     expect(await rolesOf(a.id)).toContain(role);
     expect(await rolesOf(b.id)).not.toContain(role);
+    expect(await rolesOf(d.id)).toContain(role);
+
+    // The Core takes b's addition now: the failed items run again, with a fresh count of attempts.
+    scripted.script = () => ({});
+    const again = await t.client.invoke("jobs.retryFailed", { jobId: job.id });
+    expect(again).toMatchObject({ retried: 2, job: { state: "running", failed: 0, finishedAt: null } });
+    const after = await jobWhere(t.client, job.id, (j) => j.state === "completed", "completion after the retry");
+    expect(after).toMatchObject({ done: 3, failed: 1 });
+    const retried = (await t.client.invoke("jobs.get", { jobId: job.id })).items;
+    expect(retried[1]).toMatchObject({ state: "done", attempts: 1, result: { outcome: "added" }, error: null });
+    expect(retried[2]).toMatchObject({ state: "failed", attempts: 1 });
+    expect(await rolesOf(b.id)).toContain(role);
+    expect((await t.auditEntries()).filter((e) => e.operation === "jobs.retryFailed" && e.target === job.id && e.outcome === "ok").length).toBe(1);
+    // A draft has nothing to run again: start it.
+    const draft = await t.client.invoke("jobs.dryRun", { kind: "roles.bulkAssign", input: { role, tenantId: "public", userIds: [a.id] } });
+    await expectFailure(t.invoke("jobs.retryFailed", { jobId: draft.job.id }), "CONFLICT");
   });
 });
