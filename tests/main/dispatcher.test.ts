@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OPERATIONS, type OperationName } from "../../shared/contract/index.ts";
 import { startRewritingProxy, type Stoppable } from "./helpers/faults.ts";
 import { directCore, expectFailure, plainDemoUsers, profileInput, startTestGatehouse, type TestGatehouse } from "./helpers/gatehouse.ts";
-import { createSession, draftJob, sampleFor, type SampleContext } from "./helpers/samples.ts";
+import { createSession, draftJob, draftJobOn, sampleFor, type SampleContext } from "./helpers/samples.ts";
 
 let t: TestGatehouse;
 let ctx: SampleContext;
 let demoProfileId: string;
+let demoJobId: string;
 const SECRET = "dispatcher-secret-key-0123456789";
 
 const auditCount = async (): Promise<number> => (await t.client.invoke("audit.verify", {})).checked;
@@ -28,7 +29,10 @@ beforeAll(async () => {
   const scratch = await t.client.invoke("profiles.create", profileInput("Scratch", [t.coreUrl], { role: "auditor" }));
   const doomed = await t.client.invoke("profiles.create", profileInput("Doomed", [t.coreUrl]));
   const core = directCore(t.coreUrl);
-  const jobId = await draftJob(t.client, user.id);
+  // The reads run on the Local demo profile, the mutations on Scratch (profiles.switch comes
+  // before the jobs): each its own draft job (a job is seen from its own profile only).
+  demoJobId = await draftJob(t.client, user.id);
+  const jobId = await draftJobOn(t.client, scratch.id, user.id);
   ctx = { coreUrl: t.coreUrl, profileId: scratch.id, otherProfileId: doomed.id, userId: user.id, email: user.email, newSession: () => createSession(core, user.id), jobId };
 });
 
@@ -98,7 +102,7 @@ describe("the audit entries", () => {
     expect(reads.length).toBeGreaterThan(10);
     const before = await auditCount();
     for (const op of reads) {
-      const result = await t.invoke(op, await sampleFor(op)(ctx));
+      const result = await t.invoke(op, await sampleFor(op)({ ...ctx, jobId: demoJobId }));
       expect(result.ok, `${op}: ${JSON.stringify(result)}`).toBe(true);
     }
     expect(await auditCount()).toBe(before);

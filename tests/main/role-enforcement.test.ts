@@ -6,11 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OPERATIONS, OPERATOR_ROLES, type OperationName, type OperatorRole } from "../../shared/contract/index.ts";
 import { directCore, plainDemoUsers, profileInput, startTestGatehouse, type TestGatehouse } from "./helpers/gatehouse.ts";
-import { SAMPLE_INPUTS, createSession, draftJob, sampleFor, type SampleContext } from "./helpers/samples.ts";
+import { SAMPLE_INPUTS, createSession, draftJob, draftJobOn, sampleFor, type SampleContext } from "./helpers/samples.ts";
 
 let t: TestGatehouse;
 let user: { id: string; email: string };
-let jobId: string;
+/** A draft job of each profile (a job is seen from its own profile only). */
+const jobIds = {} as Record<OperatorRole, string>;
 const profileIds = {} as Record<OperatorRole, string>;
 const PROFILE_NAMES: Record<OperatorRole, string> = { admin: "Local demo", auditor: "Auditor desk", support: "Support desk" };
 
@@ -31,7 +32,7 @@ const context = (role: OperatorRole): SampleContext => {
     userId: user.id,
     email: user.email,
     newSession: () => createSession(core, user.id),
-    jobId,
+    jobId: jobIds[role],
   };
 };
 
@@ -62,7 +63,8 @@ beforeAll(async () => {
   await t.client.invoke("users.addRole", { userId: user.id, tenantId: "public", role: "support" });
   await t.client.invoke("users.updateMetadata", { userId: user.id, update: { keep: "me" } });
   await createSession(directCore(t.coreUrl), user.id);
-  jobId = await draftJob(t.client, user.id);
+  jobIds.admin = await draftJob(t.client, user.id);
+  for (const role of ["auditor", "support"] as const) jobIds[role] = await draftJobOn(t.client, profileIds[role], user.id);
 });
 
 afterAll(async () => {

@@ -13,6 +13,7 @@ const summary = (over: Partial<JobSummary> = {}): JobSummary => ({
   id: "bulk-1",
   kind: "invites.bulk",
   profileId: "p1",
+  profileName: "Local demo",
   createdBy: "ada",
   inputSummary: "invite 4 CSV rows: 2 new, 1 new links, 0 skipped, 1 with errors",
   state: "draft",
@@ -58,7 +59,7 @@ function handlers(role: OperatorRole): Handlers {
     "jobs.dryRun": () => ({ job: summary(), items: ITEMS.slice(0, 2) }),
     "jobs.get": (i) => ({ job: summary(), items: ITEMS.slice(i.offset ?? 0, (i.offset ?? 0) + (i.limit ?? 1000)), itemsTotal: ITEMS.length }),
     "jobs.start": () => ({ job: summary({ state: "running" }) }),
-    "jobs.list": () => ({ jobs: [summary({ state: "running" })] }),
+    "jobs.list": () => ({ jobs: [summary({ state: "running" })], total: 1 }),
   };
 }
 

@@ -90,10 +90,11 @@ export const SAMPLE_INPUTS: Samples = {
   "jobs.get": (c) => ({ jobId: c.jobId }),
   "jobs.result": (c) => ({ jobId: c.jobId }),
   "jobs.dryRun": (c) => ({ kind: "roles.bulkAssign", input: { role: "admin", tenantId: "public", userIds: [c.userId] } }),
-  // In the order of the contract: start the draft, then pause, resume, cancel it (each idempotent once it ended).
+  // In the order of the contract: start the draft, then pause, resume, retry its failed items (none), cancel it (each idempotent once it ended).
   "jobs.start": (c) => ({ jobId: c.jobId }),
   "jobs.pause": (c) => ({ jobId: c.jobId }),
   "jobs.resume": (c) => ({ jobId: c.jobId }),
+  "jobs.retryFailed": (c) => ({ jobId: c.jobId }),
   "jobs.cancel": (c) => ({ jobId: c.jobId }),
   // A fresh user without a second factor (earlier samples may have deleted c.userId): clearing changes nothing, and is audited.
   "secondFactor.reset": async (c) => ({ userId: await pendingInvitee(c.coreUrl), reason: "lost phone", ticket: "SUP-1", action: { kind: "clear", deletePasswordlessUser: false } }),
@@ -112,6 +113,24 @@ export function sampleFor(op: string): (ctx: SampleContext) => unknown {
 export async function draftJob(client: GatehouseClient, userId: string): Promise<string> {
   const { job } = await client.invoke("jobs.dryRun", { kind: "roles.bulkAssign", input: { role: "admin", tenantId: "public", userIds: [userId] } });
   return job.id;
+}
+
+/**
+ * A draft job of another profile (jobs are seen only from the profile they were planned for):
+ * from the admin profile in force, that profile is made admin for a moment to plan it, then
+ * given its role back.
+ */
+export async function draftJobOn(client: GatehouseClient, profileId: string, userId: string): Promise<string> {
+  const home = (await client.invoke("session.whoami", {})).profile?.id ?? "";
+  const role = (await client.invoke("profiles.list", {})).profiles.find((p) => p.id === profileId)?.role ?? "admin";
+  await client.invoke("profiles.update", { id: profileId, role: "admin" });
+  await client.invoke("profiles.switch", { id: profileId });
+  try {
+    return await draftJob(client, userId);
+  } finally {
+    await client.invoke("profiles.switch", { id: home });
+    await client.invoke("profiles.update", { id: profileId, role });
+  }
 }
 
 /** A live session for `userId` in `tenantId`, created the way an app backend would. */
