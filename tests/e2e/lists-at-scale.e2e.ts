@@ -12,6 +12,7 @@ import { AuditLog } from "../../main/services/audit-log.ts";
 import { FileKeySecretBox } from "../../main/secrets/file-key-box.ts";
 import { openStore } from "../../main/store/database.ts";
 import { seedRoleHolders, seedUsers } from "../support/seed-users.ts";
+import { seriousViolations } from "./support/axe.ts";
 import { startConsole, type ConsoleUnderTest } from "./support/console.ts";
 
 const HOLDERS = 10_000;
@@ -61,6 +62,7 @@ test("a search pages through every match the Core returned and says the Core cut
   await expect(cut).toContainText("at most 1,000 matches per sign-in method");
   await expect(cut).toContainText("2,000 shown of more");
   await expect(cut).toContainText("Type more of the email or phone number");
+  expect(await seriousViolations(page), "axe on a cut search").toEqual([]);
 
   await next.click();
   await expect(info).toHaveText(/Page 2 · users 26–50 of 2,000 matches/);
@@ -108,6 +110,7 @@ test("a role held by 10,000 users shows a page of them, a screenful in the DOM, 
   await expect(rows.first()).toContainText("@");
   expect(await drawn(rows)).toBeLessThan(50);
 
+  expect(await seriousViolations(page), "axe on a page of holders").toEqual([]);
   await pressOn(page, "role-holders-pager-last");
   await expect(info).toHaveText(/9,901–10,000 of 10,000/);
   await expect(page.getByTestId("role-holders-pager-next")).toBeDisabled();
@@ -135,6 +138,7 @@ test("an audit log of 3,000 entries pages from the keyboard to the oldest entry 
 
   await pressOn(page, "audit-older");
   await expect(info).toHaveText(/Entries 201–400 of/);
+  expect(await seriousViolations(page), "axe on a middle page of the audit log").toEqual([]);
   await pressOn(page, "audit-oldest");
   await expect(info).toHaveText(new RegExp(`Entries ${(total - 199).toLocaleString("en-US")}–${total.toLocaleString("en-US")} of`));
   await expect(page.getByTestId("audit-older")).toBeDisabled();
@@ -154,6 +158,14 @@ test("an audit log of 3,000 entries pages from the keyboard to the oldest entry 
   await page.getByTestId("audit-filter-operator").fill("IMPORTER");
   await page.getByTestId("audit-filter-operator").press("Enter");
   await expect(info).toHaveText(/Entries 1–1,000 of 3,000, newest first/);
+  // A From after the To is refused at the field, and says so.
+  await page.getByTestId("audit-filter-from").fill("2030-01-02T10:00");
+  await page.getByTestId("audit-filter-to").fill("2030-01-01T10:00");
+  await page.getByTestId("audit-filter-apply").click();
+  await expect(page.getByTestId("audit-filter-error")).toContainText("“From”");
+  await expect(page.getByTestId("audit-filter-from")).toBeFocused();
+  await expect(info).toHaveText(/of 3,000/);
+  expect(await seriousViolations(page), "axe on a refused time range").toEqual([]);
   await page.getByTestId("audit-verify").click();
   await expect(page.getByTestId("audit-verify-result")).toContainText("Chain intact");
 });
