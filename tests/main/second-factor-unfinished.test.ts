@@ -12,6 +12,7 @@ import Session from "supertokens-node/recipe/session";
 import UserMetadata from "supertokens-node/recipe/usermetadata";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CoreClient } from "../../main/core/core-client.ts";
+import * as pointers from "../../main/services/second-factor/pointers.ts";
 import * as sessions from "../../main/services/second-factor/sessions.ts";
 import { openStore, type StoreDb } from "../../main/store/database.ts";
 import type { UserRow } from "../../shared/contract/schemas.ts";
@@ -78,6 +79,20 @@ describe("a refused reset", () => {
     expect(cleared.after).toEqual({ state: "none" });
     expect(await onCore.metadata(user.id)).not.toHaveProperty(KEY);
     expect(journalRows(user.id)).toBe(0);
+  });
+
+  it("a failure before the first change records nothing, and says there is nothing to finish", async () => {
+    const user = aloneEnrolled();
+    const stop = vi.spyOn(pointers, "scanPointers").mockRejectedValueOnce(new Error("connect ECONNREFUSED"));
+    try {
+      const failed = await expectFailure(t.invoke("secondFactor.reset", input(user.id, { kind: "replace", phoneNumber: "+14155550146" })), "INTERNAL");
+      expect(failed.message).toContain("Nothing was changed in this run");
+      expect(failed.message).toContain("Nothing needs finishing");
+    } finally {
+      stop.mockRestore();
+    }
+    expect(journalRows(user.id)).toBe(0);
+    expect((await onCore.user(user.secondFactor.passwordlessUserId))?.phoneNumbers).toEqual([user.secondFactor.phoneNumber]);
   });
 
   it("a record that changed nothing on the Core (as the old code left after a refused check) is set aside by the next choice", async () => {

@@ -73,6 +73,8 @@ export class SecondFactorReset {
     const steps: ResetStep[] = [];
     /** The user whose journal record this run started (a refusal before any change removes it). */
     let startedFor: string | undefined;
+    /** The user, once read: whether a record is open for them decides what a failure message offers. */
+    const seen: { userId?: string } = {};
     const step: Step = async (name, fn) => {
       try {
         return await fn();
@@ -85,13 +87,13 @@ export class SecondFactorReset {
         }
         const code = err instanceof GatehouseError ? err.code : "INTERNAL";
         const message = err instanceof Error ? err.message : String(err);
-        const done = steps.filter((s) => s.status === "done").map((s) => s.step);
+        const done = steps.filter((s) => s.status === "done" && CHANGES.has(s.step)).map((s) => s.step);
         throw new GatehouseError({
           code,
           message:
             `Step "${name}" of the second-factor reset failed: ${message} ` +
-            `${done.length ? `Done before it: ${done.join(", ")}.` : "Nothing was changed in this run."} ` +
-            (startedFor !== undefined || changed
+            `${done.length ? `Changed before it: ${done.join(", ")}.` : "Nothing was changed in this run."} ` +
+            (changed || (seen.userId !== undefined && this.deps.journal.get(profile.id, seen.userId) !== undefined)
               ? "Run the reset again with the same choice to finish it (steps already done are not repeated), or abandon it."
               : "Nothing needs finishing: run the reset again when the Core answers."),
         });
@@ -101,6 +103,7 @@ export class SecondFactorReset {
 
     const read = await step("read", () => readLinkState(core, contract, input.userId));
     const userId = read.user.id;
+    seen.userId = userId;
     const key = actionKey(action);
     let pending = this.deps.journal.get(profile.id, userId);
     let readDetail = describeFactor(read.state);
