@@ -80,7 +80,8 @@ export class ConnectionService {
     const best = probes.find((p) => p.state === "connected") ?? probes.find((p) => p.state !== "unreachable") ?? probes[0];
     if (!best) return { reachable: false, uri: null, state: "unreachable", cdiVersions: [], supported: false, tenants: [], message: "No Core URI to test.", uris };
     const others = probes.filter((p) => p !== best && p.state !== "connected");
-    const aside = others.length ? ` Other URIs: ${others.map((p) => `${p.uri}: ${p.message ?? p.state}`).join(" ")}` : "";
+    // Each URI's own reason is in `uris`; the message only names them.
+    const aside = others.length ? ` Did not connect: ${others.map((p) => p.uri).join(", ")}.` : "";
     const state = testState(best);
     if (best.state !== "connected") {
       const reachable = best.state !== "unreachable";

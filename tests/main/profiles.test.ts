@@ -188,7 +188,8 @@ describe("profiles.test", () => {
       [t.coreUrl, "connected"],
     ]);
     expect(result.message).toContain(`Connected through ${t.coreUrl}`);
-    expect(result.message).toContain(`Cannot reach the SuperTokens Core at ${dead}`);
+    expect(result.message).toContain(`Did not connect: ${dead}.`);
+    expect(result.uris[0]?.message).toContain(`Cannot reach the SuperTokens Core at ${dead}`);
     // Every URI dead: none is named as connected.
     const none = await t.client.invoke("profiles.test", { uris: [dead, await closedPortUrl()], timeoutMs: 2000 });
     expect(none).toMatchObject({ reachable: false, uri: null, state: "unreachable" });

@@ -112,7 +112,10 @@ describe("test connection", () => {
     fireEvent.click(within(production).getByTestId("profile-test-saved"));
     expect((await within(production).findByTestId("profile-test-headline")).textContent).toBe("✓ Connected — http://b:3567");
     const uris = within(production).getByTestId("profile-test-uris");
-    expect([...uris.querySelectorAll("li")].map((li) => li.textContent)).toEqual(["http://a:3567: not reachable", "http://b:3567: connected"]);
+    expect([...uris.querySelectorAll("li")].map((li) => li.textContent)).toEqual([
+      "http://a:3567: not reachable — Cannot reach the SuperTokens Core at http://a:3567.",
+      "http://b:3567: connected",
+    ]);
   });
 });
 

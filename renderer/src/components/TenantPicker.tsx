@@ -38,7 +38,7 @@ export function TenantPicker({ onChange }: { onChange?: (tenantId: string) => vo
       </select>
       {error ? (
         <span className="inline-field__error" id={errorId} role="alert" data-testid="tenant-picker-error" title={error.message}>
-          Tenants could not be listed ({error.message}); showing the profile's default only.{" "}
+          Tenants could not be listed: {firstSentence(error.message)} Showing the default tenant, {selected}, only.{" "}
           <button type="button" className="link-button" onClick={() => void tenants.getState().load()}>
             Retry
           </button>
@@ -47,3 +47,6 @@ export function TenantPicker({ onChange }: { onChange?: (tenantId: string) => vo
     </span>
   );
 }
+
+/** The reason, short enough for a toolbar (the whole message is the title). */
+const firstSentence = (message: string): string => /^.*?[.!?](?=\s|$)/.exec(message)?.[0] ?? message;

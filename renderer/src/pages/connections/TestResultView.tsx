@@ -39,6 +39,7 @@ export function TestResultView({ result }: { result: ProfileTestResult }) {
           {result.uris.map((u) => (
             <li key={u.uri}>
               <span className="mono">{u.uri}</span>: {URI_STATES[u.state]}
+              {u.state === "connected" ? null : <span className="muted small"> — {u.message}</span>}
             </li>
           ))}
         </ul>
