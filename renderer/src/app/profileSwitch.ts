@@ -9,4 +9,6 @@ export async function refreshAfterProfileChange(stores: Stores): Promise<void> {
   // Pages reload what they show when next visited; the users list and roles start over.
   if (stores.users.getState().status !== "idle") void stores.users.getState().setQuery({ tenantId, search: stores.users.getState().query.search });
   if (stores.roles.getState().status !== "idle") void stores.roles.getState().load(tenantId);
+  // Jobs are the profile's own: the list starts over, and a job of the other profile leaves the view.
+  if (stores.jobs.getState().status !== "idle") void stores.jobs.getState().profileChanged();
 }

@@ -12,15 +12,16 @@ import { createUserDetailStore } from "./userDetail.ts";
 import { createUsersStore } from "./users.ts";
 
 export function createStores(client: GatehouseClient) {
+  const session = createSessionStore(client);
   return {
     client,
-    session: createSessionStore(client),
+    session,
     tenants: createTenantsStore(client),
     users: createUsersStore(client),
     userDetail: createUserDetailStore(client),
     roles: createRolesStore(client),
     allowLists: createAllowListsStore(client),
-    jobs: createJobsStore(client),
+    jobs: createJobsStore(client, () => session.getState().whoami?.profile?.id ?? null),
     audit: createAuditStore(client),
     profiles: createProfilesStore(client),
     ui: createUiStore(),
