@@ -13,8 +13,8 @@ import Passwordless from "supertokens-node/recipe/passwordless";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_INVITE_TEMPLATE, DEFAULT_SMS_INVITE_TEMPLATE } from "../../main/mail/template.ts";
 import { MASK } from "../../shared/phone-mask.ts";
-import { cdiGet, metadataOf, userById, usersByContact } from "../support/cdi.ts";
 import { startDemoAppProcess, type RunningDemoApp } from "../support/demo-app-process.ts";
+import { coreReads } from "./helpers/core-reads.ts";
 import { startCuttingProxy } from "./helpers/faults.ts";
 import { directCore, expectFailure, profileInput, startTestGatehouse, type TestGatehouse } from "./helpers/gatehouse.ts";
 import { SMTP_USER, linkIn, linkParts, startTestSmtp, type TestSmtp } from "./helpers/smtp.ts";
@@ -61,7 +61,8 @@ async function openLink(link: string): Promise<{ status: string; user?: { id: st
 }
 
 /** Who holds this email or phone in the tenant, asked of the Core over its own HTTP API (nothing of Gatehouse). */
-const holders = (contact: { email: string } | { phoneNumber: string }, tenantId = "public") => usersByContact(t.coreUrl, contact, tenantId);
+const onCore = () => coreReads(t.coreUrl);
+const holders = (contact: { email: string } | { phoneNumber: string }, tenantId = "public") => onCore().byContact(contact, tenantId);
 
 /**
  * Someone invited by email who opened the link in the app (made once, by whichever test needs
@@ -90,12 +91,12 @@ describe("invites", () => {
     expect(result.expiresAt).toBeGreaterThanOrEqual(before + 15 * 60_000 - 1000);
     expect(result.expiresAt).toBeLessThanOrEqual(Date.now() + 15 * 60_000 + 1000);
 
-    const user = await userById(t.coreUrl, alice);
+    const user = await onCore().user(alice);
     expect(user?.loginMethods.map((m) => [m.recipeId, m.email])).toEqual([["passwordless", "alice.invited@example.com"]]);
-    const metadata = await metadataOf(t.coreUrl, alice);
+    const metadata = await onCore().metadata(alice);
     expect(metadata.gatehouseInvite).toMatchObject({ invitedBy: "tester" });
     expect(typeof (metadata.gatehouseInvite as { invitedAt: unknown }).invitedAt).toBe("number");
-    expect((await cdiGet<{ roles: string[] }>(t.coreUrl, "/public/recipe/user/roles", { userId: alice })).roles).toEqual(["support"]);
+    expect(await onCore().roles(alice)).toEqual(["support"]);
 
     const mail = smtp.received.at(-1);
     if (!mail) throw new Error("no mail received");
@@ -130,7 +131,7 @@ describe("invites", () => {
     const result = await t.client.invoke("invites.create", { tenantId: "public", phoneNumber: "(201) 555-0123" });
     if (result.status !== "invited") throw new Error("expected invited");
     expect(result.delivery).toBe("outbox");
-    const user = await userById(t.coreUrl, result.userId);
+    const user = await onCore().user(result.userId);
     expect(user?.phoneNumbers).toEqual(["+12015550123"]);
     const { entries, total } = await t.client.invoke("invites.outbox.list", {});
     expect(total).toBe(entries.length);
@@ -232,7 +233,7 @@ describe("invites", () => {
     const mailed = linkIn(smtp.received.at(-1) ?? { from: "", to: [], raw: "", decoded: "" });
     expect(mailed.link).toBe(carol.link);
     expect(await t.client.invoke("invites.revoke", { userId: carol.userId })).toEqual({ revoked: true, outboxRemoved: 0 });
-    expect(await userById(t.coreUrl, carol.userId)).toBeUndefined();
+    expect(await onCore().user(carol.userId)).toBeUndefined();
     // The link she was mailed is dead: opening it signs nobody in and creates nobody.
     expect((await openLink(mailed.link)).status).toBe("RESTART_FLOW_ERROR");
     expect(await holders({ email: "carol.revoked@example.com" })).toEqual([]);
@@ -267,7 +268,7 @@ describe("invites", () => {
     const alice = await acceptedAlice();
     const accepted = await expectFailure(t.invoke("invites.revoke", { userId: alice }), "CONFLICT");
     expect(accepted.message).toContain("accepted the invite");
-    expect(await userById(t.coreUrl, alice)).toBeDefined();
+    expect(await onCore().user(alice)).toBeDefined();
     expect((await listed()).find((i) => i.userId === alice)?.status).toBe("accepted");
 
     const { rows } = await t.client.invoke("users.list", { tenantId: "public", order: "oldest", limit: 5 });
@@ -315,7 +316,7 @@ describe("invites", () => {
       if (again.status !== "invited") throw new Error(`expected the invite to be finished, got ${JSON.stringify(again)}`);
       expect(again.userId).toBe(made[0]?.id);
       expect((await holders({ email })).map((u) => u.id)).toEqual([again.userId]);
-      expect((await metadataOf(t.coreUrl, again.userId)).gatehouseInvite).toMatchObject({ invitedBy: "tester" });
+      expect((await onCore().metadata(again.userId)).gatehouseInvite).toMatchObject({ invitedBy: "tester" });
       expect((await openLink(again.link)).user?.id).toBe(again.userId);
       // Once finished, the same invite is an "exists" again.
       expect(await t.client.invoke("invites.create", { tenantId: "public", email })).toMatchObject({ status: "exists", canSendLink: true });
@@ -338,7 +339,7 @@ describe("invites", () => {
       expect((await t.invoke("invites.revoke", { userId: invited.userId })).ok).toBe(false);
       expect(proxy.cuts).toBeGreaterThan(0);
       // The user is still there, but the link is already dead.
-      expect(await userById(t.coreUrl, invited.userId)).toBeDefined();
+      expect(await onCore().user(invited.userId)).toBeDefined();
       expect((await openLink(invited.link)).status).toBe("RESTART_FLOW_ERROR");
       cutting = false;
       expect(await t.client.invoke("invites.revoke", { userId: invited.userId })).toMatchObject({ revoked: true });

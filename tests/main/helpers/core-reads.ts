@@ -44,6 +44,14 @@ export function coreReads(url: string, apiKey?: string) {
       } while (token);
       return users;
     },
+    /** The users holding an email or phone in a tenant. */
+    async byContact(contact: { email: string } | { phoneNumber: string }, tenantId = "public"): Promise<CoreUser[]> {
+      return (await get<{ users: CoreUser[] }>(`/${tenantId}/users/by-accountinfo`, { ...contact, doUnionOfAccountInfo: "false" })).users;
+    },
+    /** The user's roles in a tenant. */
+    async roles(userId: string, tenantId = "public"): Promise<string[]> {
+      return (await get<{ roles: string[] }>(`/${tenantId}/recipe/user/roles`, { userId })).roles;
+    },
     async sessions(userId: string): Promise<string[]> {
       const out = await get<{ sessionHandles: string[] }>("/recipe/session/user", { userId, fetchSessionsForAllLinkedAccounts: "true", fetchAcrossAllTenants: "true" });
       return out.sessionHandles;
