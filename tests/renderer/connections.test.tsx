@@ -67,7 +67,7 @@ describe("connections page", () => {
 });
 
 describe("test connection", () => {
-  const base = { cdiVersions: [], supported: false, tenants: [], reachable: true } as const;
+  const base = { cdiVersions: [] as string[], supported: false, tenants: [] as string[], reachable: true };
 
   it.each([
     ["key-refused", "✗ API key refused", "The SuperTokens Core at http://core:3567 refused the API key."],
