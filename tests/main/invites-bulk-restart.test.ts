@@ -1,8 +1,9 @@
 /**
- * A bulk invite job across a restart: Gatehouse is closed while items are under way against a
- * slow core (their sign-ups and mails land after the journal stopped, as in a crash), and a new
- * Gatehouse on the same data folder finishes the job with one user per person, and at most one
- * extra mail per item that was cut off mid-way.
+ * A bulk invite job across a crash: Gatehouse runs in a process of its own and is killed with
+ * SIGKILL while items are under way against a slow core (their sign-ups and mails land after the
+ * journal stopped, as in a real crash), and a new Gatehouse on the same data folder finishes the
+ * job. The Core then holds exactly one user per row, with the invite record, the result file names
+ * that user and a link the Core takes, and nobody got more than one extra mail per item cut off.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,30 +14,28 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedCore, type RunningEmbeddedCore } from "../../main/embedded-core/index.ts";
 import { directCore, profileInput, startTestGatehouse, type TestGatehouse } from "./helpers/gatehouse.ts";
 import { SMTP_USER, startTestSmtp, type TestSmtp } from "./helpers/smtp.ts";
-import { jobWhere, startScriptedProxy, type ScriptedProxy } from "./jobs/helpers.ts";
+import { expectInvitedOnce } from "./jobs/core-truth.ts";
+import { forkGatehouse, type ForkedGatehouse } from "./jobs/crash.ts";
+import { jobWhere, startScriptedProxy, waitFor, type ScriptedProxy } from "./jobs/helpers.ts";
 
 let core: RunningEmbeddedCore;
 let proxy: ScriptedProxy;
 let smtp: TestSmtp;
 let dataDir: string;
-const open: TestGatehouse[] = [];
+let first: ForkedGatehouse | undefined;
+let second: TestGatehouse | undefined;
 const SMTP_PASSWORD = "restart-smtp";
-
-const start = async () => {
-  const t = await startTestGatehouse({ dataDir, jobs: { closeGraceMs: 20 } });
-  open.push(t);
-  return t;
-};
 
 beforeAll(async () => {
   core = await startEmbeddedCore({ demo: true });
   proxy = await startScriptedProxy(core.url);
   smtp = await startTestSmtp(SMTP_PASSWORD);
-  dataDir = mkdtempSync(join(tmpdir(), "gatehouse-bulk-invite-restart-"));
+  dataDir = mkdtempSync(join(tmpdir(), "gatehouse-bulk-invite-crash-"));
 });
 
 afterAll(async () => {
-  for (const t of open) await t.close().catch(() => {});
+  await first?.crash();
+  await second?.close().catch(() => {});
   await proxy?.close();
   await smtp?.close();
   await core?.close();
@@ -56,8 +55,8 @@ describe("invites.bulk across a restart", () => {
     expect((await c.sdk(() => supertokens.listUsersByAccountInfo("public", { email: "twice@example.com" }))).length).toBe(1);
   });
 
-  it("finishes after the app was closed mid-item, with no duplicate users and no more mails than items cut off", async () => {
-    const first = await start();
+  it("finishes after Gatehouse was killed mid-item: one user per row, a true result file, at most one extra mail per item cut off", async () => {
+    first = await forkGatehouse(dataDir);
     const profile = await first.client.invoke("profiles.create", profileInput("Slow core", [proxy.url], { timeoutMs: 5000 }));
     await first.client.invoke("profiles.switch", { id: profile.id });
     await first.client.invoke("invites.settings.update", {
@@ -70,15 +69,16 @@ describe("invites.bulk across a restart", () => {
     proxy.passed.length = 0;
     proxy.script = () => ({ delayMs: 40 });
     await first.client.invoke("jobs.start", { jobId: job.id });
-    await jobWhere(first.client, job.id, (j) => j.done >= 6, "a few items done", 30_000);
-    await first.close(); // items under way are abandoned (grace 20 ms < one slow call)
+    await jobWhere(first.client, job.id, (j) => j.done >= 6 && proxy.inFlight > 0, "a few items done, and calls on their way", 30_000);
+    await first.crash();
+    first = undefined;
 
-    // The abandoned calls go on (as they would have reached the core before a crash): let them land.
-    await new Promise((r) => setTimeout(r, 800));
+    // The calls the killed process had sent go on to the core: let them land.
+    await waitFor("the calls of the killed process to land", () => proxy.inFlight === 0);
     const mailsBefore = smtp.received.length;
 
-    const second = await start();
-    const done = await jobWhere(second.client, job.id, (j) => j.state === "completed", "completion after restart", 60_000);
+    second = await startTestGatehouse({ dataDir });
+    const done = await jobWhere(second.client, job.id, (j) => j.state === "completed", "completion after the restart", 30_000);
     expect(done).toMatchObject({ done: 30, failed: 0, skipped: 0, total: 30 });
     const { items } = await second.client.invoke("jobs.get", { jobId: job.id });
     const redone = items.filter((i) => i.attempts >= 2);
@@ -86,12 +86,8 @@ describe("invites.bulk across a restart", () => {
     // Every person invited by this job, even those whose sign-up landed before the restart.
     expect(items.every((i) => i.result?.outcome === "invited"), JSON.stringify(items.map((i) => i.result?.outcome))).toBe(true);
 
-    // One user per email, with the role.
-    const c = directCore(core.url);
-    for (const email of emails) {
-      const users = await c.sdk(() => supertokens.listUsersByAccountInfo("public", { email }));
-      expect(users.length, email).toBe(1);
-    }
+    // On the Core (raw CDI): one user per email, with the invite record; the result file true to it.
+    await expectInvitedOnce(core.url, emails, (await second.client.invoke("jobs.result", { jobId: job.id })).content);
     // Sign-ups reached the core once per person, except those cut off (a repeat is a sign-in).
     const signUps = proxy.passed.filter((r) => r.path.endsWith("/recipe/signinup/code/consume")).length;
     expect(signUps).toBeGreaterThanOrEqual(30);

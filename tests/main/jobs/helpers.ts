@@ -60,17 +60,19 @@ export async function startScriptedProxy(targetUrl: string): Promise<ScriptedPro
         else refuse();
         return;
       }
-      // In flight from here (a delay is time the "Core" takes) until the answer is sent.
+      // In flight from here (a delay is time the "Core" takes) until the core has answered, even
+      // when the client is gone meanwhile (killed): the request still reaches the core.
       proxy.inFlight += 1;
       proxy.peakInFlight = Math.max(proxy.peakInFlight, proxy.inFlight);
       let counted = true;
-      res.on("close", () => {
+      const landed = () => {
         if (counted) proxy.inFlight -= 1;
         counted = false;
-      });
+      };
       const pass = () => {
         proxy.passed.push(entry);
         const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (answer) => {
+          answer.on("end", landed);
           if (verdict.lostAnswer !== undefined) {
             answer.resume();
             answer.on("end", () => {
@@ -79,10 +81,15 @@ export async function startScriptedProxy(targetUrl: string): Promise<ScriptedPro
             });
             return;
           }
+          // A client gone meanwhile: the answer is drained all the same, so that it counts as landed.
+          res.on("close", () => answer.resume());
           res.writeHead(answer.statusCode ?? 500, answer.headers);
           answer.pipe(res);
         });
-        upstream.on("error", () => res.destroy());
+        upstream.on("error", () => {
+          landed();
+          res.destroy();
+        });
         upstream.end(body);
       };
       if (verdict.delayMs) setTimeout(pass, verdict.delayMs);
