@@ -13,6 +13,7 @@ import { parsePhoneNumberFromString } from "libphonenumber-js";
 import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { DEFAULT_DATA_CONTRACT, type DataContract } from "../shared/data-contract.ts";
+import { emailProblem } from "../shared/email.ts";
 import type { Contact } from "./contact.ts";
 import { inviteUser, type InviteUserResult } from "./invite.ts";
 import { handleSuperTokensError, sendJson, type Exchange } from "./node-http.ts";
@@ -24,7 +25,6 @@ export interface InviteApiOptions {
   deliver?: (invite: InviteUserResult & { contact: Contact; tenantId: string }) => Promise<void>;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The contact and tenant of the request body, or a message saying what is wrong with it. */
 export function parseInviteBody(body: unknown): { contact: Contact; tenantId: string | undefined } | { error: string } {
@@ -33,7 +33,8 @@ export function parseInviteBody(body: unknown): { contact: Contact; tenantId: st
   if (tenantId !== undefined && (typeof tenantId !== "string" || tenantId === "")) return { error: "tenantId must be a non-empty string" };
   if ((email === undefined) === (phoneNumber === undefined)) return { error: "give exactly one of email or phoneNumber" };
   if (email !== undefined) {
-    if (typeof email !== "string" || !EMAIL.test(email.trim())) return { error: "email is not a valid email address" };
+    const problem = typeof email === "string" ? emailProblem(email.trim()) : "it is not a string";
+    if (problem) return { error: `email is not a valid email address: ${problem}` };
     return { contact: { email: email.trim().toLowerCase() }, tenantId };
   }
   const phone = typeof phoneNumber === "string" ? parsePhoneNumberFromString(phoneNumber.trim()) : undefined;

@@ -75,6 +75,8 @@ describe("admin invite API", () => {
   it("refuses bad input with 400", async () => {
     const auth = { authorization: `Bearer ${adminToken}` };
     expect((await post(app, "/admin/invite", { email: "not-an-email" }, auth)).status).toBe(400);
+    // The console's email check: a pasted comma or a trailing dot is refused too.
+    for (const email of ["quoted,comma@example.com", "trail@example.com."]) expect((await post(app, "/admin/invite", { email }, auth)).status).toBe(400);
     expect((await post(app, "/admin/invite", { phoneNumber: "12" }, auth)).status).toBe(400);
     expect((await post(app, "/admin/invite", { email: "a@example.com", phoneNumber: "+14155550123" }, auth)).status).toBe(400);
   });

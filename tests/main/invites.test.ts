@@ -198,6 +198,16 @@ describe("invites", () => {
 
   it("refuses bad emails and phone numbers, naming the field", async () => {
     expect((await expectFailure(t.invoke("invites.create", { tenantId: "public", email: "not-an-email" }), "VALIDATION")).field).toBe("email");
+    // The same strict check as bulk CSV rows and allow-lists (shared/email.ts): what an app's sign-up would refuse, an invite refuses.
+    for (const [email, reason] of [
+      ["quoted,comma@example.com", 'it contains ","'],
+      ["trail@example.com.", "it ends with a dot"],
+    ] as const) {
+      const error = await expectFailure(t.invoke("invites.create", { tenantId: "public", email }), "VALIDATION");
+      expect(error).toMatchObject({ field: "email" });
+      expect(error.message).toContain(`"${email}" is not an email address: ${reason}`);
+      expect(await holders({ email })).toEqual([]);
+    }
     expect((await expectFailure(t.invoke("invites.create", { tenantId: "public", phoneNumber: "12" }), "VALIDATION")).field).toBe("phoneNumber");
     expect((await expectFailure(t.invoke("invites.create", { tenantId: "public" }), "VALIDATION")).field).toBe("email");
   });

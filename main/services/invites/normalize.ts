@@ -1,10 +1,9 @@
 /** Normalising an invitee's contact the way the Core and the allow-list guard compare them. */
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 import { GatehouseError } from "../../../shared/contract/errors.ts";
+import { emailProblem } from "../../../shared/email.ts";
 
 export type Contact = { email: string } | { phoneNumber: string };
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function normalizeContact(input: { email?: string | undefined; phoneNumber?: string | undefined }, defaultRegion: string): Contact {
   const email = input.email?.trim();
@@ -17,7 +16,8 @@ export function normalizeContact(input: { email?: string | undefined; phoneNumbe
 
 export function normalizeEmail(raw: string): string {
   const email = raw.trim().toLowerCase();
-  if (!EMAIL.test(email) || email.length > 320) throw new GatehouseError({ code: "VALIDATION", field: "email", message: `email: "${raw}" is not an email address.` });
+  const problem = emailProblem(email);
+  if (problem) throw new GatehouseError({ code: "VALIDATION", field: "email", message: `email: "${raw.trim()}" is not an email address: ${problem}.` });
   return email;
 }
 
