@@ -21,9 +21,9 @@ export interface ProxyRequest {
 /**
  * What to do with one request: pass it (after `delayMs`), or answer `status` (and `body`) without
  * passing it, or pass it and then answer `lostAnswer` instead of the core's answer (the effect
- * happened, the client never learns it).
+ * happened, the client never learns it). `observe` sees the core's answer on its way.
  */
-export type Verdict = { delayMs?: number; status?: number; body?: string; lostAnswer?: number };
+export type Verdict = { delayMs?: number; status?: number; body?: string; lostAnswer?: number; observe?: (status: number, body: string) => void };
 
 export interface ScriptedProxy {
   url: string;
@@ -34,7 +34,8 @@ export interface ScriptedProxy {
   peakInFlight: number;
   /** Requests the proxy answered itself (with a verdict's status). */
   refused: number;
-  script: (req: ProxyRequest) => Verdict;
+  /** May answer later (e.g. after looking something up on the core itself). */
+  script: (req: ProxyRequest) => Verdict | Promise<Verdict>;
   close(): Promise<void>;
 }
 
@@ -48,52 +49,61 @@ export async function startScriptedProxy(targetUrl: string): Promise<ScriptedPro
     req.on("end", () => {
       const url = new URL(req.url ?? "/", "http://x");
       const entry = { method: req.method ?? "GET", path: url.pathname, query: url.search, body };
-      const verdict = proxy.script(entry);
-      if (verdict.status !== undefined) {
-        const status = verdict.status;
-        const refuse = () => {
-          proxy.refused += 1;
-          res.writeHead(status, { "content-type": "text/plain" });
-          res.end(verdict.body ?? "injected failure");
+      const act = (verdict: Verdict) => {
+        if (verdict.status !== undefined) {
+          const status = verdict.status;
+          const refuse = () => {
+            proxy.refused += 1;
+            res.writeHead(status, { "content-type": "text/plain" });
+            res.end(verdict.body ?? "injected failure");
+          };
+          if (verdict.delayMs) setTimeout(refuse, verdict.delayMs);
+          else refuse();
+          return;
+        }
+        // In flight from here (a delay is time the "Core" takes) until the core has answered, even
+        // when the client is gone meanwhile (killed): the request still reaches the core.
+        proxy.inFlight += 1;
+        proxy.peakInFlight = Math.max(proxy.peakInFlight, proxy.inFlight);
+        let counted = true;
+        const landed = () => {
+          if (counted) proxy.inFlight -= 1;
+          counted = false;
         };
-        if (verdict.delayMs) setTimeout(refuse, verdict.delayMs);
-        else refuse();
-        return;
-      }
-      // In flight from here (a delay is time the "Core" takes) until the core has answered, even
-      // when the client is gone meanwhile (killed): the request still reaches the core.
-      proxy.inFlight += 1;
-      proxy.peakInFlight = Math.max(proxy.peakInFlight, proxy.inFlight);
-      let counted = true;
-      const landed = () => {
-        if (counted) proxy.inFlight -= 1;
-        counted = false;
+        const pass = () => {
+          proxy.passed.push(entry);
+          const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (answer) => {
+            answer.on("end", landed);
+            if (verdict.observe) {
+              let text = "";
+              answer.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+              answer.on("end", () => verdict.observe?.(answer.statusCode ?? 0, text));
+            }
+            if (verdict.lostAnswer !== undefined) {
+              answer.resume();
+              answer.on("end", () => {
+                res.writeHead(verdict.lostAnswer ?? 500, { "content-type": "text/plain" });
+                res.end("the answer was lost on the way");
+              });
+              return;
+            }
+            // A client gone meanwhile: the answer is drained all the same, so that it counts as landed.
+            res.on("close", () => answer.resume());
+            res.writeHead(answer.statusCode ?? 500, answer.headers);
+            answer.pipe(res);
+          });
+          upstream.on("error", () => {
+            landed();
+            res.destroy();
+          });
+          upstream.end(body);
+        };
+        if (verdict.delayMs) setTimeout(pass, verdict.delayMs);
+        else pass();
       };
-      const pass = () => {
-        proxy.passed.push(entry);
-        const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (answer) => {
-          answer.on("end", landed);
-          if (verdict.lostAnswer !== undefined) {
-            answer.resume();
-            answer.on("end", () => {
-              res.writeHead(verdict.lostAnswer ?? 500, { "content-type": "text/plain" });
-              res.end("the answer was lost on the way");
-            });
-            return;
-          }
-          // A client gone meanwhile: the answer is drained all the same, so that it counts as landed.
-          res.on("close", () => answer.resume());
-          res.writeHead(answer.statusCode ?? 500, answer.headers);
-          answer.pipe(res);
-        });
-        upstream.on("error", () => {
-          landed();
-          res.destroy();
-        });
-        upstream.end(body);
-      };
-      if (verdict.delayMs) setTimeout(pass, verdict.delayMs);
-      else pass();
+      const verdict = proxy.script(entry);
+      if (verdict instanceof Promise) void verdict.then(act);
+      else act(verdict);
     });
   });
   const sockets = new Set<import("node:net").Socket>();
