@@ -196,7 +196,7 @@ export class AuditLog {
         message: `The chain ends at entry ${lastSeq}, but the log had reached entry ${headSeq}: the newest entries were removed or replaced.`,
       };
     }
-    return { ok: true, checked, brokenAtSeq: null, message: checked === 0 ? "The audit log is empty." : `All ${checked} entries are intact.` };
+    return { ok: true, checked, brokenAtSeq: null, message: checked === 0 ? "The audit log is empty." : checked === 1 ? "The 1 entry is intact." : `All ${checked} entries are intact.` };
   }
 
   export(filter: AuditFilter, format: "jsonl" | "csv"): { content: string; entries: number } {

@@ -248,14 +248,15 @@ export class UsersService {
   async delete(input: In<"users.delete">): Promise<Out<"users.delete">> {
     const { core } = this.connection();
     const user = await this.requireUser(core, input.userId);
-    // Emails and ids compare case-insensitively; phone numbers by their digits, however typed.
-    const typed = input.confirm.trim().toLowerCase();
-    const digits = (v: string) => v.replace(/[^\d]/g, "");
-    const matches =
-      [user.id, ...user.emails].some((v) => v.toLowerCase() === typed) ||
-      (digits(typed).length >= 6 && user.phoneNumbers.some((p) => digits(p) === digits(typed)));
-    if (!matches) {
-      throw new GatehouseError({ code: "VALIDATION", field: "confirm", message: "To delete this user, type their email, phone number or user id exactly." });
+    // The same rule as the dialog: one of the user's emails, phone numbers or ids, exactly as shown.
+    const identifiers = [user.id, ...user.emails, ...user.phoneNumbers, ...user.loginMethods.map((m) => m.recipeUserId.getAsString())];
+    if (!identifiers.includes(input.confirm)) {
+      const nearly = identifiers.some((v) => v.toLowerCase() === input.confirm.trim().toLowerCase());
+      throw new GatehouseError({
+        code: "VALIDATION",
+        field: "confirm",
+        message: `To delete this user, type their email, phone number or user id exactly as shown${nearly ? " (capitals and spaces count)" : ""}.`,
+      });
     }
     // Their sign-in codes die first: a link still out would sign a new user up with their email or phone.
     await revokeSignInCodes(core, signInContacts(user, undefined), user.tenantIds);

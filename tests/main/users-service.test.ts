@@ -340,7 +340,11 @@ describe("users.delete", () => {
     await expectFailure(t.invoke("users.delete", { userId: victim.id, confirm: "" }), "VALIDATION");
     expect((await t.client.invoke("users.get", { userId: victim.id })).id).toBe(victim.id);
 
-    expect(await t.client.invoke("users.delete", { userId: victim.id, confirm: `  ${victim.email.toUpperCase()} ` })).toEqual({ deleted: true });
+    // Exactly as shown, as in the dialog: other case or extra spaces are refused, and say why.
+    const nearly = await expectFailure(t.invoke("users.delete", { userId: victim.id, confirm: `  ${victim.email.toUpperCase()} ` }), "VALIDATION");
+    expect(nearly.message).toContain("capitals and spaces count");
+    expect((await t.client.invoke("users.get", { userId: victim.id })).id).toBe(victim.id);
+    expect(await t.client.invoke("users.delete", { userId: victim.id, confirm: victim.email })).toEqual({ deleted: true });
     await expectFailure(t.invoke("users.get", { userId: victim.id }), "NOT_FOUND");
     const after = (await allRows("newest", 500)).rows;
     expect(after).toHaveLength(countBefore - 1);

@@ -3,7 +3,7 @@ import { useStore } from "zustand";
 import { useStores } from "./StoresContext.tsx";
 import { isMac } from "./shortcuts.ts";
 
-const STATE_LABELS = { connected: "Connected", unreachable: "Core unreachable", unauthorised: "API key refused", incompatible: "Core version not supported", none: "No profile" } as const;
+const STATE_LABELS = { connected: "Connected", unreachable: "Core unreachable", unauthorised: "API key not accepted", incompatible: "Core version not supported", none: "No profile" } as const;
 
 export function Header() {
   const { session, ui } = useStores();

@@ -7,7 +7,7 @@ export async function refreshAfterProfileChange(stores: Stores): Promise<void> {
   await stores.tenants.getState().load(profile?.defaultTenant ?? "public");
   const tenantId = stores.tenants.getState().selected;
   // Pages reload what they show when next visited; the users list and roles start over.
-  if (stores.users.getState().status !== "idle") void stores.users.getState().setQuery({ tenantId, search: stores.users.getState().query.search });
+  if (stores.users.getState().status !== "idle") void stores.users.getState().startOver({ tenantId });
   if (stores.roles.getState().status !== "idle") void stores.roles.getState().load(tenantId);
   // Jobs are the profile's own: the list starts over, and a job of the other profile leaves the view.
   if (stores.jobs.getState().status !== "idle") void stores.jobs.getState().profileChanged();

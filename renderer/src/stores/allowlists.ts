@@ -5,6 +5,7 @@ import type { ErrorBody } from "../../../shared/contract/errors.ts";
 import type { OutputOf } from "../../../shared/contract/index.ts";
 import { toErrorBody } from "../api/errors.ts";
 import type { Loadable } from "./types.ts";
+import { plural } from "../lib/format.ts";
 
 export type AllowListKind = "email" | "phone";
 export type AllowList = OutputOf<"allowlists.get">;
@@ -87,7 +88,7 @@ export const createAllowListsStore = (client: GatehouseClient) =>
     async exportCsv() {
       const { tenantId, kind } = get();
       const out = await client.invoke("allowlists.export", { tenantId, kind });
-      return { content: out.csv, filename: out.filename, note: `${out.count.toLocaleString()} entries` };
+      return { content: out.csv, filename: out.filename, note: plural(out.count, "entry", "entries") };
     },
   }));
 

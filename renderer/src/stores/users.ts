@@ -40,6 +40,8 @@ export interface UsersState extends Loadable {
   /** With a search: how many users the Core returned, where this page starts, and which sign-in methods it cut at 1,000. */
   search: SearchInfo | null;
   setQuery(change: Partial<UsersQuery>): Promise<void>;
+  /** Another profile (another Core): what was shown goes at once, whatever the new answer is. */
+  startOver(change: Partial<UsersQuery>): Promise<void>;
   reload(): Promise<void>;
   next(): Promise<void>;
   previous(): Promise<void>;
@@ -95,6 +97,10 @@ export const createUsersStore = (client: GatehouseClient, initial?: Partial<User
       search: null,
       async setQuery(change) {
         set({ query: { ...get().query, ...change } });
+        await fetchPage(undefined, []);
+      },
+      async startOver(change) {
+        set({ query: { ...get().query, ...change }, rows: [], nextToken: null, currentToken: undefined, previousTokens: [], page: 1, scanned: null, search: null });
         await fetchPage(undefined, []);
       },
       reload: () => fetchPage(get().currentToken, get().previousTokens),

@@ -1,6 +1,7 @@
 /** The entries of an allow-list as stored, with their flags and accounts; admins tick entries to remove. */
 import { useCan } from "../../app/StoresContext.tsx";
 import type { AllowList } from "../../stores/allowlists.ts";
+import { plural } from "../../lib/format.ts";
 
 const FLAG_LABEL = { "not-normalised": "never matches", invalid: "invalid", duplicate: "duplicate" } as const;
 
@@ -16,7 +17,7 @@ export function AllowListTable({ list, selected, onSelect }: { list: AllowList; 
   return (
     <div className="table-area">
       <p className="muted" data-testid="allowlist-summary">
-        {list.entries.length.toLocaleString()} entries · {list.entries.filter((e) => e.account).length.toLocaleString()} with an account · {flagged.toLocaleString()} flagged
+        {plural(list.entries.length, "entry", "entries")} · {list.entries.filter((e) => e.account).length.toLocaleString()} with an account · {flagged.toLocaleString()} flagged
       </p>
       <table className="table" data-testid="allowlist-table">
         <thead>

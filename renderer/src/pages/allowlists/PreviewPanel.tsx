@@ -2,6 +2,7 @@
 import { useStore } from "zustand";
 import { Can, useStores } from "../../app/StoresContext.tsx";
 import { ErrorBanner } from "../../components/ErrorBanner.tsx";
+import { plural } from "../../lib/format.ts";
 import { useAsyncAction } from "../../lib/hooks.ts";
 
 const OUTCOME: Record<string, string> = {
@@ -36,7 +37,7 @@ export function PreviewPanel({ onSaved }: { onSaved: (source: "typed" | "file" |
       ))}
       <ul className="facts" data-testid="allowlist-impact">
         <li>
-          {preview.before.toLocaleString()} entries now → {preview.after.length.toLocaleString()} after
+          {plural(preview.before, "entry", "entries")} now → {preview.after.length.toLocaleString()} after
         </li>
         <li>{impact.newEntries} new</li>
         <li>{impact.removed} removed</li>
@@ -95,8 +96,8 @@ export function PreviewPanel({ onSaved }: { onSaved: (source: "typed" | "file" |
             {save.pending
               ? "Saving…"
               : preview.errors.length > 0
-                ? `Save the ${preview.add.length + preview.remove.length} valid changes (skip ${preview.errors.length} errors)`
-                : `Save ${preview.add.length + preview.remove.length} changes`}
+                ? `Save the ${plural(preview.add.length + preview.remove.length, "valid change")} (skip ${plural(preview.errors.length, "error")})`
+                : `Save ${plural(preview.add.length + preview.remove.length, "change")}`}
           </button>
         </Can>
       </div>
