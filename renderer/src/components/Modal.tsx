@@ -1,6 +1,8 @@
 /**
  * A modal dialog: labelled, focus moved in on open and back on close, Tab kept inside, Escape
- * closes. The content decides what Enter does (usually submitting its form).
+ * closes. When the content changes under the focused element (a step replaced by its result),
+ * focus comes back into the dialog instead of falling to the page, so Escape and Tab still work.
+ * The content decides what Enter does (usually submitting its form).
  */
 import { useEffect, useId, useRef, type ReactNode } from "react";
 
@@ -29,6 +31,17 @@ export function Modal({ title, onClose, children, testId, wide, initialFocus }: 
     (first ?? root)?.focus();
     return () => previouslyFocused?.focus?.();
   }, [initialFocus]);
+
+  useEffect(() => {
+    const root = panel.current;
+    if (!root || typeof MutationObserver === "undefined") return;
+    const observer = new MutationObserver(() => {
+      const active = document.activeElement;
+      if (active === null || active === document.body) (root.querySelector<HTMLElement>(FOCUSABLE) ?? root).focus();
+    });
+    observer.observe(root, { childList: true, subtree: true });
+    return () => observer.disconnect();
+  }, []);
 
   const onKeyDown = (event: React.KeyboardEvent) => {
     if (event.key === "Escape") {
