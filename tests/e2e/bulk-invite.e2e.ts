@@ -4,9 +4,11 @@
  * CSV of six hundred new people, a phone number written the local way, a bad email, a duplicate
  * row, an existing passwordless user (who gets a new link) and an existing email-password user
  * (skipped); the dry run counts them and names the bad lines; the job runs on the Jobs page, is
- * paused and resumed there, and completes; its result CSV, downloaded through the UI, has a row per
- * input row with the links and errors. Main then holds each new user exactly once, their messages
- * in the outbox, and the Invites page lists them as pending.
+ * paused there; resumed while the Core cannot be reached, it says it waits for the Core and
+ * carries on by itself when the Core is back, and completes; its result CSV, downloaded through the
+ * UI, has a row per input row with the links and errors (phones written as they are, so the file
+ * could be imported again). Main then holds each new user exactly once, their messages in the
+ * outbox, and the Invites page lists them as pending.
  *
  * To pause the job while it surely runs, whatever the machine's speed, the admin works on a profile
  * that reaches the same core through a fault proxy, which holds the Core's connections while the
@@ -29,7 +31,8 @@ let gatehouse: ConsoleUnderTest;
 let proxy: TcpFaultProxy;
 
 test.beforeAll(async () => {
-  gatehouse = await startConsole();
+  // A job waiting for its Core looks again soon (the default backoff grows to 15 s).
+  gatehouse = await startConsole({ jobs: { probe: { baseMs: 200, capMs: 1000 } } });
   proxy = await startTcpFaultProxy(gatehouse.coreUrl);
   const profile = await gatehouse.client.invoke("profiles.create", {
     name: "Demo core via a fault proxy",
@@ -46,6 +49,26 @@ test.afterAll(async () => {
   await gatehouse?.close();
   await proxy?.close();
 });
+
+/** Every message in the outbox, page after page. */
+async function allOutbox() {
+  const all = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = await gatehouse.client.invoke("invites.outbox.list", { offset, limit: 500 });
+    all.push(...page.entries);
+    if (page.entries.length === 0 || all.length >= page.total) return all;
+  }
+}
+
+/** Every invite of the public tenant, page after page. */
+async function allInvites() {
+  const all = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = await gatehouse.client.invoke("invites.list", { tenantId: "public", offset, limit: 500 });
+    all.push(...page.invites);
+    if (page.invites.length === 0 || all.length >= page.total) return all;
+  }
+}
 
 function watchErrors(page: Page): string[] {
   const errors: string[] = [];
@@ -133,6 +156,7 @@ test("the admin invites a CSV of people: dry run, job with pause and resume, res
   await expect(view).toContainText("invites.bulk");
   const jobRow = page.getByTestId("job-row").filter({ hasText: "invites.bulk" });
   await expect(jobRow).toHaveCount(1);
+  await expect(jobRow.getByTestId("job-profile")).toHaveText("Demo core via a fault proxy");
   await expect(jobRow.getByTestId("job-progress")).toHaveAttribute("aria-valuemax", String(validRows));
   const { jobs } = await gatehouse.client.invoke("jobs.list", { limit: 10 });
   const jobId = jobs.find((j) => j.kind === "invites.bulk")?.id;
@@ -148,14 +172,24 @@ test("the admin invites a CSV of people: dry run, job with pause and resume, res
   expect(paused.state).toBe("paused");
   expect(paused.pending).toBeGreaterThan(0);
   expect(Number(await jobRow.getByTestId("job-progress").getAttribute("aria-valuenow"))).toBeLessThan(validRows);
-  // The held connections are cut (the items under way fail, to be retried), new ones pass.
-  proxy.setMode({ kind: "pass" });
+  // The Core goes away (the held connections are cut, new ones dropped) and the job is resumed:
+  // it finds the Core gone and waits for it, saying so, without failing a row.
+  proxy.setMode({ kind: "drop" });
   await view.getByTestId("job-resume").click();
-  await expect(jobRow.getByTestId("job-state")).toHaveText(/running|completed/);
+  await expect(jobRow.getByTestId("job-state")).toHaveText("waiting for the Core");
+  await expect(view.getByTestId("job-waiting")).toContainText("Waiting for the Core.");
+  await expect(view.getByTestId("job-waiting")).toContainText("Cannot reach the SuperTokens Core");
+  await expect(view.getByTestId("job-pause")).toBeVisible();
+  expect((await gatehouse.client.invoke("jobs.get", { jobId, limit: 1 })).job).toMatchObject({ state: "waiting", failed: 0 });
+
+  // The Core is back: the job carries on by itself.
+  proxy.setMode({ kind: "pass" });
+  await expect(view.getByTestId("job-waiting")).toBeHidden({ timeout: 15_000 });
 
   // Completed, with its counts, live from the progress events.
   await expect(jobRow.getByTestId("job-state")).toHaveText("completed", { timeout: 15_000 });
-  await expect(view).toContainText(`completed · by e2e · ${validRows} done, 0 failed, 2 skipped of ${totalRows}`);
+  await expect(view).toContainText(`completed · Demo core via a fault proxy · by e2e · ${validRows} done, 0 failed, 2 skipped of ${totalRows} items`);
+  await expect(view.getByTestId("job-retry-failed")).toHaveCount(0);
   await expect(jobRow.getByTestId("job-progress")).toHaveAttribute("aria-valuenow", String(validRows));
   await expect(view.getByTestId("job-pause")).toHaveCount(0);
   await expect(view.getByTestId("job-cancel")).toHaveCount(0);
@@ -176,9 +210,9 @@ test("the admin invites a CSV of people: dry run, job with pause and resume, res
   expect(byLine.get(2)).toMatchObject({ email: passwordless.email, state: "done", outcome: "already existed: new link sent", userId: passwordless.user_id, delivery: "outbox", error: "" });
   expect(byLine.get(2)!.link).toMatch(LINK);
   expect(byLine.get(3)).toMatchObject({ email: emailPassword.email, state: "done", outcome: "skipped: exists without a passwordless login", userId: emailPassword.user_id, link: "", error: "" });
-  expect(byLine.get(4)).toMatchObject({ email: "not-an-email", state: "skipped", outcome: "", link: "", error: 'line 4: "not-an-email" is not an email address.' });
-  // Spreadsheet-safe: a cell starting with "+" is written with a leading apostrophe.
-  expect(byLine.get(5)).toMatchObject({ phoneNumber: `'${phone}`, roles: "support", state: "done", outcome: "invited", delivery: "outbox", error: "" });
+  expect(byLine.get(4)).toMatchObject({ email: "not-an-email", state: "skipped", outcome: "", link: "", error: expect.stringMatching(/^line 4: "not-an-email" is not an email address/) });
+  // A phone is written as it is (only real formula starts get a leading apostrophe): the file imports again.
+  expect(byLine.get(5)).toMatchObject({ phoneNumber: phone, roles: "support", state: "done", outcome: "invited", delivery: "outbox", error: "" });
   expect(byLine.get(5)!.link).toMatch(LINK);
   expect(byLine.get(7)).toMatchObject({ email: newEmails[0], state: "skipped", link: "", error: "line 7: duplicate of line 6 (same email and tenant)" });
   const invitedRows = records.filter((r) => r.outcome === "invited");
@@ -201,27 +235,74 @@ test("the admin invites a CSV of people: dry run, job with pause and resume, res
   expect(await usersWithEmailPrefix(emailPassword.email)).toHaveLength(1);
 
   // The outbox: one message per invited or re-linked row, with the result's link; none for the skipped user.
-  const { entries } = await gatehouse.client.invoke("invites.outbox.list", {});
-  const linkByContact = new Map(records.filter((r) => r.link !== "").map((r) => [r.email || r.phoneNumber.replace(/^'/, ""), r.link]));
+  const entries = await allOutbox();
+  const linkByContact = new Map(records.filter((r) => r.link !== "").map((r) => [r.email || r.phoneNumber, r.link]));
   expect(entries).toHaveLength(linkByContact.size);
   expect(entries.filter((e) => e.link !== linkByContact.get(e.to) || e.channel !== (e.to === phone ? "sms" : "email") || !e.text.includes(e.link))).toEqual([]);
   expect(new Set(entries.map((e) => e.to))).toEqual(new Set(linkByContact.keys()));
   expect(entries.map((e) => e.to)).not.toContain(emailPassword.email);
 
-  const { invites } = await gatehouse.client.invoke("invites.list", { tenantId: "public" });
-  expect(invites).toHaveLength(NEW_EMAILS + 1);
-  expect(invites.every((i) => i.status === "pending" && i.delivery === "outbox" && i.invitedBy === "e2e")).toBe(true);
+  const mine = (await allInvites()).filter((i) => i.invitedBy === "e2e");
+  expect(mine).toHaveLength(NEW_EMAILS + 1);
+  expect(mine.every((i) => i.status === "pending" && i.delivery === "outbox")).toBe(true);
 
-  // The Invites page lists them as pending.
+  // The Invites page lists them as pending (a page at a time: each found by its search).
   await page.getByTestId("nav-invites").click();
   const inviteRows = page.getByTestId("invite-row");
-  await expect(inviteRows).toHaveCount(NEW_EMAILS + 1);
   for (const who of [phone, newEmails[0]!, newEmails[NEW_EMAILS - 1]!]) {
+    await page.getByTestId("invites-search").fill(who);
     const row = inviteRows.filter({ has: page.getByRole("link", { name: who, exact: true }) });
     await expect(row.getByTestId("invite-status")).toHaveText("pending");
     await expect(row).toContainText("outbox");
   }
-  await expect(inviteRows.filter({ hasText: emailPassword.email })).toHaveCount(0);
+  await page.getByTestId("invites-search").fill(prefix);
+  await expect(page.getByTestId("invites-pager-info")).toHaveText(new RegExp(`^1–50 of ${NEW_EMAILS.toLocaleString("en-US")}\\b`));
   await expect(page.getByTestId("invite-status").filter({ hasNotText: "pending" })).toHaveCount(0);
+  await page.getByTestId("invites-search").fill(emailPassword.email);
+  await expect(inviteRows).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test("a row that failed runs again from the Jobs page once its cause is fixed, and the Core then holds what the result says", async ({ page }) => {
+  const errors = watchErrors(page);
+  const role = `e2e-retry-${Date.now().toString(36)}`;
+  const emails = ["retry.one@example.com", "retry.two@example.com"].map((e) => e.replace("@", `.${role}@`));
+  await gatehouse.client.invoke("roles.create", { role, permissions: [] });
+  const { job } = await gatehouse.client.invoke("jobs.dryRun", { kind: "invites.bulk", input: { csv: `email,roles\n${emails[0]},\n${emails[1]},${role}\n` } });
+  expect(job.valid).toBe(2);
+  // The role is deleted after the dry run: the second row cannot be finished, and fails saying what the Core holds.
+  await gatehouse.client.invoke("roles.delete", { role });
+  await gatehouse.client.invoke("jobs.start", { jobId: job.id });
+  await expect.poll(async () => (await gatehouse.client.invoke("jobs.get", { jobId: job.id, limit: 1 })).job.state, { timeout: 15_000 }).toBe("completed");
+
+  await page.goto(gatehouse.url);
+  await page.getByTestId("nav-jobs").click();
+  const jobRow = page.getByTestId("job-row").filter({ hasText: "invite 2 CSV rows" });
+  await jobRow.getByRole("button", { name: "invites.bulk" }).click();
+  const view = page.getByTestId("job-view");
+  await expect(view).toContainText("1 done, 1 failed");
+  await view.getByTestId("job-items-filter").selectOption("failed");
+  const failed = view.getByTestId("job-item");
+  await expect(failed).toHaveCount(1);
+  await expect(failed).toContainText(`There is no role "${role}"`);
+  await expect(failed).toContainText("On the Core: user");
+
+  // The admin puts the role back, and runs the failed row again from the page.
+  await gatehouse.client.invoke("roles.create", { role, permissions: [] });
+  await view.getByTestId("job-retry-failed").click();
+  await expect(jobRow.getByTestId("job-state")).toHaveText("completed", { timeout: 15_000 });
+  await expect(view).toContainText("2 done, 0 failed");
+  await expect(view.getByTestId("job-retry-failed")).toHaveCount(0);
+  await view.getByTestId("job-items-filter").selectOption("all");
+  await expect(view.getByTestId("job-item")).toHaveCount(2);
+
+  // The Core: one user for the row that failed, with the role, and the link the result names.
+  const users = (await gatehouse.client.invoke("users.list", { tenantId: "public", order: "newest", search: emails[1]!, limit: 10 })).rows;
+  expect(users).toHaveLength(1);
+  expect(users[0]?.roles).toEqual([role]);
+  const { items } = await gatehouse.client.invoke("jobs.get", { jobId: job.id });
+  expect(items[1]).toMatchObject({ state: "done", result: { outcome: "invited", userId: users[0]?.id }, attempts: 1 });
+  const audit = await gatehouse.client.invoke("audit.list", { limit: 20 });
+  expect(audit.entries.find((e) => e.operation === "jobs.retryFailed")).toMatchObject({ target: job.id, outcome: "ok" });
   expect(errors).toEqual([]);
 });

@@ -10,6 +10,7 @@ import { startGatehouse, type Gatehouse } from "../../../main/app.ts";
 import { startBrowserMode, type BrowserMode } from "../../../main/server/index.ts";
 import { createClient, type GatehouseClient } from "../../../shared/contract/client.ts";
 import type { EventName } from "../../../shared/contract/events.ts";
+import type { JobsOptions } from "../../../main/jobs/index.ts";
 
 export interface ConsoleUnderTest {
   url: string;
@@ -25,7 +26,7 @@ export interface ConsoleUnderTest {
 
 const RENDERER_DIR = join(process.cwd(), "dist", "renderer");
 
-export async function startConsole(options: { coreInFile?: boolean } = {}): Promise<ConsoleUnderTest> {
+export async function startConsole(options: { coreInFile?: boolean; jobs?: JobsOptions } = {}): Promise<ConsoleUnderTest> {
   if (!existsSync(join(RENDERER_DIR, "index.html"))) {
     throw new Error("dist/renderer is missing: run `npm run build:renderer` first (npm test and npm run test:e2e do).");
   }
@@ -33,7 +34,7 @@ export async function startConsole(options: { coreInFile?: boolean } = {}): Prom
   let gatehouse: Gatehouse | undefined;
   let server: BrowserMode | undefined;
   try {
-    gatehouse = await startGatehouse({ dataDir, embeddedCoreInMemory: !options.coreInFile, operator: "e2e" });
+    gatehouse = await startGatehouse({ dataDir, embeddedCoreInMemory: !options.coreInFile, operator: "e2e", ...(options.jobs ? { jobs: options.jobs } : {}) });
     server = await startBrowserMode({ gatehouse, rendererDir: RENDERER_DIR, port: 0 });
   } catch (err) {
     await gatehouse?.close();
