@@ -20,6 +20,7 @@ import { readFile } from "node:fs/promises";
 import { buildDemoDataSet } from "../../main/embedded-core/demo/data-set.ts";
 import { DEFAULT_DATA_CONTRACT } from "../../shared/data-contract.ts";
 import { startTcpFaultProxy, type TcpFaultProxy } from "../main/helpers/faults.ts";
+import { seriousViolations } from "./support/axe.ts";
 import { startConsole, type ConsoleUnderTest } from "./support/console.ts";
 
 const NEW_EMAILS = 600;
@@ -181,6 +182,8 @@ test("the admin invites a CSV of people: dry run, job with pause and resume, res
   await expect(view.getByTestId("job-waiting")).toContainText("Cannot reach the SuperTokens Core");
   await expect(view.getByTestId("job-pause")).toBeVisible();
   expect((await gatehouse.client.invoke("jobs.get", { jobId, limit: 1 })).job).toMatchObject({ state: "waiting", failed: 0 });
+  // The waiting state reads for everyone: no serious axe violation (contrast of its badge and notice).
+  expect(await seriousViolations(page)).toEqual([]);
 
   // The Core is back: the job carries on by itself.
   proxy.setMode({ kind: "pass" });
