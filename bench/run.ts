@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { runChildBench } from "./child.ts";
 import { benchInvites } from "./invites.ts";
+import { benchJobsList } from "./jobs/jobs-list.ts";
 import { benchScroll } from "./scroll/scroll.ts";
 import { freePort, initSdk } from "./sdk.ts";
 import { formatTable, verdict, type BenchRow } from "./table.ts";
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
       ...(await runChildBench("bench/jobs/bulk-invite.ts", { BENCH_BULK_INVITES: "10000" })),
       // How soon a misbehaving Core or an absurd CSV is answered (timings kept out of the tests).
       ...(await runChildBench("bench/jobs/faults.ts")),
+      // The Jobs list with thousands of jobs, a page at a time.
+      ...(await benchJobsList(log)),
       ...(await benchScroll({ small: 1_000, large: 100_000, rounds: 2, log })),
     ];
     const cpus = os.cpus();
