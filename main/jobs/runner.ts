@@ -19,6 +19,7 @@ import type { StoreDb } from "../store/database.ts";
 import { JobJournal, type Claimed, type FinalOutcome, type JobRow } from "./journal.ts";
 import type { AnyJobKind, ItemContext } from "./kind.ts";
 import { CoreWatch } from "./outage.ts";
+import { plural } from "./plural.ts";
 import { RateMeter, Throttle } from "./progress.ts";
 import { resultCsv } from "./result-csv.ts";
 import { DEFAULT_PROBE, DEFAULT_RETRY, backoffMs, errorText, isOutage, isTransient, type ProbePolicy, type RetryPolicy } from "./retry.ts";
@@ -354,7 +355,7 @@ export class JobRunner {
       let outcome: { ok: true; result: JsonObject } | { ok: false; err: unknown };
       try {
         // An attempt over the cap (after restarts) is not made: the item fails with its last error.
-        if (attempt > this.retry.maxAttempts) throw new GatehouseError({ code: "INTERNAL", message: `gave up after ${this.retry.maxAttempts} attempts` });
+        if (attempt > this.retry.maxAttempts) throw new GatehouseError({ code: "INTERNAL", message: `gave up after ${plural(this.retry.maxAttempts, "attempt")}` });
         outcome = { ok: true, result: await active.kind.runItem(input, this.itemContext(active, index, attempt, tries)) };
       } catch (err) {
         outcome = { ok: false, err };
@@ -365,7 +366,7 @@ export class JobRunner {
       if (isOutage(outcome.err) && !(await active.watch.reachable())) return this.cutOff(active, index, text);
       if (this.closed) return;
       if (!isTransient(outcome.err) || attempt >= this.retry.maxAttempts) {
-        const error = isTransient(outcome.err) ? `${text} (after ${attempt} attempts)` : text;
+        const error = isTransient(outcome.err) ? `${text} (after ${plural(attempt, "attempt")})` : text;
         return this.reconcile(active, index, input, this.itemContext(active, index, attempt, tries), error);
       }
       this.journal.finishItem(active.id, index, { state: "running", error: text });

@@ -46,7 +46,7 @@ function Progress({ job }: { job: JobSummary }) {
   const finished = Math.max(0, finishedOf(job));
   const pct = Math.round((finished / todo) * 100);
   return (
-    <div className="job-progress" role="progressbar" aria-valuemin={0} aria-valuemax={todo} aria-valuenow={finished} aria-label={`${pct}% of ${todo} items`} data-testid="job-progress">
+    <div className="job-progress" role="progressbar" aria-valuemin={0} aria-valuemax={todo} aria-valuenow={finished} aria-label={`${pct}% of ${plural(todo, "item")}`} data-testid="job-progress">
       <div className="job-progress__bar" style={{ width: `${pct}%` }} />
       <span className="job-progress__text">{pct}%</span>
     </div>

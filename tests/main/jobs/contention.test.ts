@@ -6,7 +6,7 @@
  * and the pace of calls to that Core comes down while it answers 5xx (core-pace.ts), and back up
  * when it copes. The pace itself is checked on its own first.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CorePace, RAISE_AFTER, paceFor } from "../../../main/core/core-pace.ts";
 import { startEmbeddedCore, type RunningEmbeddedCore } from "../../../main/embedded-core/index.ts";
 import { profileInput, startTestGatehouse, type TestGatehouse } from "../helpers/gatehouse.ts";
@@ -76,17 +76,30 @@ let t: TestGatehouse;
 const CORE_COPES_WITH = 4;
 const ROWS = 300;
 
+let proxies = 0;
+
 beforeAll(async () => {
   core = await startEmbeddedCore({ demo: true });
-  proxy = await startScriptedProxy(core.url);
   t = await startTestGatehouse();
-  const profile = await t.client.invoke("profiles.create", profileInput("Contended core", [proxy.url], { timeoutMs: 5000 }));
+});
+
+/**
+ * Each test gets a proxy (a Core at a new address, so with a pace of its own, whatever ran
+ * before) and a profile on it, in force.
+ */
+beforeEach(async () => {
+  proxy = await startScriptedProxy(core.url);
+  proxies += 1;
+  const profile = await t.client.invoke("profiles.create", profileInput(`Contended core ${proxies}`, [proxy.url], { timeoutMs: 5000 }));
   await t.client.invoke("profiles.switch", { id: profile.id });
+});
+
+afterEach(async () => {
+  await proxy.close();
 });
 
 afterAll(async () => {
   await t?.close();
-  await proxy?.close();
   await core?.close();
 });
 
