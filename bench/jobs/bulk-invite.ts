@@ -173,7 +173,7 @@ async function viaJob(dir: string, count: number, log: (line: string) => void): 
     const { job: done } = await invoke<OutputOf<"jobs.get">>("jobs.get", { jobId: job.id, limit: 1 });
     if (done.done !== count || done.failed !== 0) throw new Error(`the job did ${done.done} of ${count}, ${done.failed} failed`);
     const outbox = await invoke<OutputOf<"invites.outbox.list">>("invites.outbox.list", {});
-    return { perSecond: count / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, coreCpuSeconds, peakRssMb: peak / 2 ** 20, dryRunMs, outbox: outbox.entries.length };
+    return { perSecond: count / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, coreCpuSeconds, peakRssMb: peak / 2 ** 20, dryRunMs, outbox: outbox.total };
   } finally {
     await gatehouse.close();
     await core.close();
