@@ -15,7 +15,7 @@ import { DEFAULT_INVITE_TEMPLATE, DEFAULT_SMS_INVITE_TEMPLATE } from "../../main
 import { MASK } from "../../shared/phone-mask.ts";
 import { startDemoAppProcess, type RunningDemoApp } from "../support/demo-app-process.ts";
 import { coreReads } from "./helpers/core-reads.ts";
-import { startCuttingProxy } from "./helpers/faults.ts";
+import { startCutProxy } from "./helpers/cut-proxy.ts";
 import { directCore, expectFailure, profileInput, startTestGatehouse, type TestGatehouse } from "./helpers/gatehouse.ts";
 import { SMTP_USER, linkIn, linkParts, startTestSmtp, type TestSmtp } from "./helpers/smtp.ts";
 
@@ -306,22 +306,31 @@ describe("invites", () => {
     expect(outbox.entries.some((e) => e.to === ada)).toBe(false);
   });
 
-  it("finishes an invite the Core dropped half-way when it is run again, with one user and a working link", async () => {
-    const email = "half.way@example.com";
-    // The Core goes away right after the sign-up: the invite record never arrives.
-    let cutting = true;
-    const proxy = await startCuttingProxy(t.coreUrl, (method, path) => cutting && method === "PUT" && path.endsWith("/recipe/user/metadata"));
+  /** A profile on the same Core through a proxy that can make the Core vanish mid-change; switched to for `run`. */
+  async function throughCutProxy(name: string, run: (proxy: Awaited<ReturnType<typeof startCutProxy>>) => Promise<void>): Promise<void> {
+    const proxy = await startCutProxy(t.coreUrl);
     const admin = (await t.client.invoke("session.whoami", {})).profile?.id ?? "";
-    const { id } = await t.client.invoke("profiles.create", profileInput("Flaky Core", [proxy.url]));
+    const { id } = await t.client.invoke("profiles.create", profileInput(name, [proxy.url]));
     await t.client.invoke("profiles.switch", { id });
     try {
-      const failed = await t.invoke("invites.create", { tenantId: "public", email });
-      expect(failed.ok).toBe(false);
-      expect(proxy.cuts).toBeGreaterThan(0);
+      await run(proxy);
+    } finally {
+      await t.client.invoke("profiles.switch", { id: admin });
+      await proxy.close();
+    }
+  }
+
+  it("finishes an invite the Core dropped half-way when it is run again, with one user and a working link", async () => {
+    const email = "half.way@example.com";
+    await throughCutProxy("Flaky Core", async (proxy) => {
+      // The Core goes away right after the sign-up: the invite record never arrives.
+      const cut = proxy.cutAt({ method: "PUT", path: "/recipe/user/metadata", when: "before" });
+      expect((await t.invoke("invites.create", { tenantId: "public", email })).ok).toBe(false);
+      await cut;
       const made = await holders({ email });
       expect(made).toHaveLength(1);
 
-      cutting = false;
+      proxy.restore();
       const again = await t.client.invoke("invites.create", { tenantId: "public", email });
       if (again.status !== "invited") throw new Error(`expected the invite to be finished, got ${JSON.stringify(again)}`);
       expect(again.userId).toBe(made[0]?.id);
@@ -330,34 +339,44 @@ describe("invites", () => {
       expect((await openLink(again.link)).user?.id).toBe(again.userId);
       // Once finished, the same invite is an "exists" again.
       expect(await t.client.invoke("invites.create", { tenantId: "public", email })).toMatchObject({ status: "exists", canSendLink: true });
-    } finally {
-      await t.client.invoke("profiles.switch", { id: admin });
-      await proxy.close();
-    }
+    });
   });
 
   it("leaves no working link when the Core drops a revoke half-way, and the revoke finishes when run again", async () => {
     const email = "revoke.halfway@example.com";
-    const invited = await t.client.invoke("invites.create", { tenantId: "public", email });
-    if (invited.status !== "invited") throw new Error("expected invited");
-    let cutting = true;
-    const proxy = await startCuttingProxy(t.coreUrl, (method, path) => cutting && method === "POST" && path.endsWith("/user/remove"));
-    const admin = (await t.client.invoke("session.whoami", {})).profile?.id ?? "";
-    const { id } = await t.client.invoke("profiles.create", profileInput("Flaky Core 2", [proxy.url]));
-    await t.client.invoke("profiles.switch", { id });
-    try {
+    await throughCutProxy("Flaky Core 2", async (proxy) => {
+      // Invited through the same profile: its invites are kept per Core address.
+      const invited = await t.client.invoke("invites.create", { tenantId: "public", email });
+      if (invited.status !== "invited") throw new Error("expected invited");
+      const cut = proxy.cutAt({ method: "POST", path: "/user/remove", when: "before" });
       expect((await t.invoke("invites.revoke", { userId: invited.userId })).ok).toBe(false);
-      expect(proxy.cuts).toBeGreaterThan(0);
+      await cut;
       // The user is still there, but the link is already dead.
       expect(await onCore().user(invited.userId)).toBeDefined();
       expect((await openLink(invited.link)).status).toBe("RESTART_FLOW_ERROR");
-      cutting = false;
+      proxy.restore();
       expect(await t.client.invoke("invites.revoke", { userId: invited.userId })).toMatchObject({ revoked: true });
       expect(await holders({ email })).toEqual([]);
-    } finally {
-      await t.client.invoke("profiles.switch", { id: admin });
-      await proxy.close();
-    }
+      expect((await listed()).find((i) => i.userId === invited.userId)?.status).toBe("revoked");
+    });
+  });
+
+  it("finishes a revoke whose answer was lost after the Core deleted the user", async () => {
+    const email = "revoke.lost@example.com";
+    await throughCutProxy("Flaky Core 3", async (proxy) => {
+      // Invited through the same profile: its invites are kept per Core address.
+      const invited = await t.client.invoke("invites.create", { tenantId: "public", email });
+      if (invited.status !== "invited") throw new Error("expected invited");
+      const cut = proxy.cutAt({ method: "POST", path: "/user/remove", when: "after" });
+      expect((await t.invoke("invites.revoke", { userId: invited.userId })).ok).toBe(false);
+      await cut;
+      expect(await onCore().user(invited.userId)).toBeUndefined();
+      proxy.restore();
+      // Run again: the user is gone already; the invite is marked revoked all the same.
+      expect(await t.client.invoke("invites.revoke", { userId: invited.userId })).toMatchObject({ revoked: true });
+      expect((await listed()).find((i) => i.userId === invited.userId)?.status).toBe("revoked");
+      expect((await openLink(invited.link)).status).toBe("RESTART_FLOW_ERROR");
+    });
   });
 
   it("shows links only to roles that may send them, only on the profile that made them, and phones masked to auditors", async () => {

@@ -168,34 +168,3 @@ export async function startRewritingProxy(
     upstream.end(body);
   });
 }
-
-/**
- * An HTTP proxy to a real core that cuts the connection (as a Core going away would) on the
- * requests `cut` picks, before they reach the core; everything else passes. `cut` sees the method,
- * the path and the request body.
- */
-export async function startCuttingProxy(targetUrl: string, cut: (method: string, path: string, body: string) => boolean): Promise<Stoppable & { cuts: number }> {
-  const target = new URL(targetUrl);
-  const state = { cuts: 0 };
-  const proxy = await startFakeCore((req, res, body) => {
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    if (cut(req.method ?? "GET", path, body)) {
-      state.cuts++;
-      req.socket.destroy();
-      return;
-    }
-    const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 500, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on("error", () => res.destroy());
-    upstream.end(body);
-  });
-  return {
-    url: proxy.url,
-    close: proxy.close,
-    get cuts() {
-      return state.cuts;
-    },
-  };
-}
