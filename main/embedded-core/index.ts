@@ -49,7 +49,7 @@ export async function startEmbeddedCore(options: EmbeddedCoreOptions = {}): Prom
     },
   };
   const accounts = new Accounts(deps);
-  const tenants = new Tenants(deps);
+  const tenants = new Tenants(deps, options.apiKeys ?? []);
   tenants.ensurePublic();
   const keys = new SigningKeys(deps);
   const metadata = new MetadataStore(deps);

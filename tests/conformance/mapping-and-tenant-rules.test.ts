@@ -176,8 +176,8 @@ describe("tenant config and permissions (§13)", () => {
     expect(Object.keys(res)).toEqual(["tenantId", "thirdParty", "firstFactors", "coreConfig", "status"]);
   });
 
-  it("firstFactors keeps input order; null removes the key", async () => {
-    const t = await tenant({ firstFactors: ["otp-email", "emailpassword"] });
+  it("firstFactors come back in the Core's order, not the input's; null removes the key", async () => {
+    const t = await tenant({ firstFactors: ["emailpassword", "otp-email"] });
     expect(ok(await raw(core, `/${t}/recipe/multitenancy/tenant/v2`))).toMatchObject({ firstFactors: ["otp-email", "emailpassword"] });
     expect(ok(await put("/recipe/multitenancy/tenant/v2", { tenantId: t, firstFactors: null }))).toStrictEqual({
       status: "OK",

@@ -4,9 +4,13 @@
  * (a licence-less Core answers 402 instead; see EmbeddedCoreOptions.multitenancyLicensed).
  */
 import type { Accounts } from "../accounts/accounts.ts";
+import { recipesUsingId } from "../accounts/user-data.ts";
 import type { CoreDeps, CoreSettings, Route } from "../context.ts";
-import { CoreHttpError, badRequest } from "../http/errors.ts";
+import { CoreHttpError, badRequest, invalidField } from "../http/errors.ts";
 import type { Body, JsonObject } from "../http/input.ts";
+import { BaseConfig, mergeCoreConfig } from "./core-config.ts";
+import { inputFirst } from "./input-first.ts";
+import { javaHashSetOrder } from "./java-hash-set.ts";
 
 export interface TenantConfig {
   firstFactors?: string[] | null;
@@ -24,17 +28,65 @@ function normaliseTenantId(raw: string): string {
   return id;
 }
 
-const FACTOR = /^[0-9a-zA-Z_.-]+$/;
-function factors(body: Body, name: "firstFactors" | "requiredSecondaryFactors"): string[] | null {
-  const list = body.optStringArray(name);
-  if (list === undefined) return null;
+/** Gson's reading of a factor: a string, or a one-element array holding one (at any depth). */
+function factorOf(v: unknown, name: string): string {
+  if (typeof v === "string") return v;
+  if (Array.isArray(v) && v.length === 1) return factorOf(v[0], name);
+  throw invalidField(name);
+}
+
+/** A factor list of the request: undefined when absent, null when given as null. */
+function factorsInput(body: Body, name: "firstFactors" | "requiredSecondaryFactors"): string[] | null | undefined {
+  if (!body.has(name)) return undefined;
+  const raw = body.raw(name);
+  if (raw === null) return null;
+  if (!Array.isArray(raw)) throw invalidField(name);
+  const list = raw.map((v) => factorOf(v, name));
   if (new Set(list).size !== list.length) throw badRequest(`${name} input should not contain duplicate values`);
-  if (list.some((f) => !FACTOR.test(f))) throw badRequest(`${name} should contain only 0-9,a-z,A-Z,_,.,- characters`);
   return list;
 }
 
+/** The Core's pattern, whose character class also lets "(" and ")" through. */
+const FACTOR = /^[0-9a-zA-Z_().-]+$/;
+function checkFactorNames(config: TenantConfig): void {
+  for (const name of ["firstFactors", "requiredSecondaryFactors"] as const) {
+    if (config[name]?.some((f) => !FACTOR.test(f))) throw badRequest(`${name} should contain only 0-9,a-z,A-Z,_,.,- characters`);
+  }
+}
+
+/** The coreConfig update of the request; present but not an object (null included) is refused. */
+function coreConfigInput(body: Body): JsonObject | undefined {
+  if (!body.has("coreConfig")) return undefined;
+  const raw = body.raw("coreConfig");
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw invalidField("coreConfig");
+  return raw as JsonObject;
+}
+
+/** The embedded core's options play the part of the Core's config.yaml. */
+function baseConfigJson(settings: CoreSettings, apiKeys: readonly string[]): JsonObject {
+  const json: JsonObject = {
+    core_config_version: 0,
+    access_token_validity: settings.accessTokenValiditySeconds,
+    refresh_token_validity: settings.refreshTokenValidityMs / 60_000,
+    password_reset_token_lifetime: settings.passwordResetTokenLifetimeMs,
+    email_verification_token_lifetime: settings.emailVerificationTokenLifetimeMs,
+    passwordless_max_code_input_attempts: settings.passwordlessMaxCodeInputAttempts,
+    passwordless_code_lifetime: settings.passwordlessCodeLifetimeMs,
+  };
+  if (apiKeys.length > 0) json.api_keys = apiKeys.join(",");
+  return json;
+}
+
 export class Tenants {
-  constructor(private readonly deps: CoreDeps) {}
+  /** The base config every tenant's coreConfig is read over and checked against. */
+  readonly base: BaseConfig;
+
+  constructor(
+    private readonly deps: CoreDeps,
+    apiKeys: readonly string[] = [],
+  ) {
+    this.base = new BaseConfig(baseConfigJson(deps.settings, apiKeys));
+  }
 
   ensurePublic(): void {
     this.deps.db
@@ -47,38 +99,53 @@ export class Tenants {
     return row ? (JSON.parse(row.config) as TenantConfig) : undefined;
   }
 
-  /** The core's settings as this tenant sees them: its coreConfig overrides the core-wide values. */
+  exists(tenantId: string): boolean {
+    return !!this.deps.db.prepare("SELECT 1 FROM tenants WHERE tenant_id = ?").get(tenantId);
+  }
+
+  /** The core's settings as this tenant sees them: its coreConfig read over the base config. */
   settings(tenantId: string): CoreSettings {
-    const config = this.get(tenantId)?.coreConfig ?? {};
-    const num = (key: string): number | undefined => (typeof config[key] === "number" ? (config[key] as number) : undefined);
-    const base = this.deps.settings;
-    const refreshMinutes = num("refresh_token_validity");
+    const v = this.base.tenantValues(this.get(tenantId)?.coreConfig ?? {});
+    const n = (name: string): number => v[name] as number;
     return {
-      passwordlessCodeLifetimeMs: num("passwordless_code_lifetime") ?? base.passwordlessCodeLifetimeMs,
-      passwordlessMaxCodeInputAttempts: num("passwordless_max_code_input_attempts") ?? base.passwordlessMaxCodeInputAttempts,
-      passwordResetTokenLifetimeMs: num("password_reset_token_lifetime") ?? base.passwordResetTokenLifetimeMs,
-      emailVerificationTokenLifetimeMs: num("email_verification_token_lifetime") ?? base.emailVerificationTokenLifetimeMs,
-      accessTokenValiditySeconds: num("access_token_validity") ?? base.accessTokenValiditySeconds,
-      refreshTokenValidityMs: refreshMinutes !== undefined ? refreshMinutes * 60_000 : base.refreshTokenValidityMs,
+      passwordlessCodeLifetimeMs: n("passwordless_code_lifetime"),
+      passwordlessMaxCodeInputAttempts: n("passwordless_max_code_input_attempts"),
+      passwordResetTokenLifetimeMs: n("password_reset_token_lifetime"),
+      emailVerificationTokenLifetimeMs: n("email_verification_token_lifetime"),
+      accessTokenValiditySeconds: n("access_token_validity"),
+      refreshTokenValidityMs: Math.trunc(n("refresh_token_validity") * 60_000),
     };
   }
 
+  /** In the Core's storage order: by when each tenant was last written (see save). */
   list(): { tenantId: string; config: TenantConfig }[] {
-    const rows = this.deps.db.prepare("SELECT tenant_id, config FROM tenants ORDER BY created_at, tenant_id").all() as {
+    const rows = this.deps.db.prepare("SELECT tenant_id, config FROM tenants ORDER BY rowid").all() as {
       tenant_id: string;
       config: string;
     }[];
     return rows.map((r) => ({ tenantId: r.tenant_id, config: JSON.parse(r.config) as TenantConfig }));
   }
 
+  /**
+   * Creates or replaces a tenant's config; true when it is new. The Core overwrites a tenant by
+   * deleting and inserting its row, so an updated tenant moves to the end of the list; it keeps
+   * first factors in the order its storage hands them back (a Java HashSet's) and no empty
+   * list of required secondary factors.
+   */
   save(tenantId: string, config: TenantConfig): boolean {
-    const existed = this.get(tenantId) !== undefined;
+    const stored: TenantConfig = {
+      ...config,
+      firstFactors: config.firstFactors ? javaHashSetOrder(config.firstFactors) : config.firstFactors,
+      requiredSecondaryFactors: config.requiredSecondaryFactors?.length ? config.requiredSecondaryFactors : null,
+    };
+    const previous = this.deps.db.prepare("SELECT created_at FROM tenants WHERE tenant_id = ?").get(tenantId) as
+      | { created_at: number }
+      | undefined;
+    this.deps.db.prepare("DELETE FROM tenants WHERE tenant_id = ?").run(tenantId);
     this.deps.db
-      .prepare(
-        "INSERT INTO tenants (tenant_id, config, created_at) VALUES (?, ?, ?) ON CONFLICT (tenant_id) DO UPDATE SET config = excluded.config",
-      )
-      .run(tenantId, JSON.stringify(config), this.deps.now());
-    return !existed;
+      .prepare("INSERT INTO tenants (tenant_id, config, created_at) VALUES (?, ?, ?)")
+      .run(tenantId, JSON.stringify(stored), previous?.created_at ?? this.deps.now());
+    return previous === undefined;
   }
 }
 
@@ -86,7 +153,7 @@ export class Tenants {
 function describe(tenantId: string, config: TenantConfig): JsonObject {
   const out: JsonObject = { tenantId, thirdParty: { providers: [] } };
   if (config.firstFactors) out.firstFactors = config.firstFactors;
-  if (config.requiredSecondaryFactors) out.requiredSecondaryFactors = config.requiredSecondaryFactors;
+  if (config.requiredSecondaryFactors?.length) out.requiredSecondaryFactors = config.requiredSecondaryFactors;
   out.coreConfig = config.coreConfig;
   return out;
 }
@@ -117,34 +184,38 @@ export function multitenancyRoutes(deps: CoreDeps, tenants: Tenants, accounts: A
   }
 
   return [
-    {
+    // The Core's order: the target id, the tenant of the path, the update (coreConfig, refused
+    // keys, factors), the licence and permission, then the merged coreConfig. Nothing is stored
+    // unless all of it passes.
+    inputFirst(deps, {
       method: "PUT",
       path: "/recipe/multitenancy/tenant/v2",
       scope: "tenant",
-      handler: ({ tenantId: source, body }) => {
-        for (const [key, message] of REJECTED_KEYS) if (body.has(key)) throw badRequest(message);
+      handler: ({ tenantId: source, body }, enter) => {
         const raw = body.optString("tenantId");
         const tenantId = raw === undefined ? "public" : normaliseTenantId(raw);
-        if (source !== "public" && source !== tenantId) {
-          throw new CoreHttpError(403, "You must use the public or same tenant to add/update a tenant");
-        }
-        if (tenantId !== "public") requireLicence();
+        enter();
         const previous = tenants.get(tenantId);
         // A new tenant starts with an empty list of first factors, as in the Core.
         const next: TenantConfig = previous ? { ...previous } : { firstFactors: [], coreConfig: {} };
-        if (body.has("firstFactors")) next.firstFactors = factors(body, "firstFactors");
-        if (body.has("requiredSecondaryFactors")) next.requiredSecondaryFactors = factors(body, "requiredSecondaryFactors");
-        if (body.has("coreConfig")) {
-          const merged: JsonObject = { ...next.coreConfig };
-          for (const [k, v] of Object.entries(body.optObject("coreConfig") ?? {})) {
-            if (v === null) delete merged[k];
-            else merged[k] = v;
+        const update = coreConfigInput(body);
+        if (update) next.coreConfig = mergeCoreConfig(next.coreConfig, update);
+        for (const [key, message] of REJECTED_KEYS) if (body.has(key)) throw badRequest(message);
+        const firstFactors = factorsInput(body, "firstFactors");
+        const requiredSecondaryFactors = factorsInput(body, "requiredSecondaryFactors");
+        if (firstFactors !== undefined) next.firstFactors = firstFactors;
+        if (requiredSecondaryFactors !== undefined) next.requiredSecondaryFactors = requiredSecondaryFactors;
+        checkFactorNames(next);
+        if (tenantId !== "public") {
+          requireLicence();
+          if (source !== "public" && source !== tenantId) {
+            throw new CoreHttpError(403, "You must use the public or same tenant to add/update a tenant");
           }
-          next.coreConfig = merged;
         }
+        tenants.base.check(tenantId, next.coreConfig);
         return { status: "OK", createdNew: tenants.save(tenantId, next) };
       },
-    },
+    }),
     {
       method: "GET",
       path: "/recipe/multitenancy/tenant/v2",
@@ -165,34 +236,43 @@ export function multitenancyRoutes(deps: CoreDeps, tenants: Tenants, accounts: A
         return { status: "OK", tenants: tenants.list().map((t) => describe(t.tenantId, t.config)) };
       },
     },
-    {
+    inputFirst(deps, {
       method: "POST",
       path: "/recipe/multitenancy/tenant/remove",
       scope: "tenant",
-      handler: ({ tenantId: source, body }) => {
-        if (source !== "public") throw new CoreHttpError(403, "Only the public tenantId is allowed to delete a tenant");
+      handler: ({ tenantId: source, body }, enter) => {
         const tenantId = normaliseTenantId(body.string("tenantId"));
         if (tenantId === "public") throw new CoreHttpError(403, "Cannot delete public tenant, use remove app API instead");
+        enter();
+        if (source !== "public") throw new CoreHttpError(403, "Only the public tenantId is allowed to delete a tenant");
         const didExist = db.prepare("DELETE FROM tenants WHERE tenant_id = ?").run(tenantId).changes > 0;
         if (didExist) {
+          // What the Core keeps per tenant goes with it; app-wide data (users, metadata,
+          // verified emails, password-reset tokens) stays.
           db.prepare("DELETE FROM user_tenants WHERE tenant_id = ?").run(tenantId);
           db.prepare("DELETE FROM user_roles WHERE tenant_id = ?").run(tenantId);
           db.prepare("DELETE FROM sessions WHERE tenant_id = ?").run(tenantId);
           db.prepare("DELETE FROM passwordless_devices WHERE tenant_id = ?").run(tenantId);
           db.prepare("DELETE FROM email_verification_tokens WHERE tenant_id = ?").run(tenantId);
-          db.prepare("DELETE FROM password_reset_tokens WHERE tenant_id = ?").run(tenantId);
         }
         return { status: "OK", didExist };
       },
-    },
-    {
+    }),
+    inputFirst(deps, {
       method: "POST",
       path: "/recipe/multitenancy/tenant/user",
       scope: "tenant",
-      handler: ({ tenantId, body }) => {
-        if (tenantId !== "public") requireLicence();
-        const found = accounts.resolve(userIdOf(body));
-        if (!found) return { status: "UNKNOWN_USER_ID_ERROR" };
+      handler: ({ tenantId, body }, enter) => {
+        const userId = userIdOf(body);
+        enter();
+        const found = accounts.resolve(userId);
+        if (!found) {
+          // An id that only other recipes use is found (so the licence is checked), and then has
+          // no login method to add.
+          if (recipesUsingId(db, userId, deps.now()).length > 0) requireLicence();
+          return { status: "UNKNOWN_USER_ID_ERROR" };
+        }
+        requireLicence();
         const { row } = found;
         if (accounts.tenantsOf(row.user_id).includes(tenantId)) return { status: "OK", wasAlreadyAssociated: true };
         if (row.email !== null && accounts.findInTenant(tenantId, row.recipe_id, { email: row.email })) {
@@ -204,24 +284,28 @@ export function multitenancyRoutes(deps: CoreDeps, tenants: Tenants, accounts: A
         accounts.addToTenant(row, tenantId);
         return { status: "OK", wasAlreadyAssociated: false };
       },
-    },
-    {
+    }),
+    inputFirst(deps, {
       method: "POST",
       path: "/recipe/multitenancy/tenant/user/remove",
       scope: "tenant",
-      handler: ({ tenantId, body }) => {
-        if (tenantId !== "public") requireLicence();
-        const found = accounts.resolve(userIdOf(body));
-        if (!found) return { status: "UNKNOWN_USER_ID_ERROR" };
-        // Leaving a tenant also ends the user's sessions, verification tokens and roles there.
-        const id = found.publicId;
+      handler: ({ tenantId, body }, enter) => {
+        const userId = userIdOf(body);
+        enter();
+        // The Core finds a user by either id, or else any id other recipes keep data under.
+        const found = accounts.resolve(userId);
+        if (!found && recipesUsingId(db, userId, deps.now()).length === 0) return { status: "UNKNOWN_USER_ID_ERROR" };
+        requireLicence();
+        // Leaving a tenant ends the id's sessions, verification tokens and roles there (under
+        // the external id of a mapped user), and the user's membership when it has a login method.
+        const id = found?.publicId ?? userId;
         const removed =
           db.prepare("DELETE FROM sessions WHERE tenant_id = ? AND user_id = ?").run(tenantId, id).changes +
           db.prepare("DELETE FROM email_verification_tokens WHERE tenant_id = ? AND user_id = ?").run(tenantId, id).changes +
           db.prepare("DELETE FROM user_roles WHERE tenant_id = ? AND user_id = ?").run(tenantId, id).changes;
-        const unlinked = accounts.removeFromTenant(found.row.user_id, tenantId);
+        const unlinked = found ? accounts.removeFromTenant(found.row.user_id, tenantId) : false;
         return { status: "OK", wasAssociated: unlinked || removed > 0 };
       },
-    },
+    }),
   ];
 }
