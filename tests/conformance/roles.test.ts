@@ -1,7 +1,8 @@
 /**
  * UserRoles conformance through supertokens-node.
  * Expected behaviour: shared/core-fixtures (README "Roles", exchanges roles.* and mt.roles.*).
- * Permission, role and user lists are compared as sets: their order is not part of the contract.
+ * Most lists are compared as sets; "the order of lists" checks the in-memory Core's order (it reads
+ * them off its primary keys, so they come back sorted).
  */
 import { randomUUID } from "node:crypto";
 import Multitenancy from "supertokens-node/recipe/multitenancy";
@@ -225,5 +226,39 @@ describe("roles are per tenant", () => {
 
     // Roles and their permissions themselves are app-wide.
     expect(expectOk(await UserRoles.getPermissionsForRole(role)).permissions).toEqual(["read"]);
+  });
+});
+
+describe("the order of lists (the in-memory Core reads them off its primary keys)", () => {
+  it("the roles that have a permission come back sorted, not in the order they got it", async () => {
+    const perm = uniq("perm");
+    const base = uniq("ordered");
+    for (const suffix of ["c", "a", "b"]) {
+      expectOk(await UserRoles.createNewRoleOrAddPermissions(`${base}-${suffix}`, [perm]));
+    }
+    expect(await UserRoles.getRolesThatHavePermission(perm)).toEqual({
+      status: "OK",
+      roles: [`${base}-a`, `${base}-b`, `${base}-c`],
+    });
+  });
+
+  it("the users of a role come back sorted by user id, not in the order they got it", async () => {
+    const role = await newRole([]);
+    const base = uniq("holder");
+    // Upper case sorts before lower case: the order is by code unit.
+    for (const suffix of ["c", "a", "B", "b"]) expectOk(await UserRoles.addRoleToUser("public", `${base}-${suffix}`, role));
+    expect(await UserRoles.getUsersThatHaveRole("public", role)).toEqual({
+      status: "OK",
+      users: [`${base}-B`, `${base}-a`, `${base}-b`, `${base}-c`],
+    });
+  });
+
+  it("a user's roles and a role's permissions come back sorted", async () => {
+    const base = uniq("sorted");
+    for (const suffix of ["z", "m", "a"]) expectOk(await UserRoles.createNewRoleOrAddPermissions(`${base}-${suffix}`, ["p-z", "p-a", "p-m"]));
+    const user = uniq("user");
+    for (const suffix of ["z", "m", "a"]) expectOk(await UserRoles.addRoleToUser("public", user, `${base}-${suffix}`));
+    expect(await UserRoles.getRolesForUser("public", user)).toEqual({ status: "OK", roles: [`${base}-a`, `${base}-m`, `${base}-z`] });
+    expect(await UserRoles.getPermissionsForRole(`${base}-z`)).toEqual({ status: "OK", permissions: ["p-a", "p-m", "p-z"] });
   });
 });
