@@ -5,17 +5,28 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCore, type TestCore } from "../support/core.ts";
 import { raw, uniqueEmail, unknownUserId } from "./helpers.ts";
-import { expectText, ok, rawSignUp } from "./rule-helpers.ts";
+import { createTenant, expectText, ok, rawSignUp, removeTenant, uniq } from "./rule-helpers.ts";
 
 let core: TestCore;
+const tenants: string[] = [];
 
 beforeAll(async () => {
   core = await startTestCore();
 });
 
 afterAll(async () => {
-  await core?.close();
+  try {
+    for (const t of tenants) await removeTenant(core, t);
+  } finally {
+    await core?.close();
+  }
 });
+
+async function tenant(): Promise<string> {
+  const t = await createTenant(core, uniq("t"));
+  tenants.push(t);
+  return t;
+}
 
 const post = (path: string, body: unknown) => raw(core, path, { method: "POST", body });
 
@@ -67,6 +78,56 @@ describe("password reset tokens (§7, gotcha 9)", () => {
     const { token } = ok<{ token: string }>(await post("/public/recipe/user/password/reset/token", { userId: id, email }));
     expect(ok(await post("/public/recipe/user/password/reset/token/consume", { token }))).toMatchObject({ status: "OK" });
     expect(ok(await post("/public/recipe/signin", { email, password: "Password123!" }))).toMatchObject({ status: "OK" });
+  });
+});
+
+describe("token tenancy", () => {
+  it("a password-reset token belongs to the app: one made through a tenant is consumed through another", async () => {
+    const t = await tenant();
+    const email = uniqueEmail("epr-tenancy");
+    const id = await rawSignUp(core, email);
+    const first = ok<{ token: string }>(await post(`/${t}/recipe/user/password/reset/token`, { userId: id, email }));
+    expect(ok(await post("/public/recipe/user/password/reset/token/consume", { token: first.token }))).toStrictEqual({
+      status: "OK",
+      userId: id,
+      email,
+    });
+    const second = ok<{ token: string }>(await post("/public/recipe/user/password/reset/token", { userId: id, email }));
+    expect(ok(await post(`/${t}/recipe/user/password/reset/token/consume`, { token: second.token }))).toMatchObject({ status: "OK" });
+  });
+
+  it("a password-reset token outlives the tenant it was made through", async () => {
+    const t = await tenant();
+    const email = uniqueEmail("epr-tenancy-gone");
+    const id = await rawSignUp(core, email);
+    const { token } = ok<{ token: string }>(await post(`/${t}/recipe/user/password/reset/token`, { userId: id, email }));
+    ok(await post("/recipe/multitenancy/tenant/remove", { tenantId: t }));
+    expect(ok(await post("/public/recipe/user/password/reset/token/consume", { token }))).toMatchObject({ status: "OK", userId: id });
+  });
+
+  it("an email-verification token tried in another tenant is refused there and stays usable in its own", async () => {
+    const t = await tenant();
+    const email = uniqueEmail("epr-ev-tenancy");
+    const userId = await rawSignUp(core, email);
+    const { token } = ok<{ token: string }>(await post(`/${t}/recipe/user/email/verify/token`, { userId, email }));
+    expect(ok(await post("/public/recipe/user/email/verify", { method: "token", token }))).toStrictEqual({
+      status: "EMAIL_VERIFICATION_INVALID_TOKEN_ERROR",
+    });
+    expect(ok(await post(`/${t}/recipe/user/email/verify`, { method: "token", token }))).toStrictEqual({ status: "OK", userId, email });
+  });
+
+  it("a new token in one tenant leaves the other tenant's tokens alone", async () => {
+    const t = await tenant();
+    const email = uniqueEmail("epr-ev-two");
+    const userId = await rawSignUp(core, email);
+    const inTenant = ok<{ token: string }>(await post(`/${t}/recipe/user/email/verify/token`, { userId, email }));
+    const inPublic = ok<{ token: string }>(await post("/public/recipe/user/email/verify/token", { userId, email }));
+    // Revoking in public leaves the tenant's token usable.
+    ok(await post("/public/recipe/user/email/verify/token/remove", { userId, email }));
+    expect(ok(await post("/public/recipe/user/email/verify", { method: "token", token: inPublic.token }))).toStrictEqual({
+      status: "EMAIL_VERIFICATION_INVALID_TOKEN_ERROR",
+    });
+    expect(ok(await post(`/${t}/recipe/user/email/verify`, { method: "token", token: inTenant.token }))).toMatchObject({ status: "OK" });
   });
 });
 

@@ -1,4 +1,8 @@
-/** EmailPassword: sign up, sign in, password reset tokens, and email/password updates. */
+/**
+ * EmailPassword: sign up, sign in, password reset tokens, and email/password updates. Reset
+ * tokens belong to the app, not to the tenant they were made through (any tenant consumes them).
+ * Input is checked before the tenant in the path (see input-first.ts).
+ */
 import { randomBytes } from "node:crypto";
 import type { Accounts, UserRow } from "../accounts/accounts.ts";
 import { normaliseEmail } from "../accounts/normalize.ts";
@@ -6,6 +10,7 @@ import type { CoreDeps, Route } from "../context.ts";
 import { hashPassword, sha256Hex, verifyPassword } from "../crypto.ts";
 import { badRequest } from "../http/errors.ts";
 import type { Body } from "../http/input.ts";
+import { inputFirst } from "./input-first.ts";
 import { markEmailVerified } from "./emailverification.ts";
 import type { Tenants } from "./multitenancy.ts";
 
@@ -24,41 +29,45 @@ export function emailPasswordRoutes(deps: CoreDeps, accounts: Accounts, tenants:
   };
 
   return [
-    {
+    inputFirst(deps, {
       method: "POST",
       path: "/recipe/signup",
       scope: "tenant",
-      handler: ({ tenantId, body }) => {
+      handler: ({ tenantId, body }, enter) => {
         const email = normaliseEmail(body.string("email"));
         const password = body.string("password");
         if (password === "") throw badRequest("Password cannot be an empty string");
+        enter();
         if (accounts.findInTenant(tenantId, "emailpassword", { email })) return { status: "EMAIL_ALREADY_EXISTS_ERROR" };
         const row = accounts.create(tenantId, "emailpassword", { email, passwordHash: hashPassword(password) });
         if (FAKE_EMAIL.test(email)) markEmailVerified(deps, row.user_id, email);
         return signedIn(row);
       },
-    },
-    {
+    }),
+    inputFirst(deps, {
       method: "POST",
       path: "/recipe/signin",
       scope: "tenant",
-      handler: ({ tenantId, body }) => {
+      handler: ({ tenantId, body }, enter) => {
         const email = normaliseEmail(body.string("email"));
         const password = body.string("password");
+        enter();
         const row = accounts.findInTenant(tenantId, "emailpassword", { email });
         if (!row || row.password_hash === null || !verifyPassword(password, row.password_hash)) {
           return { status: "WRONG_CREDENTIALS_ERROR" };
         }
         return signedIn(row);
       },
-    },
-    {
+    }),
+    inputFirst(deps, {
       method: "POST",
       path: "/recipe/user/password/reset/token",
       scope: "tenant",
-      handler: ({ tenantId, body }) => {
+      handler: ({ tenantId, body }, enter) => {
+        const userId = body.string("userId");
+        enter();
         // The Core resolves the user first and checks neither its recipe nor that the email is its own.
-        const found = accounts.resolve(body.string("userId"));
+        const found = accounts.resolve(userId);
         if (!found) return { status: "UNKNOWN_USER_ID_ERROR" };
         const email = normaliseEmail(body.string("email"));
         const token = resetToken();
@@ -71,15 +80,18 @@ export function emailPasswordRoutes(deps: CoreDeps, accounts: Accounts, tenants:
         );
         return { status: "OK", token };
       },
-    },
-    {
+    }),
+    inputFirst(deps, {
       method: "POST",
       path: "/recipe/user/password/reset/token/consume",
       scope: "tenant",
-      handler: ({ tenantId, body }) => {
+      handler: ({ body }, enter) => {
+        const token = body.string("token");
+        enter();
+        // The token's lifetime came from the tenant it was made through; any tenant may consume it.
         const row = db
-          .prepare("SELECT user_id, email, expires_at FROM password_reset_tokens WHERE token_hash = ? AND tenant_id = ?")
-          .get(sha256Hex(body.string("token")), tenantId) as { user_id: string; email: string | null; expires_at: number } | undefined;
+          .prepare("SELECT user_id, email, expires_at FROM password_reset_tokens WHERE token_hash = ?")
+          .get(sha256Hex(token)) as { user_id: string; email: string | null; expires_at: number } | undefined;
         if (!row) return { status: "RESET_PASSWORD_INVALID_TOKEN_ERROR" };
         // Using a token ends every token of that user, even when it turns out to be expired.
         db.prepare("DELETE FROM password_reset_tokens WHERE user_id = ?").run(row.user_id);
@@ -87,7 +99,7 @@ export function emailPasswordRoutes(deps: CoreDeps, accounts: Accounts, tenants:
         const userId = accounts.externalIdOf(row.user_id) ?? row.user_id;
         return { status: "OK", userId, email: row.email ?? accounts.row(row.user_id)?.email ?? "" };
       },
-    },
+    }),
   ];
 }
 
