@@ -278,6 +278,54 @@ describe("users, roles and tenants (§13 disassociate, §5/§14 deleteUser, gotc
     expect(left.sessionHandles).not.toContain(inTenant.session.handle);
   });
 
+  it("an id with data but no login method: disassociating is OK, associating is UNKNOWN_USER_ID_ERROR", async () => {
+    const t = await tenant();
+    const id = uniq("ghost");
+    ok(await put("/recipe/user/metadata", { userId: id, metadataUpdate: { keep: true } }));
+    expect(ok(await post(`/${t}/recipe/multitenancy/tenant/user`, { recipeUserId: id }))).toStrictEqual({ status: "UNKNOWN_USER_ID_ERROR" });
+    // Found through its metadata, which is app-wide: nothing in the tenant to remove.
+    expect(ok(await post(`/${t}/recipe/multitenancy/tenant/user/remove`, { recipeUserId: id }))).toStrictEqual({
+      status: "OK",
+      wasAssociated: false,
+    });
+    expect(ok(await raw(core, "/recipe/user/metadata", { query: { userId: id } }))).toStrictEqual({ metadata: { keep: true }, status: "OK" });
+    // An id nothing knows is unknown.
+    expect(ok(await post(`/${t}/recipe/multitenancy/tenant/user/remove`, { recipeUserId: uniq("nobody") }))).toStrictEqual({
+      status: "UNKNOWN_USER_ID_ERROR",
+    });
+  });
+
+  it("disassociating such an id removes its roles and verification tokens in that tenant only", async () => {
+    const t = await tenant();
+    const id = uniq("ghost");
+    const email = uniqueEmail("mt-ghost");
+    const role = await newRole();
+    ok(await put(`/${t}/recipe/user/role`, { userId: id, role }));
+    ok(await put("/public/recipe/user/role", { userId: id, role }));
+    const inTenant = ok<{ token: string }>(await post(`/${t}/recipe/user/email/verify/token`, { userId: id, email }));
+    const inPublic = ok<{ token: string }>(await post("/public/recipe/user/email/verify/token", { userId: id, email }));
+
+    expect(ok(await post(`/${t}/recipe/multitenancy/tenant/user/remove`, { recipeUserId: id }))).toStrictEqual({
+      status: "OK",
+      wasAssociated: true,
+    });
+    expect(await rolesOf(t, id)).toEqual([]);
+    expect(await rolesOf("public", id)).toEqual([role]);
+    expect(ok(await post(`/${t}/recipe/user/email/verify`, { method: "token", token: inTenant.token }))).toStrictEqual({
+      status: "EMAIL_VERIFICATION_INVALID_TOKEN_ERROR",
+    });
+    expect(ok(await post("/public/recipe/user/email/verify", { method: "token", token: inPublic.token }))).toStrictEqual({
+      status: "OK",
+      userId: id,
+      email,
+    });
+    // Still found (its public role), now with nothing left in the tenant.
+    expect(ok(await post(`/${t}/recipe/multitenancy/tenant/user/remove`, { recipeUserId: id }))).toStrictEqual({
+      status: "OK",
+      wasAssociated: false,
+    });
+  });
+
   it("deleteUser of an id with only metadata and roles deletes nothing", async () => {
     const id = uniq("ghost");
     const role = await newRole();

@@ -2,16 +2,18 @@
  * UserMetadata: a JSON object per user id. Any string is a user id (the seeds keep allow-lists
  * under synthetic ids like "emailAllowList"). An update is a shallow merge at the top level:
  * a key set to null is deleted, any other value replaces the old one whole and moves the key
- * to the end of the object, as the Core's JSON object does.
+ * to the end of the object, as the Core's JSON object does. App-level; input is checked before a
+ * tenant in the path is refused (see input-first.ts).
  */
 import type { CoreDeps, Route } from "../context.ts";
 import { badRequest, invalidField } from "../http/errors.ts";
 import type { JsonObject } from "../http/input.ts";
+import { inputFirst } from "./input-first.ts";
 
 export class MetadataStore {
   private readonly select;
 
-  constructor(private readonly deps: CoreDeps) {
+  constructor(readonly deps: CoreDeps) {
     this.select = deps.db.prepare("SELECT metadata FROM user_metadata WHERE user_id = ?");
   }
 
@@ -41,44 +43,55 @@ export class MetadataStore {
 }
 
 export function metadataRoutes(store: MetadataStore): Route[] {
+  const { deps } = store;
   return [
-    {
+    inputFirst(deps, {
       method: "GET",
       path: "/recipe/user/metadata",
       scope: "app",
-      handler: ({ query }) => ({ metadata: store.get(query.string("userId")) ?? {}, status: "OK" }),
-    },
-    {
+      handler: ({ query }, enter) => {
+        const userId = query.string("userId");
+        enter();
+        return { metadata: store.get(userId) ?? {}, status: "OK" };
+      },
+    }),
+    inputFirst(deps, {
       method: "PUT",
       path: "/recipe/user/metadata",
       scope: "app",
-      handler: ({ body }) => {
-        const metadata = store.update(body.string("userId"), body.object("metadataUpdate"));
-        return { metadata, status: "OK" };
+      handler: ({ body }, enter) => {
+        const userId = body.string("userId");
+        const update = body.object("metadataUpdate");
+        enter();
+        return { metadata: store.update(userId, update), status: "OK" };
       },
-    },
-    {
+    }),
+    inputFirst(deps, {
       method: "POST",
       path: "/recipe/user/metadata/remove",
       scope: "app",
-      handler: ({ body }) => {
-        store.clear(body.string("userId"));
+      handler: ({ body }, enter) => {
+        const userId = body.string("userId");
+        enter();
+        store.clear(userId);
         return { status: "OK" };
       },
-    },
-    {
+    }),
+    inputFirst(deps, {
       method: "POST",
       path: "/recipe/user/metadata/bulk",
       scope: "app",
-      handler: ({ body }) => {
+      handler: ({ body }, enter) => {
         const ids = body.raw("userIds");
         if (!Array.isArray(ids)) throw invalidField("userIds");
+        // The Core answers an empty list before it looks at the tenant in the path at all.
         if (ids.length === 0) return { status: "OK", users: [] };
         if (ids.length > 500) throw badRequest("You can only query up to 500 users at a time.");
         if (ids.some((id) => typeof id !== "string")) throw badRequest("userIds array must contain only strings");
+        enter();
         const users = (ids as string[]).map((userId) => ({ userId, metadata: store.get(userId) ?? null }));
         return { status: "OK", users };
       },
-    },
+    }),
   ];
 }

@@ -1,11 +1,14 @@
 /**
  * UserIdMapping: ties a SuperTokens user id to an external (e.g. legacy) id. Afterwards the Core
- * shows the external id wherever a user id appears (see Accounts.toCoreUsers).
+ * shows the external id wherever a user id appears (see Accounts.toCoreUsers). App-level; input
+ * is checked before a tenant in the path is refused (see input-first.ts).
  */
 import type { Accounts } from "../accounts/accounts.ts";
 import { moveEmailVerification, recipesUsingId } from "../accounts/user-data.ts";
 import type { CoreDeps, Route } from "../context.ts";
 import { badRequest, invalidField } from "../http/errors.ts";
+import type { Body } from "../http/input.ts";
+import { inputFirst } from "./input-first.ts";
 
 interface MappingRow {
   supertokens_user_id: string;
@@ -15,7 +18,16 @@ interface MappingRow {
 
 type IdType = "SUPERTOKENS" | "EXTERNAL" | "ANY";
 
-export function userIdMappingRoutes({ db, now }: CoreDeps, accounts: Accounts): Route[] {
+/** externalUserIdInfo: a string, or null for none (the Core's parseStringOrJSONNullOrThrowError). */
+function infoOf(body: Body): string | undefined {
+  if (body.raw("externalUserIdInfo") === null) return undefined;
+  const info = body.optString("externalUserIdInfo")?.trim();
+  if (info === "") throw badRequest("Field name 'externalUserIdInfo' cannot be an empty String");
+  return info;
+}
+
+export function userIdMappingRoutes(deps: CoreDeps, accounts: Accounts): Route[] {
+  const { db, now } = deps;
   const bySt = db.prepare("SELECT * FROM userid_mapping WHERE supertokens_user_id = ?");
   const byExt = db.prepare("SELECT * FROM userid_mapping WHERE external_user_id = ?");
 
@@ -39,18 +51,18 @@ export function userIdMappingRoutes({ db, now }: CoreDeps, accounts: Accounts): 
   }
 
   return [
-    {
+    inputFirst(deps, {
       method: "POST",
       path: "/recipe/userid/map",
       scope: "app",
-      handler: ({ body }) => {
+      handler: ({ body }, enter) => {
         const st = body.string("superTokensUserId").trim();
-        const external = body.string("externalUserId").trim();
-        const info = body.optString("externalUserIdInfo")?.trim();
-        const force = body.optBoolean("force", false);
         if (st === "") throw badRequest("Field name 'superTokensUserId' cannot be an empty String");
+        const external = body.string("externalUserId").trim();
         if (external === "") throw badRequest("Field name 'externalUserId' cannot be an empty String");
-        if (info === "") throw badRequest("Field name 'externalUserIdInfo' cannot be an empty String");
+        const info = infoOf(body);
+        const force = body.optBoolean("force", false);
+        enter();
         // The Core's order: the external id's mapping, the user, then (unless forced) clashes and data in use.
         const existing = byExt.get(external) as MappingRow | undefined;
         if (existing) {
@@ -80,13 +92,16 @@ export function userIdMappingRoutes({ db, now }: CoreDeps, accounts: Accounts): 
         );
         return { status: "OK" };
       },
-    },
-    {
+    }),
+    inputFirst(deps, {
       method: "GET",
       path: "/recipe/userid/map",
       scope: "app",
-      handler: ({ query }) => {
-        const row = find(nonEmpty(query.string("userId")), idType(query.optString("userIdType")));
+      handler: ({ query }, enter) => {
+        const userId = nonEmpty(query.string("userId"));
+        const type = idType(query.optString("userIdType")?.trim());
+        enter();
+        const row = find(userId, type);
         if (!row) return { status: "UNKNOWN_MAPPING_ERROR" };
         const reply: Record<string, string> = {
           status: "OK",
@@ -96,14 +111,17 @@ export function userIdMappingRoutes({ db, now }: CoreDeps, accounts: Accounts): 
         if (row.external_user_id_info !== null) reply.externalUserIdInfo = row.external_user_id_info;
         return reply;
       },
-    },
-    {
+    }),
+    inputFirst(deps, {
       method: "POST",
       path: "/recipe/userid/map/remove",
       scope: "app",
-      handler: ({ body }) => {
-        const row = find(nonEmpty(body.string("userId")), idType(body.optString("userIdType")));
+      handler: ({ body }, enter) => {
+        const userId = nonEmpty(body.string("userId"));
+        const type = idType(body.optString("userIdType")?.trim());
         const force = body.optBoolean("force", false);
+        enter();
+        const row = find(userId, type);
         if (!row) return { status: "OK", didMappingExist: false };
         // A mapping whose external id is itself a SuperTokens user id is removed without checks, as in the Core.
         if (!force && !accounts.row(row.external_user_id)) {
@@ -113,16 +131,18 @@ export function userIdMappingRoutes({ db, now }: CoreDeps, accounts: Accounts): 
         db.prepare("DELETE FROM userid_mapping WHERE supertokens_user_id = ?").run(row.supertokens_user_id);
         return { status: "OK", didMappingExist: true };
       },
-    },
-    {
+    }),
+    inputFirst(deps, {
       method: "PUT",
       path: "/recipe/userid/external-user-id-info",
       scope: "app",
-      handler: ({ body }) => {
-        const row = find(nonEmpty(body.string("userId")), idType(body.optString("userIdType")));
+      handler: ({ body }, enter) => {
+        const userId = nonEmpty(body.string("userId"));
+        const type = idType(body.optString("userIdType")?.trim());
         if (!body.has("externalUserIdInfo")) throw invalidField("externalUserIdInfo");
-        const info = body.optString("externalUserIdInfo")?.trim();
-        if (info === "") throw badRequest("Field name 'externalUserIdInfo' cannot be an empty String");
+        const info = infoOf(body);
+        enter();
+        const row = find(userId, type);
         if (!row) return { status: "UNKNOWN_MAPPING_ERROR" };
         db.prepare("UPDATE userid_mapping SET external_user_id_info = ? WHERE supertokens_user_id = ?").run(
           info ?? null,
@@ -130,6 +150,6 @@ export function userIdMappingRoutes({ db, now }: CoreDeps, accounts: Accounts): 
         );
         return { status: "OK" };
       },
-    },
+    }),
   ];
 }
