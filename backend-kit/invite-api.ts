@@ -33,7 +33,8 @@ export function parseInviteBody(body: unknown): { contact: Contact; tenantId: st
   if (tenantId !== undefined && (typeof tenantId !== "string" || tenantId === "")) return { error: "tenantId must be a non-empty string" };
   if ((email === undefined) === (phoneNumber === undefined)) return { error: "give exactly one of email or phoneNumber" };
   if (email !== undefined) {
-    const problem = typeof email === "string" ? emailProblem(email.trim()) : "it is not a string";
+    if (typeof email !== "string") return { error: "email must be a string" };
+    const problem = emailProblem(email.trim());
     if (problem) return { error: `email is not a valid email address: ${problem}` };
     return { contact: { email: email.trim().toLowerCase() }, tenantId };
   }
