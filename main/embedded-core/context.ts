@@ -29,17 +29,43 @@ export interface CoreDeps {
 
 /** One request, after routing: the tenant from the path prefix ("public" without one). */
 export interface CoreRequest {
+  /**
+   * The tenant named in the path ("public" without one). For a route the server checks
+   * (`checksInHandler` unset, `acceptsUnknownTenant` unset) it is known to exist; otherwise the
+   * handler checks it where the Core's API class does, with tenant().
+   */
   tenantId: string;
   body: Body;
   query: Query;
   /** The `rid` header; the Core uses it only to pick the recipe behind PUT /recipe/user. */
   rid: string | undefined;
+  /** The request's CDI version: the cdi-version header, or the newest when there is none. */
+  cdiVersion: string;
+  /** WebserverAPI.getTenantIdentifier: the path's app and tenant must exist (else 400); the tenant id. */
+  tenant(): string;
+  /** WebserverAPI.getAppIdentifier: the path's app must exist (else 400 naming its public tenant). */
+  app(): void;
+  /** enforcePublicTenantAndGetPublicTenantStorage: a tenant prefix is a 403 (CDI 5.0 and up), then app(). */
+  publicTenantOnly(): void;
+  /** enforcePublicTenantAndGetAllStoragesForApp: a tenant prefix is a 403 (CDI 5.0 and up), then the app must exist (400 naming the app). */
+  appStorages(): void;
+  /** StorageLayer.getStorage for a tenant named by a token or session handle (null: public): 400 when it does not exist. */
+  storageOf(tenantId: string | null): string;
 }
 
 export type Handler = (req: CoreRequest) => unknown;
 
+/** A handler's JSON answer with extra response headers (e.g. the JWKS's Cache-Control). */
+export class Reply {
+  constructor(
+    readonly body: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
 /**
- * How an endpoint treats the tenant in its path, as in the Core:
+ * How an endpoint treats the tenant in its path, as in the Core, for routes whose checks the
+ * server makes before the handler (see `checksInHandler`):
  * - "tenant": acts in that tenant; an unknown tenant is a 400;
  * - "app": app-level; a prefix other than "public" is a 403;
  * - "app-ignores-tenant": app-level; the prefix is ignored (the tenant comes from a token or handle).
@@ -50,6 +76,12 @@ export interface Route {
   method: "GET" | "POST" | "PUT" | "DELETE";
   path: string;
   scope: RouteScope;
+  /**
+   * The handler makes the Core's app and tenant checks itself (req.tenant(), req.app(),
+   * req.publicTenantOnly(), …) at the point where the Core's API class makes them, so that a bad
+   * input is reported before an unknown tenant, as on the Core. The server then skips `scope`.
+   */
+  checksInHandler?: boolean;
   /** The few endpoints that answer for an unknown tenant themselves instead of the generic 400. */
   acceptsUnknownTenant?: boolean;
   /**

@@ -135,8 +135,30 @@ describe("Hello (§1 'Response format': NotFoundOrHelloAPI serves / and /<tenant
   it("/public and /<existing tenant> answer Hello; an unknown tenant is 404", async () => {
     expect(await raw(core, "/public")).toEqual(hello);
     expect(await raw(core, `/${tenant}`)).toEqual(hello);
-    expect(await raw(core, `/${tenant.toUpperCase()}/`)).toEqual(hello);
+    expect(await raw(core, `/${tenant}/`)).toEqual(hello);
     expectText(await raw(core, `/${uniq("nope")}`), 404, "Not found\n");
+  });
+
+  // The page strips "/<tenant>" from the path as written, and the tenant id is lower case.
+  it("/<TENANT> in upper case, /PUBLIC and /APPID-PUBLIC/ are not found", async () => {
+    for (const path of [`/${tenant.toUpperCase()}/`, `/${tenant.toUpperCase()}`, "/PUBLIC", "/Public/", "/APPID-PUBLIC/"]) {
+      expect({ path, ...(await raw(core, path)) }).toEqual({ path, status: 404, contentType: TEXT_CONTENT_TYPE, text: "Not found\n" });
+    }
+  });
+
+  it("every spelling that strips to \"/\" is Hello: /public/public, /appid-public, /appid-public/<tenant>/", async () => {
+    for (const path of ["/public/public", "/public/public/", "/appid-public", "/appid-public/", "/appid-public/public", `/appid-public/${tenant}/`]) {
+      expect({ path, ...(await raw(core, path)) }).toEqual({ path, ...hello });
+    }
+    for (const path of [`/${tenant}/${tenant}`, "/public/x", "/appid-/"]) {
+      expect({ path, ...(await raw(core, path)) }).toEqual({ path, status: 404, contentType: TEXT_CONTENT_TYPE, text: "Not found\n" });
+    }
+  });
+
+  it("the page needs a supported cdi-version, like every API but /hello, /apiversion and the JWKS", async () => {
+    expectText(await raw(core, "/", { cdi: "1.0" }), 400, "cdi-version 1.0 not supported\n");
+    expectText(await raw(core, "/no/such/thing", { cdi: "1.0" }), 400, "cdi-version 1.0 not supported\n");
+    expect(await raw(core, "/hello", { cdi: "1.0" })).toEqual(hello);
   });
 
   it("/hello under a tenant prefix (existing or unknown) answers Hello", async () => {
@@ -244,5 +266,56 @@ describe.skipIf(!embedded)("API key sources (§2; embedded only: needs a core st
     expect(res.status).toBe(400);
     expect(res.text).toMatch(/^AppId or tenantId not found => /);
     expect(res.text).toContain(app);
+  });
+});
+
+const appNotFound = (app: string, t = "public"): string =>
+  `AppId or tenantId not found => Tenant with the following connectionURIDomain, appId and tenantId combination not found: (, ${app}, ${t})\n`;
+
+// PathRouter picks the API, then WebserverAPI.getAppId/getTenantId read the prefixes with the
+// API's own pattern; an unknown app fails where the API looks its storage up.
+describe("app and tenant prefixes (PathRouter, WebserverAPI.getAppId/getTenantId)", () => {
+  it("an unknown app is a 400 naming the app and the tenant of the path (public when there is none)", async () => {
+    const app = uniq("app");
+    for (const path of [`/appid-${app}/users/count`, `/appid-${app}/public/users/count`, `/appid-${app}/`, `/appid-${app}/hello`, `/appid-${app}/nothing`]) {
+      expect({ path, ...(await raw(core, path)) }).toEqual({ path, status: 400, contentType: TEXT_CONTENT_TYPE, text: appNotFound(app) });
+    }
+    expectText(await raw(core, `/appid-${app}/${tenant}/users/count`), 400, appNotFound(app, tenant));
+    expectText(await raw(core, `/appid-${app}/recipe/jwt/jwks`), 400, appNotFound(app));
+    expectText(await raw(core, `/APPID-${app.toUpperCase()}/users/count`), 400, appNotFound(app));
+  });
+
+  it("an app-level API that looks in all of the app's storages names the app alone", async () => {
+    const app = uniq("app");
+    expectText(
+      await raw(core, `/appid-${app}/user/remove`, { method: "POST", body: { userId: uniq("nobody") } }),
+      400,
+      `AppId or tenantId not found => App with the following connectionURIDomain and appId combination not found: (, ${app})\n`,
+    );
+  });
+
+  it("/appid-/ and /appid-public/ are the default app", async () => {
+    const plain = ok(await raw(core, "/users/count"));
+    expect(ok(await raw(core, "/appid-/users/count"))).toStrictEqual(plain);
+    expect(ok(await raw(core, `/appid-/${tenant}/users/count`))).toStrictEqual({ status: "OK", count: 0 });
+  });
+
+  it("a tenant segment outside [a-z0-9-] is no tenant: the path is not found", async () => {
+    for (const path of ["/t_1/users/count", "/t.1/users/count", "/users/users/count", "/hello/users/count", "/recipe/users/count"]) {
+      expect({ path, ...(await raw(core, path)) }).toEqual({ path, status: 404, contentType: TEXT_CONTENT_TYPE, text: "Not found\n" });
+    }
+  });
+
+  it("the API path is a pattern: the dots of /.well-known/jwks.json match any character", async () => {
+    const res = await raw(core, "/.well-known/jwksXjson", { cdi: null, apiKey: null });
+    expect(res.status).toBe(200);
+    expect(json<{ keys: unknown[] }>(res).keys.length).toBeGreaterThan(0);
+  });
+
+  it("before CDI 3.0 a tenant prefix is not found, even for a tenant that exists", async () => {
+    expect(ok(await raw(core, "/users/count", { cdi: "2.21" }))).toStrictEqual({ status: "OK", count: expect.any(Number) });
+    for (const path of [`/${tenant}/users/count`, `/${uniq("nope")}/users/count`, `/${tenant}/hello`]) {
+      expectText(await raw(core, path, { cdi: "2.21" }), 404, "Not found\n");
+    }
   });
 });

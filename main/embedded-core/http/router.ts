@@ -1,55 +1,87 @@
 /**
- * Maps a Core path to its route the way the Core's path router does: the path is lower-cased,
- * then matched as "[/appid-<app>][/<tenant>]<endpoint>[/]". A first segment of recipe, config,
- * users or hello is never a tenant, and "public" is the default tenant.
+ * The Core's routing (PathRouter and WebserverAPI in 11.4.7), on the servlet path Tomcat hands
+ * over (see tomcat.ts):
+ * - the path is lower-cased, then an API is picked by exact path (an optional trailing "/"), or
+ *   else as "[/appid-<app>][/<tenant>]<api path>[/]" where the tenant is [a-z0-9-]+ and not
+ *   recipe, config, users or hello; the API path is used as a regular expression, so the "."s of
+ *   "/.well-known/jwks.json" match any character;
+ * - anything else goes to the "not found or hello" page;
+ * - the picked API then reads the app and tenant from the path with its own patterns: "public"
+ *   (and the four words above) as a tenant mean the default tenant, "appid-public" and "appid-"
+ *   the default app.
  */
 import type { Route } from "../context.ts";
 
-export interface RouteMatch {
-  route: Route;
-  /** The tenant named in the path, or undefined when there was none (or it was "public"). */
-  tenantId: string | undefined;
-  /** The app named in the path, or undefined for the default app. */
+/** Words the Core never reads as a tenant id (Utils.INVALID_WORDS_FOR_TENANTID). */
+const NOT_TENANTS = ["recipe", "config", "users", "hello"];
+const TENANT_STOP = NOT_TENANTS.map((w) => `${w}/`).join("|");
+
+export interface PathTarget {
+  /** The API's path ("/" for the not-found-or-hello page). */
+  apiPath: string;
+  /** Its methods; empty for the not-found-or-hello page, which the server answers itself. */
+  methods: Map<string, Route>;
+  /** The app named in the path: undefined for the default app. */
   appId: string | undefined;
+  /** The tenant named in the path: undefined for the default tenant "public". */
+  tenantId: string | undefined;
 }
 
-export type RouteLookup = { kind: "found"; match: RouteMatch } | { kind: "wrong-method" } | { kind: "not-found" };
+interface Api {
+  path: string;
+  methods: Map<string, Route>;
+  /** The PathRouter pattern (with tenant and app prefixes). */
+  prefixed: RegExp;
+}
 
-const PREFIX = /^(?:\/appid-([a-z0-9-]*))?(?:\/(?!recipe\/|config\/|users\/|hello\/)([a-z0-9-]+))?(\/.*)$/;
+export const ROOT_PATH = "/";
 
 export class Router {
-  private readonly byPath = new Map<string, Map<string, Route>>();
+  private readonly apis: Api[] = [];
 
   constructor(routes: Route[]) {
+    const byPath = new Map<string, Map<string, Route>>();
     for (const route of routes) {
-      const methods = this.byPath.get(route.path) ?? new Map<string, Route>();
+      const methods = byPath.get(route.path) ?? new Map<string, Route>();
       if (methods.has(route.method)) throw new Error(`route ${route.method} ${route.path} is declared twice`);
       methods.set(route.method, route);
-      this.byPath.set(route.path, methods);
+      byPath.set(route.path, methods);
+    }
+    for (const [path, methods] of byPath) {
+      if (path === ROOT_PATH) throw new Error("the root path is the Core's not-found-or-hello page, served by the server");
+      this.apis.push({ path, methods, prefixed: new RegExp(`^(/appid-[a-z0-9-]*)?(/(?!${TENANT_STOP})[a-z0-9-]+)?${path}/?$`) });
     }
   }
 
-  lookup(method: string, rawPath: string): RouteLookup {
-    const path = rawPath.toLowerCase().replace(/\/+$/, "") || "/";
-    const direct = this.byPath.get(path);
-    if (direct) return pick(direct, method, undefined, undefined);
-    const m = PREFIX.exec(path);
-    if (!m) return { kind: "not-found" };
-    const [, app, tenant, rest] = m;
-    // Try the longest reading first: "/t1/recipe/x" is tenant t1 + "/recipe/x".
-    const candidates: [string | undefined, string][] = [];
-    if (tenant !== undefined && rest !== undefined) candidates.push([tenant, rest]);
-    if (tenant !== undefined) candidates.push([undefined, `/${tenant}${rest ?? ""}`]);
-    else if (rest !== undefined) candidates.push([undefined, rest]);
-    for (const [t, p] of candidates) {
-      const methods = this.byPath.get(p);
-      if (methods) return pick(methods, method, t === "public" ? undefined : t, app === "public" ? undefined : app);
-    }
-    return { kind: "not-found" };
+  /** The API a servlet path reaches, with the app and tenant that API reads from it. */
+  resolve(servletPath: string): PathTarget {
+    const path = servletPath.toLowerCase();
+    const api =
+      this.apis.find((a) => path === a.path || path === `${a.path}/`) ?? this.apis.find((a) => a.prefixed.test(path));
+    const apiPath = api?.path ?? ROOT_PATH;
+    return { apiPath, methods: api?.methods ?? new Map(), appId: appIdOf(path, apiPath), tenantId: tenantIdOf(path, apiPath) };
   }
 }
 
-function pick(methods: Map<string, Route>, method: string, tenantId: string | undefined, appId: string | undefined): RouteLookup {
-  const route = methods.get(method);
-  return route ? { kind: "found", match: { route, tenantId, appId } } : { kind: "wrong-method" };
+const bare = (apiPath: string): string => (apiPath.endsWith("/") ? apiPath.slice(0, -1) : apiPath);
+
+/** WebserverAPI.getTenantId: the tenant segment under the API's own pattern. */
+function tenantIdOf(path: string, apiPath: string): string | undefined {
+  const api = bare(apiPath);
+  if (api === "" && (path === "" || path === "/")) return undefined;
+  let segment: string | undefined;
+  if (new RegExp(`^/appid-[a-z0-9-]*/[a-z0-9-]+${api}/?$`).test(path)) segment = path.split("/")[2];
+  else if (new RegExp(`^/appid-[a-z0-9-]*${api}/?$`).test(path)) return undefined;
+  else if (new RegExp(`^/[a-z0-9-]+${api}/?$`).test(path)) segment = path.split("/")[1];
+  if (segment === undefined || segment === "public" || NOT_TENANTS.includes(segment)) return undefined;
+  return segment;
+}
+
+/** WebserverAPI.getAppId: the app of an "/appid-<app>" first segment. */
+function appIdOf(path: string, apiPath: string): string | undefined {
+  const api = bare(apiPath);
+  if (api === "" && (path === "" || path === "/")) return undefined;
+  if (!new RegExp(`^/appid-[a-z0-9-]*(/[a-z0-9-]+)?${api}/?$`).test(path)) return undefined;
+  const app = (path.split("/")[1] ?? "").slice("appid-".length);
+  return app === "" || app === "public" ? undefined : app;
 }

@@ -7,7 +7,6 @@ import type { Accounts, RecipeId, UserRow } from "../accounts/accounts.ts";
 import { normaliseEmail, normalisePhoneNumber } from "../accounts/normalize.ts";
 import type { CoreDeps, Route } from "../context.ts";
 import { badRequest } from "../http/errors.ts";
-import type { Query } from "../http/input.ts";
 
 const MAX_LIMIT = 500;
 const DEFAULT_LIMIT = 100;
@@ -22,29 +21,38 @@ export const SEARCH_CAP_PER_RECIPE = 1000;
 export function usersRoutes(deps: CoreDeps, accounts: Accounts, deleteUser: (anyId: string) => void): Route[] {
   const { db } = deps;
 
+  /** includeRecipeIds (getCommaSeparatedStringArrayQueryParamOrThrowError): each id must be a Core recipe. */
   function recipeFilter(raw: string | undefined): string[] | undefined {
-    if (raw === undefined || raw.trim() === "") return undefined;
-    const ids = raw.split(",").map((r) => r.trim()).filter((r) => r !== "");
+    if (raw === undefined) return undefined;
+    const ids = raw.trim().split(",").map((r) => r.trim()).filter((r) => r !== "");
     for (const id of ids) {
       if (!(RECIPES as readonly string[]).includes(id.toLowerCase())) throw badRequest(`Unknown recipe ID: ${id}`);
     }
-    return ids.map((id) => id.toLowerCase());
+    return ids.length > 0 ? ids.map((id) => id.toLowerCase()) : undefined;
   }
 
+  // Each handler reads and checks its input in the order of the Core's API class (UsersAPI,
+  // UsersCountAPI, …) and looks the tenant up at the same point, so the same error wins.
   return [
     {
       method: "GET",
       path: "/users/count",
       scope: "tenant",
-      appLevelWhen: ({ query }) => countsAllTenants(query),
-      handler: ({ tenantId, query }) => {
-        const recipes = recipeFilter(query.optString("includeRecipeIds"));
-        const allTenants = countsAllTenants(query);
+      checksInHandler: true,
+      handler: (req) => {
+        const { query } = req;
+        const rawRecipes = query.optString("includeRecipeIds");
+        const includeAllTenants = query.optString("includeAllTenants");
+        const recipes = recipeFilter(rawRecipes);
+        const allTenants = includeAllTenants?.toLowerCase() === "true";
         const where: string[] = [];
         const args: unknown[] = [];
-        if (!allTenants) {
+        if (allTenants) {
+          req.app();
+          req.appStorages();
+        } else {
           where.push("tenant_id = ?");
-          args.push(tenantId);
+          args.push(req.tenant());
         }
         if (recipes) {
           where.push(`recipe_id IN (${recipes.map(() => "?").join(",")})`);
@@ -62,15 +70,20 @@ export function usersRoutes(deps: CoreDeps, accounts: Accounts, deleteUser: (any
       method: "GET",
       path: "/users",
       scope: "tenant",
-      handler: ({ tenantId, query }) => {
-        const search = searchClause(query.optString("email"), query.optString("phone"), query.optString("provider"));
-        const limit = query.optInteger("limit") ?? DEFAULT_LIMIT;
-        if (limit > MAX_LIMIT && !search) throw badRequest(`max limit allowed is ${MAX_LIMIT}`);
-        if (limit < 1) throw badRequest("limit must a positive integer with min value 1");
+      checksInHandler: true,
+      handler: (req) => {
+        const { query } = req;
+        // UsersAPI: recipe ids, then the tenant, then paging, order, search tags, and the limit's range.
+        const recipes = recipeFilter(query.optString("includeRecipeIds"));
+        const tenantId = req.tenant();
+        const token = query.optString("paginationToken");
+        const requestedLimit = query.optInteger("limit");
         const order = query.optString("timeJoinedOrder") ?? "ASC";
         if (order !== "ASC" && order !== "DESC") throw badRequest("timeJoinedOrder can be either ASC OR DESC");
-        const recipes = recipeFilter(query.optString("includeRecipeIds"));
-        const token = query.optString("paginationToken");
+        const search = searchClause(query.optString("email"), query.optString("phone"), query.optString("provider"));
+        if (requestedLimit !== undefined && requestedLimit > MAX_LIMIT && !search) throw badRequest(`max limit allowed is ${MAX_LIMIT}`);
+        if (requestedLimit !== undefined && requestedLimit < 1) throw badRequest("limit must a positive integer with min value 1");
+        const limit = requestedLimit ?? DEFAULT_LIMIT;
         const after = token !== undefined ? decodePaginationToken(token) : undefined;
         // Ties on time_joined go by user id descending in both orders, as in the Core.
         const orderBy = `ORDER BY time_joined ${order}, user_id DESC`;
@@ -107,8 +120,13 @@ export function usersRoutes(deps: CoreDeps, accounts: Accounts, deleteUser: (any
       method: "GET",
       path: "/user/id",
       scope: "app",
-      handler: ({ query }) => {
-        const found = accounts.resolve(query.string("userId"));
+      checksInHandler: true,
+      handler: (req) => {
+        const userId = req.query.string("userId");
+        // GetUserByIdAPI looks the app up, then refuses a tenant prefix.
+        req.app();
+        req.appStorages();
+        const found = accounts.resolve(userId);
         if (!found) return { status: "UNKNOWN_USER_ID_ERROR" };
         return { status: "OK", user: accounts.toCoreUser(found.row) };
       },
@@ -117,19 +135,26 @@ export function usersRoutes(deps: CoreDeps, accounts: Accounts, deleteUser: (any
       method: "GET",
       path: "/users/by-accountinfo",
       scope: "tenant",
-      handler: ({ tenantId, query }) => {
+      checksInHandler: true,
+      handler: (req) => {
+        const { query } = req;
         const email = query.optString("email");
-        const phone = query.optString("phoneNumber");
+        const phoneRaw = query.optString("phoneNumber");
+        const phone = phoneRaw !== undefined ? normalisePhoneNumber(phoneRaw) : undefined;
+        const thirdPartyId = query.optString("thirdPartyId");
+        const thirdPartyUserId = query.optString("thirdPartyUserId");
+        const webauthnCredentialId = query.optString("webauthnCredentialId");
         const unionRaw = query.string("doUnionOfAccountInfo");
         if (unionRaw !== "true" && unionRaw !== "false") throw badRequest("'doUnionOfAccountInfo' should be either 'true' or 'false'");
         const union = unionRaw === "true";
-        if ((query.optString("thirdPartyId") === undefined) !== (query.optString("thirdPartyUserId") === undefined)) {
+        if ((thirdPartyId === undefined) !== (thirdPartyUserId === undefined)) {
           throw badRequest("If 'thirdPartyId' is provided, 'thirdPartyUserId' must also be provided, and vice versa");
         }
+        const tenantId = req.tenant();
         const criteria: { column: string; value: string }[] = [];
         if (email !== undefined) criteria.push({ column: "email", value: normaliseEmail(email) });
-        if (phone !== undefined) criteria.push({ column: "phone_number", value: normalisePhoneNumber(phone) });
-        if (query.optString("thirdPartyId") !== undefined || query.optString("webauthnCredentialId") !== undefined) {
+        if (phone !== undefined) criteria.push({ column: "phone_number", value: phone });
+        if (thirdPartyId !== undefined || webauthnCredentialId !== undefined) {
           // The embedded core has no third-party or WebAuthn users, so such criteria match nobody.
           criteria.push({ column: "user_id", value: "\u0000" });
         }
@@ -146,8 +171,13 @@ export function usersRoutes(deps: CoreDeps, accounts: Accounts, deleteUser: (any
       method: "POST",
       path: "/user/remove",
       scope: "app",
-      handler: ({ body }) => {
-        deleteUser(body.string("userId"));
+      checksInHandler: true,
+      handler: (req) => {
+        const userId = req.body.string("userId");
+        req.body.optBoolean("removeAllLinkedAccounts", true);
+        // DeleteUserAPI searches all of the app's storages first (an unknown app is named alone).
+        req.appStorages();
+        deleteUser(userId);
         return { status: "OK" };
       },
     },
@@ -224,8 +254,6 @@ function searchClause(email: string | undefined, phone: string | undefined, prov
   const recipes: RecipeId[] = phones.length ? ["passwordless"] : ["emailpassword", "passwordless"];
   return { sql: parts.join(" AND "), args, recipes };
 }
-
-const countsAllTenants = (query: Query): boolean => query.optString("includeAllTenants")?.toLowerCase() === "true";
 
 /** The Core's token: base64 of "<userId>;<timeJoined>" naming the first user of the next page. */
 export function encodePaginationToken(userId: string, timeJoined: number): string {
