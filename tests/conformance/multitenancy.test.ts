@@ -222,6 +222,24 @@ describe("users and tenants", () => {
     expect(await EmailPassword.signIn(tenantId, u.email, PASSWORD)).toEqual({ status: "WRONG_CREDENTIALS_ERROR" });
   });
 
+  it("a user's tenantIds come back in the Core's order (a Java HashSet's), not sorted or in joining order", async () => {
+    // Fixed ids (so the expected order is fixed): "tids-k26", "tids-k8" and "tids-k15" share a
+    // hash bucket with each other, and within it the Core lists them sorted.
+    const ids = ["tids-k26", "tids-k8", "tids-zeta", "tids-k15", "tids-b"];
+    for (const t of ids) {
+      expect((await Multitenancy.createOrUpdateTenant(t, {})).status).toBe("OK");
+      createdTenants.add(t);
+    }
+    const u = await signUp("public");
+    for (const t of ids) expect((await Multitenancy.associateUserToTenant(t, u.recipeUserId)).status).toBe("OK");
+    const expected = ["tids-b", "tids-k15", "tids-k26", "tids-k8", "public", "tids-zeta"];
+    const user = await supertokens.getUser(u.id);
+    expect(user?.tenantIds).toEqual(expected);
+    expect(user?.loginMethods[0]?.tenantIds).toEqual(expected);
+    const signedIn = await EmailPassword.signIn("public", u.email, PASSWORD);
+    expect(signedIn.status === "OK" && signedIn.user.tenantIds).toEqual(expected);
+  });
+
   it("getUserCount counts the users of one tenant", async () => {
     const tenantId = await newTenant({ firstFactors: ["emailpassword"] });
     expect(await supertokens.getUserCount(undefined, tenantId)).toBe(0);

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { CoreDeps } from "../context.ts";
+import { javaHashSetOrder } from "../recipes/java-hash-set.ts";
 
 export type RecipeId = "emailpassword" | "passwordless";
 
@@ -99,14 +100,17 @@ export class Accounts {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.user_id);
     const placeholders = ids.map(() => "?").join(",");
-    const tenants = new Map<string, string[]>();
+    // The Core reads a user's tenant ids sorted and keeps them in a Java HashSet, whose order is
+    // the one it lists them in.
+    const byUser = new Map<string, string[]>();
     for (const t of this.db
       .prepare(`SELECT user_id, tenant_id FROM user_tenants WHERE user_id IN (${placeholders}) ORDER BY tenant_id`)
       .all(...ids) as { user_id: string; tenant_id: string }[]) {
-      const list = tenants.get(t.user_id) ?? [];
+      const list = byUser.get(t.user_id) ?? [];
       list.push(t.tenant_id);
-      tenants.set(t.user_id, list);
+      byUser.set(t.user_id, list);
     }
+    const tenants = new Map([...byUser].map(([id, list]) => [id, javaHashSetOrder(list, "empty")]));
     const external = new Map<string, string>();
     for (const m of this.db
       .prepare(`SELECT supertokens_user_id AS st, external_user_id AS ext FROM userid_mapping WHERE supertokens_user_id IN (${placeholders})`)
