@@ -1,22 +1,28 @@
 /**
  * Session: access tokens (JWT v5, RS256, verified by supertokens-node through the JWKS) and
  * rotating refresh tokens with theft detection, as the Core does it:
+ * - refresh tokens carry their session, parent and tenant encrypted inside (refresh-token.ts);
  * - the session row keeps hash2 = sha256(sha256(current refresh token));
  * - a refresh issues a child token; the access token it comes with carries
  *   parentRefreshTokenHash1, and the child is promoted (becomes current) when that access token
  *   is verified or the child itself is used to refresh;
  * - a refresh token that is neither current nor the child of current is a stolen one:
  *   TOKEN_THEFT_DETECTED.
- * Handles of sessions outside "public" end in "_<tenantId>".
+ * Handles of sessions outside "public" end in "_<tenantId>", and the Core finds a session's tenant
+ * from its handle (or token), so a deleted tenant's session is a 400 "tenant not found".
+ * Each handler reads its input, then checks the app and tenant, in the order of the Core's API
+ * class (SessionAPI, RefreshSessionAPI, …), so the same error wins.
  */
-import { randomBytes, randomUUID } from "node:crypto";
-import type { CoreDeps, Route } from "../context.ts";
+import { randomUUID } from "node:crypto";
+import type { CoreDeps, CoreRequest, Route } from "../context.ts";
+import { Reply } from "../context.ts";
 import { sha256Hex } from "../crypto.ts";
-import { badRequest } from "../http/errors.ts";
-import type { JsonObject, Query } from "../http/input.ts";
+import { CoreHttpError, badRequest } from "../http/errors.ts";
+import type { JsonObject } from "../http/input.ts";
 import type { Tenants } from "./multitenancy.ts";
 import type { SigningKeys } from "./signing-keys.ts";
 import type { Accounts } from "../accounts/accounts.ts";
+import { UnreadableRefreshToken, createRefreshToken, javaSplit, readRefreshToken, refreshTokenKey } from "./refresh-token.ts";
 
 interface SessionRow {
   handle: string;
@@ -39,28 +45,39 @@ const PROTECTED_CLAIMS = new Set([
 const ENDED = { status: "UNAUTHORISED", message: "Either the session has ended or has been blacklisted" } as const;
 const NO_SESSION = { status: "UNAUTHORISED", message: "Session does not exist." } as const;
 const INCOMPLETE_TOKEN = "Access token does not contain all the information. Maybe the structure has changed?";
+const PROTECTED = "The user payload contains protected field";
 
-const fetchesAllTenants = (query: Query): boolean => (query.optString("fetchAcrossAllTenants") ?? "true").toLowerCase() === "true";
+const atLeast = (version: string, min: string): boolean => {
+  const [a = 0, b = 0] = version.split(".").map(Number);
+  const [x = 0, y = 0] = min.split(".").map(Number);
+  return a !== x ? a > x : b >= y;
+};
 
-/** The Core's complaints about a refresh token it cannot even parse. */
-function refreshTokenFormatError(token: string): string | undefined {
-  const parts = token.split(".");
-  const type = parts[parts.length - 1];
-  const prefix = "io.supertokens.session.refreshToken.RefreshToken$InvalidRefreshTokenFormatException: ";
-  if (type !== "V0" && type !== "V1" && type !== "V2") return `${prefix}version of refresh token not recognised`;
-  if (parts.length !== 3) return `${prefix}Refresh token split with dot yielded an array of length: ${parts.length}`;
-  return undefined;
+/** Session.getTenantIdFromSessionHandle: "<uuid>_<tenant>" (Java's split on "_"); null for public. */
+function tenantOfHandle(handle: string): string | null {
+  const parts = javaSplit(handle, "_");
+  if (parts.length === 1) return null;
+  if (parts.length === 0) throw new CoreHttpError(500, "java.lang.ArrayIndexOutOfBoundsException: Index 1 out of bounds for length 0");
+  return parts[1] ?? null;
 }
 
 export function sessionRoutes(deps: CoreDeps, keys: SigningKeys, tenants: Tenants, accounts: Accounts): Route[] {
   const { db } = deps;
-  const getSession = (handle: string): SessionRow | undefined =>
-    db.prepare("SELECT * FROM sessions WHERE handle = ?").get(handle) as SessionRow | undefined;
-  const live = (s: SessionRow | undefined): s is SessionRow => s !== undefined && s.expires_at >= deps.now();
+  const getSession = (tenantId: string, handle: string): SessionRow | undefined =>
+    db.prepare("SELECT * FROM sessions WHERE handle = ? AND tenant_id = ?").get(handle, tenantId) as SessionRow | undefined;
+  /** Session.getSession and friends: a session expiring now is gone. */
+  const live = (s: SessionRow | undefined): s is SessionRow => s !== undefined && s.expires_at > deps.now();
+  const refreshKey = (): string => refreshTokenKey(db);
+
+  /** The tenant a session handle names, which must exist (after the app, as in the Core). */
+  function handleTenant(req: CoreRequest, handle: string): string {
+    req.app();
+    return req.storageOf(tenantOfHandle(handle));
+  }
 
   /** A caller's JWT payload; the Core refuses one that sets its own claims. */
   function userPayload(raw: JsonObject): JsonObject {
-    if (Object.keys(raw).some((k) => PROTECTED_CLAIMS.has(k))) throw badRequest("The user payload contains protected field");
+    if (Object.keys(raw).some((k) => PROTECTED_CLAIMS.has(k))) throw badRequest(PROTECTED);
     return raw;
   }
 
@@ -71,7 +88,7 @@ export function sessionRoutes(deps: CoreDeps, keys: SigningKeys, tenants: Tenant
     return out;
   }
 
-  function accessToken(s: SessionRow, refreshTokenHash1: string, parentRefreshTokenHash1: string | null) {
+  function accessToken(s: SessionRow, refreshTokenHash1: string, parentRefreshTokenHash1: string | null, antiCsrfToken: string | null) {
     const validity = tenants.settings(s.tenant_id).accessTokenValiditySeconds;
     const iat = Math.floor(deps.now() / 1000);
     const exp = iat + validity;
@@ -84,24 +101,23 @@ export function sessionRoutes(deps: CoreDeps, keys: SigningKeys, tenants: Tenant
       sessionHandle: s.handle,
       refreshTokenHash1,
       parentRefreshTokenHash1,
-      antiCsrfToken: s.anti_csrf_token,
+      antiCsrfToken,
       ...(JSON.parse(s.jwt_payload) as JsonObject),
     };
     const token = keys.signJwt({ typ: "JWT", version: "5", alg: "RS256" }, payload, s.use_static_key ? "static" : "dynamic");
     return { token, expiry: exp * 1000, createdTime: iat * 1000 };
   }
 
-  function issueRefreshToken(s: SessionRow, parentHash1: string | null) {
-    // Shaped like the Core's "<base64 ciphertext>.<64 hex nonce>.V2"; here it is only a random handle.
-    const token = `${randomBytes(228).toString("base64")}.${randomBytes(32).toString("hex")}.V2`;
-    const hash1 = sha256Hex(token);
-    db.prepare("INSERT INTO refresh_tokens (token_hash1, session_handle, parent_token_hash1) VALUES (?, ?, ?)").run(
-      hash1,
-      s.handle,
-      parentHash1,
-    );
+  function issueRefreshToken(s: SessionRow, parentHash1: string | null, antiCsrfToken: string | null) {
+    const token = createRefreshToken(refreshKey(), {
+      sessionHandle: s.handle,
+      userId: s.recipe_user_id,
+      ...(parentHash1 !== null ? { parentRefreshTokenHash1: parentHash1 } : {}),
+      ...(antiCsrfToken !== null ? { antiCsrfToken } : {}),
+      tenantId: s.tenant_id,
+    });
     const createdTime = deps.now();
-    return { token, hash1, reply: { token, expiry: createdTime + tenants.settings(s.tenant_id).refreshTokenValidityMs, createdTime } };
+    return { token, hash1: sha256Hex(token), reply: { token, expiry: createdTime + tenants.settings(s.tenant_id).refreshTokenValidityMs, createdTime } };
   }
 
   /** Verifies an access token like the Core, with its error texts. */
@@ -152,17 +168,59 @@ export function sessionRoutes(deps: CoreDeps, keys: SigningKeys, tenants: Tenant
     return handles.filter((h) => remove.run(h).changes > 0);
   }
 
+  /** Session.refreshSession after the token was read: the session's tenant must exist, then the session. */
+  function refresh(req: CoreRequest, info: ReturnType<typeof readRefreshToken>, token: string, enableAntiCsrf: boolean, useDynamic: boolean | undefined) {
+    const tenantId = req.storageOf(info.tenantId ?? null);
+    const s = getSession(tenantId, info.sessionHandle);
+    if (!s || s.expires_at < deps.now()) return { status: "UNAUTHORISED", message: "Session missing in db or has expired" };
+    const hash1 = sha256Hex(token);
+    const isCurrent = s.refresh_token_hash2 === sha256Hex(hash1);
+    const isChildOfCurrent = info.parentRefreshTokenHash1 !== undefined && s.refresh_token_hash2 === sha256Hex(info.parentRefreshTokenHash1);
+    if (!isCurrent && !isChildOfCurrent) {
+      return { status: "TOKEN_THEFT_DETECTED", session: { handle: s.handle, userId: s.user_id, recipeUserId: s.recipe_user_id } };
+    }
+    if (isChildOfCurrent) {
+      // A child never confirmed by a verify is confirmed by its own use.
+      s.refresh_token_hash2 = sha256Hex(hash1);
+      s.expires_at = deps.now() + tenants.settings(s.tenant_id).refreshTokenValidityMs;
+    }
+    if (useDynamic !== undefined) s.use_static_key = useDynamic ? 0 : 1;
+    const antiCsrf = enableAntiCsrf ? randomUUID() : null;
+    s.anti_csrf_token = antiCsrf;
+    db.prepare("UPDATE sessions SET refresh_token_hash2 = ?, expires_at = ?, use_static_key = ?, anti_csrf_token = ? WHERE handle = ?").run(
+      s.refresh_token_hash2,
+      s.expires_at,
+      s.use_static_key,
+      s.anti_csrf_token,
+      s.handle,
+    );
+    const child = issueRefreshToken(s, hash1, antiCsrf);
+    const reply: JsonObject = {
+      session: describe(s),
+      accessToken: accessToken(s, child.hash1, hash1, antiCsrf),
+      refreshToken: child.reply,
+    };
+    if (antiCsrf !== null) reply.antiCsrfToken = antiCsrf;
+    reply.status = "OK";
+    return reply;
+  }
+
   return [
     {
       method: "POST",
       path: "/recipe/session",
       scope: "tenant",
-      handler: ({ tenantId, body }) => {
+      checksInHandler: true,
+      handler: (req) => {
+        const { body } = req;
         const given = body.string("userId");
-        const antiCsrf = body.boolean("enableAntiCsrf") ? randomUUID() : null;
-        const jwtData = userPayload(body.object("userDataInJWT"));
+        const enableAntiCsrf = body.boolean("enableAntiCsrf");
+        const jwtData = body.object("userDataInJWT");
         const dbData = body.object("userDataInDatabase");
-        const useDynamic = body.optBoolean("useDynamicSigningKey", true);
+        const tenantId = req.tenant();
+        const useDynamic = atLeast(req.cdiVersion, "2.21") ? body.maybeBoolean("useDynamicSigningKey") !== false : true;
+        userPayload(jwtData);
+        const antiCsrf = enableAntiCsrf ? randomUUID() : null;
         // Any string is a user id; a SuperTokens id that has a mapping is stored as its external id.
         const userId = (accounts.row(given) && accounts.externalIdOf(given)) || given;
         const recipeUserId = userId;
@@ -181,16 +239,15 @@ export function sessionRoutes(deps: CoreDeps, keys: SigningKeys, tenants: Tenant
           created_at: now,
           expires_at: now + tenants.settings(tenantId).refreshTokenValidityMs,
         };
+        const refresh = issueRefreshToken(s, null, antiCsrf);
+        s.refresh_token_hash2 = sha256Hex(refresh.hash1);
         db.prepare(
           "INSERT INTO sessions (handle, tenant_id, user_id, recipe_user_id, refresh_token_hash2, session_data, jwt_payload, " +
             "anti_csrf_token, use_static_key, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        ).run(s.handle, s.tenant_id, s.user_id, s.recipe_user_id, "", s.session_data, s.jwt_payload, s.anti_csrf_token, s.use_static_key, s.created_at, s.expires_at);
-        const refresh = issueRefreshToken(s, null);
-        s.refresh_token_hash2 = sha256Hex(refresh.hash1);
-        db.prepare("UPDATE sessions SET refresh_token_hash2 = ? WHERE handle = ?").run(s.refresh_token_hash2, handle);
+        ).run(s.handle, s.tenant_id, s.user_id, s.recipe_user_id, s.refresh_token_hash2, s.session_data, s.jwt_payload, s.anti_csrf_token, s.use_static_key, s.created_at, s.expires_at);
         const reply: JsonObject = {
           session: describe(s, jwtData),
-          accessToken: accessToken(s, refresh.hash1, null),
+          accessToken: accessToken(s, refresh.hash1, null, antiCsrf),
           refreshToken: refresh.reply,
         };
         if (antiCsrf !== null) reply.antiCsrfToken = antiCsrf;
@@ -202,19 +259,22 @@ export function sessionRoutes(deps: CoreDeps, keys: SigningKeys, tenants: Tenant
       method: "POST",
       path: "/recipe/session/verify",
       scope: "app-ignores-tenant",
-      handler: ({ body }) => {
+      checksInHandler: true,
+      handler: (req) => {
+        const { body } = req;
         const token = body.string("accessToken");
         const antiCsrfToken = body.optString("antiCsrfToken");
         const doAntiCsrfCheck = body.boolean("doAntiCsrfCheck");
         const enableAntiCsrf = body.boolean("enableAntiCsrf");
-        const checkDatabase = body.boolean("checkDatabase");
+        req.app();
+        const checkDatabase = atLeast(req.cdiVersion, "2.21") ? body.boolean("checkDatabase") : false;
         const read = readAccessToken(token);
         if ("error" in read) return { status: "TRY_REFRESH_TOKEN", message: read.error };
         const p = read.payload;
-        if (enableAntiCsrf && doAntiCsrfCheck) {
-          if (typeof p.antiCsrfToken !== "string") return { status: "TRY_REFRESH_TOKEN", message: INCOMPLETE_TOKEN };
-          if (p.antiCsrfToken !== antiCsrfToken) return { status: "TRY_REFRESH_TOKEN", message: "anti-csrf check failed" };
-        }
+        if (enableAntiCsrf && doAntiCsrfCheck && typeof p.antiCsrfToken !== "string") return { status: "TRY_REFRESH_TOKEN", message: INCOMPLETE_TOKEN };
+        // The session's tenant (from the token) must still exist.
+        const tenantId = req.storageOf(String(p.tId));
+        if (enableAntiCsrf && doAntiCsrfCheck && p.antiCsrfToken !== antiCsrfToken) return { status: "TRY_REFRESH_TOKEN", message: "anti-csrf check failed" };
         const handle = String(p.sessionHandle);
         const hash1 = String(p.refreshTokenHash1);
         const parent = typeof p.parentRefreshTokenHash1 === "string" ? p.parentRefreshTokenHash1 : null;
@@ -225,7 +285,7 @@ export function sessionRoutes(deps: CoreDeps, keys: SigningKeys, tenants: Tenant
           userDataInJWT: withoutCoreClaims(p),
           tenantId: String(p.tId),
         };
-        const s = checkDatabase || parent !== null ? getSession(handle) : undefined;
+        const s = checkDatabase || parent !== null ? getSession(tenantId, handle) : undefined;
         if (checkDatabase && !s) return ENDED;
         const payloadChanged = s !== undefined && JSON.stringify(withoutCoreClaims(p)) !== s.jwt_payload;
         if (parent === null && (!checkDatabase || !payloadChanged)) return { session: fromToken, status: "OK" };
@@ -237,8 +297,9 @@ export function sessionRoutes(deps: CoreDeps, keys: SigningKeys, tenants: Tenant
           s.expires_at = deps.now() + tenants.settings(s.tenant_id).refreshTokenValidityMs;
           db.prepare("UPDATE sessions SET refresh_token_hash2 = ?, expires_at = ? WHERE handle = ?").run(s.refresh_token_hash2, s.expires_at, handle);
         }
+        const antiCsrf = typeof p.antiCsrfToken === "string" ? p.antiCsrfToken : null;
         if (promote || s.refresh_token_hash2 === sha256Hex(hash1) || payloadChanged) {
-          return { session: describe(s), accessToken: accessToken(s, hash1, null), status: "OK" };
+          return { session: describe(s), accessToken: accessToken(s, hash1, null, antiCsrf), status: "OK" };
         }
         return { session: fromToken, status: "OK" };
       },
@@ -247,113 +308,126 @@ export function sessionRoutes(deps: CoreDeps, keys: SigningKeys, tenants: Tenant
       method: "POST",
       path: "/recipe/session/refresh",
       scope: "tenant",
-      handler: ({ body }) => {
+      checksInHandler: true,
+      handler: (req) => {
+        const { body } = req;
         const token = body.string("refreshToken");
         const antiCsrfToken = body.optString("antiCsrfToken");
         const enableAntiCsrf = body.boolean("enableAntiCsrf");
-        const useDynamic = body.boolean("useDynamicSigningKey");
-        const formatError = refreshTokenFormatError(token);
-        if (formatError) return { status: "UNAUTHORISED", message: formatError };
-        const hash1 = sha256Hex(token);
-        const known = db.prepare("SELECT * FROM refresh_tokens WHERE token_hash1 = ?").get(hash1) as
-          | { token_hash1: string; session_handle: string; parent_token_hash1: string | null }
-          | undefined;
-        // The Core decrypts its tokens; one it did not issue fails decryption.
-        if (!known) return { status: "UNAUTHORISED", message: "javax.crypto.AEADBadTagException: Tag mismatch" };
-        const s = getSession(known.session_handle);
-        if (!live(s)) return { status: "UNAUTHORISED", message: "Session missing in db or has expired" };
-        if (enableAntiCsrf && s.anti_csrf_token !== null && antiCsrfToken !== s.anti_csrf_token) {
+        let useDynamic: boolean | undefined;
+        if (atLeast(req.cdiVersion, "5.0")) useDynamic = body.boolean("useDynamicSigningKey");
+        else if (atLeast(req.cdiVersion, "3.0")) useDynamic = body.maybeBoolean("useDynamicSigningKey");
+        // RefreshSessionAPI looks the path's tenant up; the session's own tenant comes from the token.
+        req.tenant();
+        let info: ReturnType<typeof readRefreshToken>;
+        try {
+          info = readRefreshToken(refreshKey(), token);
+        } catch (err) {
+          if (err instanceof UnreadableRefreshToken) return { status: "UNAUTHORISED", message: err.message };
+          throw err;
+        }
+        if (enableAntiCsrf && info.antiCsrfToken !== undefined && info.antiCsrfToken !== antiCsrfToken) {
           return { status: "UNAUTHORISED", message: "Anti CSRF token missing, or not matching" };
         }
-        const isCurrent = s.refresh_token_hash2 === sha256Hex(hash1);
-        const isChildOfCurrent = known.parent_token_hash1 !== null && s.refresh_token_hash2 === sha256Hex(known.parent_token_hash1);
-        if (!isCurrent && !isChildOfCurrent) {
-          return { status: "TOKEN_THEFT_DETECTED", session: { handle: s.handle, userId: s.user_id, recipeUserId: s.recipe_user_id } };
-        }
-        if (isChildOfCurrent) {
-          // A child never confirmed by a verify is confirmed by its own use.
-          s.refresh_token_hash2 = sha256Hex(hash1);
-          s.expires_at = deps.now() + tenants.settings(s.tenant_id).refreshTokenValidityMs;
-        }
-        s.use_static_key = useDynamic ? 0 : 1;
-        if (enableAntiCsrf) s.anti_csrf_token = randomUUID();
-        db.prepare("UPDATE sessions SET refresh_token_hash2 = ?, expires_at = ?, use_static_key = ?, anti_csrf_token = ? WHERE handle = ?").run(
-          s.refresh_token_hash2,
-          s.expires_at,
-          s.use_static_key,
-          s.anti_csrf_token,
-          s.handle,
-        );
-        const child = issueRefreshToken(s, hash1);
-        const reply: JsonObject = {
-          session: describe(s),
-          accessToken: accessToken(s, child.hash1, hash1),
-          refreshToken: child.reply,
-        };
-        if (enableAntiCsrf && s.anti_csrf_token !== null) reply.antiCsrfToken = s.anti_csrf_token;
-        reply.status = "OK";
-        return reply;
+        return refresh(req, info, token, enableAntiCsrf, useDynamic);
       },
     },
     {
       method: "POST",
       path: "/recipe/session/regenerate",
       scope: "app-ignores-tenant",
-      handler: ({ body }) => {
-        const read = readAccessToken(body.string("accessToken"), { allowExpired: true });
+      checksInHandler: true,
+      handler: (req) => {
+        const token = req.body.string("accessToken");
+        const update = req.body.optObject("userDataInJWT");
+        req.app();
+        const read = readAccessToken(token, { allowExpired: true });
         if ("error" in read) return { status: "UNAUTHORISED", message: read.error };
         const p = read.payload;
-        const s = getSession(String(p.sessionHandle));
+        const tenantId = req.storageOf(String(p.tId));
+        const s = getSession(tenantId, String(p.sessionHandle));
         if (!live(s)) return NO_SESSION;
-        const update = body.optObject("userDataInJWT");
         if (update) {
           s.jwt_payload = JSON.stringify(userPayload(update));
           db.prepare("UPDATE sessions SET jwt_payload = ? WHERE handle = ?").run(s.jwt_payload, s.handle);
         }
         const parent = typeof p.parentRefreshTokenHash1 === "string" ? p.parentRefreshTokenHash1 : null;
-        return { status: "OK", session: describe(s), accessToken: accessToken(s, String(p.refreshTokenHash1), parent) };
+        const antiCsrf = typeof p.antiCsrfToken === "string" ? p.antiCsrfToken : null;
+        // An expired token gets no new access token: the client has to refresh anyway.
+        if ((p.exp as number) * 1000 < deps.now()) return { session: describe(s), status: "OK" };
+        return { session: describe(s), accessToken: accessToken(s, String(p.refreshTokenHash1), parent, antiCsrf), status: "OK" };
       },
     },
     {
       method: "POST",
       path: "/recipe/session/remove",
       scope: "tenant",
-      // Revoking a user's sessions in all tenants (the default) is app-level.
-      appLevelWhen: ({ body }) => body.has("userId") && body.raw("revokeAcrossAllTenants") !== false,
-      handler: ({ tenantId, body }) => {
-        const handles = body.optStringArray("sessionHandles");
+      checksInHandler: true,
+      handler: (req) => {
+        const { body } = req;
         const userId = body.optString("userId");
+        const handles = body.optStringArray("sessionHandles");
         if ((handles === undefined) === (userId === undefined)) {
           throw badRequest("Invalid JSON input - use one of userId or sessionHandles array");
         }
-        if (handles !== undefined) {
-          for (const flag of ["revokeAcrossAllTenants", "revokeSessionsForLinkedAccounts"]) {
-            if (body.has(flag)) throw badRequest(`Invalid JSON input - ${flag} can only be set if userId is set`);
-          }
-          return { status: "OK", sessionHandlesRevoked: revoke(handles) };
+        const acrossTenants = body.maybeBoolean("revokeAcrossAllTenants");
+        if (userId === undefined && acrossTenants !== undefined) {
+          throw badRequest("Invalid JSON input - revokeAcrossAllTenants can only be set if userId is set");
         }
-        const acrossTenants = body.optBoolean("revokeAcrossAllTenants", true);
-        body.optBoolean("revokeSessionsForLinkedAccounts", true);
-        return { status: "OK", sessionHandlesRevoked: revoke(handlesOf(userId ?? "", acrossTenants ? undefined : tenantId, false)) };
+        const linked = body.maybeBoolean("revokeSessionsForLinkedAccounts");
+        if (userId === undefined && linked !== undefined) {
+          throw badRequest("Invalid JSON input - revokeSessionsForLinkedAccounts can only be set if userId is set");
+        }
+        if (userId !== undefined) {
+          if (acrossTenants !== false) {
+            req.app();
+            req.appStorages();
+            return { status: "OK", sessionHandlesRevoked: revoke(handlesOf(userId, undefined, false)) };
+          }
+          return { status: "OK", sessionHandlesRevoked: revoke(handlesOf(userId, req.tenant(), false)) };
+        }
+        // Each handle's tenant (from the handle) must exist; the path's tenant is not used.
+        req.app();
+        const revoked: string[] = [];
+        const byTenant = new Map<string, string[]>();
+        for (const h of handles ?? []) {
+          const t = tenantOfHandle(h) ?? "public";
+          byTenant.set(t, [...(byTenant.get(t) ?? []), h]);
+        }
+        for (const [t, list] of byTenant) {
+          const tenantId = req.storageOf(t);
+          const remove = db.prepare("DELETE FROM sessions WHERE handle = ? AND tenant_id = ?");
+          revoked.push(...list.filter((h) => remove.run(h, tenantId).changes > 0));
+        }
+        return { status: "OK", sessionHandlesRevoked: revoked };
       },
     },
     {
       method: "GET",
       path: "/recipe/session/user",
       scope: "tenant",
-      appLevelWhen: ({ query }) => fetchesAllTenants(query),
-      handler: ({ tenantId, query }) => {
+      checksInHandler: true,
+      handler: (req) => {
+        const { query } = req;
         const userId = query.string("userId");
-        const acrossTenants = fetchesAllTenants(query);
-        return { status: "OK", sessionHandles: handlesOf(userId, acrossTenants ? undefined : tenantId, true) };
+        const acrossTenants = (query.optString("fetchAcrossAllTenants") ?? "true").toLowerCase() === "true";
+        query.optString("fetchSessionsForAllLinkedAccounts");
+        if (acrossTenants) {
+          req.app();
+          req.appStorages();
+          return { status: "OK", sessionHandles: handlesOf(userId, undefined, true) };
+        }
+        return { status: "OK", sessionHandles: handlesOf(userId, req.tenant(), true) };
       },
     },
     {
       method: "GET",
       path: "/recipe/session",
       scope: "app-ignores-tenant",
-      handler: ({ query }) => {
-        const s = getSession(query.string("sessionHandle"));
+      checksInHandler: true,
+      handler: (req) => {
+        const handle = req.query.string("sessionHandle");
+        const s = getSession(handleTenant(req, handle), handle);
         if (!live(s)) return NO_SESSION;
         return {
           sessionHandle: s.handle,
@@ -372,43 +446,77 @@ export function sessionRoutes(deps: CoreDeps, keys: SigningKeys, tenants: Tenant
       method: "PUT",
       path: "/recipe/session/data",
       scope: "app-ignores-tenant",
-      handler: ({ body }) => {
-        const s = getSession(body.string("sessionHandle"));
-        const data = body.object("userDataInDatabase");
+      checksInHandler: true,
+      handler: (req) => {
+        const handle = req.body.string("sessionHandle");
+        const data = req.body.object("userDataInDatabase");
+        const s = getSession(handleTenant(req, handle), handle);
         if (!live(s)) return NO_SESSION;
         db.prepare("UPDATE sessions SET session_data = ? WHERE handle = ?").run(JSON.stringify(data), s.handle);
         return { status: "OK" };
       },
     },
     {
+      method: "GET",
+      path: "/recipe/session/data",
+      scope: "app-ignores-tenant",
+      checksInHandler: true,
+      handler: (req) => {
+        const handle = req.query.string("sessionHandle");
+        const s = getSession(handleTenant(req, handle), handle);
+        if (!live(s)) return NO_SESSION;
+        return { status: "OK", userDataInDatabase: JSON.parse(s.session_data) as JsonObject };
+      },
+    },
+    {
       method: "PUT",
       path: "/recipe/jwt/data",
       scope: "app-ignores-tenant",
-      handler: ({ body }) => {
-        const handle = body.string("sessionHandle");
-        const data = userPayload(body.object("userDataInJWT"));
-        const s = getSession(handle);
+      checksInHandler: true,
+      handler: (req) => {
+        const handle = req.body.string("sessionHandle");
+        const data = req.body.object("userDataInJWT");
+        const tenantId = handleTenant(req, handle);
+        userPayload(data);
+        const s = getSession(tenantId, handle);
         if (!live(s)) return NO_SESSION;
         db.prepare("UPDATE sessions SET jwt_payload = ? WHERE handle = ?").run(JSON.stringify(data), s.handle);
         return { status: "OK" };
       },
     },
     {
+      method: "GET",
+      path: "/recipe/jwt/data",
+      scope: "app-ignores-tenant",
+      checksInHandler: true,
+      handler: (req) => {
+        const handle = req.query.string("sessionHandle");
+        const s = getSession(handleTenant(req, handle), handle);
+        if (!live(s)) return NO_SESSION;
+        return { status: "OK", userDataInJWT: JSON.parse(s.jwt_payload) as JsonObject };
+      },
+    },
+    {
       method: "POST",
       path: "/recipe/jwt",
       scope: "app",
-      handler: ({ body }) => {
-        const algorithm = body.string("algorithm").toUpperCase();
+      checksInHandler: true,
+      // JWTSigningAPI: every field (validity is required), then the app.
+      handler: (req) => {
+        const { body } = req;
+        const algorithm = body.string("algorithm");
         const jwksDomain = body.string("jwksDomain");
         const payload = body.object("payload");
-        const validity = body.optNumber("validity") ?? 3600;
-        const useStatic = body.optBoolean("useStaticSigningKey", true);
-        if (algorithm !== "RS256") return { status: "UNSUPPORTED_ALGORITHM_ERROR" };
+        const validity = body.long("validity");
         if (validity <= 0) throw badRequest("validity must be greater than or equal to 0");
+        const useStatic = body.maybeBoolean("useStaticSigningKey") !== false;
+        req.publicTenantOnly();
+        if (algorithm.toUpperCase() !== "RS256") return { status: "UNSUPPORTED_ALGORITHM_ERROR" };
         const iat = Math.floor(deps.now() / 1000);
-        const claims: JsonObject = { iat, exp: iat + Math.floor(validity), ...payload };
-        if (claims.iss === undefined) claims.iss = jwksDomain;
-        const jwt = keys.signJwt({ typ: "JWT", alg: "RS256" }, claims, useStatic ? "static" : "dynamic");
+        // java-jwt's claims: iat, exp and iss first; the payload's own (nulls too) override them in place.
+        const claims = new Map<string, unknown>([["iat", iat], ["exp", iat + validity], ["iss", jwksDomain]]);
+        for (const [k, v] of Object.entries(payload)) claims.set(k, v);
+        const jwt = keys.signJwt({ typ: "JWT", alg: "RS256" }, Object.fromEntries(claims), useStatic ? "static" : "dynamic");
         return { status: "OK", jwt };
       },
     },
@@ -416,13 +524,22 @@ export function sessionRoutes(deps: CoreDeps, keys: SigningKeys, tenants: Tenant
       method: "GET",
       path: "/.well-known/jwks.json",
       scope: "app-ignores-tenant",
-      handler: () => ({ keys: keys.jwks() }),
+      checksInHandler: true,
+      // JWKSPublicAPI: supertokens-node caches the keys for as long as Cache-Control says.
+      handler: (req) => {
+        req.app();
+        return new Reply({ keys: keys.jwks() }, { "cache-control": `max-age=${keys.cacheSeconds()}, must-revalidate` });
+      },
     },
     {
       method: "GET",
       path: "/recipe/jwt/jwks",
       scope: "app",
-      handler: () => ({ keys: keys.jwks(), status: "OK" }),
+      checksInHandler: true,
+      handler: (req) => {
+        req.publicTenantOnly();
+        return { keys: keys.jwks(), status: "OK" };
+      },
     },
   ];
 }

@@ -1,13 +1,20 @@
 /**
- * RS256 signing keys, as the Core keeps them: one static key ("s-<uuid>") for tokens that ask
- * for it, and dynamic keys ("d-<createdAtMs>") rotated on an interval (the Core's default is
- * 168 hours). The JWKS lists the dynamic keys still needed for verification, newest first, then
- * the static key; supertokens-node fetches it and verifies access tokens itself.
+ * RS256 signing keys, as the Core keeps them (signingkeys/SigningKeys.java, AccessTokenSigningKey):
+ * one static key ("s-<uuid>") for tokens that ask for it, and dynamic keys ("d-<createdAtMs>")
+ * rotated on an interval (the Core's default is 168 hours):
+ * - a new dynamic key is made a minute (the overlap) before the newest one's interval ends, and
+ *   signs only once it is a minute old (until then the previous key still signs);
+ * - a dynamic key verifies for its interval plus twice the access-token lifetime;
+ * - the JWKS lists the dynamic keys that still verify, newest first, then the static key, and may
+ *   be cached until the next key is due (Cache-Control max-age, at least 1 s); supertokens-node
+ *   fetches it and verifies access tokens itself.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from "node:crypto";
 import type { CoreDeps } from "../context.ts";
 
 const DYNAMIC_KEY_INTERVAL_MS = 168 * 3600 * 1000;
+/** AccessTokenSigningKey.dynamicSigningKeyOverlapMS. */
+const OVERLAP_MS = 60_000;
 
 interface KeyRow {
   kid: string;
@@ -56,8 +63,8 @@ export class SigningKeys {
       this.add(`s-${randomUUID()}`, "static", now);
       changed = true;
     }
-    const newestDynamic = this.keys.find((k) => k.kind === "dynamic");
-    if (!newestDynamic || newestDynamic.createdAt + DYNAMIC_KEY_INTERVAL_MS < now) {
+    const newestDynamic = this.keys.find((k) => k.kind === "dynamic" && this.verifies(k, now));
+    if (!newestDynamic || this.due(newestDynamic, now)) {
       this.add(`d-${now}`, "dynamic", now);
       changed = true;
     }
@@ -70,26 +77,72 @@ export class SigningKeys {
       .run(kid, kind, newPrivatePem(), createdAt);
   }
 
-  /** The key new tokens are signed with (rotating the dynamic key when it is due). */
+  /** How long a dynamic key verifies tokens: its interval plus twice the access-token lifetime. */
+  private lifetime(): number {
+    return DYNAMIC_KEY_INTERVAL_MS + 2 * this.deps.settings.accessTokenValiditySeconds * 1000;
+  }
+
+  private verifies(k: LoadedKey, now: number): boolean {
+    return k.createdAt + this.lifetime() >= now;
+  }
+
+  /** The next key is made an overlap before the newest one's interval ends. */
+  private due(newest: LoadedKey, now: number): boolean {
+    return now + OVERLAP_MS > newest.createdAt + DYNAMIC_KEY_INTERVAL_MS;
+  }
+
+  /** Dynamic keys that still verify, newest first (making the next one when it is due). */
+  private dynamicKeys(): LoadedKey[] {
+    const now = this.deps.now();
+    const live = this.keys.filter((k) => k.kind === "dynamic" && this.verifies(k, now));
+    if (live[0] === undefined || this.due(live[0], now)) {
+      this.load();
+      return this.keys.filter((k) => k.kind === "dynamic" && this.verifies(k, now));
+    }
+    return live;
+  }
+
+  /** The key new tokens are signed with (SigningKeys.getLatestIssuedDynamicKey for dynamic ones). */
   current(kind: "static" | "dynamic"): LoadedKey {
-    const newest = this.keys.find((k) => k.kind === kind);
-    if (!newest || (kind === "dynamic" && newest.createdAt + DYNAMIC_KEY_INTERVAL_MS < this.deps.now())) {
+    if (kind === "dynamic") {
+      const [newest, previous] = this.dynamicKeys();
+      if (!newest) throw new Error("no dynamic signing key");
+      const now = this.deps.now();
+      // A brand-new key waits out the overlap while the previous one may still sign.
+      if (previous && newest.createdAt + OVERLAP_MS > now && now < previous.createdAt + DYNAMIC_KEY_INTERVAL_MS) return previous;
+      return newest;
+    }
+    const key = this.keys.find((k) => k.kind === "static");
+    if (!key) {
       this.load();
       return this.current(kind);
     }
-    return newest;
+    return key;
   }
 
+  /** SigningKeys.getCacheDurationInSeconds: until the next dynamic key is due, at least 1 s. */
+  cacheSeconds(): number {
+    const [newest] = this.dynamicKeys();
+    if (!newest) return 1;
+    return Math.max(Math.trunc((newest.createdAt + DYNAMIC_KEY_INTERVAL_MS - OVERLAP_MS - this.deps.now()) / 1000), 1);
+  }
+
+  /** A key that still verifies tokens (SigningKeys.getAllKeys: live dynamic keys and the static key). */
   has(kid: string): boolean {
-    if (this.keys.some((k) => k.kid === kid)) return true;
+    if (this.usable(kid)) return true;
     this.load(); // another process may have rotated keys in a shared database file
-    return this.keys.some((k) => k.kid === kid);
+    return this.usable(kid) !== undefined;
   }
 
-  /** Dynamic keys young enough to have signed a live token, then the static key. */
-  jwks(): Jwk[] {
+  private usable(kid: string): LoadedKey | undefined {
     const now = this.deps.now();
-    const dynamic = this.keys.filter((k) => k.kind === "dynamic" && k.createdAt + 2 * DYNAMIC_KEY_INTERVAL_MS >= now);
+    return this.keys.find((k) => k.kid === kid && (k.kind === "static" || this.verifies(k, now)));
+  }
+
+
+  /** Dynamic keys that still verify, newest first, then the static key. */
+  jwks(): Jwk[] {
+    const dynamic = this.dynamicKeys();
     const stat = this.keys.filter((k) => k.kind === "static");
     return [...dynamic, ...stat].map((k) => {
       const jwk = k.publicKey.export({ format: "jwk" });
@@ -112,7 +165,7 @@ export class SigningKeys {
     const [head, body, signature] = parts as [string, string, string];
     try {
       const header = JSON.parse(Buffer.from(head, "base64url").toString("utf8")) as Record<string, unknown>;
-      const key = this.keys.find((k) => k.kid === header.kid);
+      const key = this.usable(String(header.kid));
       if (!key || header.alg !== "RS256") return undefined;
       if (!verify("RSA-SHA256", Buffer.from(`${head}.${body}`), key.publicKey, Buffer.from(signature, "base64url"))) return undefined;
       const payload = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as Record<string, unknown>;
