@@ -13,7 +13,7 @@ import { createHash, createHmac, randomBytes, randomInt, randomUUID } from "node
 import type { Accounts, UserRow } from "../accounts/accounts.ts";
 import { normaliseEmail, normalisePhoneNumber } from "../accounts/normalize.ts";
 import type { CoreDeps, Route } from "../context.ts";
-import { badRequest, invalidField } from "../http/errors.ts";
+import { badRequest } from "../http/errors.ts";
 import type { Body } from "../http/input.ts";
 import { markEmailVerified } from "./emailverification.ts";
 import type { Tenants } from "./multitenancy.ts";
@@ -36,6 +36,7 @@ interface CodeRow {
 }
 
 const RESTART = { status: "RESTART_FLOW_ERROR" } as const;
+const ONE_OF_LINK_OR_OTP = "Please provide exactly one of linkCode or deviceId+userInputCode";
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
 
@@ -109,33 +110,46 @@ export function passwordlessRoutes(deps: CoreDeps, accounts: Accounts, tenants: 
   }
 
   /**
+   * The input of consume and check (ConsumeCodeAPI / CheckCodeAPI), read before the tenant is
+   * looked up: a link code, or a device id with its user-input code, never both.
+   */
+  function codeInput(body: Body): { preAuthSessionId: string } & ({ linkCode: string } | { deviceId: string; userInputCode: string }) {
+    const preAuthSessionId = body.string("preAuthSessionId");
+    if (body.has("linkCode")) {
+      if (body.has("userInputCode") || body.has("deviceId")) throw badRequest(ONE_OF_LINK_OR_OTP);
+      return { preAuthSessionId, linkCode: body.string("linkCode") };
+    }
+    if (body.has("userInputCode") && body.has("deviceId")) {
+      const deviceId = body.string("deviceId");
+      return { preAuthSessionId, deviceId, userInputCode: body.string("userInputCode") };
+    }
+    throw badRequest(ONE_OF_LINK_OR_OTP);
+  }
+
+  /**
    * Checks a code (consume and check share this). Returns the device, or the Core's error reply
    * after counting a wrong OTP and deleting the device on the last allowed attempt.
    */
-  function check(tenantId: string, body: Body): { device: DeviceRow } | { error: Record<string, unknown> } {
-    const preAuthSessionId = body.string("preAuthSessionId");
-    const withLink = body.has("linkCode") && !body.has("deviceId") && !body.has("userInputCode");
-    const withOtp = !body.has("linkCode") && body.has("deviceId") && body.has("userInputCode");
-    if (!withLink && !withOtp) throw badRequest("Please provide exactly one of linkCode or deviceId+userInputCode");
+  function check(tenantId: string, input: ReturnType<typeof codeInput>): { device: DeviceRow } | { error: Record<string, unknown> } {
     const settings = tenants.settings(tenantId);
     const now = deps.now();
     const expired = (c: CodeRow): boolean => c.created_at < now - settings.passwordlessCodeLifetimeMs;
 
     let hash: string;
     let d: DeviceRow | undefined;
-    if (withLink) {
-      hash = linkCodeHash(decode(body.string("linkCode"), BASE64URL, "linkCode"));
+    if ("linkCode" in input) {
+      hash = linkCodeHash(decode(input.linkCode, BASE64URL, "linkCode"));
       const code = db.prepare("SELECT * FROM passwordless_codes WHERE link_code_hash = ?").get(hash) as CodeRow | undefined;
       if (!code || expired(code)) return { error: RESTART };
       d = device(tenantId, code.device_id_hash);
       if (!d) return { error: RESTART };
     } else {
-      const deviceBytes = decode(body.string("deviceId"), BASE64, "deviceId");
+      const deviceBytes = decode(input.deviceId, BASE64, "deviceId");
       d = device(tenantId, deviceIdHash(deviceBytes));
       if (!d) return { error: RESTART };
-      hash = linkCodeHash(Buffer.from(linkCodeOf(deviceBytes, d.link_code_salt, body.string("userInputCode")), "base64url"));
+      hash = linkCodeHash(Buffer.from(linkCodeOf(deviceBytes, d.link_code_salt, input.userInputCode), "base64url"));
     }
-    if (d.device_id_hash !== preAuthSessionId.replace(/=+$/, "")) throw badRequest("preAuthSessionId and deviceId doesn't match");
+    if (d.device_id_hash !== input.preAuthSessionId.replace(/=+$/, "")) throw badRequest("preAuthSessionId and deviceId doesn't match");
     if (d.failed_attempts >= settings.passwordlessMaxCodeInputAttempts) {
       deleteDevice(d.device_id_hash);
       return { error: RESTART };
@@ -144,7 +158,7 @@ export function passwordlessRoutes(deps: CoreDeps, accounts: Accounts, tenants: 
       | CodeRow
       | undefined;
     if (code && !expired(code)) return { device: d };
-    if (withLink) return { error: RESTART };
+    if ("linkCode" in input) return { error: RESTART };
     const attempts = d.failed_attempts + 1;
     if (attempts >= settings.passwordlessMaxCodeInputAttempts) {
       deleteDevice(d.device_id_hash);
@@ -193,26 +207,26 @@ export function passwordlessRoutes(deps: CoreDeps, accounts: Accounts, tenants: 
     return { status: "OK", devices };
   }
 
-  /** A create-code field: absent is fine, but an explicit null is the Core's "invalid" 400. */
-  const strictOptional = (body: Body, name: string): string | undefined => {
-    if (body.has(name) && body.raw(name) === null) throw invalidField(name);
-    return body.optString(name);
-  };
-
+  // Each handler reads and checks its input in the order of the Core's API class (CreateCodeAPI,
+  // ConsumeCodeAPI, …) and only then looks the tenant up, so the same error wins.
   return [
     {
       method: "POST",
       path: "/recipe/signinup/code",
       scope: "tenant",
-      handler: ({ tenantId, body }) => {
-        const email = strictOptional(body, "email");
-        const phone = strictOptional(body, "phoneNumber");
+      checksInHandler: true,
+      handler: (req) => {
+        const { body } = req;
+        const email = body.has("email") ? normaliseEmail(body.string("email")) : undefined;
+        const phoneRaw = body.optString("phoneNumber");
+        const phone = phoneRaw !== undefined ? normalisePhoneNumber(phoneRaw) : undefined;
         const existingDeviceId = body.optString("deviceId");
-        const userInputCode = body.optString("userInputCode");
-        if (userInputCode === "") throw badRequest("userInputCode cannot be an empty string.");
         if ([email, phone, existingDeviceId].filter((v) => v !== undefined).length !== 1) {
           throw badRequest("Please provide exactly one of email, phoneNumber or deviceId");
         }
+        const userInputCode = body.optString("userInputCode");
+        if (userInputCode === "") throw badRequest("userInputCode cannot be an empty string.");
+        const tenantId = req.tenant();
         if (existingDeviceId !== undefined) {
           const d = device(tenantId, deviceIdHash(decode(existingDeviceId, BASE64, "deviceId")));
           if (!d) return RESTART;
@@ -222,8 +236,8 @@ export function passwordlessRoutes(deps: CoreDeps, accounts: Accounts, tenants: 
         const d: DeviceRow = {
           device_id_hash: deviceIdHash(deviceBytes),
           tenant_id: tenantId,
-          email: email !== undefined ? normaliseEmail(email) : null,
-          phone_number: phone !== undefined ? normalisePhoneNumber(phone) : null,
+          email: email ?? null,
+          phone_number: phone ?? null,
           link_code_salt: randomBytes(32).toString("base64"),
           failed_attempts: 0,
         };
@@ -237,8 +251,11 @@ export function passwordlessRoutes(deps: CoreDeps, accounts: Accounts, tenants: 
       method: "POST",
       path: "/recipe/signinup/code/consume",
       scope: "tenant",
-      handler: ({ tenantId, body }) => {
-        const result = check(tenantId, body);
+      checksInHandler: true,
+      handler: (req) => {
+        const input = codeInput(req.body);
+        const tenantId = req.tenant();
+        const result = check(tenantId, input);
         if ("error" in result) return result.error;
         const { user, createdNewUser } = signInUp(tenantId, result.device);
         const coreUser = accounts.toCoreUser(user);
@@ -249,8 +266,10 @@ export function passwordlessRoutes(deps: CoreDeps, accounts: Accounts, tenants: 
       method: "POST",
       path: "/recipe/signinup/code/check",
       scope: "tenant",
-      handler: ({ tenantId, body }) => {
-        const result = check(tenantId, body);
+      checksInHandler: true,
+      handler: (req) => {
+        const input = codeInput(req.body);
+        const result = check(req.tenant(), input);
         if ("error" in result) return result.error;
         return { status: "OK", consumedDevice: consumedDevice(result.device) };
       },
@@ -259,31 +278,40 @@ export function passwordlessRoutes(deps: CoreDeps, accounts: Accounts, tenants: 
       method: "GET",
       path: "/recipe/signinup/codes",
       scope: "tenant",
-      handler: ({ tenantId, query }) => {
+      checksInHandler: true,
+      handler: (req) => {
+        const { query } = req;
         const email = query.optString("email");
-        const phone = query.optString("phoneNumber");
+        const phoneRaw = query.optString("phoneNumber");
+        const phone = phoneRaw !== undefined ? normalisePhoneNumber(phoneRaw) : undefined;
         const deviceId = query.optString("deviceId");
         const preAuthSessionId = query.optString("preAuthSessionId");
         if ([email, phone, deviceId, preAuthSessionId].filter((v) => v !== undefined).length !== 1) {
           throw badRequest("Please provide exactly one of email, phoneNumber, deviceId or preAuthSessionId");
         }
-        if (email !== undefined) return listDevices(tenantId, "email", normaliseEmail(email));
-        if (phone !== undefined) return listDevices(tenantId, "phone_number", normalisePhoneNumber(phone));
+        const tenantId = req.tenant();
         if (deviceId !== undefined) return listDevices(tenantId, "device_id_hash", deviceIdHash(decode(deviceId, BASE64, "deviceId")));
-        return listDevices(tenantId, "device_id_hash", preAuthSessionId ?? "");
+        if (preAuthSessionId !== undefined) return listDevices(tenantId, "device_id_hash", preAuthSessionId);
+        if (email !== undefined) return listDevices(tenantId, "email", normaliseEmail(email));
+        return listDevices(tenantId, "phone_number", phone ?? "");
       },
     },
     {
       method: "POST",
       path: "/recipe/signinup/code/remove",
       scope: "tenant",
-      handler: ({ tenantId, body }) => {
-        const codeId = body.optString("codeId");
-        const preAuthSessionId = body.optString("preAuthSessionId");
+      checksInHandler: true,
+      handler: (req) => {
+        const { body } = req;
+        // Before CDI 5.0 codeId was required and preAuthSessionId unknown.
+        const v5 = Number(req.cdiVersion.split(".")[0]) >= 5;
+        const codeId = v5 ? body.optString("codeId") : body.string("codeId");
+        const preAuthSessionId = v5 ? body.optString("preAuthSessionId") : undefined;
         if (codeId === undefined && preAuthSessionId === undefined) throw badRequest("Please provide either 'codeId' or 'preAuthSessionId'");
         if (codeId !== undefined && preAuthSessionId !== undefined) {
           throw badRequest("Please provide only one of 'codeId' or 'preAuthSessionId'");
         }
+        const tenantId = req.tenant();
         if (codeId !== undefined) {
           const code = db.prepare("SELECT device_id_hash FROM passwordless_codes WHERE code_id = ?").get(codeId) as
             | { device_id_hash: string }
@@ -302,16 +330,35 @@ export function passwordlessRoutes(deps: CoreDeps, accounts: Accounts, tenants: 
       method: "POST",
       path: "/recipe/signinup/codes/remove",
       scope: "tenant",
-      handler: ({ tenantId, body }) => {
-        const email = body.optString("email");
-        const phone = body.optString("phoneNumber");
+      checksInHandler: true,
+      handler: (req) => {
+        const email = req.body.optString("email");
+        const phoneRaw = req.body.optString("phoneNumber");
+        const phone = phoneRaw !== undefined ? normalisePhoneNumber(phoneRaw) : undefined;
         if ((email === undefined) === (phone === undefined)) throw badRequest("Please provide exactly one of email or phoneNumber");
+        const tenantId = req.tenant();
         if (email !== undefined) deleteDevicesOf(tenantId, "email", normaliseEmail(email));
-        if (phone !== undefined) deleteDevicesOf(tenantId, "phone_number", normalisePhoneNumber(phone));
+        if (phone !== undefined) deleteDevicesOf(tenantId, "phone_number", phone);
         return { status: "OK" };
       },
     },
   ];
+}
+
+/** The fields of a Passwordless PUT /recipe/user: absent is "leave alone", null is "remove". */
+export interface PasswordlessUpdate {
+  email: string | null | undefined;
+  phoneNumber: string | null | undefined;
+}
+
+/** Passwordless UserAPI.doPut's input, read before the app is looked up. */
+export function readPasswordlessUpdate(body: Body): PasswordlessUpdate {
+  const field = (name: string, normalise: (v: string) => string): string | null | undefined => {
+    if (!body.has(name)) return undefined;
+    const v = body.stringOrNull(name, true);
+    return v === null || v === undefined ? null : normalise(v);
+  };
+  return { email: field("email", normaliseEmail), phoneNumber: field("phoneNumber", normalisePhoneNumber) };
 }
 
 /**
@@ -322,20 +369,12 @@ export function passwordlessRoutes(deps: CoreDeps, accounts: Accounts, tenants: 
 export function updatePasswordlessUser(
   accounts: Accounts,
   row: UserRow | undefined,
-  body: Body,
+  update: PasswordlessUpdate,
   retireDevices: (email: string | null, phone: string | null) => void,
 ): { status: string } {
-  const read = (name: string): string | null | undefined => {
-    const v = body.raw(name);
-    if (v === undefined || v === null) return v;
-    if (typeof v !== "string") throw invalidField(name);
-    return v;
-  };
-  const emailRaw = read("email");
-  const phoneRaw = read("phoneNumber");
   if (!row || row.recipe_id !== "passwordless") return { status: "UNKNOWN_USER_ID_ERROR" };
-  const email = emailRaw === undefined ? row.email : emailRaw === null ? null : normaliseEmail(emailRaw);
-  const phoneNumber = phoneRaw === undefined ? row.phone_number : phoneRaw === null ? null : normalisePhoneNumber(phoneRaw);
+  const email = update.email === undefined ? row.email : update.email;
+  const phoneNumber = update.phoneNumber === undefined ? row.phone_number : update.phoneNumber;
   if (email === null && phoneNumber === null) throw badRequest("You cannot clear both email and phone number of a user");
   const tenantIds = accounts.tenantsOf(row.user_id);
   if (email !== null && email !== row.email && accounts.takenInTenants(tenantIds, "passwordless", { email }, row.user_id)) {
