@@ -139,6 +139,23 @@ describe.skipIf(!runnable)("API keys (skipped when CORE_URL is set without CORE_
       expect(json(check)).toEqual({ status: "OK", users: [] });
     });
 
+    // WebserverAPI.service checks the key before the servlet dispatches on the method.
+    it("the key is checked before the method: a wrong method or PATCH without a key is a 401", async () => {
+      for (const method of ["PUT", "PATCH", "OPTIONS"]) {
+        expect({ method, ...(await raw(core, "/users/count", { method, apiKey: null })) }).toEqual({
+          method,
+          status: 401,
+          contentType: TEXT_CONTENT_TYPE,
+          text: "Invalid API key\n",
+        });
+      }
+    });
+
+    it("the not-found-or-hello page needs no key, for any path", async () => {
+      expect(await raw(core, "/", { apiKey: null })).toEqual({ status: 200, contentType: TEXT_CONTENT_TYPE, text: "Hello\n" });
+      expect(await raw(core, "/no/such/api", { apiKey: null })).toEqual({ status: 404, contentType: TEXT_CONTENT_TYPE, text: "Not found\n" });
+    });
+
     it("the right key works", async () => {
       const res = await raw(core, "/users/count");
       expect(res.status).toBe(200);
