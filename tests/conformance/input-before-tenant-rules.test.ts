@@ -107,6 +107,29 @@ describe("with a good input, the tenant is checked", () => {
   });
 });
 
+describe("an unknown app with a tenant prefix: each endpoint checks app and tenant in its own order", () => {
+  const appNotFound =
+    "AppId or tenantId not found => Tenant with the following connectionURIDomain, appId and tenantId combination not found: (, x, public)\n";
+  const appOnly = "Only public tenantId can call this app specific API\n";
+
+  it("roles and metadata look the app up first, mapping reads refuse the tenant first", async () => {
+    expectText(await raw(core, "/appid-x/t1/recipe/role", { method: "PUT", body: { role: "r" } }), 400, appNotFound);
+    expectText(await raw(core, "/appid-x/t1/recipe/user/metadata", { query: { userId: "u" } }), 400, appNotFound);
+    expectText(
+      await raw(core, "/appid-x/t1/recipe/userid/map", { method: "POST", body: { superTokensUserId: "s", externalUserId: "e" } }),
+      400,
+      appNotFound,
+    );
+    expectText(await raw(core, "/appid-x/t1/recipe/userid/map", { query: { userId: "u" } }), 403, appOnly);
+  });
+
+  it("getting a tenant of an unknown app is TENANT_NOT_FOUND_ERROR, listing them a 400", async () => {
+    expect(ok(await raw(core, "/appid-x/recipe/multitenancy/tenant/v2"))).toStrictEqual({ status: "TENANT_NOT_FOUND_ERROR" });
+    expect(ok(await raw(core, "/appid-x/t1/recipe/multitenancy/tenant/v2"))).toStrictEqual({ status: "TENANT_NOT_FOUND_ERROR" });
+    expectText(await raw(core, "/appid-x/recipe/multitenancy/tenant/list/v2"), 400, appNotFound);
+  });
+});
+
 describe("the order of input checks within an endpoint", () => {
   it("creating a mapping checks each id as it reads it", async () => {
     expectText(

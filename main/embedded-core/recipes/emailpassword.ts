@@ -1,7 +1,7 @@
 /**
  * EmailPassword: sign up, sign in, password reset tokens, and email/password updates. Reset
  * tokens belong to the app, not to the tenant they were made through (any tenant consumes them).
- * Input is checked before the tenant in the path (see input-first.ts).
+ * Input is checked before the tenant in the path (see Route.checksInHandler).
  */
 import { randomBytes } from "node:crypto";
 import type { Accounts, UserRow } from "../accounts/accounts.ts";
@@ -10,7 +10,6 @@ import type { CoreDeps, Route } from "../context.ts";
 import { hashPassword, sha256Hex, verifyPassword } from "../crypto.ts";
 import { badRequest } from "../http/errors.ts";
 import type { Body } from "../http/input.ts";
-import { inputFirst } from "./input-first.ts";
 import { markEmailVerified } from "./emailverification.ts";
 import type { Tenants } from "./multitenancy.ts";
 
@@ -29,43 +28,46 @@ export function emailPasswordRoutes(deps: CoreDeps, accounts: Accounts, tenants:
   };
 
   return [
-    inputFirst(deps, {
+    {
       method: "POST",
       path: "/recipe/signup",
       scope: "tenant",
-      handler: ({ tenantId, body }, enter) => {
+      checksInHandler: true,
+      handler: ({ tenantId, body, tenant }) => {
         const email = normaliseEmail(body.string("email"));
         const password = body.string("password");
         if (password === "") throw badRequest("Password cannot be an empty string");
-        enter();
+        tenant();
         if (accounts.findInTenant(tenantId, "emailpassword", { email })) return { status: "EMAIL_ALREADY_EXISTS_ERROR" };
         const row = accounts.create(tenantId, "emailpassword", { email, passwordHash: hashPassword(password) });
         if (FAKE_EMAIL.test(email)) markEmailVerified(deps, row.user_id, email);
         return signedIn(row);
       },
-    }),
-    inputFirst(deps, {
+    },
+    {
       method: "POST",
       path: "/recipe/signin",
       scope: "tenant",
-      handler: ({ tenantId, body }, enter) => {
+      checksInHandler: true,
+      handler: ({ tenantId, body, tenant }) => {
         const email = normaliseEmail(body.string("email"));
         const password = body.string("password");
-        enter();
+        tenant();
         const row = accounts.findInTenant(tenantId, "emailpassword", { email });
         if (!row || row.password_hash === null || !verifyPassword(password, row.password_hash)) {
           return { status: "WRONG_CREDENTIALS_ERROR" };
         }
         return signedIn(row);
       },
-    }),
-    inputFirst(deps, {
+    },
+    {
       method: "POST",
       path: "/recipe/user/password/reset/token",
       scope: "tenant",
-      handler: ({ tenantId, body }, enter) => {
+      checksInHandler: true,
+      handler: ({ tenantId, body, tenant }) => {
         const userId = body.string("userId");
-        enter();
+        tenant();
         // The Core resolves the user first and checks neither its recipe nor that the email is its own.
         const found = accounts.resolve(userId);
         if (!found) return { status: "UNKNOWN_USER_ID_ERROR" };
@@ -80,14 +82,15 @@ export function emailPasswordRoutes(deps: CoreDeps, accounts: Accounts, tenants:
         );
         return { status: "OK", token };
       },
-    }),
-    inputFirst(deps, {
+    },
+    {
       method: "POST",
       path: "/recipe/user/password/reset/token/consume",
       scope: "tenant",
-      handler: ({ body }, enter) => {
+      checksInHandler: true,
+      handler: ({ body, tenant }) => {
         const token = body.string("token");
-        enter();
+        tenant();
         // The token's lifetime came from the tenant it was made through; any tenant may consume it.
         const row = db
           .prepare("SELECT user_id, email, expires_at FROM password_reset_tokens WHERE token_hash = ?")
@@ -99,7 +102,7 @@ export function emailPasswordRoutes(deps: CoreDeps, accounts: Accounts, tenants:
         const userId = accounts.externalIdOf(row.user_id) ?? row.user_id;
         return { status: "OK", userId, email: row.email ?? accounts.row(row.user_id)?.email ?? "" };
       },
-    }),
+    },
   ];
 }
 

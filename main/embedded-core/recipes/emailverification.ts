@@ -3,14 +3,13 @@
  * Ids are kept as given and any string works, as in the Core (the SDK sends the external id of
  * a mapped user). Tokens are per tenant (one tried in another tenant is refused there and
  * stays usable in its own); the verified flag is app-wide. Input is checked before the tenant in
- * the path (see input-first.ts).
+ * the path (see Route.checksInHandler).
  */
 import { randomBytes } from "node:crypto";
 import { normaliseEmail } from "../accounts/normalize.ts";
 import type { CoreDeps, Route } from "../context.ts";
 import { sha256Hex } from "../crypto.ts";
 import { badRequest } from "../http/errors.ts";
-import { inputFirst } from "./input-first.ts";
 import type { Tenants } from "./multitenancy.ts";
 
 /** Marks an email verified for a user id (also used by Passwordless sign-in and fake-email sign-ups). */
@@ -24,14 +23,15 @@ export function emailVerificationRoutes(deps: CoreDeps, tenants: Tenants): Route
     !!db.prepare("SELECT 1 FROM email_verified WHERE user_id = ? AND email = ?").get(userId, email);
 
   return [
-    inputFirst(deps, {
+    {
       method: "POST",
       path: "/recipe/user/email/verify/token",
       scope: "tenant",
-      handler: ({ tenantId, body }, enter) => {
+      checksInHandler: true,
+      handler: ({ tenantId, body, tenant }) => {
         const userId = body.string("userId");
         const email = normaliseEmail(body.string("email"));
-        enter();
+        tenant();
         if (isVerified(userId, email)) return { status: "EMAIL_ALREADY_VERIFIED_ERROR" };
         // The Core's format: base64url of the hex of 48 random bytes (128 characters, no padding needed).
         const token = Buffer.from(randomBytes(48).toString("hex")).toString("base64url");
@@ -40,16 +40,17 @@ export function emailVerificationRoutes(deps: CoreDeps, tenants: Tenants): Route
         ).run(sha256Hex(token), tenantId, userId, email, deps.now() + tenants.settings(tenantId).emailVerificationTokenLifetimeMs);
         return { status: "OK", token };
       },
-    }),
-    inputFirst(deps, {
+    },
+    {
       method: "POST",
       path: "/recipe/user/email/verify",
       scope: "tenant",
-      handler: ({ tenantId, body }, enter) => {
+      checksInHandler: true,
+      handler: ({ tenantId, body, tenant }) => {
         const method = body.string("method");
         const token = body.string("token");
         if (method !== "token") throw badRequest("Unsupported method for email verification");
-        enter();
+        tenant();
         const row = db
           .prepare("SELECT user_id, email, expires_at FROM email_verification_tokens WHERE token_hash = ? AND tenant_id = ?")
           .get(sha256Hex(token), tenantId) as { user_id: string; email: string; expires_at: number } | undefined;
@@ -63,42 +64,47 @@ export function emailVerificationRoutes(deps: CoreDeps, tenants: Tenants): Route
         markEmailVerified(deps, row.user_id, row.email);
         return { status: "OK", userId: row.user_id, email: row.email };
       },
-    }),
-    inputFirst(deps, {
+    },
+    {
       method: "GET",
       path: "/recipe/user/email/verify",
       scope: "app",
-      handler: ({ query }, enter) => {
+      checksInHandler: true,
+      handler: ({ query, app, appStorages }) => {
         // The Core does not normalise the email here (an upper-case address reads as unverified).
         const userId = query.string("userId");
         const email = query.string("email");
-        enter();
+        app();
+        appStorages();
         return { status: "OK", isVerified: isVerified(userId, email) };
       },
-    }),
-    inputFirst(deps, {
+    },
+    {
       method: "POST",
       path: "/recipe/user/email/verify/remove",
       scope: "app",
-      handler: ({ body }, enter) => {
+      checksInHandler: true,
+      handler: ({ body, app, appStorages }) => {
         const userId = body.string("userId");
         const email = normaliseEmail(body.string("email"));
-        enter();
+        app();
+        appStorages();
         db.prepare("DELETE FROM email_verified WHERE user_id = ? AND email = ?").run(userId, email);
         return { status: "OK" };
       },
-    }),
-    inputFirst(deps, {
+    },
+    {
       method: "POST",
       path: "/recipe/user/email/verify/token/remove",
       scope: "tenant",
-      handler: ({ tenantId, body }, enter) => {
+      checksInHandler: true,
+      handler: ({ tenantId, body, tenant }) => {
         const userId = body.string("userId");
         const email = normaliseEmail(body.string("email"));
-        enter();
+        tenant();
         db.prepare("DELETE FROM email_verification_tokens WHERE tenant_id = ? AND user_id = ? AND email = ?").run(tenantId, userId, email);
         return { status: "OK" };
       },
-    }),
+    },
   ];
 }

@@ -3,17 +3,16 @@
  * under synthetic ids like "emailAllowList"). An update is a shallow merge at the top level:
  * a key set to null is deleted, any other value replaces the old one whole and moves the key
  * to the end of the object, as the Core's JSON object does. App-level; input is checked before a
- * tenant in the path is refused (see input-first.ts).
+ * tenant in the path is refused (see Route.checksInHandler).
  */
 import type { CoreDeps, Route } from "../context.ts";
 import { badRequest, invalidField } from "../http/errors.ts";
 import type { JsonObject } from "../http/input.ts";
-import { inputFirst } from "./input-first.ts";
 
 export class MetadataStore {
   private readonly select;
 
-  constructor(readonly deps: CoreDeps) {
+  constructor(private readonly deps: CoreDeps) {
     this.select = deps.db.prepare("SELECT metadata FROM user_metadata WHERE user_id = ?");
   }
 
@@ -43,55 +42,62 @@ export class MetadataStore {
 }
 
 export function metadataRoutes(store: MetadataStore): Route[] {
-  const { deps } = store;
   return [
-    inputFirst(deps, {
+    {
       method: "GET",
       path: "/recipe/user/metadata",
       scope: "app",
-      handler: ({ query }, enter) => {
+      checksInHandler: true,
+      handler: ({ query, app, appStorages }) => {
         const userId = query.string("userId");
-        enter();
+        app();
+        appStorages();
         return { metadata: store.get(userId) ?? {}, status: "OK" };
       },
-    }),
-    inputFirst(deps, {
+    },
+    {
       method: "PUT",
       path: "/recipe/user/metadata",
       scope: "app",
-      handler: ({ body }, enter) => {
+      checksInHandler: true,
+      handler: ({ body, app, appStorages }) => {
         const userId = body.string("userId");
         const update = body.object("metadataUpdate");
-        enter();
+        app();
+        appStorages();
         return { metadata: store.update(userId, update), status: "OK" };
       },
-    }),
-    inputFirst(deps, {
+    },
+    {
       method: "POST",
       path: "/recipe/user/metadata/remove",
       scope: "app",
-      handler: ({ body }, enter) => {
+      checksInHandler: true,
+      handler: ({ body, app, appStorages }) => {
         const userId = body.string("userId");
-        enter();
+        app();
+        appStorages();
         store.clear(userId);
         return { status: "OK" };
       },
-    }),
-    inputFirst(deps, {
+    },
+    {
       method: "POST",
       path: "/recipe/user/metadata/bulk",
       scope: "app",
-      handler: ({ body }, enter) => {
+      checksInHandler: true,
+      handler: ({ body, app, publicTenantOnly }) => {
         const ids = body.raw("userIds");
         if (!Array.isArray(ids)) throw invalidField("userIds");
         // The Core answers an empty list before it looks at the tenant in the path at all.
         if (ids.length === 0) return { status: "OK", users: [] };
         if (ids.length > 500) throw badRequest("You can only query up to 500 users at a time.");
         if (ids.some((id) => typeof id !== "string")) throw badRequest("userIds array must contain only strings");
-        enter();
+        app();
+        publicTenantOnly();
         const users = (ids as string[]).map((userId) => ({ userId, metadata: store.get(userId) ?? null }));
         return { status: "OK", users };
       },
-    }),
+    },
   ];
 }

@@ -9,7 +9,6 @@ import type { CoreDeps, CoreSettings, Route } from "../context.ts";
 import { CoreHttpError, badRequest, invalidField } from "../http/errors.ts";
 import type { Body, JsonObject } from "../http/input.ts";
 import { BaseConfig, mergeCoreConfig } from "./core-config.ts";
-import { inputFirst } from "./input-first.ts";
 import { javaHashSetOrder } from "./java-hash-set.ts";
 
 export interface TenantConfig {
@@ -187,14 +186,15 @@ export function multitenancyRoutes(deps: CoreDeps, tenants: Tenants, accounts: A
     // The Core's order: the target id, the tenant of the path, the update (coreConfig, refused
     // keys, factors), the licence and permission, then the merged coreConfig. Nothing is stored
     // unless all of it passes.
-    inputFirst(deps, {
+    {
       method: "PUT",
       path: "/recipe/multitenancy/tenant/v2",
       scope: "tenant",
-      handler: ({ tenantId: source, body }, enter) => {
+      checksInHandler: true,
+      handler: ({ tenantId: source, body, tenant }) => {
         const raw = body.optString("tenantId");
         const tenantId = raw === undefined ? "public" : normaliseTenantId(raw);
-        enter();
+        tenant();
         const previous = tenants.get(tenantId);
         // A new tenant starts with an empty list of first factors, as in the Core.
         const next: TenantConfig = previous ? { ...previous } : { firstFactors: [], coreConfig: {} };
@@ -215,13 +215,20 @@ export function multitenancyRoutes(deps: CoreDeps, tenants: Tenants, accounts: A
         tenants.base.check(tenantId, next.coreConfig);
         return { status: "OK", createdNew: tenants.save(tenantId, next) };
       },
-    }),
+    },
     {
       method: "GET",
       path: "/recipe/multitenancy/tenant/v2",
       scope: "tenant",
-      acceptsUnknownTenant: true,
-      handler: ({ tenantId }) => {
+      checksInHandler: true,
+      handler: ({ tenantId, tenant }) => {
+        // An unknown tenant, or app, is an answer here rather than a 400.
+        try {
+          tenant();
+        } catch (err) {
+          if (err instanceof CoreHttpError && err.status === 400) return { status: "TENANT_NOT_FOUND_ERROR" };
+          throw err;
+        }
         const config = tenants.get(tenantId);
         if (!config) return { status: "TENANT_NOT_FOUND_ERROR" };
         return { ...describe(tenantId, config), status: "OK" };
@@ -236,14 +243,15 @@ export function multitenancyRoutes(deps: CoreDeps, tenants: Tenants, accounts: A
         return { status: "OK", tenants: tenants.list().map((t) => describe(t.tenantId, t.config)) };
       },
     },
-    inputFirst(deps, {
+    {
       method: "POST",
       path: "/recipe/multitenancy/tenant/remove",
       scope: "tenant",
-      handler: ({ tenantId: source, body }, enter) => {
+      checksInHandler: true,
+      handler: ({ tenantId: source, body, tenant }) => {
         const tenantId = normaliseTenantId(body.string("tenantId"));
         if (tenantId === "public") throw new CoreHttpError(403, "Cannot delete public tenant, use remove app API instead");
-        enter();
+        tenant();
         if (source !== "public") throw new CoreHttpError(403, "Only the public tenantId is allowed to delete a tenant");
         const didExist = db.prepare("DELETE FROM tenants WHERE tenant_id = ?").run(tenantId).changes > 0;
         if (didExist) {
@@ -257,14 +265,15 @@ export function multitenancyRoutes(deps: CoreDeps, tenants: Tenants, accounts: A
         }
         return { status: "OK", didExist };
       },
-    }),
-    inputFirst(deps, {
+    },
+    {
       method: "POST",
       path: "/recipe/multitenancy/tenant/user",
       scope: "tenant",
-      handler: ({ tenantId, body }, enter) => {
+      checksInHandler: true,
+      handler: ({ tenantId, body, tenant }) => {
         const userId = userIdOf(body);
-        enter();
+        tenant();
         const found = accounts.resolve(userId);
         if (!found) {
           // An id that only other recipes use is found (so the licence is checked), and then has
@@ -284,14 +293,15 @@ export function multitenancyRoutes(deps: CoreDeps, tenants: Tenants, accounts: A
         accounts.addToTenant(row, tenantId);
         return { status: "OK", wasAlreadyAssociated: false };
       },
-    }),
-    inputFirst(deps, {
+    },
+    {
       method: "POST",
       path: "/recipe/multitenancy/tenant/user/remove",
       scope: "tenant",
-      handler: ({ tenantId, body }, enter) => {
+      checksInHandler: true,
+      handler: ({ tenantId, body, tenant }) => {
         const userId = userIdOf(body);
-        enter();
+        tenant();
         // The Core finds a user by either id, or else any id other recipes keep data under.
         const found = accounts.resolve(userId);
         if (!found && recipesUsingId(db, userId, deps.now()).length === 0) return { status: "UNKNOWN_USER_ID_ERROR" };
@@ -306,6 +316,6 @@ export function multitenancyRoutes(deps: CoreDeps, tenants: Tenants, accounts: A
         const unlinked = found ? accounts.removeFromTenant(found.row.user_id, tenantId) : false;
         return { status: "OK", wasAssociated: unlinked || removed > 0 };
       },
-    }),
+    },
   ];
 }

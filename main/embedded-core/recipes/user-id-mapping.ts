@@ -1,14 +1,13 @@
 /**
  * UserIdMapping: ties a SuperTokens user id to an external (e.g. legacy) id. Afterwards the Core
  * shows the external id wherever a user id appears (see Accounts.toCoreUsers). App-level; input
- * is checked before a tenant in the path is refused (see input-first.ts).
+ * is checked before a tenant in the path is refused (see Route.checksInHandler).
  */
 import type { Accounts } from "../accounts/accounts.ts";
 import { moveEmailVerification, recipesUsingId } from "../accounts/user-data.ts";
 import type { CoreDeps, Route } from "../context.ts";
 import { badRequest, invalidField } from "../http/errors.ts";
 import type { Body } from "../http/input.ts";
-import { inputFirst } from "./input-first.ts";
 
 interface MappingRow {
   supertokens_user_id: string;
@@ -51,18 +50,20 @@ export function userIdMappingRoutes(deps: CoreDeps, accounts: Accounts): Route[]
   }
 
   return [
-    inputFirst(deps, {
+    {
       method: "POST",
       path: "/recipe/userid/map",
       scope: "app",
-      handler: ({ body }, enter) => {
+      checksInHandler: true,
+      handler: ({ body, app, appStorages }) => {
         const st = body.string("superTokensUserId").trim();
         if (st === "") throw badRequest("Field name 'superTokensUserId' cannot be an empty String");
         const external = body.string("externalUserId").trim();
         if (external === "") throw badRequest("Field name 'externalUserId' cannot be an empty String");
         const info = infoOf(body);
         const force = body.optBoolean("force", false);
-        enter();
+        app();
+        appStorages();
         // The Core's order: the external id's mapping, the user, then (unless forced) clashes and data in use.
         const existing = byExt.get(external) as MappingRow | undefined;
         if (existing) {
@@ -92,15 +93,16 @@ export function userIdMappingRoutes(deps: CoreDeps, accounts: Accounts): Route[]
         );
         return { status: "OK" };
       },
-    }),
-    inputFirst(deps, {
+    },
+    {
       method: "GET",
       path: "/recipe/userid/map",
       scope: "app",
-      handler: ({ query }, enter) => {
+      checksInHandler: true,
+      handler: ({ query, appStorages }) => {
         const userId = nonEmpty(query.string("userId"));
         const type = idType(query.optString("userIdType")?.trim());
-        enter();
+        appStorages();
         const row = find(userId, type);
         if (!row) return { status: "UNKNOWN_MAPPING_ERROR" };
         const reply: Record<string, string> = {
@@ -111,16 +113,17 @@ export function userIdMappingRoutes(deps: CoreDeps, accounts: Accounts): Route[]
         if (row.external_user_id_info !== null) reply.externalUserIdInfo = row.external_user_id_info;
         return reply;
       },
-    }),
-    inputFirst(deps, {
+    },
+    {
       method: "POST",
       path: "/recipe/userid/map/remove",
       scope: "app",
-      handler: ({ body }, enter) => {
+      checksInHandler: true,
+      handler: ({ body, appStorages }) => {
         const userId = nonEmpty(body.string("userId"));
         const type = idType(body.optString("userIdType")?.trim());
         const force = body.optBoolean("force", false);
-        enter();
+        appStorages();
         const row = find(userId, type);
         if (!row) return { status: "OK", didMappingExist: false };
         // A mapping whose external id is itself a SuperTokens user id is removed without checks, as in the Core.
@@ -131,17 +134,18 @@ export function userIdMappingRoutes(deps: CoreDeps, accounts: Accounts): Route[]
         db.prepare("DELETE FROM userid_mapping WHERE supertokens_user_id = ?").run(row.supertokens_user_id);
         return { status: "OK", didMappingExist: true };
       },
-    }),
-    inputFirst(deps, {
+    },
+    {
       method: "PUT",
       path: "/recipe/userid/external-user-id-info",
       scope: "app",
-      handler: ({ body }, enter) => {
+      checksInHandler: true,
+      handler: ({ body, appStorages }) => {
         const userId = nonEmpty(body.string("userId"));
         const type = idType(body.optString("userIdType")?.trim());
         if (!body.has("externalUserIdInfo")) throw invalidField("externalUserIdInfo");
         const info = infoOf(body);
-        enter();
+        appStorages();
         const row = find(userId, type);
         if (!row) return { status: "UNKNOWN_MAPPING_ERROR" };
         db.prepare("UPDATE userid_mapping SET external_user_id_info = ? WHERE supertokens_user_id = ?").run(
@@ -150,6 +154,6 @@ export function userIdMappingRoutes(deps: CoreDeps, accounts: Accounts): Route[]
         );
         return { status: "OK" };
       },
-    }),
+    },
   ];
 }
