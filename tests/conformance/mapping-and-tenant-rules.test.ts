@@ -326,6 +326,20 @@ describe("users, roles and tenants (§13 disassociate, §5/§14 deleteUser, gotc
     });
   });
 
+  it("(dis)associating names the user recipeUserId, or userId before CDI 4.0", async () => {
+    const t = await tenant();
+    const path = `/${t}/recipe/multitenancy/tenant/user/remove`;
+    expectText(await raw(core, path, { method: "POST", body: { userId: "x" } }), 400, "Field name 'recipeUserId' is invalid in JSON input\n");
+    expectText(
+      await raw(core, path, { method: "POST", body: { recipeUserId: "x" }, cdi: "3.0" }),
+      400,
+      "Field name 'userId' is invalid in JSON input\n",
+    );
+    expect(ok(await raw(core, path, { method: "POST", body: { userId: uniq("nobody") }, cdi: "3.0" }))).toStrictEqual({
+      status: "UNKNOWN_USER_ID_ERROR",
+    });
+  });
+
   it("deleteUser of an id with only metadata and roles deletes nothing", async () => {
     const id = uniq("ghost");
     const role = await newRole();

@@ -5,7 +5,7 @@
  */
 import type { Accounts } from "../accounts/accounts.ts";
 import { recipesUsingId } from "../accounts/user-data.ts";
-import type { CoreDeps, CoreSettings, Route } from "../context.ts";
+import type { CoreDeps, CoreRequest, CoreSettings, Route } from "../context.ts";
 import { CoreHttpError, badRequest, invalidField } from "../http/errors.ts";
 import type { Body, JsonObject } from "../http/input.ts";
 import { BaseConfig, mergeCoreConfig } from "./core-config.ts";
@@ -164,8 +164,9 @@ const REJECTED_KEYS: [string, string][] = [
   ["passwordlessEnabled", "passwordless is not a valid input for this API"],
 ];
 
-function userIdOf(body: Body): string {
-  const id = body.string("recipeUserId").trim();
+/** The user to (dis)associate: "recipeUserId", or "userId" before CDI 4.0. */
+function userIdOf({ body, cdiVersion }: CoreRequest): string {
+  const id = body.string(Number(cdiVersion.split(".")[0]) < 4 ? "userId" : "recipeUserId").trim();
   if (id === "") throw badRequest("Field name 'userId' cannot be an empty String");
   return id;
 }
@@ -271,8 +272,9 @@ export function multitenancyRoutes(deps: CoreDeps, tenants: Tenants, accounts: A
       path: "/recipe/multitenancy/tenant/user",
       scope: "tenant",
       checksInHandler: true,
-      handler: ({ tenantId, body, tenant }) => {
-        const userId = userIdOf(body);
+      handler: (req) => {
+        const { tenantId, tenant } = req;
+        const userId = userIdOf(req);
         tenant();
         const found = accounts.resolve(userId);
         if (!found) {
@@ -299,8 +301,9 @@ export function multitenancyRoutes(deps: CoreDeps, tenants: Tenants, accounts: A
       path: "/recipe/multitenancy/tenant/user/remove",
       scope: "tenant",
       checksInHandler: true,
-      handler: ({ tenantId, body, tenant }) => {
-        const userId = userIdOf(body);
+      handler: (req) => {
+        const { tenantId, tenant } = req;
+        const userId = userIdOf(req);
         tenant();
         // The Core finds a user by either id, or else any id other recipes keep data under.
         const found = accounts.resolve(userId);
