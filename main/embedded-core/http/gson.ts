@@ -20,6 +20,9 @@ const WHITESPACE = new Set([" ", "\t", "\n", "\r"]);
 /** Characters that end an unquoted literal (JsonReader.isLiteral is false for them). */
 const NOT_LITERAL = new Set(["/", "\\", ";", "#", "=", "{", "}", "[", "]", ":", ",", " ", "\t", "\f", "\r", "\n"]);
 const MAX_DEPTH = 2000;
+const NUMBER = /-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
+const DOUBLE_QUOTED_SPECIAL = /["\\]/g;
+const SINGLE_QUOTED_SPECIAL = /['\\]/g;
 /** Gson's escapes; a backslash before a line break continues the string with that line break. */
 const ESCAPES: Record<string, string> = { t: "\t", b: "\b", n: "\n", r: "\r", f: "\f", "\n": "\n", "'": "'", '"': '"', "\\": "\\", "/": "/" };
 
@@ -156,13 +159,14 @@ class Reader {
   private quoted(quote: string): string {
     let out = "";
     for (;;) {
-      const c = this.s[this.pos++];
-      if (c === undefined) throw new GsonSyntaxError("Unterminated string");
-      if (c === quote) return out;
-      if (c !== "\\") {
-        out += c;
-        continue;
-      }
+      // Copy up to the next quote or backslash in one piece.
+      const special = quote === '"' ? DOUBLE_QUOTED_SPECIAL : SINGLE_QUOTED_SPECIAL;
+      special.lastIndex = this.pos;
+      const m = special.exec(this.s);
+      if (!m) throw new GsonSyntaxError("Unterminated string");
+      out += this.s.slice(this.pos, m.index);
+      this.pos = m.index + 1;
+      if (m[0] === quote) return out;
       const e = this.s[this.pos++];
       if (e === undefined) throw new GsonSyntaxError("Unterminated escape sequence");
       if (e === "u") {
@@ -202,7 +206,8 @@ class Reader {
 
   /** A JSON number (no leading zeros) that ends at a delimiter; otherwise it is an unquoted string. */
   private number(): string | undefined {
-    const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(this.s.slice(this.pos, this.pos + 10_000));
+    NUMBER.lastIndex = this.pos;
+    const m = NUMBER.exec(this.s);
     if (!m) return undefined;
     const next = this.s[this.pos + m[0].length];
     if (next !== undefined && !NOT_LITERAL.has(next)) return undefined;

@@ -38,6 +38,7 @@ export const ROOT_PATH = "/";
 
 export class Router {
   private readonly apis: Api[] = [];
+  private readonly byExactPath = new Map<string, Api>();
 
   constructor(routes: Route[]) {
     const byPath = new Map<string, Map<string, Route>>();
@@ -49,15 +50,17 @@ export class Router {
     }
     for (const [path, methods] of byPath) {
       if (path === ROOT_PATH) throw new Error("the root path is the Core's not-found-or-hello page, served by the server");
-      this.apis.push({ path, methods, prefixed: new RegExp(`^(/appid-[a-z0-9-]*)?(/(?!${TENANT_STOP})[a-z0-9-]+)?${path}/?$`) });
+      const api = { path, methods, prefixed: new RegExp(`^(/appid-[a-z0-9-]*)?(/(?!${TENANT_STOP})[a-z0-9-]+)?${path}/?$`) };
+      this.apis.push(api);
+      this.byExactPath.set(path, api);
     }
   }
 
   /** The API a servlet path reaches, with the app and tenant that API reads from it. */
   resolve(servletPath: string): PathTarget {
     const path = servletPath.toLowerCase();
-    const api =
-      this.apis.find((a) => path === a.path || path === `${a.path}/`) ?? this.apis.find((a) => a.prefixed.test(path));
+    const exact = this.byExactPath.get(path) ?? (path.endsWith("/") ? this.byExactPath.get(path.slice(0, -1)) : undefined);
+    const api = exact ?? this.apis.find((a) => a.prefixed.test(path));
     const apiPath = api?.path ?? ROOT_PATH;
     return { apiPath, methods: api?.methods ?? new Map(), appId: appIdOf(path, apiPath), tenantId: tenantIdOf(path, apiPath) };
   }
@@ -65,23 +68,46 @@ export class Router {
 
 const bare = (apiPath: string): string => (apiPath.endsWith("/") ? apiPath.slice(0, -1) : apiPath);
 
+interface IdPatterns {
+  appAndTenant: RegExp;
+  appOnly: RegExp;
+  tenantOnly: RegExp;
+  withApp: RegExp;
+}
+
+/** An API's own prefix patterns, compiled once per API path. */
+const patternCache = new Map<string, IdPatterns>();
+function patternsOf(apiPath: string): IdPatterns {
+  let p = patternCache.get(apiPath);
+  if (!p) {
+    const api = bare(apiPath);
+    p = {
+      appAndTenant: new RegExp(`^/appid-[a-z0-9-]*/[a-z0-9-]+${api}/?$`),
+      appOnly: new RegExp(`^/appid-[a-z0-9-]*${api}/?$`),
+      tenantOnly: new RegExp(`^/[a-z0-9-]+${api}/?$`),
+      withApp: new RegExp(`^/appid-[a-z0-9-]*(/[a-z0-9-]+)?${api}/?$`),
+    };
+    patternCache.set(apiPath, p);
+  }
+  return p;
+}
+
 /** WebserverAPI.getTenantId: the tenant segment under the API's own pattern. */
 function tenantIdOf(path: string, apiPath: string): string | undefined {
-  const api = bare(apiPath);
-  if (api === "" && (path === "" || path === "/")) return undefined;
+  if (bare(apiPath) === "" && (path === "" || path === "/")) return undefined;
+  const p = patternsOf(apiPath);
   let segment: string | undefined;
-  if (new RegExp(`^/appid-[a-z0-9-]*/[a-z0-9-]+${api}/?$`).test(path)) segment = path.split("/")[2];
-  else if (new RegExp(`^/appid-[a-z0-9-]*${api}/?$`).test(path)) return undefined;
-  else if (new RegExp(`^/[a-z0-9-]+${api}/?$`).test(path)) segment = path.split("/")[1];
+  if (p.appAndTenant.test(path)) segment = path.split("/")[2];
+  else if (p.appOnly.test(path)) return undefined;
+  else if (p.tenantOnly.test(path)) segment = path.split("/")[1];
   if (segment === undefined || segment === "public" || NOT_TENANTS.includes(segment)) return undefined;
   return segment;
 }
 
 /** WebserverAPI.getAppId: the app of an "/appid-<app>" first segment. */
 function appIdOf(path: string, apiPath: string): string | undefined {
-  const api = bare(apiPath);
-  if (api === "" && (path === "" || path === "/")) return undefined;
-  if (!new RegExp(`^/appid-[a-z0-9-]*(/[a-z0-9-]+)?${api}/?$`).test(path)) return undefined;
+  if (bare(apiPath) === "" && (path === "" || path === "/")) return undefined;
+  if (!patternsOf(apiPath).withApp.test(path)) return undefined;
   const app = (path.split("/")[1] ?? "").slice("appid-".length);
   return app === "" || app === "public" ? undefined : app;
 }
