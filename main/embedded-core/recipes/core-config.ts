@@ -96,14 +96,21 @@ function readValue(key: ConfigKey, raw: unknown): ConfigValue | undefined {
   }
 }
 
-/** A config's entries read over the defaults, in the order given (a later entry wins). */
-export function readConfig(json: JsonObject): ConfigValues {
+/**
+ * A config's entries read over the defaults, in the order given (a later entry wins). Leniently,
+ * an entry that does not read keeps the value before it instead of failing.
+ */
+export function readConfig(json: JsonObject, lenient = false): ConfigValues {
   const values: ConfigValues = Object.fromEntries(CORE_CONFIG_KEYS.map((k) => [k.name, k.default]));
   for (const [name, raw] of Object.entries(json)) {
     const key = configKey(name);
     if (!key) continue;
-    const value = readValue(key, raw);
-    if (value !== undefined) values[key.name] = value;
+    try {
+      const value = readValue(key, raw);
+      if (value !== undefined) values[key.name] = value;
+    } catch (err) {
+      if (!lenient) throw err;
+    }
   }
   return values;
 }
@@ -291,9 +298,12 @@ export class BaseConfig {
     return Object.fromEntries(entries);
   }
 
-  /** The values a tenant works with (its stored config was checked when it was saved). */
+  /**
+   * The values a tenant works with. Its stored config was checked when it was saved, except in a
+   * database written before the embedded core checked configs: there, what does not read is skipped.
+   */
   tenantValues(tenantConfig: JsonObject): ConfigValues {
-    return readConfig(this.merged(tenantConfig));
+    return readConfig(this.merged(tenantConfig), true);
   }
 
   /**
