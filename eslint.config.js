@@ -102,7 +102,7 @@ const noOnly = (selector) => ({
 });
 
 export default defineConfig(
-  { ignores: ["node_modules/", "dist/", "out/", "test-results/", "playwright-report/", ".cache/", "coverage/"] },
+  { ignores: ["node_modules/", "dist/", "backend-kit/dist/", "out/", "test-results/", "playwright-report/", ".cache/", "coverage/"] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

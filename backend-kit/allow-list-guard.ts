@@ -4,7 +4,7 @@
  * `GENERAL_ERROR` "Sign up disabled. Please contact the admin." Removing an entry therefore never
  * locks out someone who already signed up.
  */
-import type { DataContract } from "../shared/data-contract.ts";
+import type { DataContract } from "./data-contract.ts";
 import { isAllowed } from "./allow-list.ts";
 import { contactOf, findPasswordlessUser } from "./contact.ts";
 import { signUpDisabled } from "./messages.ts";

@@ -11,7 +11,7 @@
  */
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import UserMetadata from "supertokens-node/recipe/usermetadata";
-import { DEFAULT_DATA_CONTRACT, allowListUserId, type DataContract } from "../shared/data-contract.ts";
+import { DEFAULT_DATA_CONTRACT, allowListUserId, type DataContract } from "./data-contract.ts";
 
 export type AllowListKind = "email" | "phone";
 

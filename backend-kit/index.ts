@@ -23,4 +23,4 @@ export {
 } from "./second-factor-session.ts";
 export { secondFactorApis, SECOND_FACTOR_MESSAGES } from "./second-factor-apis.ts";
 export * from "./node-http.ts";
-export { DEFAULT_DATA_CONTRACT, allowListUserId, type DataContract, type InviteRecord } from "../shared/data-contract.ts";
+export * from "./data-contract.ts";

@@ -4,7 +4,7 @@
  * already accepted, are left alone. Recording never fails the sign-in itself.
  */
 import UserMetadata from "supertokens-node/recipe/usermetadata";
-import { DEFAULT_DATA_CONTRACT, type DataContract } from "../shared/data-contract.ts";
+import { DEFAULT_DATA_CONTRACT, type DataContract } from "./data-contract.ts";
 import { readInviteRecord } from "./invite.ts";
 import { extendAPIs, type PasswordlessAPIOverride } from "./types.ts";
 

@@ -12,8 +12,8 @@
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
-import { DEFAULT_DATA_CONTRACT, type DataContract } from "../shared/data-contract.ts";
-import { emailProblem } from "../shared/email.ts";
+import { DEFAULT_DATA_CONTRACT, type DataContract } from "./data-contract.ts";
+import { emailProblem } from "./email.ts";
 import type { Contact } from "./contact.ts";
 import { inviteUser, type InviteUserResult } from "./invite.ts";
 import { handleSuperTokensError, sendJson, type Exchange } from "./node-http.ts";

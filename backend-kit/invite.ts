@@ -6,7 +6,7 @@
  */
 import Passwordless from "supertokens-node/recipe/passwordless";
 import UserMetadata from "supertokens-node/recipe/usermetadata";
-import { DEFAULT_DATA_CONTRACT, type DataContract, type InviteRecord } from "../shared/data-contract.ts";
+import { DEFAULT_DATA_CONTRACT, type DataContract, type InviteRecord } from "./data-contract.ts";
 import type { Contact } from "./contact.ts";
 
 export interface InviteUserInput {

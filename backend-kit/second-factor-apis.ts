@@ -14,7 +14,7 @@
  * would make a session for the Passwordless user), so put other consume overrides above it.
  */
 import supertokens from "supertokens-node";
-import { DEFAULT_DATA_CONTRACT } from "../shared/data-contract.ts";
+import { DEFAULT_DATA_CONTRACT } from "./data-contract.ts";
 import { linkSecondFactor, readEnrollment, type Enrollment } from "./second-factor-enrollment.ts";
 import { claimOf, getFirstFactorSession, type SecondFactorOptions } from "./second-factor-session.ts";
 import { extendAPIs, type PasswordlessAPIOverride } from "./types.ts";

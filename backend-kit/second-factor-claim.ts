@@ -4,7 +4,7 @@
  * (`claim.validators.isTrue()`) are what protects a route.
  */
 import { BooleanClaim } from "supertokens-node/recipe/session/claims";
-import { DEFAULT_DATA_CONTRACT, type DataContract } from "../shared/data-contract.ts";
+import { DEFAULT_DATA_CONTRACT, type DataContract } from "./data-contract.ts";
 
 /** The claim under the contract's key (`secondFactorClaim`); default false, never refetched to true. */
 export function createSecondFactorClaim(contract: DataContract = DEFAULT_DATA_CONTRACT): BooleanClaim {

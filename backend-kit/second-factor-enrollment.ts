@@ -5,7 +5,7 @@
  */
 import supertokens from "supertokens-node";
 import UserMetadata from "supertokens-node/recipe/usermetadata";
-import { DEFAULT_DATA_CONTRACT, type DataContract } from "../shared/data-contract.ts";
+import { DEFAULT_DATA_CONTRACT, type DataContract } from "./data-contract.ts";
 
 export type Enrollment =
   | { state: "none" }

@@ -6,7 +6,7 @@
 import Session, { type RecipeInterface, type SessionClaimValidator, type SessionContainer, type VerifySessionOptions } from "supertokens-node/recipe/session";
 import type { BooleanClaim } from "supertokens-node/recipe/session/claims";
 import type { JSONObject } from "supertokens-node/types";
-import { DEFAULT_DATA_CONTRACT, type DataContract } from "../shared/data-contract.ts";
+import { DEFAULT_DATA_CONTRACT, type DataContract } from "./data-contract.ts";
 import type { Exchange } from "./node-http.ts";
 import { SecondFactorClaim, createSecondFactorClaim } from "./second-factor-claim.ts";
 import { readEnrollment } from "./second-factor-enrollment.ts";

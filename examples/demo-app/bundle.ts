@@ -11,6 +11,9 @@ export async function bundleSignInPage(entry = "main.ts"): Promise<string> {
     format: "esm",
     platform: "browser",
     target: "es2020",
+    // The page imports the kit's data contract by package name; in this repo that is the
+    // workspace package's TypeScript source (see the root tsconfig's customConditions).
+    conditions: ["gatehouse-source"],
     minify: false,
     logLevel: "silent",
   });

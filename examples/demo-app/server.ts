@@ -36,8 +36,9 @@ import {
   serveWithSuperTokens,
   sendJson,
   type Exchange,
-} from "../../backend-kit/index.ts";
-import { DEFAULT_DATA_CONTRACT, type DataContract } from "../../shared/data-contract.ts";
+  DEFAULT_DATA_CONTRACT,
+  type DataContract,
+} from "@gatehouse/backend-kit";
 import { bundleSignInPage } from "./bundle.ts";
 import { Outbox, type SmtpConfig } from "./outbox.ts";
 import { PAGE_HTML, TWO_FACTOR_PAGE_HTML } from "./page.ts";

@@ -6,7 +6,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 
-const TSX = ["--import", "tsx"];
+// The demo app imports the kit by package name; the condition resolves it to the workspace's
+// TypeScript sources (as `npm run demo-app` does), so no build of the kit is needed.
+const TSX = ["--import", "tsx", "--conditions=gatehouse-source"];
 const ROOT = process.cwd();
 
 export interface RunningDemoApp {

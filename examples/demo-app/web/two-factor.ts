@@ -7,7 +7,7 @@ import SuperTokens from "supertokens-web-js";
 import EmailPassword from "supertokens-web-js/recipe/emailpassword";
 import Passwordless from "supertokens-web-js/recipe/passwordless";
 import Session from "supertokens-web-js/recipe/session";
-import { DEFAULT_DATA_CONTRACT } from "../../../shared/data-contract.ts";
+import { DEFAULT_DATA_CONTRACT } from "@gatehouse/backend-kit/data-contract";
 
 SuperTokens.init({
   appInfo: { appName: "Gatehouse demo app", apiDomain: window.location.origin, apiBasePath: "/api/auth" },
