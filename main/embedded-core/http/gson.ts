@@ -251,3 +251,81 @@ export function toJs(v: GsonValue): unknown {
     }
   }
 }
+
+/** JsonElement.toString(): compact JSON, numbers as written, Gson's string escapes. */
+export function gsonToString(v: GsonValue): string {
+  switch (v.kind) {
+    case "null":
+      return "null";
+    case "boolean":
+      return String(v.value);
+    case "number":
+      return v.text;
+    case "string":
+      return quoteGson(v.value);
+    case "array":
+      return `[${v.items.map(gsonToString).join(",")}]`;
+    case "object":
+      return `{${[...v.members].map(([k, x]) => `${quoteGson(k)}:${gsonToString(x)}`).join(",")}}`;
+  }
+}
+
+function quoteGson(s: string): string {
+  const short: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\t": "\\t", "\b": "\\b", "\n": "\\n", "\r": "\\r", "\f": "\\f" };
+  let out = "";
+  for (const c of s) {
+    const code = c.charCodeAt(0);
+    out += short[c] ?? (code < 0x20 || code === 0x2028 || code === 0x2029 ? `\\u${code.toString(16).padStart(4, "0")}` : c);
+  }
+  return `"${out}"`;
+}
+
+/** A Java exception raised by a Gson accessor: the Core's unhandled 500 text. */
+export class GsonAccessError extends Error {}
+
+const unsupported = (v: GsonValue): GsonAccessError =>
+  new GsonAccessError(`java.lang.UnsupportedOperationException: ${v.kind === "null" ? "JsonNull" : v.kind === "object" ? "JsonObject" : "JsonArray"}`);
+
+/** JsonElement.getAsString(). */
+export function gsonAsString(v: GsonValue): string {
+  switch (v.kind) {
+    case "string":
+      return v.value;
+    case "number":
+      return v.text;
+    case "boolean":
+      return String(v.value);
+    case "array": {
+      const [only] = v.items;
+      if (v.items.length !== 1 || !only) throw new GsonAccessError(`java.lang.IllegalStateException: Array must have size 1, but has size ${v.items.length}`);
+      return gsonAsString(only);
+    }
+    default:
+      throw unsupported(v);
+  }
+}
+
+/** JsonElement.getAsLong(), as a number (Java's Long.parseLong for strings; a number's integer part, wrapped). */
+export function gsonAsLong(v: GsonValue): number {
+  switch (v.kind) {
+    case "number": {
+      const n = /^-?[0-9]+$/.test(v.text) ? BigInt(v.text) : BigInt(Math.trunc(Number(v.text)));
+      return Number(BigInt.asIntN(64, n));
+    }
+    case "string":
+    case "boolean": {
+      const text = v.kind === "string" ? v.value : String(v.value);
+      if (!/^[+-]?[0-9]+$/.test(text) || BigInt(text) !== BigInt.asIntN(64, BigInt(text))) {
+        throw new GsonAccessError(`java.lang.NumberFormatException: For input string: "${text}"`);
+      }
+      return Number(text);
+    }
+    case "array": {
+      const [only] = v.items;
+      if (v.items.length !== 1 || !only) throw new GsonAccessError(`java.lang.IllegalStateException: Array must have size 1, but has size ${v.items.length}`);
+      return gsonAsLong(only);
+    }
+    default:
+      throw unsupported(v);
+  }
+}

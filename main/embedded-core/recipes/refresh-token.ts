@@ -9,6 +9,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash, pbkdf2Sync, randomBytes, randomUUID } from "node:crypto";
 import type { Db } from "../storage/db.ts";
+import { JavaException, javaBase64Decode, latin1Bytes } from "./java-base64.ts";
 
 export interface RefreshTokenPayload {
   sessionHandle: string;
@@ -61,7 +62,13 @@ export function readRefreshToken(master: string, token: string): RefreshTokenPay
     throw new UnreadableRefreshToken(`${FORMAT_EXCEPTION}: Refresh token split with dot yielded an array of length: ${parts.length}`);
   }
   const [encoded = "", nonce = ""] = parts;
-  const bytes = javaBase64Decode(encoded);
+  let bytes: Buffer;
+  try {
+    bytes = javaBase64Decode(latin1Bytes(encoded));
+  } catch (err) {
+    if (err instanceof JavaException) throw new UnreadableRefreshToken(err.message);
+    throw err;
+  }
   if (bytes.length < 12) throw new UnreadableRefreshToken("java.nio.BufferUnderflowException");
   if (bytes.length < 12 + 16) {
     throw new UnreadableRefreshToken("java.security.ProviderException: javax.crypto.ShortBufferException: Output buffer invalid");
@@ -88,42 +95,4 @@ export function javaSplit(text: string, separator: string): string[] {
   while (parts.length > 0 && parts[parts.length - 1] === "") parts.pop();
   // "".split(x) is [""] in Java too.
   return text === "" ? [""] : parts;
-}
-
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/** java.util.Base64.getDecoder().decode(String), with its exceptions' texts. */
-function javaBase64Decode(text: string): Buffer {
-  const fail = (message: string): never => {
-    throw new UnreadableRefreshToken(`java.lang.IllegalArgumentException: ${message}`);
-  };
-  // String.getBytes(ISO_8859_1): characters past U+00FF become "?".
-  const src = [...text].map((c) => (c.charCodeAt(0) > 0xff || c.length > 1 ? 0x3f : c.charCodeAt(0)));
-  if (src.length === 0) return Buffer.alloc(0);
-  if (src.length < 2) fail("Input byte[] should at least have 2 bytes for base64 bytes");
-  const out: number[] = [];
-  let bits = 0;
-  let shiftto = 18;
-  let sp = 0;
-  while (sp < src.length) {
-    const byte = src[sp++] ?? 0;
-    const value = ALPHABET.indexOf(String.fromCharCode(byte));
-    if (byte === 0x3d) {
-      if ((shiftto === 6 && (sp === src.length || src[sp++] !== 0x3d)) || shiftto === 18) fail("Input byte array has wrong 4-byte ending unit");
-      break;
-    }
-    if (value < 0) fail(`Illegal base64 character ${(byte > 0x7f ? byte - 256 : byte).toString(16)}`);
-    bits |= value << shiftto;
-    shiftto -= 6;
-    if (shiftto < 0) {
-      out.push((bits >> 16) & 0xff, (bits >> 8) & 0xff, bits & 0xff);
-      shiftto = 18;
-      bits = 0;
-    }
-  }
-  if (shiftto === 6) out.push((bits >> 16) & 0xff);
-  else if (shiftto === 0) out.push((bits >> 16) & 0xff, (bits >> 8) & 0xff);
-  else if (shiftto === 12) fail("Last unit does not have enough valid bits");
-  if (sp < src.length) fail(`Input byte array has incorrect ending byte at ${sp}`);
-  return Buffer.from(out);
 }

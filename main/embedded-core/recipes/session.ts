@@ -23,6 +23,7 @@ import type { Tenants } from "./multitenancy.ts";
 import type { SigningKeys } from "./signing-keys.ts";
 import type { Accounts } from "../accounts/accounts.ts";
 import { UnreadableRefreshToken, createRefreshToken, javaSplit, readRefreshToken, refreshTokenKey } from "./refresh-token.ts";
+import { JwtStructureError, TryRefresh, readUnverifiedAccessToken, readVerifiedAccessToken, type AccessTokenInfo } from "./access-token.ts";
 
 interface SessionRow {
   handle: string;
@@ -44,7 +45,6 @@ const PROTECTED_CLAIMS = new Set([
 ]);
 const ENDED = { status: "UNAUTHORISED", message: "Either the session has ended or has been blacklisted" } as const;
 const NO_SESSION = { status: "UNAUTHORISED", message: "Session does not exist." } as const;
-const INCOMPLETE_TOKEN = "Access token does not contain all the information. Maybe the structure has changed?";
 const PROTECTED = "The user payload contains protected field";
 
 const atLeast = (version: string, min: string): boolean => {
@@ -52,6 +52,15 @@ const atLeast = (version: string, min: string): boolean => {
   const [x = 0, y = 0] = min.split(".").map(Number);
   return a !== x ? a > x : b >= y;
 };
+
+/** JsonObject.equals: the same members, in any order. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (typeof a !== "object" || a === null || typeof b !== "object" || b === null) return a === b;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && sameJson((a as JsonObject)[k], (b as JsonObject)[k]));
+}
 
 /** Session.getTenantIdFromSessionHandle: "<uuid>_<tenant>" (Java's split on "_"); null for public. */
 function tenantOfHandle(handle: string): string | null {
@@ -79,13 +88,6 @@ export function sessionRoutes(deps: CoreDeps, keys: SigningKeys, tenants: Tenant
   function userPayload(raw: JsonObject): JsonObject {
     if (Object.keys(raw).some((k) => PROTECTED_CLAIMS.has(k))) throw badRequest(PROTECTED);
     return raw;
-  }
-
-  /** The caller's part of a token's payload: everything but the Core's own claims. */
-  function withoutCoreClaims(payload: JsonObject): JsonObject {
-    const out: JsonObject = {};
-    for (const [k, v] of Object.entries(payload)) if (!PROTECTED_CLAIMS.has(k)) out[k] = v;
-    return out;
   }
 
   function accessToken(s: SessionRow, refreshTokenHash1: string, parentRefreshTokenHash1: string | null, antiCsrfToken: string | null) {
@@ -118,31 +120,6 @@ export function sessionRoutes(deps: CoreDeps, keys: SigningKeys, tenants: Tenant
     });
     const createdTime = deps.now();
     return { token, hash1: sha256Hex(token), reply: { token, expiry: createdTime + tenants.settings(s.tenant_id).refreshTokenValidityMs, createdTime } };
-  }
-
-  /** Verifies an access token like the Core, with its error texts. */
-  function readAccessToken(token: string, options: { allowExpired?: boolean } = {}): { payload: JsonObject } | { error: string } {
-    const parts = token.split(".");
-    if (parts.length !== 3) return { error: "io.supertokens.session.jwt.JWT$JWTException: Invalid JWT" };
-    let header: JsonObject;
-    try {
-      header = JSON.parse(Buffer.from(parts[0] ?? "", "base64url").toString("utf8")) as JsonObject;
-    } catch {
-      return { error: "io.supertokens.session.jwt.JWT$JWTException: Invalid JWT" };
-    }
-    if (header.typ === undefined) return { error: "JWT header missing - typ" };
-    if (header.typ !== "JWT") return { error: "JWT header mismatch - typ" };
-    if (header.alg !== "RS256") return { error: "JWT header mismatch - alg" };
-    if (header.version !== undefined && header.version !== "5") return { error: "JWT header mismatch - version" };
-    if (!keys.has(String(header.kid))) return { error: "Key not found" };
-    const verified = keys.verifyJwt(token);
-    if (!verified) return { error: "io.supertokens.session.jwt.JWT$JWTException: JWT verification failed" };
-    const p = verified.payload;
-    for (const claim of ["sub", "exp", "iat", "sessionHandle", "refreshTokenHash1", "tId", "rsub"]) {
-      if (p[claim] === undefined || p[claim] === null) return { error: `${INCOMPLETE_TOKEN} ${claim}` };
-    }
-    if (!options.allowExpired && (p.exp as number) * 1000 < deps.now()) return { error: "Access token expired" };
-    return { payload: p };
   }
 
   /** Handles of a user's live sessions, in one tenant or all. */
@@ -268,38 +245,33 @@ export function sessionRoutes(deps: CoreDeps, keys: SigningKeys, tenants: Tenant
         const enableAntiCsrf = body.boolean("enableAntiCsrf");
         req.app();
         const checkDatabase = atLeast(req.cdiVersion, "2.21") ? body.boolean("checkDatabase") : false;
-        const read = readAccessToken(token);
-        if ("error" in read) return { status: "TRY_REFRESH_TOKEN", message: read.error };
-        const p = read.payload;
-        if (enableAntiCsrf && doAntiCsrfCheck && typeof p.antiCsrfToken !== "string") return { status: "TRY_REFRESH_TOKEN", message: INCOMPLETE_TOKEN };
+        let t: AccessTokenInfo;
+        try {
+          t = readVerifiedAccessToken(token, keys, deps.now(), enableAntiCsrf && doAntiCsrfCheck);
+        } catch (err) {
+          if (err instanceof TryRefresh) return { status: "TRY_REFRESH_TOKEN", message: err.message };
+          throw err;
+        }
         // The session's tenant (from the token) must still exist.
-        const tenantId = req.storageOf(String(p.tId));
-        if (enableAntiCsrf && doAntiCsrfCheck && p.antiCsrfToken !== antiCsrfToken) return { status: "TRY_REFRESH_TOKEN", message: "anti-csrf check failed" };
-        const handle = String(p.sessionHandle);
-        const hash1 = String(p.refreshTokenHash1);
-        const parent = typeof p.parentRefreshTokenHash1 === "string" ? p.parentRefreshTokenHash1 : null;
-        const fromToken = {
-          handle,
-          userId: String(p.sub),
-          recipeUserId: String(p.rsub),
-          userDataInJWT: withoutCoreClaims(p),
-          tenantId: String(p.tId),
-        };
-        const s = checkDatabase || parent !== null ? getSession(tenantId, handle) : undefined;
+        const tenantId = req.storageOf(t.tenantId);
+        if (enableAntiCsrf && doAntiCsrfCheck && (antiCsrfToken === undefined || antiCsrfToken !== t.antiCsrfToken)) {
+          return { status: "TRY_REFRESH_TOKEN", message: "anti-csrf check failed" };
+        }
+        const fromToken = { handle: t.sessionHandle, userId: t.primaryUserId, recipeUserId: t.recipeUserId, userDataInJWT: t.userData, tenantId };
+        const s = checkDatabase || t.parentRefreshTokenHash1 !== null ? getSession(tenantId, t.sessionHandle) : undefined;
         if (checkDatabase && !s) return ENDED;
-        const payloadChanged = s !== undefined && JSON.stringify(withoutCoreClaims(p)) !== s.jwt_payload;
-        if (parent === null && (!checkDatabase || !payloadChanged)) return { session: fromToken, status: "OK" };
+        const payloadChanged = s !== undefined && !sameJson(t.userData, JSON.parse(s.jwt_payload));
+        if (t.parentRefreshTokenHash1 === null && (!checkDatabase || !payloadChanged)) return { session: fromToken, status: "OK" };
         if (!s) return { status: "UNAUTHORISED", message: "Session missing in db" };
         // The child refresh token behind this access token becomes the session's current one.
-        const promote = parent !== null && s.refresh_token_hash2 === sha256Hex(parent);
+        const promote = t.parentRefreshTokenHash1 !== null && s.refresh_token_hash2 === sha256Hex(t.parentRefreshTokenHash1);
         if (promote) {
-          s.refresh_token_hash2 = sha256Hex(hash1);
+          s.refresh_token_hash2 = sha256Hex(t.refreshTokenHash1);
           s.expires_at = deps.now() + tenants.settings(s.tenant_id).refreshTokenValidityMs;
-          db.prepare("UPDATE sessions SET refresh_token_hash2 = ?, expires_at = ? WHERE handle = ?").run(s.refresh_token_hash2, s.expires_at, handle);
+          db.prepare("UPDATE sessions SET refresh_token_hash2 = ?, expires_at = ? WHERE handle = ?").run(s.refresh_token_hash2, s.expires_at, s.handle);
         }
-        const antiCsrf = typeof p.antiCsrfToken === "string" ? p.antiCsrfToken : null;
-        if (promote || s.refresh_token_hash2 === sha256Hex(hash1) || payloadChanged) {
-          return { session: describe(s), accessToken: accessToken(s, hash1, null, antiCsrf), status: "OK" };
+        if (promote || s.refresh_token_hash2 === sha256Hex(t.refreshTokenHash1) || payloadChanged) {
+          return { session: describe(s), accessToken: accessToken(s, t.refreshTokenHash1, null, t.antiCsrfToken), status: "OK" };
         }
         return { session: fromToken, status: "OK" };
       },
@@ -341,21 +313,25 @@ export function sessionRoutes(deps: CoreDeps, keys: SigningKeys, tenants: Tenant
         const token = req.body.string("accessToken");
         const update = req.body.optObject("userDataInJWT");
         req.app();
-        const read = readAccessToken(token, { allowExpired: true });
-        if ("error" in read) return { status: "UNAUTHORISED", message: read.error };
-        const p = read.payload;
-        const tenantId = req.storageOf(String(p.tId));
-        const s = getSession(tenantId, String(p.sessionHandle));
+        // Session.regenerateToken reads the token without verifying it: a bad header is a 500.
+        let t: AccessTokenInfo;
+        try {
+          t = readUnverifiedAccessToken(token);
+        } catch (err) {
+          if (err instanceof TryRefresh) return { status: "UNAUTHORISED", message: err.message };
+          if (err instanceof JwtStructureError) throw new CoreHttpError(500, err.message);
+          throw err;
+        }
+        const tenantId = req.storageOf(t.tenantId);
+        const s = getSession(tenantId, t.sessionHandle);
         if (!live(s)) return NO_SESSION;
         if (update) {
           s.jwt_payload = JSON.stringify(userPayload(update));
           db.prepare("UPDATE sessions SET jwt_payload = ? WHERE handle = ?").run(s.jwt_payload, s.handle);
         }
-        const parent = typeof p.parentRefreshTokenHash1 === "string" ? p.parentRefreshTokenHash1 : null;
-        const antiCsrf = typeof p.antiCsrfToken === "string" ? p.antiCsrfToken : null;
         // An expired token gets no new access token: the client has to refresh anyway.
-        if ((p.exp as number) * 1000 < deps.now()) return { session: describe(s), status: "OK" };
-        return { session: describe(s), accessToken: accessToken(s, String(p.refreshTokenHash1), parent, antiCsrf), status: "OK" };
+        if (t.expiryMs < deps.now()) return { session: describe(s), status: "OK" };
+        return { session: describe(s), accessToken: accessToken(s, t.refreshTokenHash1, t.parentRefreshTokenHash1, t.antiCsrfToken), status: "OK" };
       },
     },
     {
