@@ -25,6 +25,8 @@ export interface DataContract {
   inviterRole: string;
   /** Metadata key where Gatehouse and the backend kit record an invite and its acceptance. */
   inviteKey: string;
+  /** Metadata key where the backend kit records when and how a legacy user was migrated (seed 04). */
+  migrationKey: string;
 }
 
 export const DEFAULT_DATA_CONTRACT: Readonly<DataContract> = Object.freeze({
@@ -37,6 +39,7 @@ export const DEFAULT_DATA_CONTRACT: Readonly<DataContract> = Object.freeze({
   temporaryPasswordKey: "isUsingTemporaryPassword",
   inviterRole: "admin",
   inviteKey: "gatehouseInvite",
+  migrationKey: "gatehouseMigration",
 });
 
 /** What the invite record in a user's metadata holds. */
@@ -45,6 +48,25 @@ export interface InviteRecord {
   invitedBy: string;
   /** Set by the backend kit on the invited person's first sign-in. */
   acceptedAt?: number;
+}
+
+/**
+ * What the migration record in a migrated user's metadata holds (seed 04), so the console can chart
+ * migration over time. Written whole with the user's first metadata, right after the user-id mapping.
+ */
+export interface MigrationRecord {
+  /** The user's id at the legacy provider (also the external id of the user-id mapping). */
+  legacyId: string;
+  /** The legacy provider's name. */
+  provider: string;
+  /** How the account came to be: a first sign-in with the legacy password, a password reset, or the end-of-migration bulk job. */
+  via: "sign-in" | "password-reset" | "bulk";
+  /** When the SuperTokens account was made (ms since the epoch). */
+  migratedAt: number;
+  /** When the temporary-password flag was cleared, for accounts that had one. */
+  temporaryPasswordClearedAt?: number;
+  /** How: a finished password reset, or a sign-in with the legacy password after all. */
+  clearedBy?: "password-reset" | "legacy-sign-in";
 }
 
 /**

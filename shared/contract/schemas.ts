@@ -73,6 +73,7 @@ export const contractKeys = z.object({
   temporaryPasswordKey: z.string().min(1),
   inviterRole: z.string().min(1),
   inviteKey: z.string().min(1),
+  migrationKey: z.string().min(1),
 });
 
 /** A connection profile as the renderer sees it: never the API key itself. */

@@ -28,6 +28,7 @@ export const CONTRACT_LABELS: Record<keyof DataContract, string> = {
   temporaryPasswordKey: "Temporary-password flag key",
   inviterRole: "Inviter role",
   inviteKey: "Invite record key",
+  migrationKey: "Migration record key",
 };
 
 export function emptyForm(): ProfileFormValues {
