@@ -83,7 +83,11 @@ export class ArgGen {
     ]);
   }
 
-  /** A user id: created users (by SuperTokens or public id), external and synthetic ids, nobody. */
+  /**
+   * A user id for calls that read or write data under it (metadata, roles, sessions): created
+   * users (by SuperTokens or public id), external and synthetic ids. Always this run's: data
+   * under a shared id (say "") would differ between two Cores by their history, not their rules.
+   */
   user(): string {
     const k = this.rng.int(6);
     return this.rng.weighted([
@@ -91,11 +95,18 @@ export class ArgGen {
       [18, `$U${k}*`],
       [14, `$S${this.rng.int(3)}`],
       [10, `$X${this.rng.int(3)}`],
-      [5, ZERO_UUID],
-      [3, ""],
       [3, "{ns}-ü-idé"],
       [3, " {ns}-s0 "],
       [2, "{ns}-" + LONG],
+    ]);
+  }
+
+  /** A user id for calls whose answer does not show data under it: also nobody's id and the empty string. */
+  anyUser(): string {
+    return this.rng.weighted([
+      [90, this.user()],
+      [6, ZERO_UUID],
+      [4, ""],
     ]);
   }
 

@@ -3,7 +3,7 @@
  * when a rule breaks, shrink the sequence and describe the shortest one that still breaks it.
  */
 import { generate } from "./catalogue.ts";
-import { oneLine, script, SYMBOL_LEGEND } from "./report.ts";
+import { oneLine, replayCommand, script, SYMBOL_LEGEND } from "./report.ts";
 import { runChecked } from "./run.ts";
 import { shrink } from "./shrink.ts";
 import type { CoreAddress } from "./world.ts";
@@ -39,7 +39,7 @@ export async function checkSeed(seed: number, steps: number, core: CoreAddress, 
   if (options.shrink === false) {
     // Not shrunk: the steps just before the failure, for a first look.
     const from = Math.max(0, index - 11);
-    const tail = script(repro.slice(from), index - from).replace(/^ +(\d+)\./gm, (_m, n: string) => `  ${String(Number(n) + from).padStart(3)}.`);
+    const tail = script(repro.slice(from), index - from, from);
     return { seed, steps, failure: `${head}\nlast steps:\n${tail}\n  answer: ${oneLine(run.results[index]?.outcome)}` };
   }
   const last = await runChecked(repro, core);
@@ -49,6 +49,7 @@ export async function checkSeed(seed: number, steps: number, core: CoreAddress, 
     script(repro, repro.length - 1),
     `  answer: ${oneLine(last.results[last.results.length - 1]?.outcome)}`,
     `  broke:  ${last.failure?.violations.join("; ") ?? "(the shortest sequence did not fail again)"}`,
+    `  replay: ${replayCommand(repro)}`,
     ...(options.legend === false ? [] : [`Symbols:\n${SYMBOL_LEGEND}`]),
   ].join("\n");
   return { seed, steps, failure: report };

@@ -15,9 +15,9 @@ import { startEmbeddedCore } from "../../main/embedded-core/index.ts";
 import { initSdk } from "../support/sdk.ts";
 import { generate } from "./catalogue.ts";
 import type { Op } from "./op.ts";
-import { oneLine, script, signature, SYMBOL_LEGEND } from "./report.ts";
+import { oneLine, replayCommand, script, signature, SYMBOL_LEGEND } from "./report.ts";
 import { checkSeed } from "./check-seed.ts";
-import { freshNamespace } from "./run.ts";
+import { freshNamespace, runChecked } from "./run.ts";
 import { shrink } from "./shrink.ts";
 
 const { values } = parseArgs({
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     single: { type: "boolean", default: false },
     "no-shrink": { type: "boolean", default: false },
     "shrink-budget": { type: "string", default: "300" },
+    replay: { type: "string" },
   },
 });
 
@@ -37,10 +38,20 @@ const seeds = values.seed !== undefined ? [Number(values.seed)] : Array.from({ l
 const doShrink = !values["no-shrink"];
 const budget = Number(values["shrink-budget"]);
 const coreUrl = process.env.CORE_URL;
+/** --replay '<json>': runs that exact sequence (as printed after a failure) and shows every answer. */
+const replay = values.replay !== undefined ? (JSON.parse(values.replay) as Op[]) : undefined;
 
 async function single(): Promise<number> {
   const core = coreUrl ? { url: coreUrl, apiKey: process.env.CORE_API_KEY || undefined } : { url: (await startEmbeddedCore()).url, apiKey: undefined };
   initSdk(core.url, core.apiKey);
+  if (replay) {
+    const run = await runChecked(replay, core);
+    replay.forEach((op, i) => {
+      console.log(`${script([op], undefined, i)}\n       ${oneLine(run.results[i]?.outcome)}`);
+      if (run.failure?.index === i) console.log(`       broke: ${run.failure.violations.join("; ")}`);
+    });
+    return run.failure ? 1 : 0;
+  }
   console.log(`Single mode on ${coreUrl ?? "a fresh embedded core"}: ${seeds.length} seed(s) × ${steps} steps, checked against the model of the Core's rules.`);
   let failed = 0;
   for (const seed of seeds) {
@@ -98,7 +109,15 @@ async function dual(url: string): Promise<number> {
       const ns = freshNamespace();
       return Promise.all([real.run(ops, ns), emb.run(ops, ns)]);
     };
-    const groups = new Map<string, { count: number; seeds: Set<number>; first: { seed: number; index: number; ops: Op[] } }>();
+    if (replay) {
+      const [x, y] = await both(replay);
+      replay.forEach((op, i) => {
+        const same = isDeepStrictEqual(x[i], y[i]);
+        console.log(`${script([op], undefined, i)}${same ? "" : "   <- differs"}\n       real Core: ${oneLine(x[i])}${same ? "" : `\n       embedded:  ${oneLine(y[i])}`}`);
+      });
+      return replay.every((_, i) => isDeepStrictEqual(x[i], y[i])) ? 0 : 1;
+    }
+    const groups = new Map<string, { count: number; seeds: Set<number>; first: { seed: number; index: number; ops: Op[]; real: unknown; embedded: unknown } }>();
     let total = 0;
     let differing = 0;
     for (const seed of seeds) {
@@ -109,7 +128,7 @@ async function dual(url: string): Promise<number> {
       differing += diffs.length;
       for (const i of diffs) {
         const key = `${(ops[i] as Op).k}: real ${signature(a[i])} / embedded ${signature(b[i])}`;
-        const g = groups.get(key) ?? { count: 0, seeds: new Set<number>(), first: { seed, index: i, ops: ops.slice(0, i + 1) } };
+        const g = groups.get(key) ?? { count: 0, seeds: new Set<number>(), first: { seed, index: i, ops: ops.slice(0, i + 1), real: a[i], embedded: b[i] } };
         g.count += 1;
         g.seeds.add(seed);
         groups.set(key, g);
@@ -119,22 +138,27 @@ async function dual(url: string): Promise<number> {
     console.log(`\n${total - differing} of ${total} steps (${((100 * (total - differing)) / Math.max(total, 1)).toFixed(1)}%) gave the same normalized answer; ${groups.size} kind(s) of difference.`);
     for (const [key, g] of groups) {
       console.log(`\n=== ${key}: ${g.count} step(s) in seed(s) ${[...g.seeds].slice(0, 10).join(", ")}`);
-      let repro = g.first.ops;
-      if (doShrink) {
-        repro = await shrink(
-          repro,
-          async (candidate) => {
-            const [x, y] = await both(candidate);
-            const last = candidate.length - 1;
-            return !isDeepStrictEqual(x[last], y[last]);
-          },
-          budget,
-        );
+      if (!doShrink) {
+        const from = Math.max(0, g.first.index - 11);
+        console.log(`steps ${from + 1} to ${g.first.index + 1} of seed ${g.first.seed}:\n${script(g.first.ops.slice(from), g.first.index - from, from)}`);
+        console.log(`  real Core: ${oneLine(g.first.real)}`);
+        console.log(`  embedded:  ${oneLine(g.first.embedded)}`);
+        continue;
       }
+      const repro = await shrink(
+        g.first.ops,
+        async (candidate) => {
+          const [x, y] = await both(candidate);
+          const last = candidate.length - 1;
+          return !isDeepStrictEqual(x[last], y[last]);
+        },
+        budget,
+      );
       const [x, y] = await both(repro);
       console.log(`shortest sequence (${repro.length} steps, from seed ${g.first.seed} step ${g.first.index + 1}):\n${script(repro, repro.length - 1)}`);
       console.log(`  real Core: ${oneLine(x[repro.length - 1])}`);
       console.log(`  embedded:  ${oneLine(y[repro.length - 1])}`);
+      console.log(`  replay:    ${replayCommand(repro)}`);
     }
     if (groups.size) console.log(`\nSymbols:\n${SYMBOL_LEGEND}`);
     return groups.size ? 1 : 0;

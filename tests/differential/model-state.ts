@@ -120,8 +120,14 @@ export class ModelState {
     for (const [key, roles] of this.userRoles) if (key.endsWith(`\n${id}`) && roles.size > 0) return true;
     for (const s of this.sessions.values()) if (s.userId === id && s.life !== "dead") return true;
     for (const t of this.evTokens.values()) if (t.userId === id && t.life !== "dead") return true;
-    for (const key of this.verified.keys()) if (key.startsWith(`${id}\n`)) return true;
+    for (const [key, verified] of this.verified) if (verified && key.startsWith(`${id}\n`)) return true;
     return this.metadata.has(id);
+  }
+
+  /** Stops following the verified emails and verification tokens of these ids. */
+  forgetVerification(...ids: string[]): void {
+    for (const key of [...this.verified.keys()]) if (ids.some((id) => key.startsWith(`${id}\n`))) this.verified.delete(key);
+    for (const t of this.evTokens.values()) if (ids.includes(t.userId)) t.life = "unknown";
   }
 
   /** Forgets everything the Core held for a user that was deleted (under its public id). */

@@ -105,15 +105,19 @@ function holders(m: Model, tenant: string, pick: (u: UserRec) => boolean): UserR
 function passwordlessSignedIn(m: Model, tenant: string | undefined, email: string | undefined, phone: string | undefined, ok: Json): void {
   if (ok.status !== "OK") return;
   const got = ok.user as UserJson;
-  if (!tenant || (!email && !phone)) return m.taint("users", "codes");
+  // A tenant the model cannot read (blank, odd case...): learn from the answer where the user is.
+  tenant ??= got.tenantIds.length === 1 ? got.tenantIds[0] : undefined;
+  if (!tenant || (!email && !phone)) {
+    learnUser(m, got, "passwordless");
+    return m.taint("users", "codes");
+  }
   // A sign-in removes every device of that contact in the tenant.
   for (const d of m.s.devices.values()) if (d.tenant === tenant && (email ? d.email === email : d.phone === phone)) d.life = "dead";
-  if (!m.sure("users")) return;
   const existing = holders(m, tenant, (u) => u.recipe === "passwordless" && (email ? u.email === email : u.phone === phone))[0];
   m.expect(ok.createdNewRecipeUser === !existing, `createdNewRecipeUser is ${String(ok.createdNewRecipeUser)} but the model ${existing ? "has" : "has no"} Passwordless user for it in ${tenant}`, "users");
   if (existing) {
     m.checkUser(got, existing, "the signed-in user");
-  } else {
+  } else if (!m.s.users.some((u) => u.st === got.loginMethods[0]?.recipeUserId)) {
     const u = m.addUser(got, "passwordless");
     m.expect(sameSet(got.tenantIds, [tenant]), `a new user in ${tenant} has tenants ${JSON.stringify(got.tenantIds)}`);
     m.expect(email ? u.email === email : u.phone === phone, `a new Passwordless user holds ${u.email ?? u.phone}, not ${email ?? phone}`);
@@ -121,12 +125,20 @@ function passwordlessSignedIn(m: Model, tenant: string | undefined, email: strin
   }
 }
 
+/** Adds a user the Core says exists when the model could not follow its creation. */
+function learnUser(m: Model, got: UserJson | undefined, recipe: UserRec["recipe"]): void {
+  const id = got?.loginMethods[0]?.recipeUserId;
+  if (got && id && !m.s.users.some((u) => u.st === id || u.ext === id)) m.addUser(got, recipe);
+}
+
 function deviceOf(m: Model, code: CodeRef | undefined) {
   return code ? m.s.devices.get(code.deviceId) : undefined;
 }
 
 /** What a raw request that the Core took may have changed (the model does not follow raw bodies). */
-function rawArea(path: string): Area[] {
+function rawArea(rawPath: string): Area[] {
+  const path = rawPath.replace(/\/+/g, "/");
+  if (/userid/i.test(path)) return ["users", "sessions", "verification"];
   if (/metadata/i.test(path)) return ["metadata"];
   if (/role|permission/i.test(path)) return ["roles"];
   if (/session/i.test(path)) return ["sessions"];
@@ -143,10 +155,15 @@ const RULES: Record<string, Rule> = {
   },
   "EmailPassword.signUp": (m, a, ok, threw) => {
     if (threw) return;
-    const t = m.s.tenant(a.tenant);
-    const email = normEmail(a.email);
-    if (!t || !email || typeof a.password !== "string") return m.taint("users");
     const res = ok as Json;
+    const got = res.user as UserJson | undefined;
+    // A tenant the model cannot read (blank, odd case...): learn from the answer where the user is.
+    const t = m.s.tenant(a.tenant) ?? (got?.tenantIds.length === 1 ? got.tenantIds[0] : undefined);
+    const email = normEmail(a.email);
+    if (!t || !email || typeof a.password !== "string") {
+      if (res.status === "OK") learnUser(m, got, "emailpassword");
+      return m.taint("users");
+    }
     const existing = holders(m, t, (u) => u.recipe === "emailpassword" && u.email === email)[0];
     m.expect(m.s.tenantExists(t), `signUp answered ${String(res.status)} in ${t}, a tenant that does not exist`, "tenants");
     if (res.status === "OK") {
@@ -175,18 +192,22 @@ const RULES: Record<string, Rule> = {
     const res = ok as Json | undefined;
     if (res?.status !== "OK") return;
     const u = m.s.find(a.user);
-    const email = normEmail(a.email);
-    if (u && email) m.s.resetTokens.set(res.token as string, { userSt: u.st, email, life: "live" });
+    // The token keeps the email as given (the Core does not normalize it here).
+    if (u && typeof a.email === "string") m.s.resetTokens.set(res.token as string, { userSt: u.st, email: a.email, life: "live" });
   },
   "EmailPassword.consumePasswordResetToken": (m, a, ok) => {
     const res = ok as Json | undefined;
     if (!res) return;
     const token = m.s.resetTokens.get(a.token as string);
-    if (!token || token.life === "unknown" || !m.sure("users")) return;
+    if (!token) return;
+    if (token.life === "unknown") {
+      if (res.status === "OK") for (const t of m.s.resetTokens.values()) if (t.userSt === token.userSt) t.life = "dead";
+      return;
+    }
     const u = m.s.users.find((x) => x.st === token.userSt);
     // The Core takes a reset token through any tenant (the token is per app).
     if (token.life === "live") {
-      m.expect(res.status === "OK", `a live reset token was refused: ${String(res.status)}`);
+      m.expect(res.status === "OK", `a live reset token was refused: ${String(res.status)}`, "users");
       if (res.status === "OK" && u) {
         m.expect(res.userId === publicId(u), `the reset token gave user ${String(res.userId)}, expected ${publicId(u)}`);
         m.expect(res.email === token.email, `the reset token gave email ${String(res.email)}, expected ${token.email}`);
@@ -194,7 +215,7 @@ const RULES: Record<string, Rule> = {
       // Consuming one token removes every reset token of that user.
       for (const t of m.s.resetTokens.values()) if (t.userSt === token.userSt) t.life = "dead";
     } else {
-      m.expect(res.status === "RESET_PASSWORD_INVALID_TOKEN_ERROR", `a used reset token was accepted again`);
+      m.expect(res.status === "RESET_PASSWORD_INVALID_TOKEN_ERROR", `a used reset token was accepted again`, "users");
     }
   },
   "EmailPassword.updateEmailOrPassword": (m, a, ok) => {
@@ -231,7 +252,12 @@ const RULES: Record<string, Rule> = {
     const res = ok as Json | undefined;
     const code = a.code as CodeRef | undefined;
     const d = deviceOf(m, code);
-    if (!res || !d) return;
+    if (!res) return;
+    if (!d) {
+      // A device the model did not follow (made in a tenant it cannot read): learn the user.
+      if (res.status === "OK") learnUser(m, res.user as UserJson, "passwordless");
+      return;
+    }
     const t = a.tenant === "(the code's)" ? d.tenant : m.s.tenant(a.tenant);
     const sure = m.sure("codes") && d.life !== "unknown" && t === d.tenant && !m.s.customAttemptLimit.has(d.tenant);
     if (res.status === "OK") {
@@ -308,9 +334,18 @@ const RULES: Record<string, Rule> = {
     if (!res) return;
     const u = m.s.byPublicId(a.user);
     if (res.status === "OK") {
-      if (!u || u.recipe !== "passwordless") return m.taint("users");
-      if (a.email !== undefined) u.email = a.email === null ? undefined : normEmail(a.email);
-      if (a.phoneNumber !== undefined) u.phone = a.phoneNumber === null ? undefined : normPhone(a.phoneNumber);
+      if (!u || u.recipe !== "passwordless") return m.taint("users", "codes");
+      const email = a.email === null ? undefined : normEmail(a.email);
+      const phone = a.phoneNumber === null ? undefined : normPhone(a.phoneNumber);
+      // A changed contact ends the devices of the old and the new value (in the user's tenants).
+      for (const d of m.s.devices.values()) {
+        const hit =
+          (a.email !== undefined && email !== u.email && (d.email === u.email || d.email === email) && d.email !== undefined) ||
+          (a.phoneNumber !== undefined && phone !== u.phone && (d.phone === u.phone || d.phone === phone) && d.phone !== undefined);
+        if (hit) d.life = u.tenants.has(d.tenant) ? "dead" : "unknown";
+      }
+      if (a.email !== undefined) u.email = email;
+      if (a.phoneNumber !== undefined) u.phone = phone;
       if (a.phoneNumber !== undefined && a.phoneNumber !== null && !u.phone) m.taint("users");
     } else if (res.status === "UNKNOWN_USER_ID_ERROR") {
       m.expect(!(u && u.recipe === "passwordless"), `Passwordless.updateUser: unknown user, but ${String(a.user)} is a live Passwordless user`, "users");
@@ -327,8 +362,15 @@ const RULES: Record<string, Rule> = {
   "EmailVerification.verifyEmailUsingToken": (m, a, ok) => {
     const res = ok as Json | undefined;
     const token = m.s.evTokens.get(a.token as string);
-    if (!res || !token || token.life === "unknown" || !m.sure("verification")) return;
+    if (!res || !token) return;
     const t = m.s.tenant(a.tenant);
+    if (token.life === "unknown" || !m.sure("verification") || !t) {
+      if (res.status === "OK") {
+        m.s.verified.set(`${token.userId}\n${token.email}`, true);
+        for (const x of m.s.evTokens.values()) if (x.userId === token.userId && x.email === token.email) x.life = "dead";
+      }
+      return;
+    }
     if (token.life === "live" && t === token.tenant) {
       m.expect(res.status === "OK", `a live email-verification token was refused in its own tenant: ${String(res.status)}`);
       m.s.verified.set(`${token.userId}\n${token.email}`, true);
@@ -434,33 +476,42 @@ const RULES: Record<string, Rule> = {
     const ext = a.externalUserId.trim();
     const u = m.s.live().find((x) => x.st === st);
     const extTaken = m.s.live().some((x) => x.ext === ext);
+    // An external id that is another user's SuperTokens id (forced): the model does not follow that.
+    if (res.status === "OK" && m.s.users.some((x) => x.st === ext)) return m.taint("users", "metadata", "roles", "sessions", "verification");
     if (res.status === "OK") {
       m.expect(!!u && !u.ext && !extTaken, `a mapping ${st} → ${ext} was made although ${!u ? "no such user exists" : u.ext ? "the user is mapped already" : "the external id is taken"}`, "users");
       if (u) {
         u.ext = ext;
         u.extInfo = str(a.externalUserIdInfo)?.trim() || undefined;
-        // Sessions name the user by the id at their creation: the model stops following them.
+        // Sessions and verified emails name the user by the id of their time: the model stops following them.
         for (const s of m.s.sessions.values()) if (s.userId === st) s.life = "unknown";
+        m.s.forgetVerification(st, ext);
       }
     } else if (res.status === "UNKNOWN_SUPERTOKENS_USER_ID_ERROR") {
       m.expect(!u, `createUserIdMapping: unknown user ${st}, but the model has that user`, "users");
     } else if (res.status === "USER_ID_MAPPING_ALREADY_EXISTS_ERROR") {
+      // The flags name the one unique constraint the insert broke; when the SuperTokens id and the
+      // external id are both mapped, to others, the Core reports the external id only.
+      const same = u?.ext === ext;
+      const want = { st: same || (!!u?.ext && !extTaken), ext: same || extTaken };
       m.expect(
-        res.doesSuperTokensUserIdExist === !!u?.ext && res.doesExternalUserIdExist === extTaken,
-        `createUserIdMapping conflict flags ${JSON.stringify(res)}; the model: SuperTokens id mapped ${!!u?.ext}, external id taken ${extTaken}`,
+        res.doesSuperTokensUserIdExist === want.st && res.doesExternalUserIdExist === want.ext,
+        `createUserIdMapping conflict flags ${JSON.stringify(res)}; expected ${JSON.stringify(want)} (SuperTokens id mapped ${!!u?.ext}, external id taken ${extTaken})`,
         "users",
       );
     }
   },
   getUserIdMapping: (m, a, ok) => {
     const res = ok as Json | undefined;
-    if (!res || !m.sure("users") || !m.s.owned(a.userId)) return;
+    if (!res || !m.sure("users") || typeof a.userId !== "string") return;
+    const id = a.userId.trim();
+    if (!m.s.owned(id)) return;
     const type = a.userIdType ?? "ANY";
-    const u = m.s.live().find((x) => x.ext !== undefined && ((type !== "EXTERNAL" && x.st === a.userId) || (type !== "SUPERTOKENS" && x.ext === a.userId)));
+    const u = m.s.live().find((x) => x.ext !== undefined && ((type !== "EXTERNAL" && x.st === id) || (type !== "SUPERTOKENS" && x.ext === id)));
     if (u) {
-      m.expect(res.status === "OK" && res.superTokensUserId === u.st && res.externalUserId === u.ext, `getUserIdMapping(${String(a.userId)}, ${String(type)}): expected ${u.st} → ${String(u.ext)}, got ${JSON.stringify(res)}`);
+      m.expect(res.status === "OK" && res.superTokensUserId === u.st && res.externalUserId === u.ext, `getUserIdMapping(${id}, ${String(type)}): expected ${u.st} → ${String(u.ext)}, got ${JSON.stringify(res)}`);
     } else {
-      m.expect(res.status === "UNKNOWN_MAPPING_ERROR", `getUserIdMapping(${String(a.userId)}, ${String(type)}) found ${JSON.stringify(res)}, the model has no such mapping`);
+      m.expect(res.status === "UNKNOWN_MAPPING_ERROR", `getUserIdMapping(${id}, ${String(type)}) found ${JSON.stringify(res)}, the model has no such mapping`);
     }
   },
   deleteUserIdMapping: (m, a, ok) => {
@@ -472,6 +523,7 @@ const RULES: Record<string, Rule> = {
     if (m.s.owned(id)) m.expect(res.didMappingExist === !!u, `deleteUserIdMapping(${id}, ${String(type)}): didMappingExist ${String(res.didMappingExist)}, the model ${u ? "has" : "has no"} such mapping`, "users");
     if (u && res.didMappingExist) {
       for (const s of m.s.sessions.values()) if (s.userId === u.ext) s.life = "unknown";
+      m.s.forgetVerification(u.st, u.ext as string);
       u.ext = undefined;
       u.extInfo = undefined;
     }

@@ -1,7 +1,8 @@
 /**
  * Makes two runs of one sequence comparable: what differs by nature (the run's namespace and
- * phones, ids the Core generates, tokens, timestamps) becomes a stable placeholder, numbered by
- * order of first appearance in that run, so equal relations (the same id again) stay visible.
+ * phones, ids the Core generates, tokens, timestamps) becomes a stable placeholder named after
+ * the step where it first appeared and its order there ("<id@12.1>"), so equal relations (the
+ * same id again) stay visible, and one extra id on one side does not renumber every later one.
  */
 import type { World } from "./world.ts";
 
@@ -25,13 +26,31 @@ const TOKEN_KEYS = new Set([
 const TIME_KEYS = new Set(["timeJoined", "timeCreated", "expiry", "createdAt", "updatedAt", "lastUpdated"]);
 
 export class Normalizer {
-  private readonly ids = new Map<string, string>();
-  private readonly tokens = new Map<string, string>();
+  private readonly names = new Map<string, string>();
   private readonly subs: [string, string][];
+  private step = 0;
+  private inStep = 0;
 
   constructor(world: World) {
     // Longest first, so a phone's digits never eat into the phone itself.
     this.subs = world.substitutions().sort((a, b) => b[0].length - a[0].length);
+  }
+
+  /** Normalizes one step's outcome (steps in order). */
+  outcome(v: unknown): unknown {
+    this.step += 1;
+    this.inStep = 0;
+    return this.value(v);
+  }
+
+  private name(value: string, kind: string): string {
+    let name = this.names.get(value);
+    if (!name) {
+      this.inStep += 1;
+      name = `<${kind}@${this.step}.${this.inStep}>`;
+      this.names.set(value, name);
+    }
+    return name;
   }
 
   value(v: unknown, key?: string): unknown {
@@ -48,24 +67,11 @@ export class Normalizer {
   }
 
   private token(v: string): string {
-    let name = this.tokens.get(v);
-    if (!name) {
-      name = `<token${this.tokens.size + 1}>`;
-      this.tokens.set(v, name);
-    }
-    return name;
+    return this.name(v, "token");
   }
 
   private text(s: string): string {
-    let out = s.replace(UUID, (id) => {
-      if (id === ZERO) return id;
-      let name = this.ids.get(id);
-      if (!name) {
-        name = `<id${this.ids.size + 1}>`;
-        this.ids.set(id, name);
-      }
-      return name;
-    });
+    let out = s.replace(UUID, (id) => (id === ZERO ? id : this.name(id, "id")));
     for (const [from, to] of this.subs) out = out.replaceAll(from, to);
     return out;
   }

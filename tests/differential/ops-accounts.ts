@@ -38,7 +38,7 @@ export const accountOps: Record<string, OpKind> = {
   },
   "EmailPassword.createResetPasswordToken": {
     weight: 2,
-    gen: (g) => ({ tenant: g.tenant(), user: g.user(), email: g.email() }),
+    gen: (g) => ({ tenant: g.tenant(), user: g.anyUser(), email: g.email() }),
     run: async (a, w) => {
       const res = await EmailPassword.createResetPasswordToken(s(a.tenant), s(a.user), s(a.email));
       if (res.status === "OK") w.resetTokens.push({ token: res.token });

@@ -18,7 +18,7 @@ const ours = (ns: string) => (name: string) => name.toLowerCase().includes(ns);
 export const dataOps: Record<string, OpKind> = {
   getUser: {
     weight: 5,
-    gen: (g) => ({ user: g.user() }),
+    gen: (g) => ({ user: g.anyUser() }),
     run: (a) => supertokens.getUser(s(a.user)),
   },
   listUsersByAccountInfo: {
@@ -78,7 +78,7 @@ export const dataOps: Record<string, OpKind> = {
   },
   deleteUser: {
     weight: 2,
-    gen: (g) => ({ user: g.rng.chance(0.8) ? g.createdUser() : g.user() }),
+    gen: (g) => ({ user: g.rng.chance(0.8) ? g.createdUser() : g.anyUser() }),
     run: async (a, w) => {
       const res = await supertokens.deleteUser(s(a.user));
       for (const [st, ext] of w.mappings) if (st === a.user || ext === a.user) w.mappings.delete(st);
@@ -88,7 +88,7 @@ export const dataOps: Record<string, OpKind> = {
   createUserIdMapping: {
     weight: 3,
     gen: (g) => ({
-      superTokensUserId: g.rng.chance(0.85) ? `$U${g.rng.int(6)}` : g.user(),
+      superTokensUserId: g.rng.chance(0.85) ? `$U${g.rng.int(6)}` : g.anyUser(),
       externalUserId: g.externalId(),
       ...(g.rng.chance(0.3) ? { externalUserIdInfo: g.rng.pick(["from legacy", "", " spaced "]) } : {}),
       ...(g.rng.chance(0.3) ? { force: g.rng.chance(0.5) } : {}),
@@ -101,12 +101,12 @@ export const dataOps: Record<string, OpKind> = {
   },
   getUserIdMapping: {
     weight: 2,
-    gen: (g) => ({ userId: g.user(), userIdType: idType(g) }),
+    gen: (g) => ({ userId: g.anyUser(), userIdType: idType(g) }),
     run: (a) => supertokens.getUserIdMapping(a as { userId: string }),
   },
   deleteUserIdMapping: {
     weight: 1,
-    gen: (g) => ({ userId: g.user(), userIdType: idType(g), ...(g.rng.chance(0.4) ? { force: g.rng.chance(0.6) } : {}) }),
+    gen: (g) => ({ userId: g.anyUser(), userIdType: idType(g), ...(g.rng.chance(0.4) ? { force: g.rng.chance(0.6) } : {}) }),
     run: async (a, w) => {
       const res = await supertokens.deleteUserIdMapping(a as { userId: string });
       if (res.didMappingExist) {
@@ -118,7 +118,7 @@ export const dataOps: Record<string, OpKind> = {
   },
   updateOrDeleteUserIdMappingInfo: {
     weight: 1,
-    gen: (g) => ({ userId: g.user(), userIdType: idType(g), ...(g.rng.chance(0.7) ? { externalUserIdInfo: g.rng.pick(["new info", "", "ünï"]) } : {}) }),
+    gen: (g) => ({ userId: g.anyUser(), userIdType: idType(g), ...(g.rng.chance(0.7) ? { externalUserIdInfo: g.rng.pick(["new info", "", "ünï"]) } : {}) }),
     run: (a) => supertokens.updateOrDeleteUserIdMappingInfo(a as { userId: string }),
   },
   "UserMetadata.getUserMetadata": {

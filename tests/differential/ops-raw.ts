@@ -65,15 +65,18 @@ const ENDPOINTS: Endpoint[] = [
 ];
 
 const WRONG_TYPES: unknown[] = [null, 42, true, [], {}, "", ["x"], 1.5];
+/** Fields that name what a request reads or writes: never blanked, since "" is shared by every run on a Core. */
+const NAMING = /^(userId|userIds|recipeUserId|superTokensUserId|externalUserId|role|email|phoneNumber|tenantId)$/;
 
 function mutateObject(g: ArgGen, obj: Record<string, unknown>): [string, Record<string, unknown>] {
   const keys = Object.keys(obj);
   const key = keys.length ? g.rng.pick(keys) : "x";
+  const wrong = NAMING.test(key) ? WRONG_TYPES.filter((v) => v !== "") : WRONG_TYPES;
   return g.rng.weighted<() => [string, Record<string, unknown>]>([
     [25, () => [`drop ${key}`, Object.fromEntries(Object.entries(obj).filter(([k]) => k !== key))]],
     [25, () => [`${key} = null`, { ...obj, [key]: null }]],
     [35, () => {
-      const v = g.rng.pick(WRONG_TYPES);
+      const v = g.rng.pick(wrong);
       return [`${key} = ${JSON.stringify(v)}`, { ...obj, [key]: v }];
     }],
     [15, () => ["extra field", { ...obj, unexpected: g.rng.pick([1, null, "x"]) }]],

@@ -47,7 +47,8 @@ export const tenancyOps: Record<string, OpKind> = {
   },
   "Multitenancy.getTenant": {
     weight: 2,
-    gen: (g) => ({ tenant: g.rng.chance(0.15) ? "public" : g.ownTenant() }),
+    // Not `public`: other clients of a shared Core may configure it.
+    gen: (g) => ({ tenant: g.ownTenant() }),
     run: (a) => Multitenancy.getTenant(s(a.tenant)),
   },
   "Multitenancy.listAllTenants (this run's)": {
@@ -60,7 +61,7 @@ export const tenancyOps: Record<string, OpKind> = {
   },
   "Multitenancy.associateUserToTenant": {
     weight: 3,
-    gen: (g) => ({ tenant: g.tenant(), user: g.rng.chance(0.8) ? g.createdUser() : g.user() }),
+    gen: (g) => ({ tenant: g.tenant(), user: g.rng.chance(0.8) ? g.createdUser() : g.anyUser() }),
     run: (a) => Multitenancy.associateUserToTenant(s(a.tenant), rid(a.user)),
   },
   "Multitenancy.disassociateUserFromTenant": {

@@ -1,8 +1,9 @@
 /** Printing: a sequence as a script (one call per line), an outcome in one line, a short signature. */
 import { formatOp, SYMBOL_LEGEND, type Op } from "./op.ts";
 
-export function script(ops: Op[], mark?: number): string {
-  return ops.map((op, i) => `  ${String(i + 1).padStart(3)}. ${formatOp(op)}${i === mark ? "   <- here" : ""}`).join("\n");
+/** One call per line, numbered from `offset + 1`; `mark` (an index into `ops`) points at the step that failed. */
+export function script(ops: Op[], mark?: number, offset = 0): string {
+  return ops.map((op, i) => `  ${String(offset + i + 1).padStart(3)}. ${formatOp(op)}${i === mark ? "   <- here" : ""}`).join("\n");
 }
 
 export function oneLine(value: unknown, max = 600): string {
@@ -28,3 +29,8 @@ export function signature(outcome: unknown): string {
 }
 
 export { SYMBOL_LEGEND };
+
+/** A command that runs this exact sequence again (in the mode the environment selects). */
+export function replayCommand(ops: Op[]): string {
+  return `npm run test:diff -- --replay '${JSON.stringify(ops).replaceAll("'", "'\\''")}'`;
+}

@@ -66,7 +66,7 @@ export async function runNormalized(ops: Op[], core: CoreAddress, ns: string): P
   const normalizer = new Normalizer(world);
   const out: unknown[] = [];
   try {
-    for (const op of ops) out.push(normalizer.value((await runStep(op, world)).outcome));
+    for (const op of ops) out.push(normalizer.outcome((await runStep(op, world)).outcome));
     return out;
   } finally {
     await cleanUp(world);

@@ -45,15 +45,15 @@ describe("shrinker", () => {
 });
 
 describe("normalizer", () => {
-  it("numbers generated ids and tokens by first appearance and replaces the namespace and phones", () => {
+  it("names generated ids and tokens after the step that first showed them, and replaces the namespace and phones", () => {
     const w = new World("dabcx", core);
     const n = new Normalizer(w);
     const id = "0f8fad5b-d9cb-469f-a165-70867728950e";
     const other = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
-    expect(n.value({ user: { id, email: "dabcx-e1@example.com", phone: w.phones[0], timeJoined: 1_700_000_000_000 } })).toEqual({
-      user: { id: "<id1>", email: "{ns}-e1@example.com", phone: "{P0}", timeJoined: "<time>" },
+    expect(n.outcome({ user: { id, email: "dabcx-e1@example.com", phone: w.phones[0], timeJoined: 1_700_000_000_000 } })).toEqual({
+      user: { id: "<id@1.1>", email: "{ns}-e1@example.com", phone: "{P0}", timeJoined: "<time>" },
     });
-    expect(n.value([other, id, { token: "abc" }, { token: "abc" }])).toEqual(["<id2>", "<id1>", { token: "<token1>" }, { token: "<token1>" }]);
+    expect(n.outcome([other, id, { token: "abc" }, { token: "abc" }])).toEqual(["<id@2.1>", "<id@1.1>", { token: "<token@2.2>" }, { token: "<token@2.2>" }]);
   });
 });
 
