@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import supertokens from "supertokens-node";
 import EmailPassword from "supertokens-node/recipe/emailpassword";
+import EmailVerification from "supertokens-node/recipe/emailverification";
 import Passwordless from "supertokens-node/recipe/passwordless";
 import Session from "supertokens-node/recipe/session";
 import UserMetadata from "supertokens-node/recipe/usermetadata";
@@ -181,5 +182,49 @@ describe("deleteUser", () => {
     expect(await supertokens.deleteUser(f.ext)).toEqual({ status: "OK" });
     expect(await supertokens.deleteUser(f.ext)).toEqual({ status: "OK" });
     expect(await supertokens.deleteUser(f.stId)).toEqual({ status: "OK" });
+  });
+});
+
+describe("deleteUser when the external id is itself a SuperTokens user id (a migration between recipes)", () => {
+  async function user(): Promise<string> {
+    const res = await EmailPassword.signUp("public", `${uniq("a4")}@example.com`, PASSWORD);
+    if (res.status !== "OK") throw new Error(`signUp failed: ${res.status}`);
+    return res.user.id;
+  }
+
+  it("removes only the login method named by the given id: no metadata, roles or verified email", async () => {
+    const a = await user();
+    const b = await user();
+    const role = uniq("member");
+    await UserRoles.createNewRoleOrAddPermissions(role, []);
+    for (const id of [a, b]) {
+      await UserMetadata.updateUserMetadata(id, { owner: id });
+      await UserRoles.addRoleToUser("public", id, role);
+    }
+    // B's SuperTokens id becomes A's external id (force: it is a SuperTokens user id).
+    expect(await supertokens.createUserIdMapping({ superTokensUserId: a, externalUserId: b, force: true })).toEqual({ status: "OK" });
+
+    expect(await supertokens.deleteUser(a)).toEqual({ status: "OK" });
+    expect(await supertokens.getUser(a)).toBeUndefined();
+    // Nothing but the login method went: A's and B's data stay, and so does user B.
+    expect(await UserMetadata.getUserMetadata(a)).toEqual({ status: "OK", metadata: { owner: a } });
+    expect(await UserMetadata.getUserMetadata(b)).toEqual({ status: "OK", metadata: { owner: b } });
+    expect(await UserRoles.getUsersThatHaveRole("public", role)).toEqual({ status: "OK", users: [a, b].sort() });
+    expect((await supertokens.getUser(b))?.id).toBe(b);
+  });
+
+  it("a user mapped to its own id keeps its verified email after it is deleted", async () => {
+    const email = `${uniq("self")}@example.com`;
+    const res = await EmailPassword.signUp("public", email, PASSWORD);
+    if (res.status !== "OK") throw new Error(`signUp failed: ${res.status}`);
+    const id = res.user.id;
+    const token = await EmailVerification.createEmailVerificationToken("public", res.recipeUserId, email);
+    if (token.status !== "OK") throw new Error(`token failed: ${token.status}`);
+    expect((await EmailVerification.verifyEmailUsingToken("public", token.token)).status).toBe("OK");
+    expect(await supertokens.createUserIdMapping({ superTokensUserId: id, externalUserId: id, force: true })).toEqual({ status: "OK" });
+
+    expect(await supertokens.deleteUser(id)).toEqual({ status: "OK" });
+    expect(await supertokens.getUser(id)).toBeUndefined();
+    expect(await EmailVerification.isEmailVerified(res.recipeUserId, email)).toBe(true);
   });
 });
