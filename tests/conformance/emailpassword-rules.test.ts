@@ -72,6 +72,14 @@ describe("password reset tokens (§7, gotcha 9)", () => {
     });
   });
 
+  it("the token keeps the email as given, not normalized, and consuming it returns it so", async () => {
+    const email = uniqueEmail("epr-raw");
+    const id = await rawSignUp(core, email);
+    const given = ` ${email.toUpperCase()} `;
+    const { token } = ok<{ token: string }>(await post("/public/recipe/user/password/reset/token", { userId: id, email: given }));
+    expect(ok(await post("/public/recipe/user/password/reset/token/consume", { token }))).toStrictEqual({ status: "OK", userId: id, email: given });
+  });
+
   it("consume does not change the password", async () => {
     const email = uniqueEmail("epr-keep");
     const id = await rawSignUp(core, email);

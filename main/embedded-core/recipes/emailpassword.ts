@@ -68,10 +68,11 @@ export function emailPasswordRoutes(deps: CoreDeps, accounts: Accounts, tenants:
       handler: ({ tenantId, body, tenant }) => {
         const userId = body.string("userId");
         tenant();
-        // The Core resolves the user first and checks neither its recipe nor that the email is its own.
+        // The Core resolves the user first and checks neither its recipe nor that the email is its
+        // own; it keeps the email as given (not normalized), and consuming the token returns it so.
         const found = accounts.resolve(userId);
         if (!found) return { status: "UNKNOWN_USER_ID_ERROR" };
-        const email = normaliseEmail(body.string("email"));
+        const email = body.string("email");
         const token = resetToken();
         db.prepare("INSERT INTO password_reset_tokens (token_hash, tenant_id, user_id, email, expires_at) VALUES (?, ?, ?, ?, ?)").run(
           sha256Hex(token),
