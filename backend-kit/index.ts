@@ -1,6 +1,7 @@
 /**
- * Gatehouse's backend kit: the seeds' Passwordless guards, admin API and SMS second factor for an app backend on
- * supertokens-node, using the same data contract as the console. See README.md.
+ * Gatehouse's backend kit: the seeds' Passwordless guards, admin API, SMS second factor and
+ * just-in-time migration from a legacy provider, for an app backend on supertokens-node, using the
+ * same data contract as the console. See README.md.
  */
 export { SIGN_UP_DISABLED_MESSAGE, signUpDisabled } from "./messages.ts";
 export { findPasswordlessUser, type Contact } from "./contact.ts";
@@ -24,3 +25,31 @@ export {
 export { secondFactorApis, SECOND_FACTOR_MESSAGES } from "./second-factor-apis.ts";
 export * from "./node-http.ts";
 export * from "./data-contract.ts";
+export {
+  LegacyProviderUnavailableError,
+  MigrationFailedError,
+  callLegacyProvider,
+  type JsonObject,
+  type JsonValue,
+  type LegacyCallOptions,
+  type LegacyProvider,
+  type LegacyUser,
+} from "./legacy-provider.ts";
+export {
+  httpLegacyProvider,
+  legacyAuthUserData,
+  type HttpLegacyProvider,
+  type HttpLegacyProviderOptions,
+  type LegacyAuthUser,
+  type LegacyRosterPage,
+} from "./legacy-http-provider.ts";
+export { inProcessLock, migrationLockKey, type MigrationLock } from "./migration-lock.ts";
+export { LegacyMigration, temporaryPassword, type Account, type LegacyMigrationOptions } from "./legacy-migration.ts";
+export {
+  LEGACY_MIGRATION_MESSAGES,
+  allowLegacyEmail,
+  extendImplementation,
+  legacyMigration,
+  type LegacyMigrationOverrideOptions,
+  type LegacyMigrationOverrides,
+} from "./legacy-migration-overrides.ts";
