@@ -48,7 +48,7 @@ export async function runStep(op: Op, world: World): Promise<StepResult> {
   if (!kind) throw new Error(`unknown operation ${op.k}`);
   const args = world.resolve(op.a) as Args;
   let outcome = await attempt(kind, args, world);
-  for (let retry = 1; retry <= 5 && CONTENTION.test(JSON.stringify(outcome)); retry++) {
+  for (let retry = 1; retry <= 10 && CONTENTION.test(JSON.stringify(outcome)); retry++) {
     await new Promise((resolve) => setTimeout(resolve, 50 * retry));
     outcome = await attempt(kind, args, world);
   }

@@ -7,6 +7,7 @@
 import type { World } from "./world.ts";
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+const HAS_UUID = new RegExp(UUID.source);
 const ZERO = "00000000-0000-0000-0000-000000000000";
 /** Values the Core generates at random. */
 const TOKEN_KEYS = new Set([
@@ -59,11 +60,32 @@ export class Normalizer {
       return this.text(v);
     }
     if (typeof v === "number" && key && TIME_KEYS.has(key)) return "<time>";
-    if (Array.isArray(v)) return v.map((x) => this.value(x, key));
+    if (Array.isArray(v)) return this.list(v, key);
     if (v !== null && typeof v === "object") {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.value(x, k)]));
     }
     return v;
+  }
+
+  /**
+   * Orders that follow random ids are noise between two Cores (their ids differ): a list of ids
+   * (users of a role, session handles) is sorted after naming, and users that joined in the same
+   * millisecond are put in the order of their names. Single mode checks the Core's order itself.
+   */
+  private list(items: unknown[], key?: string): unknown[] {
+    const out = items.map((x) => this.value(x, key));
+    if (items.length > 1 && items.every((x) => typeof x === "string" && HAS_UUID.test(x))) return (out as string[]).sort();
+    const joined = items.map((x) => (x !== null && typeof x === "object" ? (x as { timeJoined?: unknown }).timeJoined : undefined));
+    if (!joined.every((t) => typeof t === "number")) return out;
+    const order = out.map((x, i) => ({ x, t: joined[i] as number, name: JSON.stringify((x as { id?: unknown }).id) }));
+    for (let i = 0; i < order.length; ) {
+      let j = i;
+      while (j < order.length && order[j]?.t === order[i]?.t) j++;
+      const tied = order.slice(i, j).sort((a, b) => a.name.localeCompare(b.name));
+      order.splice(i, tied.length, ...tied);
+      i = j;
+    }
+    return order.map((o) => o.x);
   }
 
   private token(v: string): string {

@@ -55,6 +55,18 @@ describe("normalizer", () => {
     });
     expect(n.outcome([other, id, { token: "abc" }, { token: "abc" }])).toEqual(["<id@2.1>", "<id@1.1>", { token: "<token@2.2>" }, { token: "<token@2.2>" }]);
   });
+
+  it("sorts lists of ids and users who joined in the same millisecond by their names (random ids order them on a Core)", () => {
+    const n = new Normalizer(new World("dabcx", core));
+    const [a, b] = ["0f8fad5b-d9cb-469f-a165-70867728950e", "7c9e6679-7425-40de-944b-e07fc1f90ae7"];
+    n.outcome([a, b]);
+    expect(n.outcome([b, a])).toEqual(["<id@1.1>", "<id@1.2>"]);
+    expect(n.outcome([{ id: b, timeJoined: 5 }, { id: a, timeJoined: 5 }, { id: a, timeJoined: 4 }])).toEqual([
+      { id: "<id@1.1>", timeJoined: "<time>" },
+      { id: "<id@1.2>", timeJoined: "<time>" },
+      { id: "<id@1.1>", timeJoined: "<time>" },
+    ]);
+  });
 });
 
 describe("model", () => {
