@@ -16,6 +16,10 @@ import { buildDemoDataSet, DEMO_ADMIN_EMAIL, DEMO_TENANT } from "../../main/embe
 import { DEMO_PASSWORD } from "../../main/embedded-core/demo/load.ts";
 import { DEFAULT_DATA_CONTRACT as C } from "../../shared/data-contract.ts";
 import { initSdk } from "../support/sdk.ts";
+import { legacyAuthUserData } from "../../backend-kit/legacy-http-provider.ts";
+import type { MigrationRecord } from "../../backend-kit/data-contract.ts";
+import { userJson } from "../../examples/legacy-auth/server.ts";
+import { DEFAULT_LEGACY_SEED, LEGACY_FIRST_NUMBER, legacyPassword, legacyRosterUser } from "../../main/embedded-core/demo/legacy-roster.ts";
 
 let core: RunningEmbeddedCore;
 type User = Awaited<ReturnType<typeof supertokens.getUsersNewestFirst>>["users"][number];
@@ -107,6 +111,31 @@ describe("demo data set", () => {
     const flags = await Promise.all(migrated.map(async (u) => (await metadataOf(u.id))[C.temporaryPasswordKey]));
     expect(flags.filter((f) => f === true).length).toBeGreaterThan(0);
     expect(flags.filter((f) => f !== true).length).toBeGreaterThan(0);
+  });
+
+  it("has LegacyAuth's users (default seed) migrated as the backend kit leaves them: legacy id, profile, migration record, and the flag only mid-reset", async () => {
+    const migrated = publicUsers.filter((u) => u.id.startsWith("legacy-"));
+    const states = new Map<string, number>();
+    for (const u of migrated) {
+      const legacy = legacyRosterUser(DEFAULT_LEGACY_SEED, Number(u.id.slice("legacy-".length)) - LEGACY_FIRST_NUMBER);
+      expect(u.emails).toEqual([legacy.email]);
+      expect(legacy.disabled).toBe(false);
+      const metadata = await metadataOf(u.id);
+      expect(metadata.profile).toEqual(legacyAuthUserData(userJson({ ...legacy, passwordHash: null })).profile);
+      const record = metadata[C.migrationKey] as MigrationRecord;
+      expect(record).toMatchObject({ legacyId: u.id, provider: "LegacyAuth", migratedAt: u.timeJoined });
+      const state = `${record.via}/${record.clearedBy ?? (metadata[C.temporaryPasswordKey] === true ? "flagged" : "-")}`;
+      states.set(state, (states.get(state) ?? 0) + 1);
+      const mapping = await supertokens.getUserIdMapping({ userId: u.id, userIdType: "EXTERNAL" });
+      expect(mapping.status === "OK" && mapping.externalUserIdInfo).toBe("migrated from LegacyAuth");
+      if (record.via === "sign-in" || record.clearedBy === "legacy-sign-in") {
+        expect((await EmailPassword.verifyCredentials("public", legacy.email, legacyPassword(legacy))).status).toBe("OK");
+      }
+    }
+    expect([...states.keys()].sort()).toEqual(["password-reset/flagged", "password-reset/legacy-sign-in", "password-reset/password-reset", "sign-in/-"]);
+    // The rest of LegacyAuth's users are not migrated yet.
+    const notYet = legacyRosterUser(DEFAULT_LEGACY_SEED, 0);
+    expect(await supertokens.listUsersByAccountInfo("public", { email: notYet.email })).toEqual([]);
   });
 
   it("survives a restart on a database file and is not loaded twice", async () => {

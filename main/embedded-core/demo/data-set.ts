@@ -6,15 +6,20 @@
  * - employees signed up with email and password; some verified, some not;
  * - passwordless users signing in with email links or SMS codes;
  * - people an admin invited who accepted, and some who never signed in;
- * - users migrated from "LegacyAuth" (user-id mappings), some still on a temporary password;
+ * - users migrated from "LegacyAuth" (user-id mappings to their legacy ids, the profile the
+ *   backend kit imports, its migration record): most on their first sign-in, some mid-reset (still
+ *   on a temporary password), some who finished the reset or signed in with the legacy password
+ *   after starting one. They are users of LegacyAuth's default seed (legacy-roster.ts), so the
+ *   legacy auth service (`npm run legacy-auth`) knows them, and its other users are not migrated yet;
  * - users with a second-factor phone (metadata passwordlessUserId → a Passwordless phone user),
  *   one whose link points to a deleted user, one whose link points at a user without a phone,
  *   and two who point at the same phone user;
  * - roles admin, support and auditor with permissions; allow-lists in the seeds' format.
  */
-import { DEFAULT_DATA_CONTRACT as C, allowListUserId, type InviteRecord } from "../../../shared/data-contract.ts";
+import { DEFAULT_DATA_CONTRACT as C, allowListUserId, type InviteRecord, type MigrationRecord } from "../../../shared/data-contract.ts";
 import type { JsonObject } from "../http/input.ts";
 import type { UserRow } from "../accounts/accounts.ts";
+import { demoLegacyMigrations, legacyPassword, type DemoLegacyMigration, type LegacyRosterUser } from "./legacy-roster.ts";
 import { DOMAINS, DemoRandom, FIRST_NAMES, LAST_NAMES } from "./random.ts";
 
 export interface DemoUser {
@@ -25,6 +30,8 @@ export interface DemoUser {
   externalInfo?: string;
   metadata?: JsonObject;
   roles?: { tenantId: string; role: string }[];
+  /** The password this user signs in with; the demo password (load.ts) when absent. */
+  password?: string;
 }
 
 export interface DemoDataSet {
@@ -47,8 +54,55 @@ export const DEMO_ROLES = [
   { role: "auditor", permissions: ["users:read", "audit:read", "export"] },
 ];
 
+/** Stands for the random temporary passwords of accounts mid-reset (one value: each distinct password costs a hash at load). */
+const TEMPORARY_PASSWORD = "temporary-7f3c9e1a-5b2d-4c8e-9a6f-0d4b2e8c1f73";
+
+/** Migrated users in the demo data: one per "migrated" slot of the public tenant's loop below. */
+const MIGRATED_SLOTS = 52;
+
+/** What the backend kit imports for a LegacyAuth user (backend-kit/legacy-http-provider.ts, legacyAuthUserData). */
+export function legacyProfile(user: LegacyRosterUser): JsonObject {
+  return {
+    profile: {
+      name: `${user.givenName} ${user.familyName}`,
+      givenName: user.givenName,
+      familyName: user.familyName,
+      locale: user.locale,
+      plan: user.plan,
+      legacyCreatedAt: new Date(user.createdAt).toISOString(),
+    },
+  };
+}
+
+/** A migrated user's row extras: mapping, password, verification and metadata as the kit leaves them in each state. */
+function migratedUser({ user, state }: DemoLegacyMigration, joined: number): Partial<DemoUser> {
+  // Its own generator, so the rest of the data set draws the same numbers as before migrations were added.
+  const rnd = new DemoRandom(user.number);
+  const record: MigrationRecord = { legacyId: user.id, provider: "LegacyAuth", via: state === "signed-in" ? "sign-in" : "password-reset", migratedAt: joined };
+  if (state === "reset-done" || state === "legacy-after-reset") {
+    record.temporaryPasswordClearedAt = joined + (1 + rnd.int(72)) * 3600_000;
+    record.clearedBy = state === "reset-done" ? "password-reset" : "legacy-sign-in";
+  }
+  return {
+    externalId: user.id,
+    externalInfo: "migrated from LegacyAuth",
+    // A finished reset proves the mailbox (the SDK marks the email verified).
+    emailVerified: user.emailVerified || state === "reset-done",
+    // Signed in with the legacy password: it is theirs now. A finished reset: the demo password.
+    // Mid-reset: a random temporary password nobody was told.
+    ...(state === "signed-in" || state === "legacy-after-reset" ? { password: legacyPassword(user) } : {}),
+    ...(state === "mid-reset" ? { password: TEMPORARY_PASSWORD } : {}),
+    metadata: {
+      ...legacyProfile(user),
+      [C.migrationKey]: record as unknown as JsonObject,
+      ...(state === "mid-reset" ? { [C.temporaryPasswordKey]: true } : {}),
+    },
+  };
+}
+
 export function buildDemoDataSet(): DemoDataSet {
   const rnd = new DemoRandom(20250106);
+  const migrations = demoLegacyMigrations(MIGRATED_SLOTS);
   const users: DemoUser[] = [];
   const usedEmails = new Set<string>();
   let clock = START;
@@ -141,19 +195,13 @@ export function buildDemoDataSet(): DemoDataSet {
       const accepted = i % 20 < 10;
       add("passwordless", { email: email("acme.test") }, { emailVerified: true, metadata: invite(accepted ? 1 + rnd.int(5) : undefined) });
     } else {
-      // Migrated from LegacyAuth without password hashes (seed 04).
-      const legacyNumber = 100000 + i * 7;
-      const onTemporaryPassword = i % 3 === 0;
-      add(
-        "emailpassword",
-        { email: email() },
-        {
-          externalId: `legacy-${legacyNumber}`,
-          externalInfo: "imported from LegacyAuth",
-          emailVerified: true,
-          ...(onTemporaryPassword ? { metadata: { [C.temporaryPasswordKey]: true } } : {}),
-        },
-      );
+      // Migrated from LegacyAuth without password hashes (seed 04), by the backend kit.
+      const migration = migrations.shift();
+      if (!migration) throw new Error("demo data: more migrated slots than MIGRATED_SLOTS");
+      email(); // drawn and dropped, so every other demo user keeps the name it had before
+      usedEmails.add(migration.user.email);
+      const user = add("emailpassword", { email: migration.user.email });
+      Object.assign(user, migratedUser(migration, user.row.time_joined));
     }
   }
 

@@ -12,7 +12,10 @@ export interface DemoDeps {
   metadata: MetadataStore;
 }
 
-/** Every demo email-password user signs in with this password. */
+/**
+ * Every demo email-password user signs in with this password, except migrated users who signed
+ * in with their LegacyAuth password (`Legacy-<number>`, which is theirs now) and those mid-reset.
+ */
 export const DEMO_PASSWORD = "Gatehouse-demo-1";
 
 /** Loads the demo data set into an empty database (one that already has users is left alone). */
@@ -20,7 +23,13 @@ export function loadDemoData({ db, accounts, tenants, metadata }: DemoDeps): boo
   const { n } = db.prepare("SELECT COUNT(*) AS n FROM users").get() as { n: number };
   if (n > 0) return false;
   const data = buildDemoDataSet();
-  const passwordHash = hashPassword(DEMO_PASSWORD); // hashed once: loading stays fast
+  // Each distinct password is hashed once: most users share the demo password, so loading stays fast.
+  const hashes = new Map<string, string>();
+  const hashOf = (password: string): string => {
+    let hash = hashes.get(password);
+    if (!hash) hashes.set(password, (hash = hashPassword(password)));
+    return hash;
+  };
   db.transaction(() => {
     for (const t of data.tenants) tenants.save(t.tenantId, { firstFactors: t.firstFactors, coreConfig: {} });
     const addRole = db.prepare("INSERT INTO roles (role) VALUES (?)");
@@ -33,7 +42,7 @@ export function loadDemoData({ db, accounts, tenants, metadata }: DemoDeps): boo
     const verify = db.prepare("INSERT INTO email_verified (user_id, email) VALUES (?, ?)");
     const giveRole = db.prepare("INSERT INTO user_roles (tenant_id, user_id, role) VALUES (?, ?, ?)");
     for (const u of data.users) {
-      const row = u.row.recipe_id === "emailpassword" ? { ...u.row, password_hash: passwordHash } : u.row;
+      const row = u.row.recipe_id === "emailpassword" ? { ...u.row, password_hash: hashOf(u.password ?? DEMO_PASSWORD) } : u.row;
       accounts.insert(row, u.tenantIds);
       if (u.externalId) map.run(row.user_id, u.externalId, u.externalInfo ?? null);
       const publicId = u.externalId ?? row.user_id; // data of mapped users lives under the external id
