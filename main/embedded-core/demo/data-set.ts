@@ -199,7 +199,6 @@ export function buildDemoDataSet(): DemoDataSet {
       const migration = migrations.shift();
       if (!migration) throw new Error("demo data: more migrated slots than MIGRATED_SLOTS");
       email(); // drawn and dropped, so every other demo user keeps the name it had before
-      usedEmails.add(migration.user.email);
       const user = add("emailpassword", { email: migration.user.email });
       Object.assign(user, migratedUser(migration, user.row.time_joined));
     }
