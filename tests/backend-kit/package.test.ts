@@ -1,8 +1,8 @@
 /**
- * The kit as app teams get it: `npm pack` of backend-kit/ (its prepack builds dist/), the tarball
- * installed with npm into a fresh app outside the repo next to supertokens-node 24.0.3, and that
- * app (packed-app/server.mjs, plain JavaScript on Node) signing people in against an embedded
- * core: a stranger is refused with seed 01's message, an invited user signs in and the
+ * The kit as app teams get it: `npm pack` of backend-kit/ (its prepack builds dist/; run in a copy
+ * of the folder, see copyOfKit), the tarball installed with npm into a fresh app outside the repo
+ * next to supertokens-node 24.0.3, and that app (packed-app/server.mjs, plain JavaScript on Node)
+ * signing people in against an embedded core: a stranger is refused with seed 01's message, an invited user signs in and the
  * acceptance lands in the metadata key of the console's data contract. A TypeScript consumer
  * (packed-app/consumer.ts) is type-checked against the installed declarations meanwhile.
  *
@@ -10,7 +10,7 @@
  * cache it fetches from the registry.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -82,6 +82,20 @@ function importsOf(js: string): string[] {
 /** The package a bare specifier names ("supertokens-node/recipe/session" → "supertokens-node"). */
 const packageOf = (spec: string): string => spec.split("/").slice(0, spec.startsWith("@") ? 2 : 1).join("/");
 
+/**
+ * backend-kit/ copied without its build output, its node_modules the repo's (typescript, types):
+ * packing it there builds in the copy, so the repo never holds a dist/ that a process started
+ * without the gatehouse-source condition could load stale, and runs of this test in parallel
+ * (the lead's `npm test`, a helper's) do not rebuild each other's dist/.
+ */
+function copyOfKit(): string {
+  const copy = join(work, "kit");
+  const skip = new Set([join(KIT, "dist"), join(KIT, "node_modules")]);
+  cpSync(KIT, copy, { recursive: true, filter: (src) => !skip.has(src) });
+  symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"), "dir");
+  return copy;
+}
+
 let work: string;
 let app: string;
 let packed: { filename: string; files: { path: string }[] };
@@ -104,7 +118,7 @@ beforeAll(async () => {
   mkdirSync(app);
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "kit-consumer", private: true, type: "module", dependencies: { "supertokens-node": "24.0.3" } }));
   const t0 = performance.now();
-  const [out] = await Promise.all([mustRun("npm", ["pack", "--json", "--pack-destination", work], KIT), mustRun("npm", ["install", ...NPM_INSTALL], app)]);
+  const [out] = await Promise.all([mustRun("npm", ["pack", "--json", "--pack-destination", work], copyOfKit()), mustRun("npm", ["install", ...NPM_INSTALL], app)]);
   const [first] = JSON.parse(out) as (typeof packed)[];
   if (!first) throw new Error(`npm pack printed no package:\n${out}`);
   packed = first;
