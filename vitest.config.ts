@@ -1,3 +1,4 @@
+import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -5,6 +6,9 @@ import { defineConfig } from "vitest/config";
  * Playwright (playwright.config.ts), never under Vitest.
  */
 export default defineConfig({
+  // `@gatehouse/backend-kit` by name resolves to the workspace's TypeScript sources, as in tsc
+  // (customConditions) and the demo app (--conditions): backend-kit/package.json's exports.
+  ssr: { resolve: { conditions: ["gatehouse-source", ...defaultServerConditions] } },
   test: {
     include: ["tests/**/*.test.ts", "tests/**/*.test.tsx", "main/**/*.test.ts", "shared/**/*.test.ts"],
     exclude: ["**/node_modules/**", "tests/e2e/**", "dist/**", "out/**"],
