@@ -16,7 +16,9 @@
  * fails the new user is deleted again. Each identity migrates under a lock (migration-lock.ts).
  */
 import { randomBytes } from "node:crypto";
-import supertokens, { RecipeUserId, User } from "supertokens-node";
+// Default import only: Node's ESM loader sees no named exports of the SDK's CommonJS build.
+import supertokens from "supertokens-node";
+import type { User } from "supertokens-node";
 import type { RecipeInterface } from "supertokens-node/recipe/emailpassword";
 import EmailVerification from "supertokens-node/recipe/emailverification";
 import UserMetadata from "supertokens-node/recipe/usermetadata";
@@ -227,7 +229,7 @@ export class LegacyMigration {
   private async markVerified(tenantId: string, userId: string, email: string, userContext: UserContext): Promise<void> {
     let token;
     try {
-      token = await EmailVerification.createEmailVerificationToken(tenantId, new RecipeUserId(userId), email, userContext);
+      token = await EmailVerification.createEmailVerificationToken(tenantId, supertokens.convertToRecipeUserId(userId), email, userContext);
     } catch (err) {
       if (err instanceof Error && /Initialisation not done/i.test(err.message)) {
         throw new MigrationFailedError("the legacy migration copies email verification: add EmailVerification.init() to the recipeList", { cause: err });
@@ -282,7 +284,7 @@ export class LegacyMigration {
 /** The new user as the Core returns it once mapped: the legacy id everywhere, the email verified as at the provider. */
 function mappedUser(created: User, legacy: LegacyUser): User {
   const json = created.toJson() as unknown as ConstructorParameters<typeof User>[0];
-  return new User({
+  return new supertokens.User({
     ...json,
     id: legacy.id,
     loginMethods: json.loginMethods.map((m) => ({ ...m, recipeUserId: legacy.id, verified: legacy.emailVerified })),
