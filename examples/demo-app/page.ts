@@ -75,3 +75,36 @@ export const TWO_FACTOR_PAGE_HTML = shell("Gatehouse demo app (2FA)", `<h1>Gateh
 <p id="error" role="alert"></p>
 <script type="module" src="/app.js"></script>
 `);
+
+/** The migration mode's page (web/migration.ts): email + password, forgot password, the reset link's page. */
+export const MIGRATION_PAGE_HTML = shell("Gatehouse demo app (migration)", `<h1>Gatehouse demo app</h1>
+<p id="status">Loading…</p>
+<form id="sign-in-form" hidden>
+  <label for="email">Email</label>
+  <input id="email" name="email" type="email" autocomplete="username" required>
+  <label for="password">Password</label>
+  <input id="password" name="password" type="password" autocomplete="current-password" required>
+  <button type="submit" id="sign-in">Sign in</button>
+  <button type="button" id="sign-up">Sign up</button>
+  <button type="button" id="forgot-link">Forgot your password?</button>
+</form>
+<form id="forgot-form" hidden>
+  <label for="forgot-email">Email</label>
+  <input id="forgot-email" name="email" type="email" autocomplete="username" required>
+  <button type="submit">Email me a reset link</button>
+  <button type="button" id="back-to-sign-in">Back to sign in</button>
+</form>
+<form id="reset-form" hidden>
+  <label for="new-password">New password</label>
+  <input id="new-password" name="new-password" type="password" autocomplete="new-password" required>
+  <button type="submit">Set new password</button>
+</form>
+<section id="signed-in" hidden>
+  <p>Signed in as <strong id="user-id"></strong></p>
+  <p><span id="user-email"></span> (<span id="user-verified"></span>)</p>
+  <p>Name: <span id="user-name"></span></p>
+  <button type="button" id="sign-out">Sign out</button>
+</section>
+<p id="error" role="alert"></p>
+<script type="module" src="/app.js"></script>
+`);

@@ -12,6 +12,10 @@
  * Passwordless user (the kit's second-factor overrides); GET /api/2fa/state tells the page where
  * the code goes, GET /api/me needs `2fa-completed`. SMS go to the outbox.
  *
+ * Mode "migration" (seed 04): EmailPassword with the kit's just-in-time migration from a LegacyAuth
+ * service (`legacy`), EmailVerification and UserMetadata; the password-reset mail goes to the
+ * outbox (and SMTP) with a link to /auth/reset-password; GET /api/me shows the imported name.
+ *
  * supertokens-node is a process-wide singleton, so one process runs one demo app.
  */
 import supertokens from "supertokens-node";
@@ -40,11 +44,12 @@ import {
   type DataContract,
 } from "@gatehouse/backend-kit";
 import { bundleSignInPage } from "./bundle.ts";
+import { migrationMe, migrationRecipes } from "./migration.ts";
 import { Outbox, type SmtpConfig } from "./outbox.ts";
-import { PAGE_HTML, TWO_FACTOR_PAGE_HTML } from "./page.ts";
+import { MIGRATION_PAGE_HTML, PAGE_HTML, TWO_FACTOR_PAGE_HTML } from "./page.ts";
 
-export type DemoMode = "invite-only" | "allow-list" | "2fa";
-export const DEMO_MODES: readonly DemoMode[] = ["invite-only", "allow-list", "2fa"];
+export type DemoMode = "invite-only" | "allow-list" | "2fa" | "migration";
+export const DEMO_MODES: readonly DemoMode[] = ["invite-only", "allow-list", "2fa", "migration"];
 
 export interface DemoAppOptions {
   /** The Core (a real one, or the embedded local core). */
@@ -59,6 +64,8 @@ export interface DemoAppOptions {
   /** Serve GET /dev/outbox (default true: this is a demo; never do it in a real app). */
   exposeOutbox?: boolean;
   contract?: DataContract;
+  /** Mode "migration": the LegacyAuth service users are migrated from, and its bearer token. */
+  legacy?: { url: string; token: string };
 }
 
 export interface DemoApp {
@@ -82,7 +89,9 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
   const contract = options.contract ?? DEFAULT_DATA_CONTRACT;
   const outbox = new Outbox(options.smtp);
   const twoFactor = options.mode === "2fa";
-  const script = await bundleSignInPage(twoFactor ? "two-factor.ts" : "main.ts");
+  const migration = options.mode === "migration";
+  if (migration && !options.legacy) throw new Error('mode "migration" needs the LegacyAuth service (legacy: { url, token })');
+  const script = await bundleSignInPage(twoFactor ? "two-factor.ts" : migration ? "migration.ts" : "main.ts");
   const invite = createInviteHandler({
     contract,
     deliver: async ({ contact, inviteLink }) => {
@@ -99,6 +108,7 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
     if (path === "/api/admin/invite" && method === "post") return invite(exchange);
     if (twoFactor && path === "/api/2fa/state" && method === "get") return twoFactorState(exchange);
     if (twoFactor && path === "/api/me" && method === "get") return twoFactorMe(exchange);
+    if (migration && path === "/api/me" && method === "get") return migrationMe(exchange);
     if (path === "/api/me" && method === "get") {
       try {
         const session = await Session.getSession(exchange.request, exchange.response);
@@ -116,7 +126,7 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
       return;
     }
     if (method === "get" && (path === "/" || path === "/auth" || path.startsWith("/auth/"))) {
-      exchange.response.sendHTMLResponse(twoFactor ? TWO_FACTOR_PAGE_HTML : PAGE_HTML);
+      exchange.response.sendHTMLResponse(twoFactor ? TWO_FACTOR_PAGE_HTML : migration ? MIGRATION_PAGE_HTML : PAGE_HTML);
       return;
     }
     sendJson(exchange, 404, { message: "not found" });
@@ -163,7 +173,7 @@ export async function startDemoApp(options: DemoAppOptions): Promise<DemoApp> {
     framework: "custom",
     supertokens: { connectionURI: options.coreUrl, ...(options.apiKey ? { apiKey: options.apiKey } : {}) },
     appInfo: { appName: "Gatehouse demo app", apiDomain: url, websiteDomain: url, apiBasePath: "/api/auth", websiteBasePath: "/auth" },
-    recipeList: [
+    recipeList: options.legacy && migration ? migrationRecipes({ legacy: options.legacy, contract, outbox }) : [
       Session.init(twoFactor ? { override: { functions: secondFactorSession({ contract }) } } : {}),
       ...(twoFactor ? [EmailPassword.init()] : []),
       Passwordless.init({

@@ -14,10 +14,11 @@ import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DEFAULT_LEGACY_SEED, DEFAULT_LEGACY_USERS, LEGACY_FIRST_NUMBER } from "../../main/embedded-core/demo/legacy-roster.ts";
+import { DEFAULT_LEGACY_TOKEN } from "./defaults.ts";
 import { DEFAULT_COST, LegacyPasswords } from "./passwords.ts";
 import { LegacyStore, type LegacyUserRow } from "./store.ts";
 
-export const DEFAULT_LEGACY_TOKEN = "legacy-dev-token";
+export { DEFAULT_LEGACY_TOKEN };
 const MAX_BODY = 16 * 1024;
 const MAX_PAGE = 500;
 
