@@ -209,7 +209,8 @@ export class ArgGen {
   /** Now and then a value of the wrong type (the SDK passes most arguments through unchecked). */
   odd<T>(value: T): T | number | null | boolean | string[] {
     if (!this.rng.chance(0.03)) return value;
-    return this.rng.pick<number | null | boolean | string[]>([42, null, true, ["a"]]);
+    // A one-string array is read as that string by the Core's parser, so it carries the namespace too.
+    return this.rng.pick<number | null | boolean | string[]>([42, null, true, ["{ns}-odd@example.com"]]);
   }
 
   code(): string {

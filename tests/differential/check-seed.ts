@@ -39,10 +39,11 @@ export async function checkSeed(seed: number, steps: number, core: CoreAddress, 
   if (options.shrink === false) {
     // Not shrunk: the steps just before the failure, for a first look.
     const from = Math.max(0, index - 11);
-    const tail = script(repro.slice(from), index - from, from);
+    const tail = script(run.canonical.slice(from), index - from, from);
     return { seed, steps, failure: `${head}\nlast steps:\n${tail}\n  answer: ${oneLine(run.results[index]?.outcome)}` };
   }
   const last = await runChecked(repro, core);
+  repro = last.canonical;
   const report = [
     head,
     `shortest sequence (${repro.length} steps):`,

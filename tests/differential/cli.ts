@@ -46,7 +46,7 @@ async function single(): Promise<number> {
   initSdk(core.url, core.apiKey);
   if (replay) {
     const run = await runChecked(replay, core);
-    replay.forEach((op, i) => {
+    run.canonical.forEach((op, i) => {
       console.log(`${script([op], undefined, i)}\n       ${oneLine(run.results[i]?.outcome)}`);
       if (run.failure?.index === i) console.log(`       broke: ${run.failure.violations.join("; ")}`);
     });
@@ -65,28 +65,35 @@ async function single(): Promise<number> {
   return failed ? 1 : 0;
 }
 
+interface DriverRun {
+  /** Normalized outcomes, one per step. */
+  results: unknown[];
+  /** The steps as they resolved on that Core. */
+  canonical: Op[];
+}
+
 /** A driver process for one Core. */
 class Driver {
   private readonly child: ChildProcess;
   private next = 0;
-  private readonly waiting = new Map<number, { resolve(v: unknown[]): void; reject(e: Error): void }>();
+  private readonly waiting = new Map<number, { resolve(v: DriverRun): void; reject(e: Error): void }>();
   readonly ready: Promise<string>;
 
   constructor(readonly name: string, env: Record<string, string>) {
     this.child = fork(fileURLToPath(new URL("./worker.ts", import.meta.url)), [], { execArgv: ["--import", "tsx"], env: { ...process.env, ...env } });
     this.ready = new Promise((resolve, reject) => {
       this.child.once("exit", (code) => reject(new Error(`${name} driver exited with ${code}`)));
-      this.child.on("message", (msg: { ready?: string; id?: number; results?: unknown[]; error?: string }) => {
+      this.child.on("message", (msg: { ready?: string; id?: number; results?: unknown[]; canonical?: Op[]; error?: string }) => {
         if (msg.ready) return resolve(msg.ready);
         const w = this.waiting.get(msg.id ?? -1);
         this.waiting.delete(msg.id ?? -1);
         if (msg.error) w?.reject(new Error(`${name}: ${msg.error}`));
-        else w?.resolve(msg.results ?? []);
+        else w?.resolve({ results: msg.results ?? [], canonical: msg.canonical ?? [] });
       });
     });
   }
 
-  run(ops: Op[], ns: string): Promise<unknown[]> {
+  run(ops: Op[], ns: string): Promise<DriverRun> {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
@@ -105,30 +112,32 @@ async function dual(url: string): Promise<number> {
   try {
     await Promise.all([real.ready, emb.ready]);
     console.log(`Dual mode: ${url} against a fresh embedded core, ${seeds.length} seed(s) × ${steps} steps.`);
-    const both = async (ops: Op[]) => {
+    /** Runs on both Cores: [real answers, embedded answers, the steps as they resolved on the real Core]. */
+    const both = async (ops: Op[]): Promise<[unknown[], unknown[], Op[]]> => {
       const ns = freshNamespace();
-      return Promise.all([real.run(ops, ns), emb.run(ops, ns)]);
+      const [x, y] = await Promise.all([real.run(ops, ns), emb.run(ops, ns)]);
+      return [x.results, y.results, x.canonical];
     };
     if (replay) {
-      const [x, y] = await both(replay);
-      replay.forEach((op, i) => {
+      const [x, y, canonical] = await both(replay);
+      canonical.forEach((op, i) => {
         const same = isDeepStrictEqual(x[i], y[i]);
         console.log(`${script([op], undefined, i)}${same ? "" : "   <- differs"}\n       real Core: ${oneLine(x[i])}${same ? "" : `\n       embedded:  ${oneLine(y[i])}`}`);
       });
       return replay.every((_, i) => isDeepStrictEqual(x[i], y[i])) ? 0 : 1;
     }
-    const groups = new Map<string, { count: number; seeds: Set<number>; first: { seed: number; index: number; ops: Op[]; real: unknown; embedded: unknown } }>();
+    const groups = new Map<string, { count: number; seeds: Set<number>; first: { seed: number; index: number; ops: Op[]; shown: Op[]; real: unknown; embedded: unknown } }>();
     let total = 0;
     let differing = 0;
     for (const seed of seeds) {
       const ops = generate(seed, steps);
-      const [a, b] = await both(ops);
+      const [a, b, canonical] = await both(ops);
       total += ops.length;
       const diffs = ops.map((_, i) => i).filter((i) => !isDeepStrictEqual(a[i], b[i]));
       differing += diffs.length;
       for (const i of diffs) {
         const key = `${(ops[i] as Op).k}: real ${signature(a[i])} / embedded ${signature(b[i])}`;
-        const g = groups.get(key) ?? { count: 0, seeds: new Set<number>(), first: { seed, index: i, ops: ops.slice(0, i + 1), real: a[i], embedded: b[i] } };
+        const g = groups.get(key) ?? { count: 0, seeds: new Set<number>(), first: { seed, index: i, ops: ops.slice(0, i + 1), shown: canonical.slice(0, i + 1), real: a[i], embedded: b[i] } };
         g.count += 1;
         g.seeds.add(seed);
         groups.set(key, g);
@@ -140,7 +149,7 @@ async function dual(url: string): Promise<number> {
       console.log(`\n=== ${key}: ${g.count} step(s) in seed(s) ${[...g.seeds].slice(0, 10).join(", ")}`);
       if (!doShrink) {
         const from = Math.max(0, g.first.index - 11);
-        console.log(`steps ${from + 1} to ${g.first.index + 1} of seed ${g.first.seed}:\n${script(g.first.ops.slice(from), g.first.index - from, from)}`);
+        console.log(`steps ${from + 1} to ${g.first.index + 1} of seed ${g.first.seed}:\n${script(g.first.shown.slice(from), g.first.index - from, from)}`);
         console.log(`  real Core: ${oneLine(g.first.real)}`);
         console.log(`  embedded:  ${oneLine(g.first.embedded)}`);
         continue;
@@ -154,11 +163,11 @@ async function dual(url: string): Promise<number> {
         },
         budget,
       );
-      const [x, y] = await both(repro);
-      console.log(`shortest sequence (${repro.length} steps, from seed ${g.first.seed} step ${g.first.index + 1}):\n${script(repro, repro.length - 1)}`);
+      const [x, y, shown] = await both(repro);
+      console.log(`shortest sequence (${repro.length} steps, from seed ${g.first.seed} step ${g.first.index + 1}):\n${script(shown, repro.length - 1)}`);
       console.log(`  real Core: ${oneLine(x[repro.length - 1])}`);
       console.log(`  embedded:  ${oneLine(y[repro.length - 1])}`);
-      console.log(`  replay:    ${replayCommand(repro)}`);
+      console.log(`  replay:    ${replayCommand(shown)}`);
     }
     if (groups.size) console.log(`\nSymbols:\n${SYMBOL_LEGEND}`);
     return groups.size ? 1 : 0;

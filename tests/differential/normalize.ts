@@ -24,7 +24,7 @@ const TOKEN_KEYS = new Set([
   "frontToken",
 ]);
 /** Instants: equal on two Cores only by chance. */
-const TIME_KEYS = new Set(["timeJoined", "timeCreated", "expiry", "createdAt", "updatedAt", "lastUpdated"]);
+const TIME_KEYS = new Set(["timeJoined", "timeCreated", "createdTime", "expiry", "createdAt", "updatedAt", "lastUpdated", "t", "iat", "exp"]);
 
 export class Normalizer {
   private readonly names = new Map<string, string>();
@@ -74,7 +74,7 @@ export class Normalizer {
    */
   private list(items: unknown[], key?: string): unknown[] {
     const out = items.map((x) => this.value(x, key));
-    if (items.length > 1 && items.every((x) => typeof x === "string" && HAS_UUID.test(x))) return (out as string[]).sort();
+    if (items.length > 1 && items.every((x) => typeof x === "string") && items.some((x) => HAS_UUID.test(x as string))) return (out as string[]).sort();
     const joined = items.map((x) => (x !== null && typeof x === "object" ? (x as { timeJoined?: unknown }).timeJoined : undefined));
     if (!joined.every((t) => typeof t === "number")) return out;
     const order = out.map((x, i) => ({ x, t: joined[i] as number, name: JSON.stringify((x as { id?: unknown }).id) }));

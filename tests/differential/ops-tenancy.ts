@@ -47,8 +47,8 @@ export const tenancyOps: Record<string, OpKind> = {
   },
   "Multitenancy.getTenant": {
     weight: 2,
-    // Not `public`: other clients of a shared Core may configure it.
-    gen: (g) => ({ tenant: g.ownTenant() }),
+    // Not `public` (nor "", which reads as `public`): other clients of a shared Core may configure it.
+    gen: (g) => ({ tenant: g.ownTenant() || "$T1" }),
     run: (a) => Multitenancy.getTenant(s(a.tenant)),
   },
   "Multitenancy.listAllTenants (this run's)": {

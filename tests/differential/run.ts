@@ -8,7 +8,7 @@ import { runStep, type StepResult } from "./execute.ts";
 import { Model } from "./model.ts";
 import { Normalizer } from "./normalize.ts";
 import type { Op } from "./op.ts";
-import { World, type CoreAddress } from "./world.ts";
+import { canonicalArgs, World, type CoreAddress } from "./world.ts";
 
 let counter = 0;
 const runId = Math.random().toString(36).slice(2, 7);
@@ -32,6 +32,8 @@ export interface Failure {
 export interface CheckedRun {
   results: StepResult[];
   failure: Failure | undefined;
+  /** The steps run, with "$U7" and the like written as what they meant at the time. */
+  canonical: Op[];
 }
 
 /** Removes what a run leaves that other runs could see (its tenants and roles); users stay, under its namespace. */
@@ -46,28 +48,34 @@ export async function runChecked(ops: Op[], core: CoreAddress, check = true): Pr
   const world = new World(freshNamespace(), core);
   const model = new Model(world.ns);
   const results: StepResult[] = [];
+  const canonical: Op[] = [];
   try {
     for (const [index, op] of ops.entries()) {
+      canonical.push({ k: op.k, a: canonicalArgs(op.a, world.counts()) as Op["a"] });
       const result = await runStep(op, world);
       results.push(result);
       if (!check) continue;
       const violations = model.step(op.k, result.args, result.outcome);
-      if (violations.length) return { results, failure: { index, violations } };
+      if (violations.length) return { results, failure: { index, violations }, canonical };
     }
-    return { results, failure: undefined };
+    return { results, failure: undefined, canonical };
   } finally {
     await cleanUp(world);
   }
 }
 
-/** Runs the steps without the model; each outcome normalized (for comparing two Cores). */
-export async function runNormalized(ops: Op[], core: CoreAddress, ns: string): Promise<unknown[]> {
+/** Runs the steps without the model; each outcome normalized (for comparing two Cores), and the steps as they resolved. */
+export async function runNormalized(ops: Op[], core: CoreAddress, ns: string): Promise<{ results: unknown[]; canonical: Op[] }> {
   const world = new World(ns, core);
   const normalizer = new Normalizer(world);
-  const out: unknown[] = [];
+  const results: unknown[] = [];
+  const canonical: Op[] = [];
   try {
-    for (const op of ops) out.push(normalizer.outcome((await runStep(op, world)).outcome));
-    return out;
+    for (const op of ops) {
+      canonical.push({ k: op.k, a: canonicalArgs(op.a, world.counts()) as Op["a"] });
+      results.push(normalizer.outcome((await runStep(op, world)).outcome));
+    }
+    return { results, canonical };
   } finally {
     await cleanUp(world);
   }

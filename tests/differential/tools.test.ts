@@ -27,7 +27,7 @@ describe("generator", () => {
 
   it("resolves symbols against the run: namespaced values, created users, external ids once mapped", () => {
     const w = new World("dabcx", core);
-    expect(w.resolve({ t: "$T1^", e: "$E1", s: "{ns}-s", u: "$U0" })).toEqual({ t: "T1-DABCX", e: "dabcx-e1@example.com", s: "dabcx-s", u: "00000000-0000-0000-0000-000000000000" });
+    expect(w.resolve({ t: "$T1^", e: "$E1", s: "{ns}-s", u: "$U0" })).toEqual({ t: "T1-DABCX", e: "dabcx-e1@example.com", s: "dabcx-s", u: "dabcx-nobody" });
     w.addUser("id-1");
     w.mappings.set("id-1", "ext-1");
     expect(w.resolve(["$U3", "$U3*"])).toEqual(["id-1", "ext-1"]);

@@ -20,7 +20,7 @@ initSdk(core.url, core.apiKey);
 
 process.on("message", (job: Job) => {
   runNormalized(job.ops, core, job.ns).then(
-    (results) => process.send?.({ id: job.id, results }),
+    (run) => process.send?.({ id: job.id, ...run }),
     (error: unknown) => process.send?.({ id: job.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
   );
 });

@@ -9,8 +9,8 @@
  *          that never exists
  * - "$E2"  an email of this run; "$E2^" the same shouted with spaces around it
  * - "$P1"  a phone number (E.164) of this run; "$P1~" the same as "+1 (415) 2xx-xxxx"
- * - "$U3"  the SuperTokens id of the (3 mod n)-th user this run created; "$U3*" its current
- *          public id (the external id once mapped)
+ * - "$U3"  the SuperTokens id of the (3 mod n)-th user this run created ("<ns>-nobody" before
+ *          the first); "$U3*" its current public id (the external id once mapped)
  * - "$X0"  an external id; "$S0" a synthetic id (metadata, roles and sessions take any string)
  * - "$R2"  a role; "$C1" a Passwordless code; "$SS0" a session; "$RT0" a password-reset token;
  *          "$EV0" an email-verification token (each the (k mod n)-th created)
@@ -39,6 +39,20 @@ export interface SessionRef {
 
 export interface TokenRef {
   token: string;
+}
+
+export type Counts = Record<"U" | "C" | "SS" | "RT" | "EV", number>;
+
+/** An argument with "$U7" written as the user it resolved to then ("$U1" when the run had 2 users). */
+export function canonicalArgs(value: unknown, counts: Counts): unknown {
+  if (typeof value === "string") {
+    const m = /^\$(U|C|SS|RT|EV)(\d+)(\*?)$/.exec(value);
+    const n = m ? counts[m[1] as keyof Counts] : 0;
+    return m && n > 0 ? `$${m[1]}${Number(m[2]) % n}${m[3]}` : value;
+  }
+  if (Array.isArray(value)) return value.map((v) => canonicalArgs(v, counts));
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, canonicalArgs(v, counts)]));
+  return value;
 }
 
 export interface CoreAddress {
@@ -113,7 +127,8 @@ export class World {
         return mod === "~" ? `+1 (${p.slice(2, 5)}) ${p.slice(5, 8)}-${p.slice(8)}` : p;
       }
       case "U": {
-        const id = this.nth(this.users, n) ?? ZERO_UUID;
+        // Before the run created a user: an id of its own (data under a shared id would differ by history).
+        const id = this.nth(this.users, n) ?? `${this.ns}-nobody`;
         return mod === "*" ? (this.mappings.get(id) ?? id) : id;
       }
       case "X":
@@ -137,6 +152,11 @@ export class World {
 
   private nth<T>(list: T[], n: number): T | undefined {
     return list.length === 0 ? undefined : list[n % list.length];
+  }
+
+  /** How many of each referable thing the run has made so far (to print "$U7" as the user it means). */
+  counts(): Counts {
+    return { U: this.users.length, C: this.codes.length, SS: this.sessions.length, RT: this.resetTokens.length, EV: this.evTokens.length };
   }
 
   /** Records a user created by a step (a new SuperTokens id), once. */
