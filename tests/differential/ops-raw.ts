@@ -15,6 +15,8 @@ interface Endpoint {
   path: string;
   /** True when the path takes a /<tenantId> prefix. */
   tenant?: boolean;
+  /** In `public` it would read what every client of a shared Core made (counts, listings): only this run's tenants. */
+  ownTenant?: boolean;
   query?: Record<string, string>;
   body?: Record<string, unknown>;
 }
@@ -43,8 +45,8 @@ const ENDPOINTS: Endpoint[] = [
   { method: "POST", path: "/recipe/userid/map/remove", body: { userId: "$X2", userIdType: "ANY" } },
   { method: "PUT", path: "/recipe/userid/external-user-id-info", body: { userId: "$X0", userIdType: "EXTERNAL", externalUserIdInfo: "info" } },
   { method: "GET", path: "/user/id", query: { userId: "$U0" } },
-  { method: "GET", path: "/users", tenant: true, query: { limit: "2", timeJoinedOrder: "DESC", email: "{ns}" } },
-  { method: "GET", path: "/users/count", tenant: true, query: { includeRecipeIds: "emailpassword" } },
+  { method: "GET", path: "/users", tenant: true, ownTenant: true, query: { limit: "2", timeJoinedOrder: "DESC" } },
+  { method: "GET", path: "/users/count", tenant: true, ownTenant: true, query: { includeRecipeIds: "emailpassword" } },
   { method: "GET", path: "/users/by-accountinfo", tenant: true, query: { email: "$E0", doUnionOfAccountInfo: "false" } },
   { method: "POST", path: "/user/remove", body: { userId: "$S2" } },
   { method: "PUT", path: "/recipe/multitenancy/tenant/v2", body: { tenantId: "$T2", firstFactors: ["emailpassword"] } },
@@ -68,10 +70,13 @@ const WRONG_TYPES: unknown[] = [null, 42, true, [], {}, "", ["x"], 1.5];
 /** Fields that name what a request reads or writes: never blanked, since "" is shared by every run on a Core. */
 const NAMING = /^(userId|userIds|recipeUserId|superTokensUserId|externalUserId|role|email|phoneNumber|tenantId)$/;
 
-function mutateObject(g: ArgGen, obj: Record<string, unknown>): [string, Record<string, unknown>] {
+/** In a query every value is a string: odd ones for naming fields still carry the namespace. */
+const ODD_QUERY_NAMES = ["%{ns}%", " {ns} ", "{ns}_", "{NS}"];
+
+function mutateObject(g: ArgGen, obj: Record<string, unknown>, inQuery = false): [string, Record<string, unknown>] {
   const keys = Object.keys(obj);
   const key = keys.length ? g.rng.pick(keys) : "x";
-  const wrong = NAMING.test(key) ? WRONG_TYPES.filter((v) => v !== "") : WRONG_TYPES;
+  const wrong = NAMING.test(key) ? (inQuery ? ODD_QUERY_NAMES : WRONG_TYPES.filter((v) => v !== "")) : WRONG_TYPES;
   return g.rng.weighted<() => [string, Record<string, unknown>]>([
     [25, () => [`drop ${key}`, Object.fromEntries(Object.entries(obj).filter(([k]) => k !== key))]],
     [25, () => [`${key} = null`, { ...obj, [key]: null }]],
@@ -88,7 +93,7 @@ function genRaw(g: ArgGen): Args {
   const ep = g.rng.pick(ENDPOINTS);
   let method = ep.method;
   let path = ep.path;
-  let tenant: string | undefined = ep.tenant ? g.rng.weighted([[60, "public"], [25, "$T1"], [15, "(none)"]]) : "(none)";
+  let tenant: string | undefined = ep.ownTenant ? "$T1" : ep.tenant ? g.rng.weighted([[60, "public"], [25, "$T1"], [15, "(none)"]]) : "(none)";
   let query = ep.query ? { ...ep.query } : undefined;
   let body: unknown = ep.body ? { ...ep.body } : undefined;
   let cdi: string | null | undefined;
@@ -102,7 +107,7 @@ function genRaw(g: ArgGen): Args {
           how.push(what);
           body = next;
         } else if (query) {
-          const [what, next] = mutateObject(g, query);
+          const [what, next] = mutateObject(g, query, true);
           how.push(`query ${what}`);
           query = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== null).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
         }
@@ -126,7 +131,7 @@ function genRaw(g: ArgGen): Args {
         path = next;
       }],
       [14, () => {
-        tenant = g.rng.pick(["$T1^", "$NOPE", "appid-x/public", "appid-x", "PUBLIC", "bad_tenant!", ""]);
+        tenant = g.rng.pick(["$T1^", "$NOPE", "appid-x/public", "appid-x", "bad_tenant!", ...(ep.ownTenant ? [] : ["PUBLIC", ""])]);
         how.push(`tenant prefix ${tenant}`);
       }],
       [6, () => {
