@@ -2,12 +2,14 @@
  * LegacyAuth's bcrypt hashes (bcryptjs: bcrypt in plain JavaScript, kept up to date, no native
  * build). Real providers hash at cost 10 or more, about 0.1 s a hash, so hashing thousands of
  * seeded users up front would keep the service from starting for minutes. Seeding stores no
- * hash; hashes are computed in the background after start (and kept in the database file, when
- * there is one), and a user checked before theirs is ready has it computed then. From outside,
- * every check is one bcrypt comparison at the configured cost, as at a real provider.
+ * hash; hashes are computed in the background after start, on worker threads (hash-pool.ts), and
+ * kept in the database file when there is one; a user checked before theirs is ready has it
+ * computed then. From outside, every check is one bcrypt comparison at the configured cost, as
+ * at a real provider.
  */
 import bcrypt from "bcryptjs";
 import { legacyPassword } from "../../main/embedded-core/demo/legacy-roster.ts";
+import { HashPool } from "./hash-pool.ts";
 import type { LegacyStore, LegacyUserRow } from "./store.ts";
 
 export const DEFAULT_COST = 10;
@@ -18,6 +20,7 @@ export class LegacyPasswords {
   private readonly pending = new Map<number, Promise<string>>();
   private readonly dummy: Promise<string>;
   private filling: Promise<void> | undefined;
+  private pool: HashPool | undefined;
   private stopped = false;
 
   constructor(
@@ -52,19 +55,28 @@ export class LegacyPasswords {
     return bcrypt.compare(password, await this.hashOf(user));
   }
 
-  /** Hashes every user without a hash, a batch at a time, until done or stopped. */
+  /** Hashes every user without a hash on worker threads, a batch at a time, until done or stopped. */
   fillInBackground(onProgress?: (hashed: number, total: number) => void): Promise<void> {
     this.filling ??= (async () => {
       const total = this.store.count();
-      for (;;) {
-        if (this.stopped) return;
-        const batch = this.store.withoutHash(50);
-        if (batch.length === 0) break;
-        for (const user of batch) {
+      if (this.store.countHashed() >= total) return;
+      const pool = (this.pool = new HashPool());
+      try {
+        for (;;) {
           if (this.stopped) return;
-          await this.hashOf(user);
+          const batch = this.store.withoutHash(pool.size * 25);
+          if (batch.length === 0) break;
+          try {
+            await Promise.all(batch.map(async (user) => this.store.storeHash(user.number, await pool.hash(legacyPassword(user), this.cost))));
+          } catch (err) {
+            if (this.stopped) return; // closed mid-batch: the rest is hashed on demand next time
+            throw err;
+          }
+          onProgress?.(this.store.countHashed(), total);
         }
-        onProgress?.(this.store.countHashed(), total);
+      } finally {
+        this.pool = undefined;
+        await pool.close();
       }
     })();
     return this.filling;
@@ -73,6 +85,7 @@ export class LegacyPasswords {
   /** Stops the background fill and waits for the hash in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.pool?.close();
     await this.filling;
     await Promise.allSettled([...this.pending.values()]);
   }
