@@ -30,6 +30,9 @@ async function main(): Promise<void> {
       ...(await runChildBench("bench/jobs/bulk-invite.ts", { BENCH_BULK_INVITES: "10000" })),
       // How soon a misbehaving Core or an absurd CSV is answered (timings kept out of the tests).
       ...(await runChildBench("bench/jobs/faults.ts")),
+      // Just-in-time migration (seed 04): 2,000 first sign-ins through the backend kit against
+      // LegacyAuth's check plus a plain sign-up; its own process (the kit's overrides).
+      ...(await runChildBench("bench/migration/jit-sign-in.ts", { BENCH_MIGRATION_USERS: "2000" })),
       // The Jobs list with thousands of jobs, a page at a time.
       ...(await benchJobsList(log)),
       ...(await benchScroll({ small: 1_000, large: 100_000, rounds: 2, log })),

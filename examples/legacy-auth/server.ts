@@ -201,10 +201,16 @@ export async function startLegacyAuth(options: LegacyAuthOptions = {}): Promise<
       send(res, 500, { error: "INTERNAL", message: "LegacyAuth failed to answer" });
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+    });
+  } catch (err) {
+    await passwords.stop();
+    store.close();
+    throw err;
+  }
   const hashesReady = options.fillHashes === false ? Promise.resolve() : passwords.fillInBackground(options.onHashProgress);
   let closed: Promise<void> | undefined;
   return {
