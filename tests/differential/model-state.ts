@@ -115,13 +115,17 @@ export class ModelState {
     return set;
   }
 
-  /** Does the Core hold data for this id that is not a login method (disassociation answers OK for it)? */
-  hasNonAuthData(id: string): boolean {
+  /**
+   * Does the Core hold data for this id that is not a login method (disassociation answers OK
+   * for it)? Undefined when the model is not sure (a session or token in an unknown state).
+   */
+  hasNonAuthData(id: string): boolean | undefined {
     for (const [key, roles] of this.userRoles) if (key.endsWith(`\n${id}`) && roles.size > 0) return true;
-    for (const s of this.sessions.values()) if (s.userId === id && s.life !== "dead") return true;
-    for (const t of this.evTokens.values()) if (t.userId === id && t.life !== "dead") return true;
     for (const [key, verified] of this.verified) if (verified && key.startsWith(`${id}\n`)) return true;
-    return this.metadata.has(id);
+    if (this.metadata.has(id)) return true;
+    const lives = [...this.sessions.values(), ...this.evTokens.values()].filter((x) => x.userId === id).map((x) => x.life);
+    if (lives.includes("live")) return true;
+    return lives.includes("unknown") ? undefined : false;
   }
 
   /** Stops following the verified emails and verification tokens of these ids. */
@@ -158,9 +162,9 @@ export function normEmail(e: unknown): string | undefined {
 /** E.164 for the forms the generator writes (the Core parses with libphonenumber; others: unknown). */
 export function normPhone(p: unknown): string | undefined {
   if (typeof p !== "string") return undefined;
-  if (/^\+1415\d{7}$/.test(p)) return p;
-  const m = /^\+1 \((\d{3})\) (\d{3})-(\d{4})$/.exec(p);
-  return m ? `+1${m[1]}${m[2]}${m[3]}` : undefined;
+  if (/^\+4477\d{8}$/.test(p)) return p;
+  const m = /^\+44 (77\d{2}) (\d{6})$/.exec(p);
+  return m ? `+44${m[1]}${m[2]}` : undefined;
 }
 
 /** Deep equality that also compares the order of object keys (the Core's metadata order is a rule). */

@@ -22,6 +22,10 @@ const TOKEN_KEYS = new Set([
   "refreshToken",
   "antiCsrfToken",
   "frontToken",
+  // JWKS keys
+  "kid",
+  "n",
+  "e",
 ]);
 /** Instants: equal on two Cores only by chance. */
 const TIME_KEYS = new Set(["timeJoined", "timeCreated", "createdTime", "expiry", "createdAt", "updatedAt", "lastUpdated", "t", "iat", "exp"]);
@@ -57,6 +61,8 @@ export class Normalizer {
   value(v: unknown, key?: string): unknown {
     if (typeof v === "string") {
       if (key && TOKEN_KEYS.has(key) && !v.startsWith("$")) return this.token(v);
+      // max-age counts down to the signing key's expiry: keep the form, not the number.
+      if (key === "cacheControl") return v.replace(/\d+/g, "<n>");
       return this.text(v);
     }
     if (typeof v === "number" && key && TIME_KEYS.has(key)) return "<time>";

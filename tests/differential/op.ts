@@ -44,7 +44,7 @@ export function formatOp(op: Op): string {
 export const SYMBOL_LEGEND = [
   "T1, T2: tenants of this run (t1-{ns}); T1^: T1 in upper case; NOPE: a tenant that never exists",
   "E0..E3: emails ({ns}-e0@example.com); E1^: E1 upper-cased with spaces around; EU: a unicode email",
-  "P0..P3: phone numbers (E.164); P1~: P1 written as +1 (415) 2xx-xxxx",
+  "P0..P3: phone numbers (E.164, +4477…); P1~: P1 written as +44 77xx xxxxxx",
   "Uk: the SuperTokens id of the (k mod n)-th user created so far; Uk*: its public id (external id once mapped)",
   "X0..X2: external ids; S0..S2: synthetic ids (no user); R0..R3: roles",
   "Ck: the (k mod n)-th Passwordless code created; SSk: the k-th session; RTk / EVk: reset / verification tokens",

@@ -48,7 +48,7 @@ export const dataOps: Record<string, OpKind> = {
         order: g.rng.pick(["newest", "oldest"]),
         limit: g.limit(),
         includeRecipeIds: g.recipeIds(),
-        ...(inPublic ? { query: { email: "{ns}" } } : g.rng.chance(0.15) ? { query: g.rng.pick([{ email: "{ns}-e1" }, { phone: "+1415" }, { email: "" }]) } : {}),
+        ...(inPublic ? { query: { email: "{ns}" } } : g.rng.chance(0.15) ? { query: g.rng.pick([{ email: "{ns}-e1" }, { phone: "+4477" }, { email: "" }]) } : {}),
         pages: g.rng.chance(0.3) ? 3 : 1,
       };
     },

@@ -64,6 +64,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: "GET", path: "/hello" },
   { method: "GET", path: "/" },
   { method: "GET", path: "/apiversion" },
+  { method: "GET", path: "/.well-known/jwks.json" },
 ];
 
 const WRONG_TYPES: unknown[] = [null, 42, true, [], {}, "", ["x"], 1.5];

@@ -18,6 +18,8 @@ export interface RawRequest {
 export interface RawAnswer {
   status: number;
   contentType: string | null;
+  /** Kept only when the Core sends one (the JWKS carries its key lifetime there, which the SDK reads). */
+  cacheControl?: string;
   body: unknown;
 }
 
@@ -43,5 +45,6 @@ export async function rawCall(core: CoreAddress, req: RawRequest): Promise<RawAn
       // keep the text: a JSON content type with a body that is not JSON is itself a finding
     }
   }
-  return { status: res.status, contentType: res.headers.get("content-type"), body: parsed };
+  const cacheControl = res.headers.get("cache-control");
+  return { status: res.status, contentType: res.headers.get("content-type"), ...(cacheControl ? { cacheControl } : {}), body: parsed };
 }

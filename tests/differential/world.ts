@@ -8,7 +8,7 @@
  * - "$T1"  a tenant of this run ("t1-<ns>"); "$T1^" the same in upper case; "$NOPE" a tenant
  *          that never exists
  * - "$E2"  an email of this run; "$E2^" the same shouted with spaces around it
- * - "$P1"  a phone number (E.164) of this run; "$P1~" the same as "+1 (415) 2xx-xxxx"
+ * - "$P1"  a phone number (E.164) of this run; "$P1~" the same as "+44 77xx xxxxxx"
  * - "$U3"  the SuperTokens id of the (3 mod n)-th user this run created ("<ns>-nobody" before
  *          the first); "$U3*" its current public id (the external id once mapped)
  * - "$X0"  an external id; "$S0" a synthetic id (metadata, roles and sessions take any string)
@@ -55,6 +55,20 @@ export function canonicalArgs(value: unknown, counts: Counts): unknown {
   return value;
 }
 
+/**
+ * Four UK mobile numbers (E.164, +4477 and 8 digits) for a run. Phones cannot carry the
+ * namespace as text, so they come from it: the process's run id picks 4 digits, the run's
+ * counter the other 4, so two runs of one process never share a number (a shared number
+ * would show one run's devices in another's).
+ */
+export function phonesFor(ns: string): string[] {
+  const m = /^d([a-z0-9]{5})(\d+)x$/.exec(ns);
+  let h = 0;
+  for (const c of m?.[1] ?? ns) h = (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0;
+  const slot = m ? Number(m[2]) * 4 : new Rng(h).int(10_000);
+  return [0, 1, 2, 3].map((i) => `+4477${String(h % 10_000).padStart(4, "0")}${String((slot + i) % 10_000).padStart(4, "0")}`);
+}
+
 export interface CoreAddress {
   url: string;
   apiKey?: string | undefined;
@@ -78,11 +92,7 @@ export class World {
   constructor(ns: string, core: CoreAddress) {
     this.ns = ns;
     this.core = core;
-    // Phones cannot carry the namespace as text: derive random-looking numbers from it.
-    let h = 0;
-    for (const c of ns) h = (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0;
-    const rng = new Rng(h);
-    this.phones = [0, 1, 2, 3].map(() => `+1415${2_000_000 + rng.int(7_000_000)}`);
+    this.phones = phonesFor(ns);
   }
 
   tenant(n: 1 | 2): string {
@@ -124,7 +134,7 @@ export class World {
         return `${this.ns}-ü@exämple.com`;
       case "P": {
         const p = this.phones[n % this.phones.length] as string;
-        return mod === "~" ? `+1 (${p.slice(2, 5)}) ${p.slice(5, 8)}-${p.slice(8)}` : p;
+        return mod === "~" ? `+44 ${p.slice(3, 7)} ${p.slice(7)}` : p;
       }
       case "U": {
         // Before the run created a user: an id of its own (data under a shared id would differ by history).
