@@ -48,7 +48,11 @@ export interface LegacyMigrationOptions {
   lock?: MigrationLock;
   /** Clock for the migration record (default Date.now). */
   now?: () => number;
-  /** How long a sign-in that lost a race with another process waits for that one to finish (default 5000 ms). */
+  /**
+   * How long a sign-in waits for another process's migration of the same identity to finish
+   * (default 5000 ms); also how young an account without a migration record must be to count as
+   * one being migrated right now.
+   */
   raceWaitMs?: number;
 }
 
@@ -108,8 +112,8 @@ export class LegacyMigration {
   async signInFirstTime(base: EmailPasswordFunctions, input: Input): Promise<SignInResult> {
     return this.lock.run(migrationLockKey(input.tenantId, input.email), async (waited) => {
       if (waited) {
-        const account = await this.findAccount(input.tenantId, input.email, input.userContext);
-        if (account) return this.signInUnlocked(base, input, account);
+        const account = await this.findAccount(input.tenantId, input.email, fresh(input.userContext));
+        if (account) return this.signInUnlocked(base, input, (await this.settle(input, account)).account);
       }
       const legacy = await callLegacyProvider(this.provider, "the credential check", this.timeoutMs, (o) =>
         this.provider.verifyCredentials(input.email, input.password, o),
@@ -118,8 +122,8 @@ export class LegacyMigration {
       const created = await this.createRecipeUser(base, input, input.password);
       if (created.status !== "OK") {
         // Another process made the account between our look and our sign-up: sign in on it
-        // once its mapping is there (the legacy password was just checked).
-        const account = await this.waitForMapping(input, legacy.id);
+        // once that migration is done (the legacy password was just checked).
+        const { account } = await this.waitForMigration(input);
         return this.signInUnlocked(base, input, account, legacy);
       }
       const user = await this.completeAccount(created, legacy, input, { via: "sign-in", temporary: false });
@@ -128,9 +132,9 @@ export class LegacyMigration {
   }
 
   /** Steps 5 and the ordinary sign-in, for an email that has an account. */
-  async signInExisting(base: EmailPasswordFunctions, input: Input, account: Account): Promise<SignInResult> {
+  async signInExisting(base: EmailPasswordFunctions, input: Input, found: Account): Promise<SignInResult> {
+    const { account, metadata } = await this.settle(input, found);
     // Only accounts on a temporary password need the lock (their password may change here).
-    const metadata = await this.metadataOf(account.user.id, input.userContext);
     if (metadata[this.contract.temporaryPasswordKey] !== true) return base.signIn(input);
     return this.lock.run(migrationLockKey(input.tenantId, input.email), () => this.signInUnlocked(base, input, account));
   }
@@ -143,7 +147,7 @@ export class LegacyMigration {
    */
   async prepareReset(base: EmailPasswordFunctions, input: ResetInput): Promise<void> {
     await this.lock.run(migrationLockKey(input.tenantId, input.email), async (waited) => {
-      if (waited && (await this.findAccount(input.tenantId, input.email, input.userContext))) return;
+      if (waited && (await this.findAccount(input.tenantId, input.email, fresh(input.userContext)))) return;
       const legacy = await this.findLegacy(input.email);
       if (!legacy || legacy.disabled) return;
       const created = await this.createRecipeUser(base, input, temporaryPassword());
@@ -163,7 +167,7 @@ export class LegacyMigration {
 
   /** Step 5 proper, under the identity's lock: re-read the flag, then the legacy password decides. */
   private async signInUnlocked(base: EmailPasswordFunctions, input: Input, account: Account, checked?: LegacyUser): Promise<SignInResult> {
-    const metadata = await this.metadataOf(account.user.id, input.userContext);
+    const metadata = await this.metadataOf(account.user.id, fresh(input.userContext));
     if (metadata[this.contract.temporaryPasswordKey] !== true) return base.signIn(input);
     const legacy =
       checked ??
@@ -255,13 +259,35 @@ export class LegacyMigration {
     throw new MigrationFailedError(`migrating ${legacyId} failed, nothing was kept: ${why}`, { cause });
   }
 
-  /** After losing a sign-up race to another process: its account, once mapped to the legacy id. */
-  private async waitForMapping(input: Input, legacyId: string): Promise<Account> {
+  /**
+   * The account and its metadata, once no migration is under way on it. An account made moments ago
+   * that has no migration record yet, for an email the legacy provider has, is most likely being
+   * migrated by another process right now (sign-up, mapping, then metadata): wait for the record,
+   * so nobody signs in on a half-made account or under its SuperTokens id.
+   */
+  private async settle(input: Input, account: Account): Promise<{ account: Account; metadata: JsonObject }> {
+    const metadata = await this.metadataOf(account.user.id, input.userContext);
+    if (metadata[this.contract.migrationKey] !== undefined || Date.now() - account.user.timeJoined > this.raceWaitMs) return { account, metadata };
+    let legacyEmail = false;
+    try {
+      legacyEmail = await this.isLegacyEmail(input.email);
+    } catch {
+      return { account, metadata }; // the provider cannot say: an ordinary sign-in, as for any account
+    }
+    return legacyEmail ? this.waitForMigration(input) : { account, metadata };
+  }
+
+  /** Another process's migration of this identity, once its metadata (the last write) is there. */
+  private async waitForMigration(input: Input): Promise<{ account: Account; metadata: JsonObject }> {
     const deadline = Date.now() + this.raceWaitMs;
     for (;;) {
-      const account = await this.findAccount(input.tenantId, input.email, input.userContext);
-      if (account && account.user.id === legacyId) return account;
-      if (Date.now() > deadline) throw new MigrationFailedError(`another sign-in was migrating ${legacyId} and did not finish within ${this.raceWaitMs} ms`);
+      // Fresh reads each time: the SDK caches reads per request and only forgets them on this process's own writes.
+      const userContext = fresh(input.userContext);
+      const account = await this.findAccount(input.tenantId, input.email, userContext);
+      if (!account) throw new MigrationFailedError(`another sign-in was migrating ${input.email} and gave up (its account is gone)`);
+      const metadata = await this.metadataOf(account.user.id, userContext);
+      if (metadata[this.contract.migrationKey] !== undefined) return { account, metadata };
+      if (Date.now() > deadline) throw new MigrationFailedError(`another sign-in was migrating ${input.email} and did not finish within ${this.raceWaitMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -279,6 +305,12 @@ export class LegacyMigration {
     }
     return update;
   }
+}
+
+/** The user context with the SDK's per-request cache of Core reads emptied, so a read sees other processes' writes. */
+function fresh(userContext: UserContext): UserContext {
+  const inner = (userContext as { _default?: Record<string, unknown> })._default;
+  return { ...userContext, _default: { ...inner, coreCallCache: {} } } as UserContext;
 }
 
 /** The new user as the Core returns it once mapped: the legacy id everywhere, the email verified as at the provider. */
