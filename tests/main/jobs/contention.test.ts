@@ -129,8 +129,11 @@ describe("a dry run against a Core that answers 500", () => {
 
   it("sends fewer look-ups at once while the Core answers 500 for too many at once, and more again once it copes", async () => {
     let contention = 0;
+    // The pace creeps back up between bursts of contention, so its lowest point is what tells.
+    let lowest = Infinity;
     proxy.script = (req) => {
       if (req.method !== "GET") return {};
+      lowest = Math.min(lowest, paceFor(proxy.url).limit);
       if (proxy.inFlight >= CORE_COPES_WITH) {
         contention += 1;
         return LOCKED;
@@ -144,8 +147,8 @@ describe("a dry run against a Core that answers 500", () => {
     // meet contention, over and over. Paced, few do.
     expect(contention).toBeGreaterThan(0);
     expect(contention).toBeLessThan(ROWS / 10);
+    expect(lowest).toBeLessThanOrEqual(CORE_COPES_WITH);
     const lowered = paceFor(proxy.url).limit;
-    expect(lowered).toBeLessThanOrEqual(CORE_COPES_WITH);
 
     proxy.script = () => ({});
     await t.client.invoke("jobs.dryRun", { kind: "invites.bulk", input: { csv: csvOf("relaxed"), dryRunOnly: true } });
