@@ -10,6 +10,7 @@ import { startEmbeddedCore, type RunningEmbeddedCore } from "./embedded-core/ind
 import { Dispatcher, roleInForce, type Handlers } from "./dispatch.ts";
 import { EventBus } from "./events.ts";
 import { createJobs, type JobsOptions } from "./jobs/index.ts";
+import { createMigration } from "./migration/index.ts";
 import type { Mailer } from "./mail/mailer.ts";
 import { FileKeySecretBox } from "./secrets/file-key-box.ts";
 import type { SecretBox } from "./secrets/secret-box.ts";
@@ -85,6 +86,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
       ...(options.mailer ? { mailer: options.mailer } : {}),
     });
     const invites = invitesArea.handlers;
+    const migrationArea = createMigration();
     const jobs = createJobs({
       db,
       events,
@@ -93,13 +95,14 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
       operator,
       role: () => roleInForce(profiles),
       rolesChanged: () => roleIndex.invalidate(),
-      kinds: invitesArea.jobKinds,
+      kinds: [...invitesArea.jobKinds, ...migrationArea.jobKinds],
       options: options.jobs ?? {},
     });
     const dispatcher = new Dispatcher({
       handlers: {
         ...handlers({ profiles, connection, users, roles, invites, allowLists, jobs: jobs.handlers, audit, operator, role: () => roleInForce(profiles) }),
         ...secondFactorHandlers({ db, secrets, now, connection: () => connection.active(), seesPhones: () => roleInForce(profiles) !== "auditor" }),
+        ...migrationArea.handlers,
       },
       profiles,
       audit,
@@ -139,7 +142,7 @@ interface Services {
 }
 
 /** Each operation of the contract, wired to the service that does it. */
-function handlers(s: Services): Omit<Handlers, `secondFactor.${string}`> {
+function handlers(s: Services): Omit<Handlers, `secondFactor.${string}` | `migration.${string}`> {
   const activeView = () => {
     const active = s.profiles.active();
     return active ? s.profiles.view(active, active.id) : null;

@@ -28,7 +28,7 @@ export interface DispatcherDeps {
 }
 
 /** Input fields never written to the audit log in clear. */
-const SECRET_FIELDS = new Set(["apiKey", "password", "newPassword", "smtpPassword"]);
+const SECRET_FIELDS = new Set(["apiKey", "password", "newPassword", "smtpPassword", "legacyToken", "rosterCsv"]);
 
 /** The role in force: the active profile's; with no profile at all, admin (to set one up). */
 export function roleInForce(profiles: ProfilesService): OperatorRole {

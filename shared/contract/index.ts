@@ -8,6 +8,7 @@ import { auditOps } from "./operations/audit.ts";
 import { connectionOps } from "./operations/connection.ts";
 import { inviteOps } from "./operations/invites.ts";
 import { jobsOps } from "./operations/jobs.ts";
+import { migrationOps } from "./operations/migration.ts";
 import { profileOps } from "./operations/profiles.ts";
 import { roleOps } from "./operations/roles.ts";
 import { secondFactorOps } from "./operations/second-factor.ts";
@@ -23,6 +24,7 @@ export const OPERATIONS = {
   ...jobsOps,
   ...allowListOps,
   ...secondFactorOps,
+  ...migrationOps,
 };
 
 export type Operations = typeof OPERATIONS;

@@ -24,6 +24,10 @@ export const PERMISSIONS = [
   "allowlists:write",
   "jobs:read",
   "jobs:control",
+  /** Read migration progress (roster, index, snapshots, lists, reports) and refresh the user index. */
+  "migration:read",
+  /** Set the migration source (roster) and the end criterion. */
+  "migration:write",
   /** May see working sign-in links (magic links, reset links): the roles that may send them. */
   "links:read",
   /** May see phone numbers in full (everyone else gets them masked, in every answer and export). */
@@ -41,6 +45,7 @@ const READ: Permission[] = [
   "invites:read",
   "allowlists:read",
   "jobs:read",
+  "migration:read",
 ];
 
 export const ROLE_PERMISSIONS: Readonly<Record<OperatorRole, readonly Permission[]>> = {

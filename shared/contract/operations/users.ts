@@ -1,6 +1,21 @@
 import { z } from "zod";
 import { op } from "../define.ts";
 import { json, loginMethod, roleName, secondFactor, tenantId, userId, userRow } from "../schemas.ts";
+import { indexFreshness, USER_MIGRATION_FILTERS } from "./migration.ts";
+
+/**
+ * Filters the local user index answers (main/migration/index-store): the Core cannot filter by
+ * metadata. With any of them (or secondFactor while the index is fresh) the page comes from the
+ * index, and the answer's `index` says how fresh it is (H-B, issue 13).
+ */
+const indexFilters = {
+  /** Only users with (true) or without (false) the temporary-password flag. */
+  temporaryPassword: z.boolean().optional(),
+  /** Only users in this relation to the migration roster. */
+  migrationState: z.enum(USER_MIGRATION_FILTERS).optional(),
+  /** Only invited users who have not signed in yet ("invited"), or who have ("accepted"). */
+  invite: z.enum(["invited", "accepted"]).optional(),
+};
 
 const listQuery = z.object({
   tenantId,
@@ -30,9 +45,16 @@ export const userOps = {
        * pages of the Core from the token until it has `limit` matches or has scanned SCAN_CAP users.
        */
       secondFactor: z.enum(["enrolled", "none", "broken"]).optional(),
+      ...indexFilters,
     }),
     output: z.object({
       rows: z.array(userRow),
+      /**
+       * Present when the page came from the local user index (an index filter, or the second-factor
+       * filter while the index is fresh): how fresh it is. Rows then hold what the last scan saw
+       * (roles are live); `nextPaginationToken` is the index's own token, and `matches` counts them all.
+       */
+      index: indexFreshness.extend({ matches: z.number() }).optional(),
       nextPaginationToken: z.string().nullable(),
       /** With a filter: how many users were looked at for this answer. */
       scanned: z.number().optional(),
@@ -60,9 +82,12 @@ export const userOps = {
       max: z.number().int().min(1).max(100_000).default(10_000),
       /** Only users in this second-factor state, as the list shows them. */
       secondFactor: z.enum(["enrolled", "none", "broken"]).optional(),
+      ...indexFilters,
     }),
     output: z.object({
       csv: z.string(),
+      /** Present when the rows came from the local user index: how fresh it is. */
+      index: indexFreshness.optional(),
       rows: z.number(),
       /** Not every user of the view is in the file: the export cap, or the Core's cap on a search. */
       truncated: z.boolean(),

@@ -101,6 +101,21 @@ export const SAMPLE_INPUTS: Samples = {
   "secondFactor.resetPreview": (c) => ({ userId: c.userId }),
   "secondFactor.report": () => ({ tenantId: "public" }),
   "secondFactor.reportCsv": () => ({ tenantId: "public" }),
+  "migration.source.get": () => ({}),
+  "migration.source.importCsv": () => ({ rosterCsv: "legacy_id,email,email_verified,created\nlegacy-900001,sample.legacy@example.org,true,2020-01-02\n", fileName: "roster.csv" }),
+  // Nothing listens there: the read job fails on its own; the operation itself answers.
+  "migration.source.setService": () => ({ url: "http://127.0.0.1:9", legacyToken: "sample-legacy-token" }),
+  "migration.source.read": () => ({}),
+  "migration.scan.start": () => ({ mode: "refresh" }),
+  "migration.scan.status": () => ({}),
+  "migration.summary": () => ({}),
+  "migration.history": () => ({}),
+  "migration.rate": () => ({}),
+  "migration.criterion.get": () => ({}),
+  "migration.criterion.set": () => ({ criterion: { kind: "share", targetShare: 0.8 } }),
+  "migration.list": () => ({ state: "not-migrated" }),
+  "migration.export": () => ({ state: "migrated" }),
+  "migration.report": () => ({ format: "json" }),
 };
 
 export function sampleFor(op: string): (ctx: SampleContext) => unknown {
