@@ -4,6 +4,7 @@ import { AuditPage } from "../pages/AuditPage.tsx";
 import { ConnectionsPage } from "../pages/ConnectionsPage.tsx";
 import { InvitesPage } from "../pages/InvitesPage.tsx";
 import { JobsPage } from "../pages/JobsPage.tsx";
+import { MigrationPage } from "../pages/MigrationPage.tsx";
 import { RolesPage } from "../pages/RolesPage.tsx";
 import { SecondFactorPage } from "../pages/SecondFactorPage.tsx";
 import { UserDetailPage } from "../pages/UserDetailPage.tsx";
@@ -27,6 +28,8 @@ export function Pages({ route }: { route: Route }) {
       return <JobsPage />;
     case "second-factor":
       return <SecondFactorPage />;
+    case "migration":
+      return <MigrationPage />;
     case "audit":
       return <AuditPage />;
     case "connections":

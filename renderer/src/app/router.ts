@@ -1,4 +1,4 @@
-/** A small hash router: #/users, #/users/<id>, #/roles, #/audit, #/connections. */
+/** A small hash router: #/users, #/users/<id>, #/roles, #/migration, #/audit, #/connections, … */
 import { useSyncExternalStore } from "react";
 
 export type Route =
@@ -9,6 +9,7 @@ export type Route =
   | { page: "allowlists" }
   | { page: "jobs" }
   | { page: "second-factor" }
+  | { page: "migration" }
   | { page: "audit" }
   | { page: "connections" }
   | { page: "not-found"; path: string };
@@ -24,7 +25,7 @@ export function parseRoute(hash: string): Route {
       return { page: "not-found", path };
     }
   }
-  if (!second && (first === "users" || first === "roles" || first === "invites" || first === "allowlists" || first === "jobs" || first === "second-factor" || first === "audit" || first === "connections")) return { page: first };
+  if (!second && (first === "users" || first === "roles" || first === "invites" || first === "allowlists" || first === "jobs" || first === "second-factor" || first === "migration" || first === "audit" || first === "connections")) return { page: first };
   return { page: "not-found", path };
 }
 

@@ -1,4 +1,4 @@
-/** Keyboard shortcuts that work from anywhere: Ctrl+K / Cmd+K search, Alt+1…4 switch pages. */
+/** Keyboard shortcuts that work from anywhere: Ctrl+K / Cmd+K search, Alt+1…9 switch pages. */
 import { useEffect } from "react";
 import { navigate } from "./router.ts";
 
@@ -11,6 +11,7 @@ export const NAV_ITEMS = [
   { href: "#/allowlists", label: "Allow-lists", key: "6", page: "allowlists" },
   { href: "#/jobs", label: "Jobs", key: "7", page: "jobs" },
   { href: "#/second-factor", label: "Second factor", key: "8", page: "second-factor" },
+  { href: "#/migration", label: "Migration", key: "9", page: "migration" },
 ] as const;
 
 export const isMac = (): boolean => typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);

@@ -8,12 +8,14 @@
 import { useId, useMemo } from "react";
 import { CartesianGrid, ComposedChart, Line, ReferenceDot, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import { isoDate, isoDateTime, plural } from "../../lib/format.ts";
-import { DAY_MS, forecast, formatShare, formatTarget, inOrder, shareOf, type Criterion, type Forecast, type SharePoint } from "./forecast.ts";
+import { criterionOf, DAY_MS, forecastFrom, formatShare, formatTarget, inOrder, shareOf, type Criterion, type CriterionView, type Forecast, type MigrationRate, type SharePoint } from "./forecast.ts";
 import { ForecastSummary } from "./ForecastSummary.tsx";
 
 interface Props {
   snapshots: readonly SharePoint[];
-  criterion: Criterion | null;
+  /** migration.rate and migration.criterion.get: the rate, ETA and "met" as the main process computed them. */
+  rate: MigrationRate | null;
+  criterion: CriterionView | null;
   now: number;
   /** A fixed width (tests, screenshots); otherwise the chart fills its container. */
   width?: number;
@@ -75,14 +77,16 @@ function TooltipBody({ active, payload }: { active?: boolean; payload?: readonly
   );
 }
 
-export function MigrationChart({ snapshots, criterion, now, width, height = 260 }: Props) {
+export function MigrationChart({ snapshots, rate, criterion: view, now, width, height = 260 }: Props) {
   const tableId = useId();
   const sorted = useMemo(() => inOrder(snapshots), [snapshots]);
-  const f = useMemo(() => forecast(sorted, criterion, now), [sorted, criterion, now]);
+  const f = useMemo(() => forecastFrom(sorted, rate, view), [sorted, rate, view]);
+  const criterion = useMemo(() => criterionOf(view?.criterion ?? rate?.criterion ?? null), [view, rate]);
   const { data, domain } = useMemo(() => chartData(sorted, f, criterion), [sorted, f, criterion]);
   const target = criterion?.targetShare ?? null;
   const endsAt = criterion?.endsAt ?? null;
-  const metShare = f.met ? (sorted.find((p) => p.at === f.met?.at) ?? null) : null;
+  // The marker sits on the history where the criterion was met: the snapshot then (or the last before the date).
+  const metPoint = f.met ? ([...sorted].reverse().find((p) => p.at <= (f.met?.at ?? 0)) ?? sorted[0] ?? null) : null;
 
   return (
     <figure className="migration-chart" data-testid="migration-chart" aria-describedby={tableId}>
@@ -118,7 +122,7 @@ export function MigrationChart({ snapshots, criterion, now, width, height = 260 
             {f.met ? (
               <ReferenceDot
                 x={f.met.at}
-                y={f.met.by === "share" && metShare ? pct(shareOf(metShare) ?? 0) : pct(f.share ?? 0)}
+                y={pct(metPoint ? (shareOf(metPoint) ?? 0) : 0)}
                 r={6}
                 className="migration-chart__met"
                 fill={COLOR.ok}

@@ -2,12 +2,13 @@
  * Where the migration stands and where it is heading, from the dated snapshots of the user index:
  * the share migrated over time, the rate over the last 7 days, when the end criterion (a target
  * share, or a date) is reached at that rate, and whether (and since when) it is met.
- * Pure functions: the chart, the summary line and their tests read the same numbers.
+ * The rate, ETA and "met" are the main process's (one computation for the screen and the report);
+ * here they are only put in the shape the chart and the summary line read.
  */
+import type { OutputOf } from "../../../../shared/contract/index.ts";
+import type { MigrationCriterion, MigrationSnapshot } from "../../../../shared/contract/operations/migration.ts";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
-/** The rate is measured over this window (or over all history when it is shorter). */
-export const RATE_WINDOW_MS = 7 * DAY_MS;
 
 /** One snapshot: how many roster users had migrated, of the legacy total then. */
 export interface SharePoint {
@@ -49,60 +50,49 @@ export interface Forecast {
   shareAtEnd: number | null;
 }
 
+export type MigrationRate = OutputOf<"migration.rate">;
+export type CriterionView = OutputOf<"migration.criterion.get">;
+
 export const shareOf = (p: SharePoint): number | null => (p.total > 0 ? p.migrated / p.total : null);
 
 /** Users that make the target share of `total` (rounded up: 80% of 5 is 4 users). */
 export const usersForShare = (target: number, total: number): number => Math.ceil(target * total - 1e-9);
 
-const reaches = (p: SharePoint, target: number): boolean => p.total > 0 && p.migrated >= usersForShare(target, p.total);
-
 /** The snapshots in time order (the contract does not promise an order). */
 export const inOrder = (points: readonly SharePoint[]): SharePoint[] => [...points].sort((a, b) => a.at - b.at);
 
-/** The rate between the latest snapshot and the last one at least 7 days before it (or the first one). */
-export function rateOf(points: readonly SharePoint[]): Rate | null {
-  const sorted = inOrder(points);
-  const latest = sorted[sorted.length - 1];
-  if (!latest || sorted.length < 2) return null;
-  let base = sorted[0] as SharePoint;
-  for (const p of sorted) if (p.at <= latest.at - RATE_WINDOW_MS) base = p;
-  const days = (latest.at - base.at) / DAY_MS;
-  if (days <= 0) return null;
-  const shareNow = shareOf(latest) ?? 0;
-  const shareThen = shareOf(base) ?? 0;
-  return { usersPerDay: (latest.migrated - base.migrated) / days, sharePerDay: (shareNow - shareThen) / days, days, from: base.at, to: latest.at };
-}
+/** A snapshot as the chart plots it: accounts under a legacy id (temporary password or not) of the roster. */
+export const pointOf = (s: Pick<MigrationSnapshot, "at" | "migrated" | "temporaryPassword" | "rosterTotal">): SharePoint => ({ at: s.at, migrated: s.migrated + s.temporaryPassword, total: s.rosterTotal });
 
-export function forecast(points: readonly SharePoint[], criterion: Criterion | null, now: number): Forecast {
+export const criterionOf = (c: MigrationCriterion | null): Criterion | null =>
+  c === null ? null : c.kind === "share" ? { targetShare: c.targetShare, endsAt: null } : { targetShare: null, endsAt: c.date };
+
+/**
+ * The forecast as the main process computed it (migration.rate and migration.criterion.get: the
+ * screen, the report and the end-of-migration job read the same numbers), with the snapshots.
+ */
+export function forecastFrom(points: readonly SharePoint[], rate: MigrationRate | null, view: CriterionView | null): Forecast {
   const sorted = inOrder(points);
   const latest = sorted[sorted.length - 1] ?? null;
   const share = latest ? shareOf(latest) : null;
-  const rate = rateOf(sorted);
+  const criterion = criterionOf(view?.criterion ?? rate?.criterion ?? null);
+  const r: Rate | null =
+    rate?.from && rate.to && rate.usersPerDay !== null && rate.sharePerDay !== null && rate.to.at > rate.from.at
+      ? { usersPerDay: rate.usersPerDay, sharePerDay: rate.sharePerDay, days: (rate.to.at - rate.from.at) / DAY_MS, from: rate.from.at, to: rate.to.at }
+      : null;
+  const metFlag = view?.met ?? rate?.met ?? false;
+  const met: Forecast["met"] = metFlag && criterion ? { at: view?.metAt ?? criterion.endsAt ?? latest?.at ?? 0, by: criterion.targetShare !== null ? "share" : "date" } : null;
   const target = criterion?.targetShare ?? null;
-  const endsAt = criterion?.endsAt ?? null;
-
-  let met: Forecast["met"] = null;
-  if (target !== null && latest && reaches(latest, target)) {
-    // Since when the share has stayed at or above the target (a roster that grew can drop it below again).
-    let since = latest.at;
-    for (let i = sorted.length - 1; i >= 0 && reaches(sorted[i] as SharePoint, target); i--) since = (sorted[i] as SharePoint).at;
-    met = { at: since, by: "share" };
-  }
-  if (endsAt !== null && now >= endsAt && (!met || endsAt < met.at)) met = { at: endsAt, by: "date" };
-
-  let eta: number | null = null;
-  let stalled = false;
-  if (target !== null && latest && !met) {
-    const missing = usersForShare(target, latest.total) - latest.migrated;
-    if (rate && rate.usersPerDay > 0) eta = latest.at + (missing / rate.usersPerDay) * DAY_MS;
-    else stalled = true;
-  }
-
-  let shareAtEnd: number | null = null;
-  if (endsAt !== null && !met && latest && share !== null && rate) {
-    shareAtEnd = Math.max(0, Math.min(1, share + rate.sharePerDay * ((endsAt - latest.at) / DAY_MS)));
-  }
-  return { latest, share, rate, met, eta, stalled, shareAtEnd };
+  const eta = target !== null && !met ? (rate?.etaAt ?? null) : null;
+  return {
+    latest,
+    share,
+    rate: r,
+    met,
+    eta,
+    stalled: target !== null && !met && eta === null,
+    shareAtEnd: criterion?.endsAt !== null && criterion?.endsAt !== undefined && !met ? (rate?.projectedShare ?? null) : null,
+  };
 }
 
 /**
@@ -121,8 +111,12 @@ export const formatTarget = (share: number): string => `${(Math.round(share * 10
 /** "3 days", "about 5 weeks": how far off a date is, for the summary line. */
 export function formatDuration(ms: number): string {
   const days = ms / DAY_MS;
+  if (ms < 3_600_000) {
+    const minutes = Math.max(1, Math.round(ms / 60_000));
+    return minutes === 1 ? "1 minute" : `${minutes} minutes`;
+  }
   if (days < 1) {
-    const hours = Math.max(1, Math.round(ms / 3_600_000));
+    const hours = Math.round(ms / 3_600_000);
     return hours === 1 ? "1 hour" : `${hours} hours`;
   }
   if (days < 14) {
