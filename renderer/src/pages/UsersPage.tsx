@@ -10,6 +10,7 @@ import { Spinner } from "../components/Spinner.tsx";
 import { VirtualTable } from "../components/VirtualTable.tsx";
 import { plural } from "../lib/format.ts";
 import type { UsersState } from "../stores/users.ts";
+import { IndexNotice } from "./users/IndexNotice.tsx";
 import { SearchCutNotice } from "./users/SearchCutNotice.tsx";
 import { USER_COLUMNS, USERS_MIN_WIDTH } from "./users/userColumns.tsx";
 import { UsersToolbar } from "./users/UsersToolbar.tsx";
@@ -18,8 +19,13 @@ const openUser = (row: UserRow) => navigate(userHref(row.id));
 const rowKey = (row: UserRow) => row.id;
 const rowClass = (row: UserRow) => (row.secondFactor.state === "broken" ? "vt-row--warn" : undefined);
 
-/** "25 users", or for a search page "users 26–50 of 2,000 matches". */
-function pageSummary({ rows, search, scanned }: Pick<UsersState, "rows" | "search" | "scanned">): string {
+/** "25 users", or for a search page (or one from the user index) "users 26–50 of 2,000 matches". */
+function pageSummary({ rows, search, scanned, index, page, query }: Pick<UsersState, "rows" | "search" | "scanned" | "index" | "page" | "query">): string {
+  if (index) {
+    if (rows.length === 0) return `no users of ${plural(index.matches, "match", "matches")}`;
+    const from = (page - 1) * query.limit + 1;
+    return `users ${from.toLocaleString()}–${(from + rows.length - 1).toLocaleString()} of ${plural(index.matches, "match", "matches")}`;
+  }
   if (!search || scanned !== null) return plural(rows.length, "user");
   if (rows.length === 0) return `no users of ${plural(search.matches, "match", "matches")}`;
   return `users ${(search.offset + 1).toLocaleString()}–${(search.offset + rows.length).toLocaleString()} of ${plural(search.matches, "match", "matches")}`;
@@ -45,6 +51,7 @@ export function UsersPage() {
       </header>
       {state.error ? <ErrorBanner error={state.error} title="Could not load users" onRetry={() => void state.reload()} /> : null}
       {searching && state.search ? <SearchCutNotice search={state.search} text={state.query.search.trim()} /> : null}
+      {state.index ? <IndexNotice index={state.index} /> : null}
       <div className="table-area">
         {state.status === "loading" && state.rows.length === 0 ? (
           <Spinner label="Loading users…" />
@@ -53,9 +60,11 @@ export function UsersPage() {
             title={
               searching
                 ? `No user's email or phone starts with “${state.query.search.trim()}”.`
-                : state.query.secondFactor
-                  ? `No user with second factor “${state.query.secondFactor}” among the ${state.scanned ?? 0} scanned.`
-                  : `No users in tenant “${state.query.tenantId}”.`
+                : state.index
+                  ? `No user of tenant “${state.query.tenantId}” matches these filters in the user index.`
+                  : state.query.secondFactor
+                    ? `No user with second factor “${state.query.secondFactor}” among the ${state.scanned ?? 0} scanned.`
+                    : `No users in tenant “${state.query.tenantId}”.`
             }
           >
             {searching ? "Search is by prefix: try the start of the address or number (phones as +1…)." : "Users appear here once they sign up, are invited or migrated."}

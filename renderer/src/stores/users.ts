@@ -5,7 +5,7 @@
  */
 import { createStore } from "zustand/vanilla";
 import type { GatehouseClient } from "../../../shared/contract/client.ts";
-import type { OutputOf } from "../../../shared/contract/index.ts";
+import type { InputOf, OutputOf } from "../../../shared/contract/index.ts";
 import type { UserRow } from "../../../shared/contract/schemas.ts";
 import { toErrorBody } from "../api/errors.ts";
 import type { Loadable } from "./types.ts";
@@ -19,9 +19,29 @@ export interface UsersQuery {
   /** Rows per page: one of PAGE_SIZES in the UI; the Core allows 1–500. */
   limit: number;
   search: string;
-  /** Only users in this second-factor state ("" for all); main scans the Core's pages for them. */
+  /** Only users in this second-factor state ("" for all): from the user index while it is fresh, else main scans the Core's pages. */
   secondFactor: "" | "enrolled" | "none" | "broken";
+  /** Filters only the local user index answers ("" for all): the temporary-password flag, the relation to the migration roster, invited/accepted. */
+  temporaryPassword: "" | "yes" | "no";
+  migrationState: "" | NonNullable<InputOf<"users.list">["migrationState"]>;
+  invite: "" | NonNullable<InputOf<"users.list">["invite"]>;
 }
+
+/** How fresh the user index that answered the page is, and how many users match in all. */
+export type IndexInfo = NonNullable<OutputOf<"users.list">["index"]>;
+
+/** The query's filters as users.list and users.export take them (absent when "any"). */
+export function filtersOf(query: UsersQuery) {
+  return {
+    ...(query.secondFactor ? { secondFactor: query.secondFactor } : {}),
+    ...(query.temporaryPassword ? { temporaryPassword: query.temporaryPassword === "yes" } : {}),
+    ...(query.migrationState ? { migrationState: query.migrationState } : {}),
+    ...(query.invite ? { invite: query.invite } : {}),
+  };
+}
+
+/** Whether a filter only the user index answers is on (the page then says how fresh the index is). */
+export const usesIndex = (query: UsersQuery): boolean => query.temporaryPassword !== "" || query.migrationState !== "" || query.invite !== "";
 
 export type SearchInfo = NonNullable<OutputOf<"users.list">["search"]>;
 
@@ -39,6 +59,8 @@ export interface UsersState extends Loadable {
   scanned: number | null;
   /** With a search: how many users the Core returned, where this page starts, and which sign-in methods it cut at 1,000. */
   search: SearchInfo | null;
+  /** The page came from the local user index: how fresh it is, and the matches in all. */
+  index: IndexInfo | null;
   setQuery(change: Partial<UsersQuery>): Promise<void>;
   /** Another profile (another Core): what was shown goes at once, whatever the new answer is. */
   startOver(change: Partial<UsersQuery>): Promise<void>;
@@ -65,7 +87,7 @@ export const createUsersStore = (client: GatehouseClient, initial?: Partial<User
           limit: query.limit,
           ...(search ? { search } : {}),
           ...(token ? { paginationToken: token } : {}),
-          ...(query.secondFactor ? { secondFactor: query.secondFactor } : {}),
+          ...filtersOf(query),
         });
         if (request !== latestRequest) return;
         set({
@@ -76,6 +98,7 @@ export const createUsersStore = (client: GatehouseClient, initial?: Partial<User
           page: stack.length + 1,
           scanned: result.scanned ?? null,
           search: result.search ?? null,
+          index: result.index ?? null,
           status: "ready",
         });
       } catch (err) {
@@ -87,7 +110,7 @@ export const createUsersStore = (client: GatehouseClient, initial?: Partial<User
     return {
       status: "idle",
       error: null,
-      query: { tenantId: "public", order: "newest", limit: 100, search: "", secondFactor: "", ...initial },
+      query: { tenantId: "public", order: "newest", limit: 100, search: "", secondFactor: "", temporaryPassword: "", migrationState: "", invite: "", ...initial },
       rows: [],
       previousTokens: [],
       currentToken: undefined,
@@ -95,12 +118,13 @@ export const createUsersStore = (client: GatehouseClient, initial?: Partial<User
       page: 1,
       scanned: null,
       search: null,
+      index: null,
       async setQuery(change) {
         set({ query: { ...get().query, ...change } });
         await fetchPage(undefined, []);
       },
       async startOver(change) {
-        set({ query: { ...get().query, ...change }, rows: [], nextToken: null, currentToken: undefined, previousTokens: [], page: 1, scanned: null, search: null });
+        set({ query: { ...get().query, ...change }, rows: [], nextToken: null, currentToken: undefined, previousTokens: [], page: 1, scanned: null, search: null, index: null });
         await fetchPage(undefined, []);
       },
       reload: () => fetchPage(get().currentToken, get().previousTokens),
@@ -122,7 +146,7 @@ export const createUsersStore = (client: GatehouseClient, initial?: Partial<User
           order: query.order,
           max: 100_000,
           ...(search ? { search } : {}),
-          ...(query.secondFactor ? { secondFactor: query.secondFactor } : {}),
+          ...filtersOf(query),
         });
       },
     };

@@ -3,25 +3,15 @@
  * nothing on the Core). While a scan runs: its progress and ETA, and for admins Pause / Resume.
  */
 import { useStore } from "zustand";
-import type { IndexFreshness } from "../../../../shared/contract/operations/migration.ts";
 import type { JobSummary } from "../../../../shared/contract/operations/jobs.ts";
 import { Can, useCan } from "../../app/StoresContext.tsx";
 import { hrefFor } from "../../app/router.ts";
 import { ErrorBanner } from "../../components/ErrorBanner.tsx";
-import { isoDateTime, plural } from "../../lib/format.ts";
+import { plural } from "../../lib/format.ts";
 import { useAsyncAction } from "../../lib/hooks.ts";
 import { formatEta } from "../JobsPage.tsx";
-import { formatDuration } from "./forecast.ts";
+import { freshnessText } from "./freshness.ts";
 import type { OverviewStore } from "./overviewStore.ts";
-
-const ago = (ms: number): string => (ms < 60_000 ? "less than a minute ago" : `${formatDuration(ms)} ago`);
-
-/** "Refreshed 4 minutes ago (last full scan 2025-05-17 13:00:00)", or that there is no index yet. */
-export function freshnessText(index: IndexFreshness): string {
-  if (index.state === "none" || index.refreshedAt === null) return "The user index has not been built for this connection yet: scan to build it.";
-  const full = index.builtAt !== null && index.builtAt !== index.refreshedAt ? ` (last full scan ${isoDateTime(index.builtAt)})` : "";
-  return `${plural(index.users, "SuperTokens user")} indexed, refreshed ${ago(index.ageMs ?? 0)}, at ${isoDateTime(index.refreshedAt)}${full}.`;
-}
 
 const running = (job: JobSummary | null | undefined): job is JobSummary => !!job && (job.state === "running" || job.state === "waiting" || job.state === "paused");
 

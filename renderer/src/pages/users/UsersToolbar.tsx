@@ -7,6 +7,8 @@ import { TenantPicker } from "../../components/TenantPicker.tsx";
 import { plural, timestampForFile } from "../../lib/format.ts";
 import { useDebounced } from "../../lib/hooks.ts";
 import { PAGE_SIZES } from "../../stores/users.ts";
+import { ago } from "../migration/freshness.ts";
+import { IndexFilters } from "./IndexFilters.tsx";
 
 export const SEARCH_DEBOUNCE_MS = 300;
 
@@ -53,6 +55,7 @@ export function UsersToolbar() {
           <option value="broken">broken</option>
         </select>
       </label>
+      <IndexFilters />
       <label className="inline-field">
         <span>Page size</span>
         <select value={query.limit} onChange={(e) => void users.getState().setQuery({ limit: Number(e.target.value) })} data-testid="page-size">
@@ -73,7 +76,7 @@ export function UsersToolbar() {
             return {
               content: result.csv,
               filename: `users-${query.tenantId}-${timestampForFile(Date.now())}.csv`,
-              note: `${plural(result.rows, "row")}${
+              note: `${plural(result.rows, "row")}${result.index ? ` from the user index (refreshed ${ago(result.index.ageMs ?? 0)})` : ""}${
                 result.coreCapped?.length
                   ? " (not every match: the Core returns at most 1,000 per sign-in method; narrow the search)"
                   : result.truncated
