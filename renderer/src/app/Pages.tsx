@@ -1,16 +1,20 @@
 /** The page for the current route. */
+import { lazy, Suspense } from "react";
 import { AllowListsPage } from "../pages/AllowListsPage.tsx";
 import { AuditPage } from "../pages/AuditPage.tsx";
 import { ConnectionsPage } from "../pages/ConnectionsPage.tsx";
 import { InvitesPage } from "../pages/InvitesPage.tsx";
 import { JobsPage } from "../pages/JobsPage.tsx";
-import { MigrationPage } from "../pages/MigrationPage.tsx";
 import { RolesPage } from "../pages/RolesPage.tsx";
 import { SecondFactorPage } from "../pages/SecondFactorPage.tsx";
 import { UserDetailPage } from "../pages/UserDetailPage.tsx";
 import { UsersPage } from "../pages/UsersPage.tsx";
 import { EmptyState } from "../components/EmptyState.tsx";
+import { Spinner } from "../components/Spinner.tsx";
 import type { Route } from "./router.ts";
+
+// Its own chunk: the chart library (Recharts) loads when the screen is first opened, not at start-up.
+const MigrationPage = lazy(() => import("../pages/MigrationPage.tsx").then((m) => ({ default: m.MigrationPage })));
 
 export function Pages({ route }: { route: Route }) {
   switch (route.page) {
@@ -29,7 +33,11 @@ export function Pages({ route }: { route: Route }) {
     case "second-factor":
       return <SecondFactorPage />;
     case "migration":
-      return <MigrationPage />;
+      return (
+        <Suspense fallback={<Spinner label="Loading the Migration screen…" />}>
+          <MigrationPage />
+        </Suspense>
+      );
     case "audit":
       return <AuditPage />;
     case "connections":
