@@ -8,7 +8,7 @@ import { cleanup, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import type { OutputOf } from "../../shared/contract/index.ts";
 import { DAY_MS, forecastFrom, formatShare, pointOf, usersForShare, type SharePoint } from "../../renderer/src/pages/migration/forecast.ts";
-import { MigrationChart } from "../../renderer/src/pages/migration/MigrationChart.tsx";
+import { MigrationChart, shareAxis } from "../../renderer/src/pages/migration/MigrationChart.tsx";
 
 afterEach(cleanup);
 
@@ -131,5 +131,15 @@ describe("MigrationChart", () => {
     render(<MigrationChart snapshots={[]} rate={null} criterion={null} now={T0} width={640} />);
     expect(screen.getByTestId("migration-chart-empty")).toBeTruthy();
     expect(screen.getByTestId("forecast-share").textContent).toBe("—");
+  });
+});
+
+describe("the share axis", () => {
+  it("reaches just above what is drawn, so a migration at 1% is not a flat line at the bottom", () => {
+    expect(shareAxis([{ at: 1, share: 1.07 }, { at: 2, projected: 1.3 }], null)).toEqual({ top: 2, ticks: [0, 0.5, 1, 1.5, 2] });
+    expect(shareAxis([{ at: 1, share: 12 }], null).top).toBe(20);
+    // The target is always in view.
+    expect(shareAxis([{ at: 1, share: 12 }], 80).top).toBe(100);
+    expect(shareAxis([{ at: 1, share: 99.9 }], null).top).toBe(100);
   });
 });

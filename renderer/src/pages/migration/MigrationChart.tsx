@@ -39,6 +39,18 @@ const COLOR = { accent: "#0b57d0", muted: "#57606a", ok: "#137333", warn: "#8a53
 
 const pct = (share: number) => Math.round(share * 10_000) / 100;
 
+/** Tops for the share axis, in percent: small shares (the start of a migration) stay readable. */
+const Y_TOPS = [1, 2, 5, 10, 20, 25, 50, 75, 100];
+
+/** The share axis: from 0 to the first top above everything drawn (history, projection, target), with ticks. */
+export function shareAxis(data: readonly Datum[], targetPct: number | null): { top: number; ticks: number[] } {
+  let high = targetPct ?? 0;
+  for (const d of data) high = Math.max(high, d.share ?? 0, d.projected ?? 0);
+  const top = Y_TOPS.find((t) => t >= high * 1.05) ?? 100;
+  const step = top / 4;
+  return { top, ticks: [0, step, 2 * step, 3 * step, top] };
+}
+
 export function chartData(sorted: readonly SharePoint[], f: Forecast, criterion: Criterion | null): { data: Datum[]; domain: [number, number] } {
   const first = sorted[0];
   const latest = f.latest;
@@ -84,6 +96,7 @@ export function MigrationChart({ snapshots, rate, criterion: view, now, width, h
   const criterion = useMemo(() => criterionOf(view?.criterion ?? rate?.criterion ?? null), [view, rate]);
   const { data, domain } = useMemo(() => chartData(sorted, f, criterion), [sorted, f, criterion]);
   const target = criterion?.targetShare ?? null;
+  const y = useMemo(() => shareAxis(data, target === null ? null : pct(target)), [data, target]);
   const endsAt = criterion?.endsAt ?? null;
   // The marker sits on the history where the criterion was met: the snapshot then (or the last before the date).
   const metPoint = f.met ? ([...sorted].reverse().find((p) => p.at <= (f.met?.at ?? 0)) ?? sorted[0] ?? null) : null;
@@ -109,7 +122,7 @@ export function MigrationChart({ snapshots, rate, criterion: view, now, width, h
           >
             <CartesianGrid vertical={false} stroke={COLOR.grid} />
             <XAxis dataKey="at" type="number" scale="time" domain={domain} tickFormatter={(v: number) => isoDate(v)} minTickGap={24} />
-            <YAxis type="number" domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} tickFormatter={(v: number) => `${v}%`} width={48} />
+            <YAxis type="number" domain={[0, y.top]} ticks={y.ticks} tickFormatter={(v: number) => `${v.toLocaleString()}%`} width={52} />
             <Tooltip content={<TooltipBody />} isAnimationActive={false} />
             {target !== null ? (
               <ReferenceLine y={pct(target)} className="migration-chart__target" stroke={COLOR.ok} strokeDasharray="6 4" label={{ value: `target ${formatTarget(target)}`, position: "insideTopLeft" }} />
