@@ -27,7 +27,7 @@ interface Props {
 }
 
 export function SourceDialog({ roster, overview, onClose }: Props) {
-  const [kind, setKind] = useState<"csv" | "service">(roster.source?.kind ?? "csv");
+  const [kind, setKind] = useState<"csv" | "service">(roster.source?.kind === "service" ? "service" : "csv");
   return (
     <Modal title="Migration source" onClose={onClose} wide testId="source-dialog">
       <fieldset className="choices">

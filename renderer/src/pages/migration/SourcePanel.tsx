@@ -15,10 +15,14 @@ import { STATE_LABEL } from "../JobsPage.tsx";
 import type { OverviewStore } from "./overviewStore.ts";
 import { SourceDialog } from "./SourceDialog.tsx";
 
+/** A roster from a file: a CSV an admin imported, or the Local demo's built-in one (its fileName names it). */
+const fromFile = (s: { kind: string; fileName: string | null }): string =>
+  s.kind === "csv" ? `imported from ${s.fileName ? `the CSV file ${s.fileName}` : "a CSV file"}` : `from ${s.fileName ?? "the demo data"}`;
+
 export function sourceText(roster: RosterStatus): string {
   const s = roster.source;
   if (!s) return "No migration source is set: there is no legacy roster to measure the migration against.";
-  const from = s.kind === "csv" ? `imported from ${s.fileName ? `the CSV file ${s.fileName}` : "a CSV file"}` : `read from the legacy service at ${s.url} (tenant ${s.tenantId})`;
+  const from = s.kind === "service" ? `read from the legacy service at ${s.url} (tenant ${s.tenantId})` : fromFile(s);
   return `${plural(roster.total, "legacy user")}, ${from}; set by ${s.setBy} on ${isoDateTime(s.setAt)}.`;
 }
 
