@@ -9,6 +9,8 @@ export interface CoreSettings {
   emailVerificationTokenLifetimeMs: number;
   accessTokenValiditySeconds: number;
   refreshTokenValidityMs: number;
+  /** The app's firebase_password_hashing_signer_key (base64), needed for imported Firebase scrypt hashes; none by default. */
+  firebasePasswordHashingSignerKey?: string;
 }
 
 export const DEFAULT_SETTINGS: CoreSettings = {

@@ -9,12 +9,18 @@ export const sha256Hex = (text: string): string => createHash("sha256").update(t
  * slow-enough hash that is never compared in plain text. scrypt with a modest cost keeps
  * demo-data loading and tests fast.
  */
-const SCRYPT = { N: 4096, r: 8, p: 1 } as const;
+export const SCRYPT = { N: 4096, r: 8, p: 1 } as const;
+
+export const newScryptSalt = (): Buffer => randomBytes(16);
+
+export const formatScryptHash = (salt: Buffer, hash: Buffer): string =>
+  `scrypt$${SCRYPT.N}$${salt.toString("base64")}$${hash.toString("base64")}`;
+
+export const isOwnHash = (stored: string): boolean => stored.startsWith("scrypt$");
 
 export function hashPassword(password: string): string {
-  const salt = randomBytes(16);
-  const hash = scryptSync(password, salt, 32, SCRYPT);
-  return `scrypt$${SCRYPT.N}$${salt.toString("base64")}$${hash.toString("base64")}`;
+  const salt = newScryptSalt();
+  return formatScryptHash(salt, scryptSync(password, salt, 32, SCRYPT));
 }
 
 export function verifyPassword(password: string, stored: string): boolean {

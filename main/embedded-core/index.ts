@@ -19,6 +19,9 @@ import { SigningKeys } from "./recipes/signing-keys.ts";
 import { updateUserRoute } from "./recipes/update-user.ts";
 import { userIdMappingRoutes } from "./recipes/user-id-mapping.ts";
 import { usersRoutes } from "./recipes/users.ts";
+import { bulkImportRoutes } from "./recipes/bulk-import.ts";
+import { passwordHashImportRoute } from "./recipes/password-hash-import.ts";
+import { bulkImportOptions, createBulkImport } from "./bulk-import/index.ts";
 import { openCoreDb } from "./storage/db.ts";
 import type { EmbeddedCoreOptions, RunningEmbeddedCore } from "./types.ts";
 import { loadDemoData } from "./demo/load.ts";
@@ -36,6 +39,7 @@ function checkApiKeys(keys: string[]): void {
 
 export async function startEmbeddedCore(options: EmbeddedCoreOptions = {}): Promise<RunningEmbeddedCore> {
   checkApiKeys(options.apiKeys ?? []);
+  const runnerOptions = bulkImportOptions(options);
   const db = openCoreDb(options.dbFile);
   const deps: CoreDeps = {
     db,
@@ -46,6 +50,9 @@ export async function startEmbeddedCore(options: EmbeddedCoreOptions = {}): Prom
       ...(options.passwordlessMaxCodeInputAttempts !== undefined
         ? { passwordlessMaxCodeInputAttempts: options.passwordlessMaxCodeInputAttempts }
         : {}),
+      ...(options.firebasePasswordHashingSignerKey !== undefined
+        ? { firebasePasswordHashingSignerKey: options.firebasePasswordHashingSignerKey }
+        : {}),
     },
   };
   const accounts = new Accounts(deps);
@@ -54,8 +61,13 @@ export async function startEmbeddedCore(options: EmbeddedCoreOptions = {}): Prom
   const keys = new SigningKeys(deps);
   const metadata = new MetadataStore(deps);
   if (options.demo) loadDemoData({ db, accounts, tenants, metadata });
+  const multitenancyLicensed = options.multitenancyLicensed ?? true;
+  const bulkImport = createBulkImport({ deps, accounts, tenants, metadata, multitenancyLicensed, runnerOptions });
 
   const routes: Route[] = [
+    // The Core's router tries the APIs registered last first; bulk import came last, so e.g.
+    // "/<app or tenant>/bulk-import/users/count" is its count, not the users count of tenant "bulk-import".
+    ...bulkImportRoutes(bulkImport),
     ...coreInfoRoutes(),
     ...usersRoutes(deps, accounts, makeDeleteUser(db, accounts)),
     updateUserRoute(accounts, makeRetireDevices(deps)),
@@ -66,7 +78,8 @@ export async function startEmbeddedCore(options: EmbeddedCoreOptions = {}): Prom
     ...rolesRoutes(deps),
     ...userIdMappingRoutes(deps, accounts),
     ...sessionRoutes(deps, keys, tenants, accounts),
-    ...multitenancyRoutes(deps, tenants, accounts, options.multitenancyLicensed ?? true),
+    ...multitenancyRoutes(deps, tenants, accounts, multitenancyLicensed),
+    passwordHashImportRoute(deps, accounts),
   ];
   const server = createCoreHttpServer({ db, routes, apiKeys: options.apiKeys ?? [] });
   await new Promise<void>((resolve, reject) => {
@@ -74,15 +87,19 @@ export async function startEmbeddedCore(options: EmbeddedCoreOptions = {}): Prom
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  bulkImport.runner.start();
   let closed: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    runBulkImport: () => bulkImport.runner.runNow(),
     close() {
       closed ??= new Promise<void>((resolve) => {
         server.close(() => {
-          db.close();
-          resolve();
+          void bulkImport.runner.stop().then(() => {
+            db.close();
+            resolve();
+          });
         });
         server.closeAllConnections();
       });

@@ -151,8 +151,8 @@ export class Body {
 const isRawSource = (s: unknown): s is { bytes: Buffer; contentType: string | undefined } =>
   typeof s === "object" && s !== null && Buffer.isBuffer((s as { bytes?: unknown }).bytes);
 
-/** A string field: its JSON has a double quote and Gson's getAsString reads it. */
-function stringOf(v: GsonValue, name: string): string {
+/** A string field (or array element, parseStringFromElementOrThrowError): its JSON has a double quote and Gson's getAsString reads it. */
+export function stringOf(v: GsonValue, name: string): string {
   if (!hasQuote(v)) throw invalidField(name);
   let e = v;
   while (e.kind === "array" && e.items.length === 1 && e.items[0]) e = e.items[0];

@@ -6,8 +6,10 @@
 import { randomBytes } from "node:crypto";
 import type { Accounts, UserRow } from "../accounts/accounts.ts";
 import { normaliseEmail } from "../accounts/normalize.ts";
+import { recipesUsingId } from "../accounts/user-data.ts";
 import type { CoreDeps, Route } from "../context.ts";
-import { hashPassword, sha256Hex, verifyPassword } from "../crypto.ts";
+import { verifyStoredPassword } from "../accounts/password-hashes.ts";
+import { hashPassword, sha256Hex } from "../crypto.ts";
 import { badRequest } from "../http/errors.ts";
 import type { Body } from "../http/input.ts";
 import { markEmailVerified } from "./emailverification.ts";
@@ -54,7 +56,7 @@ export function emailPasswordRoutes(deps: CoreDeps, accounts: Accounts, tenants:
         const password = body.string("password");
         tenant();
         const row = accounts.findInTenant(tenantId, "emailpassword", { email });
-        if (!row || row.password_hash === null || !verifyPassword(password, row.password_hash)) {
+        if (!row || row.password_hash === null || !verifyStoredPassword(password, row.password_hash, deps.settings.firebasePasswordHashingSignerKey)) {
           return { status: "WRONG_CREDENTIALS_ERROR" };
         }
         return signedIn(row);

@@ -73,6 +73,7 @@ function baseConfigJson(settings: CoreSettings, apiKeys: readonly string[]): Jso
     passwordless_code_lifetime: settings.passwordlessCodeLifetimeMs,
   };
   if (apiKeys.length > 0) json.api_keys = apiKeys.join(",");
+  if (settings.firebasePasswordHashingSignerKey !== undefined) json.firebase_password_hashing_signer_key = settings.firebasePasswordHashingSignerKey;
   return json;
 }
 

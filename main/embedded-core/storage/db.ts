@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { SCHEMA, SCHEMA_VERSION } from "./schema.ts";
+import { SCHEMA_STEPS, SCHEMA_VERSION } from "./migrations.ts";
 
 export type Db = Database.Database;
 
@@ -10,15 +10,28 @@ export function openCoreDb(file: string | undefined): Db {
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   cacheStatements(db);
-  db.exec(SCHEMA);
-  const row = db.prepare("SELECT value FROM core_meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
-  if (!row) {
-    db.prepare("INSERT INTO core_meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
-  } else if (Number(row.value) !== SCHEMA_VERSION) {
-    db.close();
-    throw new Error(`${file}: database schema version ${row.value} is not the one this core uses (${SCHEMA_VERSION})`);
-  }
+  migrate(db, file);
   return db;
+}
+
+/** Brings the database up to SCHEMA_VERSION, one step per transaction; refuses a newer one. */
+function migrate(db: Db, file: string | undefined): void {
+  db.exec("CREATE TABLE IF NOT EXISTS core_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  const row = db.prepare("SELECT value FROM core_meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+  const version = row ? Number(row.value) : 0;
+  if (!Number.isInteger(version) || version > SCHEMA_VERSION) {
+    db.close();
+    throw new Error(`${file}: database schema version ${row?.value} is newer than this core's (${SCHEMA_VERSION})`);
+  }
+  const save = db.prepare(
+    "INSERT INTO core_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  );
+  for (let v = version; v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      db.exec(SCHEMA_STEPS[v] ?? "");
+      save.run(String(v + 1));
+    })();
+  }
 }
 
 /** Prepared statements kept per SQL text (the most recent ones; SQL built with IN lists varies). */

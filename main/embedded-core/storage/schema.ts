@@ -1,9 +1,9 @@
 /**
- * The embedded core's SQLite schema. One table per Core concept; ids are stored as the Core
- * stores them (SuperTokens user ids for auth data, the id the caller used for metadata, roles
- * and sessions, which is the external id once a user-id mapping exists).
+ * The embedded core's SQLite schema, step 1 (later steps: migrations.ts). One table per Core
+ * concept; ids are stored as the Core stores them (SuperTokens user ids for auth data, the id the
+ * caller used for metadata, roles and sessions, which is the external id once a user-id mapping
+ * exists).
  */
-export const SCHEMA_VERSION = 1;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS core_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
