@@ -69,7 +69,6 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     profiles.ensureFirstRun();
     const connection = new ConnectionService(profiles, events);
     const roleIndex = new RoleIndex(now);
-    const users = new UsersService(() => connection.active(), roleIndex, () => roleInForce(profiles) !== "auditor");
     const roles = new RolesService(() => connection.active(), roleIndex);
     const allowLists = new AllowListsService(() => connection.active(), { now });
     const audit = new AuditLog(db, secrets, now);
@@ -86,7 +85,18 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
       ...(options.mailer ? { mailer: options.mailer } : {}),
     });
     const invites = invitesArea.handlers;
-    const migrationArea = createMigration();
+    const migrationArea = createMigration({
+      db,
+      secrets,
+      now,
+      connection: () => connection.active(),
+      operator,
+      profileFor: (id) => profiles.get(id),
+      jobs: () => jobs.runner,
+      audit,
+    });
+    // The Users list answers the filters the Core cannot from the migration area's user index.
+    const users = new UsersService(() => connection.active(), roleIndex, () => roleInForce(profiles) !== "auditor", () => migrationArea.usersIndex);
     const jobs = createJobs({
       db,
       events,

@@ -1,30 +1,286 @@
-/** The migration area (issue 13): roster, user index, snapshots, criterion, lists and reports. */
+/**
+ * The migration area (issue 13), built from its dependencies: the legacy roster and its source,
+ * the local user index and its scan job, classification, snapshots, the end criterion, the lists
+ * per state and the auditor's report; the migration.* operations wired for the dispatcher, its job
+ * kinds for the job engine, the RosterReader the end-of-migration job reads, and the port the
+ * Users list answers its index filters through.
+ */
+import type { z } from "zod";
 import { GatehouseError } from "../../shared/contract/errors.ts";
+import { OPERATIONS } from "../../shared/contract/index.ts";
+import type { IndexFreshness, migrationOps, RosterStatus } from "../../shared/contract/operations/migration.ts";
+import { ROSTER_CSV_MAX_BYTES } from "../../shared/contract/operations/migration.ts";
+import type { AuditEntry } from "../../shared/contract/schemas.ts";
 import type { Handlers } from "../dispatch.ts";
 import type { AnyJobKind } from "../jobs/kind.ts";
+import type { JobRunner } from "../jobs/runner.ts";
+import type { SecretBox } from "../secrets/secret-box.ts";
+import type { AuditLog } from "../services/audit-log.ts";
+import type { ActiveConnection } from "../services/connection.ts";
+import type { ProfileRecord } from "../services/profiles.ts";
+import type { StoreDb } from "../store/database.ts";
+import { classify, totals } from "./classify.ts";
+import { DEMO_SOURCE_NAME, demoDisabledCount, demoHistory, demoRoster } from "./demo.ts";
+import { listCsv, listPage } from "./lists.ts";
+import { Progress } from "./progress.ts";
+import { buildReport } from "./report.ts";
+import { readRosterCsv } from "./roster/csv.ts";
+import { ROSTER_READ_KIND, rosterReadKind } from "./roster/read-kind.ts";
+import { RosterStore } from "./roster/store.ts";
+import type { RosterReader } from "./roster/types.ts";
+import { SCAN_KIND, scanKind } from "./user-index/scan-kind.ts";
+import { IndexStore } from "./user-index/store.ts";
+import { indexPage, requireIndex, type IndexPageQuery, type IndexRow } from "./user-index/users-page.ts";
+
+export interface MigrationAreaDeps {
+  db: StoreDb;
+  secrets: SecretBox;
+  now: () => number;
+  connection: () => ActiveConnection;
+  operator: string;
+  /** A profile by id (jobs run for the profile they were planned for). */
+  profileFor: (profileId: string) => ProfileRecord;
+  /** The job engine (made after the areas, since it takes their kinds). */
+  jobs: () => JobRunner;
+  audit: AuditLog;
+}
+
+/** What the Users list asks the index (main/services/users.ts). */
+export interface UsersIndexPort {
+  freshness(profileId: string): IndexFreshness;
+  page(profileId: string, q: IndexPageQuery): { rows: IndexRow[]; nextPaginationToken: string | null; matches: number; index: IndexFreshness };
+}
 
 type MigrationOpName = Extract<keyof Handlers, `migration.${string}`>;
+type Out<N extends keyof typeof migrationOps> = z.input<(typeof migrationOps)[N]["output"]>;
 
-const notYet = (): never => {
-  throw new GatehouseError({ code: "INTERNAL", message: "The migration area is being built." });
-};
+const ACTIVE_JOB = new Set(["draft", "running", "waiting", "paused"]);
 
-export function createMigration(): { handlers: Pick<Handlers, MigrationOpName>; jobKinds: AnyJobKind[] } {
-  const handlers = {
-    "migration.source.get": notYet,
-    "migration.source.importCsv": notYet,
-    "migration.source.setService": notYet,
-    "migration.source.read": notYet,
-    "migration.scan.start": notYet,
-    "migration.scan.status": notYet,
-    "migration.summary": notYet,
-    "migration.history": notYet,
-    "migration.rate": notYet,
-    "migration.criterion.get": notYet,
-    "migration.criterion.set": notYet,
-    "migration.list": notYet,
-    "migration.export": notYet,
-    "migration.report": notYet,
-  } as Pick<Handlers, MigrationOpName>;
-  return { handlers, jobKinds: [] };
+export function createMigration(deps: MigrationAreaDeps): {
+  handlers: Pick<Handlers, MigrationOpName>;
+  jobKinds: AnyJobKind[];
+  roster: RosterReader;
+  usersIndex: UsersIndexPort;
+} {
+  const roster = new RosterStore(deps.db, deps.secrets);
+  const index = new IndexStore(deps.db, deps.now);
+  const progress = new Progress(deps.db, deps.now);
+
+  /** After the roster changed: classified again against the index as the last scan left it (no Core calls). */
+  const reclassify = (profileId: string) => {
+    if (index.meta(profileId)?.built_at) classify(deps.db, profileId);
+  };
+
+  const finishScan = (profileId: string, jobId: string, mode: "full" | "refresh", removed: number): string => {
+    classify(deps.db, profileId);
+    const at = deps.now();
+    const t = totals(deps.db, profileId);
+    deps.db.transaction(() => {
+      // The demo's invented past comes before its first real snapshot (demo.ts).
+      if (roster.source(profileId)?.kind === "demo" && !progress.hasSnapshots(profileId, "demo")) {
+        for (const s of demoHistory(at, t)) progress.addSnapshot(profileId, { ...s, kind: "demo" });
+      }
+      progress.addSnapshot(profileId, { at, kind: mode, overall: t.overall, tenants: t.tenants, jobId });
+      index.noteScanned(profileId, mode === "full", at, roster.version(profileId));
+    })();
+    const o = t.overall;
+    return `${o.rosterTotal} roster users: ${o.migrated} migrated, ${o.temporaryPassword} on a temporary password, ${o.notMigrated} not migrated, ${o.conflict} in conflict; ${o.outsideRoster} users outside the roster${removed ? `; ${removed} gone from the Core` : ""}`;
+  };
+
+  const jobKinds: AnyJobKind[] = [
+    scanKind({ store: index, contractOf: (id) => deps.profileFor(id).contract, finish: finishScan }),
+    rosterReadKind({ db: deps.db, roster, now: deps.now, operator: deps.operator, replaced: reclassify }),
+  ];
+
+  const runner = () => deps.jobs();
+  const jobOf = (jobId: string | null | undefined) => {
+    if (!jobId) return null;
+    try {
+      return runner().get(jobId, 0, 1).job;
+    } catch {
+      return null; // the job was removed with its profile
+    }
+  };
+  const freshness = (profileId: string): IndexFreshness => {
+    const job = jobOf(index.meta(profileId)?.last_job_id);
+    const scanning = job && ACTIVE_JOB.has(job.state) ? { jobId: job.id, state: job.state, done: job.done, total: job.total, etaMs: job.etaMs } : null;
+    return index.freshness(profileId, scanning);
+  };
+
+  const startJob = async (kind: string, input: unknown, profileId: string) => {
+    const { job } = await runner().dryRun(kind, input, { profileId, createdBy: deps.operator });
+    return runner().start(job.id);
+  };
+
+  const startScan = async (profileId: string, mode: "full" | "refresh") => {
+    const current = jobOf(index.meta(profileId)?.last_job_id);
+    // One scan at a time per profile: asking again answers with the one under way.
+    if (current && ACTIVE_JOB.has(current.state)) return current;
+    const job = await startJob(SCAN_KIND, { mode }, profileId);
+    index.noteScanJob(profileId, job.id);
+    return job;
+  };
+
+  /** The Local demo profile gets LegacyAuth's default roster and a first scan on its first visit (demo.ts). */
+  const demoSeeded = new Set<string>();
+  const active = async (): Promise<ProfileRecord> => {
+    const { profile } = deps.connection();
+    if (profile.embedded && !demoSeeded.has(profile.id)) {
+      demoSeeded.add(profile.id);
+      if (!roster.source(profile.id)) {
+        roster.replace(profile.id, demoRoster(), { kind: "demo", fileName: DEMO_SOURCE_NAME, at: deps.now(), by: "demo data", skippedDisabled: demoDisabledCount() });
+        if (!index.meta(profile.id)?.built_at) await startScan(profile.id, "full").catch(() => undefined);
+      }
+    }
+    return profile;
+  };
+
+  const readJobRunning = (profileId: string) => {
+    const job = jobOf(roster.source(profileId)?.read_job_id);
+    if (job && ACTIVE_JOB.has(job.state)) {
+      throw new GatehouseError({ code: "CONFLICT", message: `The roster is being read from the legacy service (job ${job.id}). Wait for it, or cancel it on the Jobs screen, then try again.` });
+    }
+  };
+
+  /** A read under way is cancelled when the service's settings change (they supersede it); asked again otherwise, it answers. */
+  const startRead = async (profileId: string, supersede: boolean) => {
+    const current = jobOf(roster.source(profileId)?.read_job_id);
+    if (current && ACTIVE_JOB.has(current.state)) {
+      if (!supersede) return current;
+      runner().cancel(current.id);
+    }
+    const job = await startJob(ROSTER_READ_KIND, {}, profileId);
+    roster.noteRead(profileId, job.id, null);
+    return job;
+  };
+
+  const rosterStatus = (profileId: string): RosterStatus => {
+    const s = roster.source(profileId);
+    const readJob = jobOf(s?.read_job_id);
+    return {
+      source:
+        s?.kind === "service"
+          ? { kind: "service", url: s.url ?? "", hasToken: s.token_sealed !== null, tenantId: s.tenant_id ?? "public", setAt: s.set_at, setBy: s.set_by }
+          : s
+            ? { kind: s.kind, fileName: s.file_name, setAt: s.set_at, setBy: s.set_by }
+            : null,
+      total: roster.count(profileId),
+      withHashes: roster.withHashes(profileId),
+      tenants: roster.tenants(profileId),
+      skippedDisabled: s?.skipped_disabled ?? 0,
+      updatedAt: s?.updated_at ?? null,
+      read: readJob ? { job: readJob, error: s?.read_error ?? null } : null,
+    };
+  };
+
+  /** Every audited migration change of the profile, oldest first. */
+  const changes = (profileName: string): AuditEntry[] => {
+    const names = Object.entries(OPERATIONS)
+      .filter(([name, spec]) => spec.mutates && (name.startsWith("migration.") || name.startsWith("migrationEnd.")))
+      .map(([name]) => name);
+    const out: AuditEntry[] = [];
+    for (const operation of names) {
+      let beforeSeq: number | undefined;
+      for (;;) {
+        const page = deps.audit.list({ operation, limit: 1000, ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
+        out.push(...page.entries.filter((e) => e.profile === profileName));
+        if (page.nextBeforeSeq === null) break;
+        beforeSeq = page.nextBeforeSeq;
+      }
+    }
+    return out.sort((a, b) => a.seq - b.seq);
+  };
+
+  const handlers: Pick<Handlers, MigrationOpName> = {
+    "migration.source.get": async () => rosterStatus((await active()).id),
+    "migration.source.importCsv": async (i): Promise<Out<"migration.source.importCsv">> => {
+      const profile = await active();
+      readJobRunning(profile.id);
+      if (Buffer.byteLength(i.rosterCsv, "utf8") > ROSTER_CSV_MAX_BYTES) {
+        return { status: "refused", problems: [{ line: 1, field: null, message: "The file is over 50 MB. Split the roster, or read it from the legacy service." }], problemCount: 1, rows: 0 };
+      }
+      const read = readRosterCsv(i.rosterCsv, i.defaultTenant ?? profile.defaultTenant);
+      if (!read.ok) return { status: "refused", problems: read.problems.slice(0, 500), problemCount: read.problems.length, rows: read.rows };
+      const replaced = roster.replace(profile.id, read.entries, { kind: "csv", fileName: i.fileName ?? null, at: deps.now(), by: deps.operator });
+      reclassify(profile.id);
+      return { status: "imported", roster: rosterStatus(profile.id), imported: read.entries.length, replaced };
+    },
+    "migration.source.setService": async (i) => {
+      const profile = await active();
+      const hasToken = roster.source(profile.id)?.token_sealed;
+      if (i.legacyToken === undefined && !hasToken) throw new GatehouseError({ code: "VALIDATION", field: "legacyToken", message: "legacyToken: the legacy service's bearer token is required." });
+      roster.setService(profile.id, { url: i.url, token: i.legacyToken ?? null, tenantId: i.tenantId, at: deps.now(), by: deps.operator });
+      const job = await startRead(profile.id, true);
+      return { roster: rosterStatus(profile.id), job };
+    },
+    "migration.source.read": async () => {
+      const profile = await active();
+      if (roster.source(profile.id)?.kind !== "service") throw new GatehouseError({ code: "VALIDATION", message: "This profile's migration source is not a legacy service: set its URL and token first." });
+      return { job: await startRead(profile.id, false) };
+    },
+    "migration.scan.start": async (i) => {
+      const profile = await active();
+      const job = await startScan(profile.id, i.mode);
+      return { job, index: freshness(profile.id) };
+    },
+    "migration.scan.status": async () => {
+      const profile = await active();
+      return { job: jobOf(index.meta(profile.id)?.last_job_id), index: freshness(profile.id) };
+    },
+    "migration.summary": async () => {
+      const profile = await active();
+      const t = totals(deps.db, profile.id);
+      const f = freshness(profile.id);
+      const built = f.state === "ready";
+      const { tenantId: _omit, ...none } = { tenantId: "", rosterTotal: roster.count(profile.id), migrated: 0, temporaryPassword: 0, notMigrated: 0, conflict: 0, outsideRoster: 0, share: 0 };
+      return {
+        asOf: built ? f.refreshedAt : null,
+        overall: built ? t.overall : none,
+        tenants: built ? t.tenants : roster.tenants(profile.id).map((r) => ({ ...none, tenantId: r.tenantId, rosterTotal: r.count })),
+        index: f,
+        rosterChangedSinceScan: built && (index.meta(profile.id)?.roster_version ?? 0) !== roster.version(profile.id),
+      };
+    },
+    "migration.history": async (i) => progress.history((await active()).id, i),
+    "migration.rate": async () => progress.rate((await active()).id),
+    "migration.criterion.get": async () => progress.criterion((await active()).id),
+    "migration.criterion.set": async (i) => {
+      const profile = await active();
+      progress.setCriterion(profile.id, i.criterion, deps.operator);
+      return progress.criterion(profile.id);
+    },
+    "migration.list": async (i) => {
+      const profile = await active();
+      return { ...listPage(deps.db, profile.id, i, i), index: freshness(profile.id) };
+    },
+    "migration.export": async (i) => {
+      const profile = await active();
+      const { csv, rows } = listCsv(deps.db, profile.id, i);
+      return { filename: `migration-${i.state}${i.tenantId ? `-${i.tenantId}` : ""}.csv`, csv, rows };
+    },
+    "migration.report": async (i) => {
+      const profile = await active();
+      const status = rosterStatus(profile.id);
+      const source = status.source === null ? "none" : status.source.kind === "service" ? `legacy service ${status.source.url}` : `${status.source.kind} ${status.source.fileName ?? ""}`.trim();
+      return buildReport(i.format, {
+        generatedAt: deps.now(),
+        profile: profile.name,
+        roster: { source, total: status.total, updatedAt: status.updatedAt },
+        criterion: progress.criterion(profile.id),
+        snapshots: progress.history(profile.id, { limit: 100_000 }).snapshots,
+        changes: changes(profile.name),
+      });
+    },
+  };
+
+  const usersIndex: UsersIndexPort = {
+    freshness,
+    page: (profileId, q) => {
+      const f = freshness(profileId);
+      requireIndex(f);
+      return { ...indexPage(index, profileId, q), index: f };
+    },
+  };
+
+  return { handlers, jobKinds, roster, usersIndex };
 }

@@ -19,6 +19,8 @@ import type { ActiveConnection } from "./connection.ts";
 import type { RoleIndex } from "./role-index.ts";
 import { cappedRecipes, pageOfMatches, searchQuery } from "./user-search.ts";
 import { revokeSignInCodes, signInContacts } from "./sign-in-codes.ts";
+import type { UsersIndexPort } from "../migration/index.ts";
+import { usesIndexFilter, type IndexFilters } from "../migration/user-index/users-page.ts";
 
 type Out<N extends keyof typeof userOps> = z.output<(typeof userOps)[N]["output"]>;
 type In<N extends keyof typeof userOps> = z.output<(typeof userOps)[N]["input"]>;
@@ -49,10 +51,32 @@ export class UsersService {
     private readonly roles: RoleIndex,
     /** Whether the operator may see second-factor phones unmasked (auditors may not). */
     private readonly seesPhones: () => boolean,
+    /** The local user index (main/migration/), for filters the Core cannot answer. */
+    private readonly index: () => UsersIndexPort | undefined = () => undefined,
   ) {}
+
+  /**
+   * Whether the index answers this query: always for its own filters (temporary password, migration
+   * state, invites); for the second-factor filter while the index is fresh (else the bounded scan).
+   */
+  private fromIndex(profileId: string, f: IndexFilters): UsersIndexPort | undefined {
+    const index = this.index();
+    if (!index) return undefined;
+    if (usesIndexFilter(f)) return index;
+    if (f.secondFactor) {
+      const fresh = index.freshness(profileId);
+      return fresh.state === "ready" && !fresh.stale ? index : undefined;
+    }
+    return undefined;
+  }
 
   async list(input: In<"users.list">): Promise<Out<"users.list">> {
     const { core, profile } = this.connection();
+    const index = this.fromIndex(profile.id, input);
+    if (index) {
+      const page = index.page(profile.id, input);
+      return { rows: await this.indexRows(core, input.tenantId, page.rows), nextPaginationToken: page.nextPaginationToken, index: { ...page.index, matches: page.matches } };
+    }
     const source = await this.source(core, input);
     const searchInfo = (offset: number) => (source.search ? { search: { ...source.search, offset } } : {});
     if (input.secondFactor) return { ...(await this.scanBySecondFactor(core, profile.contract, input, source, input.secondFactor)), ...searchInfo(0) };
@@ -101,6 +125,18 @@ export class UsersService {
 
   async export(input: In<"users.export">): Promise<Out<"users.export">> {
     const { core, profile } = this.connection();
+    const index = this.fromIndex(profile.id, input);
+    if (index) {
+      const rows: UserRow[] = [];
+      let token: string | undefined;
+      let last: ReturnType<UsersIndexPort["page"]> | undefined;
+      do {
+        last = index.page(profile.id, { ...input, limit: Math.min(500, input.max - rows.length), paginationToken: token });
+        rows.push(...(await this.indexRows(core, input.tenantId, last.rows)));
+        token = last.nextPaginationToken ?? undefined;
+      } while (token && rows.length < input.max);
+      return { csv: usersCsv(rows), rows: rows.length, truncated: token !== undefined, index: last.index };
+    }
     const source = await this.source(core, input);
     const rows: UserRow[] = [];
     let token: string | undefined;
@@ -112,28 +148,9 @@ export class UsersService {
       token = page.nextPaginationToken;
     } while (token && rows.length < input.max);
     rows.splice(input.max);
-    const header = ["id", "supertokens_user_id", "emails", "phone_numbers", "login_methods", "tenants", "joined", "email_verified", "roles", "temporary_password", "second_factor", "second_factor_phone"];
-    const lines = rows.map((r) =>
-      [
-        r.id,
-        r.superTokensUserId ?? "",
-        r.emails.join(" "),
-        r.phoneNumbers.join(" "),
-        r.loginMethods.join(" "),
-        r.tenantIds.join(" "),
-        new Date(r.timeJoined).toISOString(),
-        r.emailVerified,
-        r.roles.join(" "),
-        r.temporaryPassword,
-        r.secondFactor.state,
-        r.secondFactor.state === "enrolled" ? r.secondFactor.phoneNumber : "",
-      ]
-        .map(csvCell)
-        .join(","),
-    );
     const capped = source.search?.capped ?? [];
     return {
-      csv: [header.join(","), ...lines].join("\r\n") + "\r\n",
+      csv: usersCsv(rows),
       rows: rows.length,
       truncated: token !== undefined || capped.length > 0,
       ...(capped.length ? { coreCapped: capped } : {}),
@@ -306,6 +323,24 @@ export class UsersService {
     });
   }
 
+  /** Rows the user index answered, with live roles and the SuperTokens ids of mapped users (as rows() adds them). */
+  private async indexRows(core: CoreClient, tenantId: string, rows: ReturnType<UsersIndexPort["page"]>["rows"]): Promise<UserRow[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const [rolesByUser, mappings] = await Promise.all([this.roles.rolesFor(core, tenantId, ids), this.superTokensIds(core, ids.filter((id) => !SUPERTOKENS_ID.test(id)))]);
+    const sees = this.seesPhones();
+    return rows.map((r) => {
+      const stId = mappings.get(r.id);
+      const f = r.secondFactor;
+      return {
+        ...r,
+        ...(stId ? { superTokensUserId: stId } : {}),
+        roles: rolesByUser.get(r.id) ?? [],
+        secondFactor: f.state === "enrolled" && !sees ? { ...f, phoneNumber: maskPhone(f.phoneNumber) } : f,
+      };
+    });
+  }
+
   private async superTokensIds(core: CoreClient, externalIds: string[]): Promise<Map<string, string>> {
     const found = await core.sdk(() =>
       mapLimit(externalIds, LOOKUP_CONCURRENCY, async (id) => ({ id, mapping: await supertokens.getUserIdMapping({ userId: id, userIdType: "EXTERNAL" }) })),
@@ -323,4 +358,28 @@ export class UsersService {
     if (!phone) return { state: "broken", passwordlessUserId: linked, reason: "no-phone" };
     return { state: "enrolled", passwordlessUserId: linked, phoneNumber: this.seesPhones() ? phone : maskPhone(phone) };
   }
+}
+
+/** The users view as CSV, one row per user. */
+function usersCsv(rows: readonly UserRow[]): string {
+  const header = ["id", "supertokens_user_id", "emails", "phone_numbers", "login_methods", "tenants", "joined", "email_verified", "roles", "temporary_password", "second_factor", "second_factor_phone"];
+  const lines = rows.map((r) =>
+    [
+      r.id,
+      r.superTokensUserId ?? "",
+      r.emails.join(" "),
+      r.phoneNumbers.join(" "),
+      r.loginMethods.join(" "),
+      r.tenantIds.join(" "),
+      new Date(r.timeJoined).toISOString(),
+      r.emailVerified,
+      r.roles.join(" "),
+      r.temporaryPassword,
+      r.secondFactor.state,
+      r.secondFactor.state === "enrolled" ? r.secondFactor.phoneNumber : "",
+    ]
+      .map(csvCell)
+      .join(","),
+  );
+  return [header.join(","), ...lines].join("\r\n") + "\r\n";
 }

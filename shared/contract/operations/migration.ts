@@ -96,6 +96,8 @@ const criterionView = z.object({
 
 export const rosterSource = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("csv"), fileName: z.string().nullable(), setAt: z.number(), setBy: z.string() }),
+  /** The Local demo profile's roster: LegacyAuth's default seed, generated in-process (fileName says so). */
+  z.object({ kind: z.literal("demo"), fileName: z.string().nullable(), setAt: z.number(), setBy: z.string() }),
   z.object({
     kind: z.literal("service"),
     /** The legacy service's base URL (its listing is GET <url>/v1/users?limit=&after=). */

@@ -1,0 +1,240 @@
+/**
+ * "migration.scan": fills the local user index from the Core, as a job of the job engine (progress,
+ * ETA, pause, resume after a crash, waiting out an unreachable Core).
+ *
+ * Full scan: every tenant's users, oldest first (users who join meanwhile land at the end and are
+ * read too), 500 a page with their metadata in one bulk call per page. The items are chunks of
+ * pages run one after another; each page is written to the index together with the Core's token
+ * for the next page (user_index_scan_chunks) in one transaction, so a crash or a restart resumes
+ * at the page after the last one written, and an item run again after it was done does nothing.
+ * The next page's listing is asked for while the current page's metadata is read.
+ *
+ * Refresh: per tenant, the newest users until a page shows only users already indexed (new users
+ * join at the top, in timeJoined order), a re-read of the metadata of users whose flags can still
+ * change (temporary password, pending invite), and the Core's user count against the index's: a
+ * difference (users deleted, or joined with an earlier timeJoined, e.g. bulk-imported) makes it
+ * compare the whole listing with the index, still reading metadata only for new or changed users.
+ * Metadata of unchanged users is never read again, since nothing in the listing says it changed;
+ * a full scan re-reads it (e.g. second-factor links set on existing users).
+ *
+ * The last item classifies the roster against the index and stores a dated snapshot.
+ */
+import supertokens from "supertokens-node";
+import { z } from "zod";
+import { GatehouseError } from "../../../shared/contract/errors.ts";
+import type { DataContract } from "../../../shared/data-contract.ts";
+import type { CoreClient } from "../../core/core-client.ts";
+import type { JobKind, PreparedItem } from "../../jobs/kind.ts";
+import { preparedFor } from "../../store/statements.ts";
+import { IndexStore, listedUser, metaColumns, type ListedUser, type SdkUser } from "./store.ts";
+
+export const SCAN_KIND = "migration.scan";
+/** The Core's most users per list call. */
+export const PAGE = 500;
+/** Pages per item: a few seconds of work, so progress and pause have something to hold on to. */
+export const CHUNK_PAGES = 4;
+
+export const scanInput = z.object({ mode: z.enum(["full", "refresh"]).default("refresh") });
+type Input = z.output<typeof scanInput>;
+
+type Item =
+  | { step: "page"; tenantId: string; chunk: number; last: boolean }
+  | { step: "refresh"; tenantId: string }
+  | { step: "finish"; mode: "full" | "refresh"; chunks: Record<string, number> };
+type Result = { users: number; pages: number; detail: string };
+type ListPage = { users: SdkUser[]; nextPaginationToken?: string | undefined };
+
+interface ChunkRow {
+  cursor: string | null;
+  pages: number;
+  users: number;
+  done: number;
+  result: string | null;
+}
+
+export interface ScanDeps {
+  store: IndexStore;
+  contractOf: (profileId: string) => DataContract;
+  /** The last item: classify the roster and store the snapshot; returns a line for the result. */
+  finish: (profileId: string, jobId: string, mode: "full" | "refresh", removed: number) => string;
+}
+
+export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
+  const { store } = deps;
+  const sql = preparedFor(store.db);
+  const chunkRow = (jobId: string, tenantId: string, chunk: number) =>
+    sql("SELECT cursor, pages, users, done, result FROM user_index_scan_chunks WHERE job_id = ? AND tenant_id = ? AND chunk = ?").get(jobId, tenantId, chunk) as ChunkRow | undefined;
+  const saveChunk = (jobId: string, tenantId: string, chunk: number, row: Omit<ChunkRow, "result"> & { result?: Result }) =>
+    sql(
+      `INSERT INTO user_index_scan_chunks (job_id, tenant_id, chunk, cursor, pages, users, done, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (job_id, tenant_id, chunk) DO UPDATE SET cursor = excluded.cursor, pages = excluded.pages, users = excluded.users, done = excluded.done, result = excluded.result`,
+    ).run(jobId, tenantId, chunk, row.cursor, row.pages, row.users, row.done, row.result ? JSON.stringify(row.result) : null);
+
+  return {
+    name: SCAN_KIND,
+    permission: "migration:read",
+    input: scanInput,
+    concurrency: 1,
+    inputColumns: ["step", "tenantId", "chunk"],
+    resultColumns: ["users", "pages", "detail"],
+    describe: (input, items) => {
+      const mode = items.at(-1)?.input.step === "finish" ? (items.at(-1)?.input as { mode: string }).mode : input.mode;
+      const tenants = new Set(items.flatMap((i) => ("tenantId" in i.input ? [i.input.tenantId] : []))).size;
+      return `${mode === "full" ? "full scan" : "refresh"} of the user index (${tenants} tenant${tenants === 1 ? "" : "s"})`;
+    },
+    async prepare(input, ctx) {
+      const mode = input.mode === "refresh" && !store.meta(ctx.profileId)?.built_at ? "full" : input.mode;
+      const { tenants } = await ctx.core.raw<{ tenants: { tenantId: string }[] }>("GET", "/recipe/multitenancy/tenant/list/v2");
+      const items: PreparedItem<Item>[] = [];
+      const chunks: Record<string, number> = {};
+      for (const { tenantId } of tenants) {
+        if (mode === "refresh") {
+          chunks[tenantId] = 1;
+          items.push({ input: { step: "refresh", tenantId }, plan: `new and changed users of ${tenantId}` });
+          continue;
+        }
+        const count = await ctx.core.sdk(() => supertokens.getUserCount(undefined, tenantId));
+        const n = Math.max(1, Math.ceil(count / (PAGE * CHUNK_PAGES)));
+        chunks[tenantId] = n;
+        for (let chunk = 0; chunk < n; chunk++) {
+          const from = chunk * PAGE * CHUNK_PAGES + 1;
+          const last = chunk === n - 1;
+          items.push({ input: { step: "page", tenantId, chunk, last }, plan: last ? `users ${from.toLocaleString("en-US")}+ of ${tenantId} (to the end)` : `users ${from.toLocaleString("en-US")}–${(from + PAGE * CHUNK_PAGES - 1).toLocaleString("en-US")} of ${tenantId}` });
+        }
+      }
+      items.push({ input: { step: "finish", mode, chunks }, plan: "classify the roster and store a dated snapshot" });
+      return items;
+    },
+    async runItem(item, ctx) {
+      if (item.step === "page") return pageChunk(item, ctx.core, ctx.profileId, ctx.jobId);
+      if (item.step === "refresh") return refreshTenant(item.tenantId, ctx.core, ctx.profileId, ctx.jobId);
+      return finishScan(item, ctx.profileId, ctx.jobId);
+    },
+  };
+
+  async function pageChunk(item: Extract<Item, { step: "page" }>, core: CoreClient, profileId: string, jobId: string): Promise<Result> {
+    const contract = deps.contractOf(profileId);
+    const mine = chunkRow(jobId, item.tenantId, item.chunk);
+    if (mine?.done) return JSON.parse(mine.result ?? "{}") as Result;
+    let pages = mine?.pages ?? 0;
+    let users = mine?.users ?? 0;
+    // Where this chunk goes on from: its own last page, or where the chunk before it ended.
+    let cursor: string | null;
+    if (pages > 0) cursor = mine?.cursor ?? null;
+    else if (item.chunk === 0) cursor = "";
+    else {
+      const before = chunkRow(jobId, item.tenantId, item.chunk - 1);
+      if (!before?.done) throw new GatehouseError({ code: "INTERNAL", message: `the pages before these in ${item.tenantId} were not read (their item failed): run the failed items again` });
+      cursor = before.cursor;
+    }
+    const done = (): Result => {
+      const result = { users, pages, detail: cursor === null ? "read to the end" : "" };
+      saveChunk(jobId, item.tenantId, item.chunk, { cursor, pages, users, done: 1, result });
+      return result;
+    };
+    if (cursor === null) return done(); // the chunks before reached the end already
+    const list = (token: string) => listPage(core, item.tenantId, "oldest", PAGE, token);
+    let next: Promise<ListPage> | null = guard(list(cursor));
+    while (next) {
+      const page: ListPage = await next;
+      const token: string | null = page.nextPaginationToken ?? null;
+      const more: boolean = token !== null && (item.last || pages + 1 < CHUNK_PAGES);
+      // The next listing travels while this page's metadata is read.
+      next = more && token !== null ? guard(list(token)) : null;
+      const listed = page.users.map(listedUser);
+      const metadata = await core.metadataOf(listed.map((u) => u.id));
+      const meta = new Map([...metadata].map(([id, m]) => [id, metaColumns(m, contract)]));
+      pages += 1;
+      users += listed.length;
+      cursor = token;
+      store.db.transaction(() => {
+        store.write(profileId, listed, meta, jobId);
+        saveChunk(jobId, item.tenantId, item.chunk, { cursor, pages, users, done: 0 });
+      })();
+    }
+    return done();
+  }
+
+  async function refreshTenant(tenantId: string, core: CoreClient, profileId: string, jobId: string): Promise<Result> {
+    const mine = chunkRow(jobId, tenantId, 0);
+    if (mine?.done) return JSON.parse(mine.result ?? "{}") as Result;
+    const contract = deps.contractOf(profileId);
+    const readMeta = async (ids: string[]) => new Map([...(await core.metadataOf(ids))].map(([id, m]) => [id, metaColumns(m, contract)]));
+    const count = await core.sdk(() => supertokens.getUserCount(undefined, tenantId));
+    let pages = 0;
+    // 1. New users join at the top: read newest first until a page has users the index knows.
+    const fresh: ListedUser[] = [];
+    let token: string | undefined;
+    for (;;) {
+      const page = await listPage(core, tenantId, "newest", PAGE, token);
+      pages += 1;
+      const listed = page.users.map(listedUser);
+      const changed = listed.filter((u) => store.sigOf(profileId, u.id) !== u.sig);
+      fresh.push(...changed);
+      token = page.nextPaginationToken;
+      if (!token || changed.length < listed.length) break;
+    }
+    // 2. Flags that change without the listing showing it.
+    const watched = store.watched(profileId, tenantId).filter((id) => !fresh.some((u) => u.id === id));
+    const [freshMeta, watchedMeta] = await Promise.all([readMeta(fresh.map((u) => u.id)), readMeta(watched)]);
+    store.db.transaction(() => {
+      store.write(profileId, fresh, freshMeta, null);
+      store.writeMeta(profileId, watchedMeta);
+    })();
+    let detail = `${fresh.length} new or changed, ${watched.length} flags re-read`;
+    // 3. The Core's count against the index's: a difference means users went (or came in out of order).
+    if (store.tenantCount(profileId, tenantId) !== count) {
+      const compared = await compareListing(core, profileId, tenantId, readMeta);
+      pages += compared.pages;
+      detail += `; counts differed, whole listing compared: ${compared.added} added or changed, ${compared.removed} removed`;
+    }
+    const result = { users: fresh.length, pages, detail };
+    saveChunk(jobId, tenantId, 0, { cursor: null, pages, users: fresh.length, done: 1, result });
+    return result;
+  }
+
+  /** Every page of the tenant against the index: metadata only for users new or changed in the listing. */
+  async function compareListing(core: CoreClient, profileId: string, tenantId: string, readMeta: (ids: string[]) => Promise<Map<string, ReturnType<typeof metaColumns>>>) {
+    const indexed = store.tenantUserIds(profileId, tenantId);
+    let token: string | undefined;
+    let pages = 0;
+    let added = 0;
+    do {
+      const page = await listPage(core, tenantId, "oldest", PAGE, token);
+      pages += 1;
+      const listed = page.users.map(listedUser);
+      for (const u of listed) indexed.delete(u.id);
+      const changed = listed.filter((u) => store.sigOf(profileId, u.id) !== u.sig);
+      const meta = await readMeta(changed.map((u) => u.id));
+      store.db.transaction(() => store.write(profileId, changed, meta, null))();
+      added += changed.length;
+      token = page.nextPaginationToken;
+    } while (token);
+    store.db.transaction(() => store.removeFromTenant(profileId, tenantId, [...indexed]))();
+    return { pages, added, removed: indexed.size };
+  }
+
+  function finishScan(item: Extract<Item, { step: "finish" }>, profileId: string, jobId: string): Result {
+    // A scan with a part missing must not count as one: users it did not reach are not gone.
+    const missing = Object.entries(item.chunks).flatMap(([tenantId, n]) => Array.from({ length: n }, (_, c) => ({ tenantId, c })).filter(({ c }) => !chunkRow(jobId, tenantId, c)?.done));
+    if (missing.length > 0) {
+      throw new GatehouseError({
+        code: "VALIDATION",
+        message: `${missing.length} part${missing.length === 1 ? "" : "s"} of the scan could not be read (first: tenant ${missing[0]?.tenantId}); the index keeps what was read. Run the failed items again to finish the scan.`,
+      });
+    }
+    const removed = item.mode === "full" ? store.db.transaction(() => store.removeUnseen(profileId, jobId))() : 0;
+    return { users: store.users(profileId), pages: 0, detail: deps.finish(profileId, jobId, item.mode, removed) };
+  }
+}
+
+/** A promise that is awaited later: a failure meanwhile must not count as unhandled. */
+function guard<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
+function listPage(core: CoreClient, tenantId: string, order: "oldest" | "newest", limit: number, token: string | undefined | ""): Promise<ListPage> {
+  const args = { tenantId, limit, ...(token ? { paginationToken: token } : {}) };
+  return core.sdk(() => (order === "oldest" ? supertokens.getUsersOldestFirst(args) : supertokens.getUsersNewestFirst(args)));
+}

@@ -1,0 +1,149 @@
+/**
+ * The Users list's filters answered from the local user index (temporary password, relation to the
+ * migration roster, second-factor state, invited/accepted), in the list's order (join time, then
+ * id) with a token of its own, and the count of all matches. Rows hold what the last scan saw;
+ * the caller adds live roles and SuperTokens ids.
+ */
+import type { IndexFreshness } from "../../../shared/contract/operations/migration.ts";
+import type { SecondFactor, UserRow } from "../../../shared/contract/schemas.ts";
+import { GatehouseError } from "../../../shared/contract/errors.ts";
+import { preparedFor } from "../../store/statements.ts";
+import type { IndexStore } from "./store.ts";
+
+export interface IndexFilters {
+  secondFactor?: "enrolled" | "none" | "broken" | undefined;
+  temporaryPassword?: boolean | undefined;
+  migrationState?: "migrated" | "temporary-password" | "conflict" | "outside-roster" | undefined;
+  invite?: "invited" | "accepted" | undefined;
+}
+
+export interface IndexPageQuery extends IndexFilters {
+  tenantId: string;
+  order: "newest" | "oldest";
+  search?: string | undefined;
+  limit: number;
+  paginationToken?: string | undefined;
+}
+
+/** A row without roles (live, from the role index) and without the SuperTokens id of mapped users (looked up per page). */
+export type IndexRow = Omit<UserRow, "roles" | "superTokensUserId">;
+
+interface Row {
+  user_id: string;
+  time_joined: number;
+  emails: string;
+  phones: string;
+  login_methods: string;
+  tenant_ids: string;
+  email_verified: number;
+  temp_password: number;
+  sf_link: string | null;
+  sf_exists: number;
+  sf_phone: string | null;
+}
+
+const TOKEN_PREFIX = "index:";
+
+export const usesIndexFilter = (f: IndexFilters): boolean => f.temporaryPassword !== undefined || f.migrationState !== undefined || f.invite !== undefined;
+
+/** Where a query string stops being a prefix: the next key after every string starting with it. */
+const upper = (prefix: string) => `${prefix}\uffff`;
+
+export function indexPage(store: IndexStore, profileId: string, q: IndexPageQuery): { rows: IndexRow[]; nextPaginationToken: string | null; matches: number } {
+  const where: string[] = ["t.profile_id = ?", "t.tenant_id = ?"];
+  const args: unknown[] = [profileId, q.tenantId];
+  if (q.temporaryPassword !== undefined) where.push(`u.temp_password = ${q.temporaryPassword ? 1 : 0}`);
+  if (q.migrationState) {
+    where.push("u.roster_rel = ?");
+    args.push(q.migrationState);
+  }
+  if (q.invite) {
+    where.push("u.invite_state = ?");
+    args.push(q.invite);
+  }
+  if (q.secondFactor === "none") where.push("u.sf_link IS NULL");
+  if (q.secondFactor === "enrolled") where.push("u.sf_link IS NOT NULL AND p.pl_phone IS NOT NULL");
+  if (q.secondFactor === "broken") where.push("u.sf_link IS NOT NULL AND p.pl_phone IS NULL");
+  const search = q.search?.trim().toLowerCase();
+  if (search) {
+    const phone = /^[+\d]/.test(search);
+    // Any of the ";"-separated terms, as the Core reads a search: an email or phone by its start, an email by its domain's.
+    const terms = search.split(";").map((s) => s.trim()).filter((s) => s !== "");
+    const keys = terms.flatMap((term) => (phone ? [term] : [term, `@${term}`]));
+    where.push(`EXISTS (SELECT 1 FROM user_index_keys k WHERE k.profile_id = u.profile_id AND k.user_id = u.user_id AND (${keys.map(() => "(k.key >= ? AND k.key < ?)").join(" OR ")}))`);
+    for (const k of keys) args.push(k, upper(k));
+  }
+  const from = `FROM user_index_tenants t
+     JOIN user_index u ON u.profile_id = t.profile_id AND u.user_id = t.user_id
+     LEFT JOIN user_index p ON p.profile_id = u.profile_id AND p.user_id = u.sf_link`;
+  const sql = preparedFor(store.db);
+  const matches = (sql(`SELECT COUNT(*) AS n ${from} WHERE ${where.join(" AND ")}`).get(...args) as { n: number }).n;
+
+  const desc = q.order === "newest";
+  const pageWhere = [...where];
+  const pageArgs = [...args];
+  const after = decodeToken(q.paginationToken);
+  if (after) {
+    pageWhere.push(desc ? "(t.time_joined, t.user_id) < (?, ?)" : "(t.time_joined, t.user_id) > (?, ?)");
+    pageArgs.push(after.timeJoined, after.userId);
+  }
+  const dir = desc ? "DESC" : "ASC";
+  const rows = sql(
+    `SELECT u.user_id, u.time_joined, u.emails, u.phones, u.login_methods, u.tenant_ids, u.email_verified, u.temp_password, u.sf_link,
+            p.user_id IS NOT NULL AS sf_exists, p.pl_phone AS sf_phone
+     ${from} WHERE ${pageWhere.join(" AND ")} ORDER BY t.time_joined ${dir}, t.user_id ${dir} LIMIT ?`,
+  ).all(...pageArgs, q.limit + 1) as Row[];
+  const more = rows.length > q.limit;
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return {
+    rows: page.map(toRow),
+    nextPaginationToken: more && last ? encodeToken(last.time_joined, last.user_id) : null,
+    matches,
+  };
+}
+
+function toRow(r: Row): IndexRow {
+  return {
+    id: r.user_id,
+    emails: JSON.parse(r.emails) as string[],
+    phoneNumbers: JSON.parse(r.phones) as string[],
+    loginMethods: JSON.parse(r.login_methods) as string[],
+    tenantIds: JSON.parse(r.tenant_ids) as string[],
+    timeJoined: r.time_joined,
+    emailVerified: r.email_verified === 1,
+    temporaryPassword: r.temp_password === 1,
+    secondFactor: secondFactorOf(r),
+  };
+}
+
+function secondFactorOf(r: Row): SecondFactor {
+  if (r.sf_link === null) return { state: "none" };
+  if (!r.sf_exists) return { state: "broken", passwordlessUserId: r.sf_link, reason: "missing-user" };
+  if (r.sf_phone === null) return { state: "broken", passwordlessUserId: r.sf_link, reason: "no-phone" };
+  return { state: "enrolled", passwordlessUserId: r.sf_link, phoneNumber: r.sf_phone };
+}
+
+const encodeToken = (timeJoined: number, userId: string) => TOKEN_PREFIX + Buffer.from(JSON.stringify([timeJoined, userId])).toString("base64url");
+
+function decodeToken(token: string | undefined): { timeJoined: number; userId: string } | null {
+  if (!token) return null;
+  try {
+    if (!token.startsWith(TOKEN_PREFIX)) throw new Error("not ours");
+    const [timeJoined, userId] = JSON.parse(Buffer.from(token.slice(TOKEN_PREFIX.length), "base64url").toString("utf8")) as [unknown, unknown];
+    if (typeof timeJoined !== "number" || typeof userId !== "string") throw new Error("malformed");
+    return { timeJoined, userId };
+  } catch {
+    throw new GatehouseError({ code: "VALIDATION", field: "paginationToken", message: "paginationToken: this token is not one of the user index's (the filter changed?): start from the first page." });
+  }
+}
+
+/** The index's answer to a Users-list filter needs an index: say how to get one. */
+export function requireIndex(freshness: IndexFreshness): void {
+  if (freshness.state === "none") {
+    throw new GatehouseError({
+      code: "CONFLICT",
+      message: "This filter is answered from the local user index, which has not been built for this connection yet. Build it on the Migration screen (Scan), then filter again.",
+    });
+  }
+}
