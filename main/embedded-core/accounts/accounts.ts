@@ -71,13 +71,18 @@ export class Accounts {
 
   /** Finds a user by SuperTokens id or by external id, as GET /user/id does. */
   resolve(anyId: string): ResolvedUser | undefined {
-    const direct = this.row(anyId);
-    if (direct) return { row: direct, publicId: this.externalIdOf(anyId) ?? anyId };
+    // The Core's UserIdType.ANY: the mappings where the id is either side. A mapping of the id as a
+    // SuperTokens id wins; else a mapping naming it as an external id points at another user, even
+    // when the id is itself an (unmapped) SuperTokens user's; only with no mapping is it taken as is.
+    const external = this.externalIdOf(anyId);
+    if (external !== undefined) {
+      const row = this.row(anyId);
+      return row ? { row, publicId: external } : undefined;
+    }
     const mapped = this.db
       .prepare("SELECT supertokens_user_id AS id FROM userid_mapping WHERE external_user_id = ?")
       .get(anyId) as { id: string } | undefined;
-    if (!mapped) return undefined;
-    const row = this.row(mapped.id);
+    const row = this.row(mapped ? mapped.id : anyId);
     return row ? { row, publicId: anyId } : undefined;
   }
 

@@ -70,11 +70,14 @@ export function emailPasswordRoutes(deps: CoreDeps, accounts: Accounts, tenants:
       handler: ({ tenantId, body, tenant }) => {
         const userId = body.string("userId");
         tenant();
-        // The Core resolves the user first and checks neither its recipe nor that the email is its
-        // own; it keeps the email as given (not normalized), and consuming the token returns it so.
+        // The Core first finds the id's storage: an id with neither a user nor data of another
+        // recipe is unknown at once; an id with only such data goes on to the email (so a bad email
+        // is a 400 there) and is unknown after. It checks neither the user's recipe nor that the
+        // email is its own, keeps the email as given (not normalized), and the token returns it so.
         const found = accounts.resolve(userId);
-        if (!found) return { status: "UNKNOWN_USER_ID_ERROR" };
+        if (!found && recipesUsingId(db, userId, deps.now()).length === 0) return { status: "UNKNOWN_USER_ID_ERROR" };
         const email = body.string("email");
+        if (!found) return { status: "UNKNOWN_USER_ID_ERROR" };
         const token = resetToken();
         db.prepare("INSERT INTO password_reset_tokens (token_hash, tenant_id, user_id, email, expires_at) VALUES (?, ?, ?, ?, ?)").run(
           sha256Hex(token),

@@ -50,11 +50,17 @@ const linkCodeOf = (deviceId: Buffer, salt: string, userInputCode: string): stri
   createHmac("sha256", Buffer.concat([deviceId, Buffer.from(salt, "base64")])).update(userInputCode, "utf8").digest("base64url");
 const linkCodeHash = (linkCode: Buffer): string => createHash("sha256").update(linkCode).digest("base64url");
 
-/** Deletes the devices (pending codes) of an email and/or phone number in every tenant. */
-export function makeRetireDevices(deps: CoreDeps): (email: string | null, phone: string | null) => void {
-  return (email, phone) => {
-    if (email !== null) deps.db.prepare("DELETE FROM passwordless_devices WHERE email = ?").run(email);
-    if (phone !== null) deps.db.prepare("DELETE FROM passwordless_devices WHERE phone_number = ?").run(phone);
+/**
+ * Deletes the devices (pending codes) of an email or a phone number in the given tenants: those of
+ * the user whose contact changed, as the Core's deleteDevicesByEmail/PhoneNumber with a user id do.
+ */
+export type RetireDevices = (tenantIds: readonly string[], column: "email" | "phone_number", value: string | null) => void;
+
+export function makeRetireDevices(deps: CoreDeps): RetireDevices {
+  return (tenantIds, column, value) => {
+    if (value === null) return;
+    const retire = deps.db.prepare(`DELETE FROM passwordless_devices WHERE tenant_id = ? AND ${column} = ?`);
+    for (const tenantId of tenantIds) retire.run(tenantId, value);
   };
 }
 
@@ -370,7 +376,7 @@ export function updatePasswordlessUser(
   accounts: Accounts,
   row: UserRow | undefined,
   update: PasswordlessUpdate,
-  retireDevices: (email: string | null, phone: string | null) => void,
+  retireDevices: RetireDevices,
 ): { status: string } {
   if (!row || row.recipe_id !== "passwordless") return { status: "UNKNOWN_USER_ID_ERROR" };
   const email = update.email === undefined ? row.email : update.email;
@@ -383,11 +389,16 @@ export function updatePasswordlessUser(
   if (phoneNumber !== null && phoneNumber !== row.phone_number && accounts.takenInTenants(tenantIds, "passwordless", { phoneNumber }, row.user_id)) {
     return { status: "PHONE_NUMBER_ALREADY_EXISTS_ERROR" };
   }
-  if (email !== row.email) retireDevices(row.email, email);
-  if (phoneNumber !== row.phone_number) {
-    retireDevices(null, row.phone_number);
-    retireDevices(null, phoneNumber);
-  }
   accounts.setAccountInfo(row.user_id, { email, phoneNumber });
+  // The pending codes of the old and of the new contact go, in the user's tenants (a code sent to
+  // the new email before it became this user's must not sign in as this user).
+  if (email !== row.email) {
+    retireDevices(tenantIds, "email", row.email);
+    retireDevices(tenantIds, "email", email);
+  }
+  if (phoneNumber !== row.phone_number) {
+    retireDevices(tenantIds, "phone_number", row.phone_number);
+    retireDevices(tenantIds, "phone_number", phoneNumber);
+  }
   return { status: "OK" };
 }

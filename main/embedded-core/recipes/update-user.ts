@@ -8,12 +8,12 @@ import type { Accounts } from "../accounts/accounts.ts";
 import type { CoreRequest, Route } from "../context.ts";
 import { CoreHttpError, badRequest } from "../http/errors.ts";
 import { updateEmailPasswordUser } from "./emailpassword.ts";
-import { readPasswordlessUpdate, updatePasswordlessUser } from "./passwordless.ts";
+import { readPasswordlessUpdate, updatePasswordlessUser, type RetireDevices } from "./passwordless.ts";
 
 /** Before CDI 4.0 the user is named by "userId". */
 const userIdField = (req: CoreRequest): string => (Number(req.cdiVersion.split(".")[0]) < 4 ? "userId" : "recipeUserId");
 
-export function updateUserRoute(accounts: Accounts, retireDevices: (email: string | null, phone: string | null) => void): Route {
+export function updateUserRoute(accounts: Accounts, retireDevices: RetireDevices): Route {
   return {
     method: "PUT",
     path: "/recipe/user",
