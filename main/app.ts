@@ -11,13 +11,16 @@ import { Dispatcher, roleInForce, type Handlers } from "./dispatch.ts";
 import { EventBus } from "./events.ts";
 import { createJobs, type JobsOptions } from "./jobs/index.ts";
 import { createMigration } from "./migration/index.ts";
+import { createMigrationEnd } from "./migration/end/index.ts";
+import type { BatchOptions } from "./migration/end/bulk/batcher.ts";
+import type { RosterReader } from "./migration/roster/types.ts";
 import type { Mailer } from "./mail/mailer.ts";
 import { FileKeySecretBox } from "./secrets/file-key-box.ts";
 import type { SecretBox } from "./secrets/secret-box.ts";
 import { AllowListsService } from "./services/allowlists/service.ts";
 import { AuditLog } from "./services/audit-log.ts";
 import { ConnectionService } from "./services/connection.ts";
-import { createInvites } from "./services/invites/index.ts";
+import { createInvites, inviteScope } from "./services/invites/index.ts";
 import { ProfilesService } from "./services/profiles.ts";
 import { RoleIndex } from "./services/role-index.ts";
 import { RolesService } from "./services/roles.ts";
@@ -41,6 +44,8 @@ export interface GatehouseOptions {
   jobs?: JobsOptions;
   /** How invite mail is sent (default: SMTP through nodemailer). */
   mailer?: Mailer;
+  /** The end of the migration: its roster (default: the migration area's) and bulk-import polling (tests). */
+  migrationEnd?: { roster?: RosterReader; bulk?: Partial<BatchOptions> };
 }
 
 export interface Gatehouse {
@@ -97,6 +102,19 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     });
     // The Users list answers the filters the Core cannot from the migration area's user index.
     const users = new UsersService(() => connection.active(), roleIndex, () => roleInForce(profiles) !== "auditor", () => migrationArea.usersIndex);
+    const migrationEnd = createMigrationEnd({
+      db,
+      secrets,
+      now,
+      operator,
+      connection: () => connection.active(),
+      profileFor: (id) => profiles.get(id),
+      scopeOf: (active) => inviteScope(active, embedded?.url),
+      roster: options.migrationEnd?.roster ?? migrationArea.roster,
+      ...(options.migrationEnd?.bulk ? { bulk: options.migrationEnd.bulk } : {}),
+      runner: () => jobs.runner,
+      ...(options.mailer ? { mailer: options.mailer } : {}),
+    });
     const jobs = createJobs({
       db,
       events,
@@ -105,7 +123,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
       operator,
       role: () => roleInForce(profiles),
       rolesChanged: () => roleIndex.invalidate(),
-      kinds: [...invitesArea.jobKinds, ...migrationArea.jobKinds],
+      kinds: [...invitesArea.jobKinds, ...migrationArea.jobKinds, ...migrationEnd.jobKinds],
       options: options.jobs ?? {},
     });
     const dispatcher = new Dispatcher({
@@ -113,6 +131,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
         ...handlers({ profiles, connection, users, roles, invites, allowLists, jobs: jobs.handlers, audit, operator, role: () => roleInForce(profiles) }),
         ...secondFactorHandlers({ db, secrets, now, connection: () => connection.active(), seesPhones: () => roleInForce(profiles) !== "auditor" }),
         ...migrationArea.handlers,
+        ...migrationEnd.handlers,
       },
       profiles,
       audit,
@@ -127,6 +146,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
       embeddedCoreUrl: embedded?.url,
       async close() {
         await jobs.runner.close();
+        migrationEnd.close();
         store.close();
         await embedded?.close();
       },
@@ -152,7 +172,7 @@ interface Services {
 }
 
 /** Each operation of the contract, wired to the service that does it. */
-function handlers(s: Services): Omit<Handlers, `secondFactor.${string}` | `migration.${string}`> {
+function handlers(s: Services): Omit<Handlers, `secondFactor.${string}` | `migration.${string}` | `migrationEnd.${string}` | `resetLinks.${string}`> {
   const activeView = () => {
     const active = s.profiles.active();
     return active ? s.profiles.view(active, active.id) : null;

@@ -37,6 +37,18 @@ export class CoreClient {
 
   /** An endpoint supertokens-node has no wrapper for, sent with the SDK's headers. */
   async raw<T>(method: "GET" | "POST" | "PUT", path: string, body?: unknown, query?: Record<string, string>): Promise<T> {
+    const { status, text } = await this.rawAnswer(method, path, body, query);
+    if (status !== 200) {
+      throw new GatehouseError({ code: "CORE_ERROR", message: `The SuperTokens Core answered ${status} on ${path}: ${text.trim()}` });
+    }
+    return JSON.parse(text) as T;
+  }
+
+  /**
+   * Like raw(), but any answer other than 401 comes back with its status and body, for callers that
+   * read the Core's 400s and 404s (e.g. the bulk import's per-user errors). Transport failures throw.
+   */
+  async rawAnswer(method: "GET" | "POST" | "PUT", path: string, body?: unknown, query?: Record<string, string>): Promise<{ status: number; text: string }> {
     const headers: Record<string, string> = { "cdi-version": SUPPORTED_CDI[0] };
     if (this.target.apiKey) headers["api-key"] = this.target.apiKey;
     if (body !== undefined) headers["content-type"] = "application/json; charset=utf-8";
@@ -55,10 +67,7 @@ export class CoreClient {
       throw toGatehouseError(err, this.label);
     }
     if (response.status === 401) throw new GatehouseError({ code: "CORE_AUTH", message: `The SuperTokens Core at ${this.label} refused the API key. Check the profile's API key.` });
-    if (response.status !== 200) {
-      throw new GatehouseError({ code: "CORE_ERROR", message: `The SuperTokens Core answered ${response.status} on ${path}: ${text.trim()}` });
-    }
-    return JSON.parse(text) as T;
+    return { status: response.status, text };
   }
 
   /**

@@ -9,6 +9,7 @@ import { connectionOps } from "./operations/connection.ts";
 import { inviteOps } from "./operations/invites.ts";
 import { jobsOps } from "./operations/jobs.ts";
 import { migrationOps } from "./operations/migration.ts";
+import { migrationEndOps } from "./operations/migration-end.ts";
 import { profileOps } from "./operations/profiles.ts";
 import { roleOps } from "./operations/roles.ts";
 import { secondFactorOps } from "./operations/second-factor.ts";
@@ -25,6 +26,7 @@ export const OPERATIONS = {
   ...allowListOps,
   ...secondFactorOps,
   ...migrationOps,
+  ...migrationEndOps,
 };
 
 export type Operations = typeof OPERATIONS;

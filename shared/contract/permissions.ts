@@ -28,6 +28,10 @@ export const PERMISSIONS = [
   "migration:read",
   /** Set the migration source (roster) and the end criterion. */
   "migration:write",
+  /** Plan and run the end of the migration (bulk-create every roster user not yet migrated). */
+  "migration:end",
+  /** Send password-reset links to users on a temporary password (one, or all of them as a job with jobs:control). */
+  "reset-links:send",
   /** May see working sign-in links (magic links, reset links): the roles that may send them. */
   "links:read",
   /** May see phone numbers in full (everyone else gets them masked, in every answer and export). */
@@ -50,7 +54,7 @@ const READ: Permission[] = [
 
 export const ROLE_PERMISSIONS: Readonly<Record<OperatorRole, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  support: [...READ, "sessions:revoke", "invites:resend", "second-factor:reset", "links:read", "phones:read"],
+  support: [...READ, "sessions:revoke", "invites:resend", "second-factor:reset", "reset-links:send", "links:read", "phones:read"],
   auditor: READ,
 };
 

@@ -20,7 +20,7 @@ const PROFILE_NAMES: Record<OperatorRole, string> = { admin: "Local demo", audit
 const EXPECTED_ALLOWED: Record<"auditor" | "support", (op: OperationName) => boolean> = {
   auditor: (op) => !OPERATIONS[op].mutates || op === "profiles.switch",
   support: (op) =>
-    !OPERATIONS[op].mutates || op === "profiles.switch" || op === "users.revokeSession" || op === "users.revokeAllSessions" || op === "invites.resend" || op === "invites.outbox.markHandled" || op === "secondFactor.reset",
+    !OPERATIONS[op].mutates || op === "profiles.switch" || op === "users.revokeSession" || op === "users.revokeAllSessions" || op === "invites.resend" || op === "invites.outbox.markHandled" || op === "secondFactor.reset" || op === "resetLinks.send",
 };
 
 const context = (role: OperatorRole): SampleContext => {
@@ -118,10 +118,10 @@ describe("role enforcement", () => {
       expect(switched).toMatchObject({ operation: op, role, target: (input as { id: string }).id, outcome: "ok" });
       return;
     }
-    if (op === "invites.resend" || op === "invites.outbox.markHandled") {
-      // support's invite resend (a new link to the outbox) and marking a message sent: audited; nothing else changed.
+    if (op === "invites.resend" || op === "invites.outbox.markHandled" || op === "resetLinks.send") {
+      // support's invite resend and reset link (a new link to the outbox) and marking a message sent: audited; nothing else changed.
       const [resent] = (await t.client.invoke("audit.list", { limit: 1 })).entries;
-      expect(resent).toMatchObject({ operation: op, role, target: op === "invites.resend" ? (input as { userId: string }).userId : "1", outcome: "ok" });
+      expect(resent).toMatchObject({ operation: op, role, target: op === "invites.outbox.markHandled" ? "1" : (input as { userId: string }).userId, outcome: "ok" });
       expect(await snapshot()).toEqual(before);
       return;
     }

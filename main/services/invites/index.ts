@@ -25,6 +25,14 @@ export interface InvitesAreaDeps {
   profileFor?: (profileId: string) => ProfileRecord;
 }
 
+/** Which Core a connection is to: invites (and the outbox) are kept per Core, so every profile on it sees them. */
+export function inviteScope({ profile, core }: ActiveConnection, embeddedCoreUrl: string | undefined): string {
+  const norm = (u: string) => u.trim().replace(/\/+$/, "").toLowerCase();
+  const uris = core.target.uris.map(norm).sort();
+  if (profile.embedded || (embeddedCoreUrl !== undefined && uris.length === 1 && uris[0] === norm(embeddedCoreUrl))) return "embedded";
+  return uris.join(";");
+}
+
 type InviteOpName = Extract<keyof Handlers, `invites.${string}`>;
 
 export function inviteHandlers(deps: InvitesAreaDeps): Pick<Handlers, InviteOpName> {
@@ -35,13 +43,7 @@ export function inviteHandlers(deps: InvitesAreaDeps): Pick<Handlers, InviteOpNa
 export function createInvites(deps: InvitesAreaDeps): { handlers: Pick<Handlers, InviteOpName>; jobKinds: AnyJobKind[] } {
   const settings = new InviteSettingsStore(deps.db, deps.secrets, deps.now);
   const records = new InviteRecords(deps.db);
-  const scopeOf = ({ profile, core }: ActiveConnection): string => {
-    const norm = (u: string) => u.trim().replace(/\/+$/, "").toLowerCase();
-    const uris = core.target.uris.map(norm).sort();
-    const embedded = deps.embeddedCoreUrl();
-    if (profile.embedded || (embedded !== undefined && uris.length === 1 && uris[0] === norm(embedded))) return "embedded";
-    return uris.join(";");
-  };
+  const scopeOf = (active: ActiveConnection): string => inviteScope(active, deps.embeddedCoreUrl());
   const mailer = deps.mailer ?? new SmtpMailer();
   const service = new InvitesService({ ...deps, db: deps.db, scopeOf, settings, records, mailer });
   const profileId = () => deps.connection().profile.id;

@@ -1,6 +1,7 @@
 import { CORE_MIGRATIONS } from "./core.ts";
 import { INVITES_MIGRATIONS } from "./invites.ts";
 import { JOBS_MIGRATIONS } from "./jobs.ts";
+import { MIGRATION_END_MIGRATIONS } from "./migration-end.ts";
 import { MIGRATION_MIGRATIONS } from "./migration.ts";
 import { SECOND_FACTOR_MIGRATIONS } from "./second-factor.ts";
 
@@ -12,6 +13,7 @@ export const MIGRATIONS: Readonly<Record<string, readonly string[]>> = {
   core: CORE_MIGRATIONS,
   invites: INVITES_MIGRATIONS,
   jobs: JOBS_MIGRATIONS,
+  "migration-end": MIGRATION_END_MIGRATIONS,
   "second-factor": SECOND_FACTOR_MIGRATIONS,
   migration: MIGRATION_MIGRATIONS,
 };

@@ -12,6 +12,7 @@ import type { CoreClient } from "../../../main/core/core-client.ts";
 import type { GatehouseClient } from "../../../shared/contract/client.ts";
 import type { InputOf, OperationName } from "../../../shared/contract/index.ts";
 import { DEFAULT_DATA_CONTRACT } from "../../../shared/data-contract.ts";
+import { demoLegacyMigrations } from "../../../main/embedded-core/demo/legacy-roster.ts";
 
 export interface SampleContext {
   coreUrl: string;
@@ -116,7 +117,21 @@ export const SAMPLE_INPUTS: Samples = {
   "migration.list": () => ({ state: "not-migrated" }),
   "migration.export": () => ({ state: "migrated" }),
   "migration.report": () => ({ format: "json" }),
+  "migrationEnd.capabilities": () => ({}),
+  "migrationEnd.plan": () => ({ path: "sdk", dryRunOnly: true }),
+  "migrationEnd.status": () => ({}),
+  // A demo user mid-reset (on a temporary password): the link goes to the outbox.
+  "resetLinks.send": () => ({ userId: midResetDemoUser() }),
+  "resetLinks.settings.get": () => ({}),
+  "resetLinks.settings.update": () => ({ template: { subject: "Set your password", text: "Choose a new password: {{link}}" } }),
 };
+
+/** A legacy user the demo data left mid-reset (temporary password, flag set). */
+export function midResetDemoUser(): string {
+  const found = demoLegacyMigrations(8).find((m) => m.state === "mid-reset");
+  if (!found) throw new Error("the demo data has no user mid-reset");
+  return found.user.id;
+}
 
 export function sampleFor(op: string): (ctx: SampleContext) => unknown {
   const sample = (SAMPLE_INPUTS as Record<string, ((ctx: SampleContext) => unknown) | undefined>)[op];

@@ -1,0 +1,252 @@
+/**
+ * The bulk-import path's accounts, per job: the items the runner takes up at once (up to 10,000)
+ * are staged on the Core in one request, then each waits until the Core's background task has
+ * imported its user (account, mapping to the legacy id, metadata, email verification: all in
+ * one import), or refused it (the item then fails with the Core's own message, and the refused
+ * user is unstaged so that a retry can stage it again).
+ *
+ * The Core is watched, not trusted to answer per user: its counts of staged users (NEW,
+ * PROCESSING, FAILED) are read every poll, and when they change the staged listing is read to see
+ * which of this job's users are gone from it (imported) or FAILED. The counts, and this job's
+ * staged / imported / refused, are what migrationEnd.status shows while the Core works.
+ *
+ * Items never tried are staged at once (the dry run looked). A repeat (after a crash, an outage,
+ * a retry) first looks: in the staged listing (then it waits for that), for a mapping of its
+ * legacy id (imported: ours when our mark says we staged it, else someone migrated meanwhile),
+ * for an account with its email (a conflict). So nobody is staged or imported twice.
+ */
+import supertokens from "supertokens-node";
+import { GatehouseError } from "../../../../shared/contract/errors.ts";
+import type { BulkImportProgress, MigrationEndItem } from "../../../../shared/contract/operations/migration-end.ts";
+import type { DataContract } from "../../../../shared/data-contract.ts";
+import type { CoreClient } from "../../../core/core-client.ts";
+import { errorText } from "../../../jobs/retry.ts";
+import { mapLimit } from "../../../services/concurrency.ts";
+import type { RosterEntry } from "../../roster/types.ts";
+import type { AccountOutcome } from "../account-sdk.ts";
+import type { Mark, Marks } from "../marks.ts";
+import { accountMetadata, unknownPasswordHash } from "../record.ts";
+import { BULK_IMPORT_MAX, BatchRefused, listStaged, removeStaged, stageUsers, stagedCounts, type ImportUser, type StagedUser } from "./api.ts";
+
+export interface Waiter {
+  index: number;
+  item: MigrationEndItem;
+  entry: RosterEntry;
+  mark: Mark | undefined;
+  fresh: boolean;
+  resolve: (outcome: AccountOutcome) => void;
+  reject: (err: unknown) => void;
+}
+
+export interface BatchOptions {
+  /** First wait between looks at the Core; doubled while nothing changes, up to maxPollMs. */
+  pollMs: number;
+  maxPollMs: number;
+}
+
+export const DEFAULT_BATCH_OPTIONS: BatchOptions = { pollMs: 250, maxPollMs: 5_000 };
+
+const LOOKUP_CONCURRENCY = 16;
+const NOTE = "The Core imports staged users in a background task (every 5 minutes on a real Core, taking everything staged when it starts); this job follows its progress.";
+
+export class JobBatch {
+  private queue: Waiter[] = [];
+  private flushing: Promise<void> | undefined;
+  /** Staged and not yet seen imported, by legacy id. */
+  private readonly waiting = new Map<string, Waiter & { stagedId: string }>();
+  private timer: NodeJS.Timeout | undefined;
+  private delay: number;
+  private lastCounts = "";
+  private stopped = false;
+  readonly progress: BulkImportProgress = { staged: 0, imported: 0, refused: 0, core: null, checkedAt: null, note: NOTE };
+
+  constructor(
+    private readonly jobId: string,
+    private readonly core: CoreClient,
+    private readonly contract: DataContract,
+    private readonly marks: Marks,
+    private readonly now: () => number,
+    private readonly options: BatchOptions,
+    private readonly saveProgress: (p: BulkImportProgress) => void,
+  ) {
+    this.delay = options.pollMs;
+  }
+
+  /** The item's account once the Core has it (or why it is skipped). */
+  account(w: Omit<Waiter, "resolve" | "reject">): Promise<AccountOutcome> {
+    if (this.stopped) return Promise.reject(new GatehouseError({ code: "INTERNAL", message: "Gatehouse is stopping; the item is taken up again on the next start." }));
+    return new Promise<AccountOutcome>((resolve, reject) => {
+      this.queue.push({ ...w, resolve, reject });
+      // Everything the runner takes up in one go lands here before the flush runs.
+      if (!this.flushing) this.flushing = new Promise<void>((done) => setImmediate(() => void this.flush().finally(done)));
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const gone = new GatehouseError({ code: "INTERNAL", message: "Gatehouse stopped; the item is taken up again on the next start." });
+    for (const w of [...this.queue, ...this.waiting.values()]) w.reject(gone);
+    this.queue = [];
+    this.waiting.clear();
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0 && !this.stopped) {
+      const batch = this.queue.splice(0, BULK_IMPORT_MAX);
+      try {
+        await this.handle(batch);
+      } catch (err) {
+        for (const w of batch) if (!this.waiting.has(w.item.legacyId)) w.reject(err);
+      }
+    }
+    this.flushing = undefined;
+  }
+
+  private async handle(batch: Waiter[]): Promise<void> {
+    const toStage: Waiter[] = [];
+    const repeats: Waiter[] = [];
+    for (const w of batch) (w.fresh && !w.mark ? toStage : repeats).push(w);
+    if (repeats.length > 0) toStage.push(...(await this.lookAgain(repeats)));
+    if (toStage.length > 0) await this.stage(toStage);
+    this.publish();
+    if (this.waiting.size > 0) this.schedule(0);
+  }
+
+  /** Repeats: on the staged listing (wait for it), imported (resolve), taken (skip), or to stage. */
+  private async lookAgain(repeats: Waiter[]): Promise<Waiter[]> {
+    const staged = new Map<string, StagedUser>();
+    for (const u of await listStaged(this.core)) if (u.externalUserId) staged.set(u.externalUserId, u);
+    const toStage: Waiter[] = [];
+    await mapLimit(repeats, LOOKUP_CONCURRENCY, async (w) => {
+      const there = staged.get(w.item.legacyId);
+      if (there && there.status !== "FAILED") {
+        this.waiting.set(w.item.legacyId, { ...w, stagedId: there.id });
+        return;
+      }
+      if (there) await removeStaged(this.core, [there.id]); // refused before: stage it again, like a retry
+      const ours = w.mark?.phase === "staging" || w.mark?.phase === "staged";
+      const [mapping, users] = await this.core.sdk(() =>
+        Promise.all([supertokens.getUserIdMapping({ userId: w.item.legacyId, userIdType: "EXTERNAL" }), supertokens.listUsersByAccountInfo(w.item.tenantId, { email: w.item.email })]),
+      );
+      if (mapping.status === "OK") {
+        const record = (await this.core.metadataOf([w.item.legacyId])).get(w.item.legacyId)?.[this.contract.migrationKey] as { via?: string } | undefined;
+        // Ours only if the account is the bulk import's: a sign-in may have migrated the person meanwhile.
+        if (ours && record?.via === "bulk") return w.resolve({ superTokensId: mapping.superTokensUserId, created: true });
+        return w.resolve({ skip: `already migrated${record?.via ? ` (via ${record.via})` : ""} before this job reached it; nothing sent` });
+      }
+      const other = users.find((u) => u.id !== w.item.legacyId);
+      if (other) return w.resolve({ skip: `conflict: an account with this email (user ${other.id}) is not mapped to ${w.item.legacyId}; nothing created` });
+      toStage.push(w);
+    });
+    return toStage;
+  }
+
+  private importUser(w: Waiter): ImportUser {
+    const hash = w.entry.passwordHash && w.entry.hashAlgorithm ? { passwordHash: w.entry.passwordHash, hashingAlgorithm: w.entry.hashAlgorithm } : { passwordHash: unknownPasswordHash(), hashingAlgorithm: "bcrypt" };
+    return {
+      externalUserId: w.item.legacyId,
+      userMetadata: accountMetadata(w.entry, this.contract, w.item.provider, this.now()),
+      loginMethods: [{ recipeId: "emailpassword", email: w.item.email, tenantIds: [w.item.tenantId], isVerified: w.item.emailVerified, isPrimary: true, ...hash }],
+    };
+  }
+
+  private async stage(ws: Waiter[]): Promise<void> {
+    let batch = ws;
+    for (;;) {
+      const users = batch.map((w) => this.importUser(w));
+      // Journaled before the request: a repeat after a crash knows these may be on the Core as ours.
+      this.marks.db.transaction(() => batch.forEach((w) => this.marks.set(this.jobId, w.index, "staging")))();
+      try {
+        const { stagedIds } = await stageUsers(this.core, users);
+        this.marks.db.transaction(() => {
+          batch.forEach((w, i) => {
+            const stagedId = stagedIds[i] ?? "";
+            this.marks.set(this.jobId, w.index, "staged", { stagedId });
+            this.waiting.set(w.item.legacyId, { ...w, stagedId });
+          });
+        })();
+        return;
+      } catch (err) {
+        if (!(err instanceof BatchRefused)) throw err;
+        // Refused whole for some users: those fail with the Core's words, the rest go again.
+        const rest: Waiter[] = [];
+        batch.forEach((w, i) => {
+          const errors = err.perUser.get(i);
+          if (errors) {
+            this.progress.refused += 1;
+            w.reject(new GatehouseError({ code: "VALIDATION", message: `The Core's bulk import refused ${w.item.legacyId}: ${errors.join("; ")}` }));
+          } else rest.push(w);
+        });
+        if (rest.length === 0 || rest.length === batch.length) return;
+        batch = rest;
+      }
+    }
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.poll();
+    }, ms);
+  }
+
+  /** One look at the Core: its counts; when they changed, which of ours are imported or refused. */
+  private async poll(): Promise<void> {
+    if (this.stopped || this.waiting.size === 0) return;
+    try {
+      const counts = await stagedCounts(this.core);
+      this.progress.core = counts;
+      this.progress.checkedAt = this.now();
+      const key = JSON.stringify(counts);
+      if (key !== this.lastCounts) {
+        this.lastCounts = key;
+        this.delay = this.options.pollMs;
+        await this.settle(counts.new + counts.processing === 0);
+      } else this.delay = Math.min(this.options.maxPollMs, this.delay * 2);
+    } catch (err) {
+      // The Core is away (or answered oddly): the waiting items go back to the runner, which
+      // waits for the Core and takes them up again (they find their users staged or imported).
+      const waiting = [...this.waiting.values()];
+      this.waiting.clear();
+      for (const w of waiting) w.reject(err instanceof GatehouseError ? err : new GatehouseError({ code: "CORE_ERROR", message: errorText(err) }));
+    }
+    this.publish();
+    if (this.waiting.size > 0) this.schedule(this.delay);
+  }
+
+  /** Ours that left the listing are imported; FAILED ones are refused (and unstaged). */
+  private async settle(nothingLeftToProcess: boolean): Promise<void> {
+    const listed = await listStaged(this.core, nothingLeftToProcess ? "FAILED" : undefined);
+    const byExternal = new Map(listed.filter((u) => u.externalUserId).map((u) => [u.externalUserId as string, u]));
+    const failed: { w: Waiter; message: string; id: string }[] = [];
+    for (const [legacyId, w] of this.waiting) {
+      const u = byExternal.get(legacyId);
+      if (u?.status === "FAILED") failed.push({ w, message: u.errorMessage ?? "no reason given", id: u.id });
+      else if (u) continue;
+      this.waiting.delete(legacyId);
+      if (!u) {
+        this.progress.imported += 1;
+        w.resolve({ superTokensId: w.stagedId, created: true });
+      }
+    }
+    if (failed.length > 0) {
+      await removeStaged(this.core, failed.map((f) => f.id));
+      for (const f of failed) {
+        this.progress.refused += 1;
+        f.w.reject(new GatehouseError({ code: "VALIDATION", message: `The Core's bulk import failed for ${f.w.item.legacyId}: ${f.message}` }));
+      }
+    }
+  }
+
+  private publish(): void {
+    this.progress.staged = this.waiting.size;
+    try {
+      this.saveProgress({ ...this.progress });
+    } catch {
+      // the store is closing: the next look publishes again
+    }
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The end of the migration and reset links (issue 13), built from their dependencies: the
+ * operations (migrationEnd.*, resetLinks.*) and the job kinds ("migration.end",
+ * "migration.endBulk", "migration.resetLinks") for the job engine.
+ */
+import { GatehouseError } from "../../../shared/contract/errors.ts";
+import { MIGRATION_END_KINDS, type BulkImportProgress, type MigrationEndPath, type MigrationEndStatus } from "../../../shared/contract/operations/migration-end.ts";
+import type { Handlers } from "../../dispatch.ts";
+import type { AnyJobKind } from "../../jobs/kind.ts";
+import type { JobRunner } from "../../jobs/runner.ts";
+import type { Mailer } from "../../mail/mailer.ts";
+import type { SecretBox } from "../../secrets/secret-box.ts";
+import type { ActiveConnection } from "../../services/connection.ts";
+import { InviteRecords } from "../../services/invites/records.ts";
+import { InviteSettingsStore } from "../../services/invites/settings.ts";
+import type { ProfileRecord } from "../../services/profiles.ts";
+import type { StoreDb } from "../../store/database.ts";
+import { preparedFor } from "../../store/statements.ts";
+import { requireCandidate } from "../reset-links/candidate.ts";
+import type { ResetLinkDeps } from "../reset-links/context.ts";
+import { deliveryContext } from "../reset-links/context.ts";
+import { deliverResetLink } from "../reset-links/deliver.ts";
+import { resetLinksKind } from "../reset-links/kind.ts";
+import { SmtpCommittingMailer, committingFrom, type CommittingMailer } from "../reset-links/mailer.ts";
+import { ResetLinkSettingsStore } from "../reset-links/settings.ts";
+import type { RosterReader } from "../roster/types.ts";
+import { bulkImportSupport } from "./bulk/api.ts";
+import type { BatchOptions } from "./bulk/batcher.ts";
+import { migrationEndBulkKind } from "./kind-bulk.ts";
+import { migrationEndSdkKind } from "./kind-sdk.ts";
+import { Marks } from "./marks.ts";
+import { NothingToMigrate } from "./plan.ts";
+import { countPlan } from "./results.ts";
+
+export interface MigrationEndDeps {
+  db: StoreDb;
+  secrets: SecretBox;
+  now: () => number;
+  operator: string;
+  connection: () => ActiveConnection;
+  profileFor: (profileId: string) => ProfileRecord;
+  /** The invites' outbox scope of a profile's Core (reset mail without SMTP goes to that outbox). */
+  scopeOf: (active: ActiveConnection) => string;
+  roster: RosterReader;
+  /** The job engine (built after this area: its kinds come from here). */
+  runner: () => JobRunner;
+  /** A plain mailer to send through instead of SMTP (tests); it commits before sending. */
+  mailer?: Mailer | CommittingMailer;
+  /** Bulk-import polling (tests). */
+  bulk?: Partial<BatchOptions>;
+}
+
+type OpName = Extract<keyof Handlers, `migrationEnd.${string}` | `resetLinks.${string}`>;
+const KIND_OF: Record<MigrationEndPath, string> = { sdk: MIGRATION_END_KINDS.sdk, "bulk-import": MIGRATION_END_KINDS["bulk-import"] };
+
+const isCommitting = (m: Mailer | CommittingMailer): m is CommittingMailer => m instanceof SmtpCommittingMailer;
+
+export function createMigrationEnd(deps: MigrationEndDeps): { handlers: Pick<Handlers, OpName>; jobKinds: AnyJobKind[]; close: () => void } {
+  const inviteSettings = new InviteSettingsStore(deps.db, deps.secrets, deps.now);
+  const resetSettings = new ResetLinkSettingsStore(deps.db, inviteSettings, deps.now);
+  const records = new InviteRecords(deps.db);
+  const marks = new Marks(deps.db, deps.now);
+  const mailer: CommittingMailer = deps.mailer ? (isCommitting(deps.mailer) ? deps.mailer : committingFrom(deps.mailer as Mailer)) : new SmtpCommittingMailer();
+  const linkDeps: ResetLinkDeps = { inviteSettings, resetSettings, records, mailer, now: deps.now, profileFor: deps.profileFor, scopeOf: deps.scopeOf };
+  const sql = preparedFor(deps.db);
+
+  const saveProgress = (jobId: string, p: BulkImportProgress) => sql("UPDATE migration_end_jobs SET bulk_state = ? WHERE job_id = ?").run(JSON.stringify(p), jobId);
+  const endDeps = { ...linkDeps, roster: deps.roster, marks };
+  const bulk = migrationEndBulkKind({ ...endDeps, saveProgress, ...(deps.bulk ? { batch: deps.bulk } : {}) });
+  const jobKinds: AnyJobKind[] = [migrationEndSdkKind(endDeps), bulk.kind, resetLinksKind({ ...linkDeps, marks })];
+
+  const active = () => deps.connection();
+  /** The end-of-migration job of the profile in force (NOT_FOUND for another profile's, as if it did not exist). */
+  const jobOf = (profileId: string, jobId: string | undefined): { jobId: string; path: MigrationEndPath; bulkState: string | null } | undefined => {
+    const row = (
+      jobId
+        ? sql("SELECT job_id, path, bulk_state FROM migration_end_jobs WHERE job_id = ? AND profile_id = ?").get(jobId, profileId)
+        : sql("SELECT job_id, path, bulk_state FROM migration_end_jobs WHERE profile_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1").get(profileId)
+    ) as { job_id: string; path: MigrationEndPath; bulk_state: string | null } | undefined;
+    if (!row && jobId) throw new GatehouseError({ code: "NOT_FOUND", message: `There is no end-of-migration job ${jobId} for this connection profile.` });
+    return row && { jobId: row.job_id, path: row.path, bulkState: row.bulk_state };
+  };
+
+  const handlers: Pick<Handlers, OpName> = {
+    "migrationEnd.capabilities": async () => {
+      const support = await bulkImportSupport(active().core);
+      return { bulkImport: support, path: support.available ? "bulk-import" : "sdk" };
+    },
+
+    "migrationEnd.plan": async (i) => {
+      const { profile, core } = active();
+      const support = await bulkImportSupport(core);
+      const path: MigrationEndPath = i.path === "auto" ? (support.available ? "bulk-import" : "sdk") : i.path;
+      if (path === "bulk-import" && !support.available) {
+        throw new GatehouseError({ code: "CONFLICT", message: `${support.reason ?? "The Core does not offer the bulk import."} Plan the end of the migration with supertokens-node calls instead (path "sdk").` });
+      }
+      const pathReason =
+        path === "bulk-import"
+          ? "The Core offers the bulk import: accounts are staged up to 10,000 at a time and imported by the Core's background task."
+          : i.path === "sdk"
+            ? "Chosen: one supertokens-node call sequence per user."
+            : `${support.reason ?? "The Core does not offer the bulk import."} Each account is made with supertokens-node calls.`;
+      let planned: Awaited<ReturnType<JobRunner["dryRun"]>>;
+      try {
+        planned = await deps.runner().dryRun(KIND_OF[path], { tenantId: i.tenantId, provider: i.provider, dryRunOnly: i.dryRunOnly }, { profileId: profile.id, createdBy: deps.operator }, 1000);
+      } catch (err) {
+        if (!(err instanceof NothingToMigrate)) throw err;
+        return { path, pathReason, job: null, nothing: err.message, items: [], counts: { accounts: 0, keepPassword: 0, resetLinks: 0, conflicts: 0, alreadyMigrated: 0 } };
+      }
+      const { job, items } = planned;
+      sql("INSERT INTO migration_end_jobs (job_id, profile_id, path, bulk_state, created_at) VALUES (?, ?, ?, NULL, ?)").run(job.id, profile.id, path, deps.now());
+      // Counted over every item (the answer carries the first 1000).
+      const all: { input: Record<string, unknown>; error?: string }[] = [];
+      for (let offset = 0; offset < job.total; offset += 5000) {
+        for (const it of deps.runner().get(job.id, offset, 5000).items) all.push({ input: it.input, ...(it.error !== null && it.state === "skipped" ? { error: it.error } : {}) });
+      }
+      return { path, pathReason, job, nothing: null, items, counts: countPlan(all) };
+    },
+
+    "migrationEnd.status": (i) => {
+      const profileId = active().profile.id;
+      const found = jobOf(profileId, i.jobId);
+      const empty: MigrationEndStatus = { job: null, path: null, phase: null, links: { sent: 0, outbox: 0 }, bulk: null };
+      if (!found) return empty;
+      const { job } = deps.runner().get(found.jobId, 0, 1);
+      const live = found.path === "bulk-import" ? bulk.progress(found.jobId) : undefined;
+      const stored = found.bulkState ? (JSON.parse(found.bulkState) as BulkImportProgress) : null;
+      const progress = found.path === "bulk-import" ? (live ? { ...live } : stored) : null;
+      const linksMade = marks.deliveries(found.jobId);
+      const phase: MigrationEndStatus["phase"] =
+        job.state === "draft"
+          ? "planned"
+          : job.state === "completed" || job.state === "cancelled" || job.state === "failed"
+            ? "finished"
+            : progress && progress.staged > 0
+              ? "waiting-for-core"
+              : linksMade.sent + linksMade.outbox > 0 && job.pending === 0
+                ? "sending-links"
+                : "creating-accounts";
+      return { job, path: found.path, phase, links: linksMade, bulk: progress };
+    },
+
+    "resetLinks.send": async (i) => {
+      const { profile, core } = active();
+      const context = deliveryContext(linkDeps, profile.id, core);
+      const who = await requireCandidate(core, profile.contract, i.userId, profile.defaultTenant);
+      const sent = await deliverResetLink(context, who);
+      return { userId: who.userId, email: who.email, tenantId: who.tenantId, link: sent.link, expiresAt: sent.expiresAt, delivery: sent.delivery, messageId: sent.messageId };
+    },
+    "resetLinks.settings.get": () => resetSettings.view(active().profile.id),
+    "resetLinks.settings.update": (i) => resetSettings.update(active().profile.id, i.template),
+  };
+  return { handlers, jobKinds, close: () => bulk.stop() };
+}
