@@ -136,7 +136,8 @@ function handlers(role: OperatorRole, world: World = { criterion: null, rows: {}
 describe("Migration page", () => {
   it("shows an auditor the figures, the chart, the lists and the report, and no change", async () => {
     const { transport } = renderApp(handlers("auditor"), "#/migration");
-    expect(await screen.findByTestId("forecast-share")).toBeTruthy();
+    // The screen is its own chunk: the first render waits for it.
+    expect(await screen.findByTestId("forecast-share", {}, { timeout: 5000 })).toBeTruthy();
     await waitFor(() => expect(screen.getByTestId("forecast-share").textContent).toBe("48.0%"));
     expect(screen.getByTestId("forecast-rate").textContent).toContain("40 a day");
     expect(screen.getByTestId("totals-migrated").textContent).toBe("480");
@@ -155,7 +156,7 @@ describe("Migration page", () => {
   it("lets an admin set the criterion: a wrong share is named and nothing is sent, then the right one is saved and drawn", async () => {
     const world: World = { criterion: null, rows: {} };
     const { transport } = renderApp(handlers("admin", world), "#/migration");
-    fireEvent.click(await screen.findByTestId("criterion-edit"));
+    fireEvent.click(await screen.findByTestId("criterion-edit", {}, { timeout: 5000 }));
     const dialog = await screen.findByTestId("criterion-dialog");
     const input = within(dialog).getByTestId("criterion-share");
     fireEvent.change(input, { target: { value: "120" } });
@@ -178,7 +179,7 @@ describe("Migration page", () => {
 
   it("shows a refused roster CSV line by line, and says nothing was imported", async () => {
     const { transport } = renderApp(handlers("admin"), "#/migration");
-    fireEvent.click(await screen.findByTestId("source-edit"));
+    fireEvent.click(await screen.findByTestId("source-edit", {}, { timeout: 5000 }));
     const dialog = await screen.findByTestId("source-dialog");
     const file = new File(["legacy_id,email\nlegacy-1,a@example.com\n"], "roster.csv", { type: "text/csv" });
     fireEvent.change(within(dialog).getByTestId("roster-file"), { target: { files: [file] } });
@@ -194,7 +195,7 @@ describe("Migration page", () => {
   it("lists a state's users a page of 500 at a time, searches them, and opens a user from a row", async () => {
     const world: World = { criterion: null, rows: { "not-migrated": Array.from({ length: 1200 }, (_, i) => row(i, "not-migrated")), migrated: [row(1, "migrated"), row(2, "migrated")] } };
     const { transport } = renderApp(handlers("support", world), "#/migration");
-    await waitFor(() => expect(screen.getByTestId("migration-list-pager-info").textContent).toContain("1–500 of 1,200"));
+    await waitFor(() => expect(screen.getByTestId("migration-list-pager-info").textContent).toContain("1–500 of 1,200"), { timeout: 5000 });
     // Virtualized: far fewer rows in the DOM than on the page.
     expect(screen.getAllByTestId("migration-row").length).toBeLessThan(100);
     fireEvent.click(screen.getByTestId("migration-list-pager-next"));
@@ -204,9 +205,11 @@ describe("Migration page", () => {
     await waitFor(() => expect(screen.getByTestId("migration-list-pager-info").textContent).toContain("1–11 of 11"));
     expect(transport.callsOf("migration.list").at(-1)).toEqual({ state: "not-migrated", search: "person119", offset: 0, limit: 500 });
 
-    fireEvent.click(screen.getByTestId("migration-state-migrated"));
-    await waitFor(() => expect(screen.queryAllByTestId("migration-row")).toHaveLength(0));
+    // Back to no search: the list starts at its first page again, not at the page it was on before.
     fireEvent.change(screen.getByTestId("migration-list-search"), { target: { value: "" } });
+    await waitFor(() => expect(screen.getByTestId("migration-list-pager-info").textContent).toContain("1–500 of 1,200"));
+
+    fireEvent.click(screen.getByTestId("migration-state-migrated"));
     await waitFor(() => expect(screen.getAllByTestId("migration-row")).toHaveLength(2));
     fireEvent.click(screen.getAllByTestId("migration-row")[0]!);
     await waitFor(() => expect(window.location.hash).toBe("#/users/legacy-100001"));
@@ -215,7 +218,7 @@ describe("Migration page", () => {
   it("starts a scan and follows its progress; admins may pause it, others may not", async () => {
     for (const role of ["admin", "auditor"] as const) {
       const { transport } = renderApp(handlers(role), "#/migration");
-      fireEvent.click(await screen.findByTestId("scan-refresh"));
+      fireEvent.click(await screen.findByTestId("scan-refresh", {}, { timeout: 5000 }));
       await waitFor(() => expect(transport.callsOf("migration.scan.start")).toEqual([{ mode: "refresh" }]));
       expect(await screen.findByTestId("scan-progress")).toBeTruthy();
       transport.emit("job.progress", { jobId: "scan-1", profileId: "p1", state: "running", done: 100, failed: 0, skipped: 0, total: 400, etaMs: 30_000 });

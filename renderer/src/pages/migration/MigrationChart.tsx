@@ -159,7 +159,8 @@ function SnapshotTable({ id, snapshots }: { id: string; snapshots: readonly Shar
   return (
     <details className="migration-chart__table" id={id}>
       <summary>Snapshots as a table ({plural(snapshots.length, "snapshot")})</summary>
-      <div className="migration-chart__table-scroll">
+      {/* Scrolls: focusable, so a keyboard can scroll it too. */}
+      <div className="migration-chart__table-scroll" tabIndex={0} role="region" aria-label="Snapshots">
         <table className="table" data-testid="migration-snapshots">
           <thead>
             <tr>

@@ -148,7 +148,7 @@ function Problems({ refusal }: { refusal: Refusal }) {
       <p>
         <strong>Nothing was imported:</strong> {plural(refusal.problemCount, "line has a problem", "lines have problems")} (of {plural(refusal.rows, "row")}). Fix the file and import it again.
       </p>
-      <div className="migration-problems">
+      <div className="migration-problems" tabIndex={0} role="region" aria-label="Lines with problems">
         <table className="table">
           <thead>
             <tr>

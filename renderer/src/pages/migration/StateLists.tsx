@@ -51,6 +51,8 @@ export function StateLists({ overview }: { overview: OverviewStore }) {
   // The offset belongs to one state, tenant and search: a change of any starts at the top.
   const filterKey = `${state}\u0000${tenant}\u0000${query}`;
   const [paging, setPaging] = useState({ key: filterKey, offset: 0 });
+  // Re-keyed at once (not only read as 0), so going back to an earlier filter does not bring its old page back.
+  if (paging.key !== filterKey) setPaging({ key: filterKey, offset: 0 });
   const offset = paging.key === filterKey ? paging.offset : 0;
   const [page, setPage] = useState<Page | null>(null);
   const latest = useRef(0);

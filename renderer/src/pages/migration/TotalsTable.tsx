@@ -39,48 +39,51 @@ function Row({ name, totals, overall }: { name: string; totals: Totals; overall?
 
 export function TotalsTable({ overall, tenants, asOf }: { overall: Totals; tenants: readonly TenantTotals[]; asOf: number | null }) {
   return (
-    <div className="migration-totals">
-      <table className="table" data-testid="migration-totals">
-        <caption className="visually-hidden">Migration totals per tenant{asOf ? `, as of ${isoDateTime(asOf)}` : ""}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Tenant</th>
-            <th scope="col" className="numeric">
-              Legacy users
-            </th>
-            <th scope="col" className="numeric">
-              Migrated
-            </th>
-            <th scope="col" className="numeric">
-              of whom on a temporary password
-            </th>
-            <th scope="col" className="numeric">
-              Not migrated
-            </th>
-            <th scope="col" className="numeric">
-              Conflict
-            </th>
-            <th scope="col">Share migrated</th>
-            <th scope="col" className="numeric">
-              Outside the roster
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {tenants.map((t) => (
-            <Row key={t.tenantId} name={t.tenantId} totals={t} />
-          ))}
-        </tbody>
-        {tenants.length !== 1 ? (
-          <tfoot>
-            <Row name="All tenants" totals={overall} overall />
-          </tfoot>
-        ) : null}
-      </table>
+    <>
+      {/* Scrolls sideways in a narrow window: focusable, so a keyboard can scroll it too. */}
+      <div className="migration-totals" tabIndex={0} role="region" aria-label="Migration totals per tenant">
+        <table className="table" data-testid="migration-totals">
+          <caption className="visually-hidden">Migration totals per tenant{asOf ? `, as of ${isoDateTime(asOf)}` : ""}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Tenant</th>
+              <th scope="col" className="numeric">
+                Legacy users
+              </th>
+              <th scope="col" className="numeric">
+                Migrated
+              </th>
+              <th scope="col" className="numeric">
+                of whom on a temporary password
+              </th>
+              <th scope="col" className="numeric">
+                Not migrated
+              </th>
+              <th scope="col" className="numeric">
+                Conflict
+              </th>
+              <th scope="col">Share migrated</th>
+              <th scope="col" className="numeric">
+                Outside the roster
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {tenants.map((t) => (
+              <Row key={t.tenantId} name={t.tenantId} totals={t} />
+            ))}
+          </tbody>
+          {tenants.length !== 1 ? (
+            <tfoot>
+              <Row name="All tenants" totals={overall} overall />
+            </tfoot>
+          ) : null}
+        </table>
+      </div>
       <p className="field__hint">
         Migrated counts every legacy user with an account under their legacy id, including those still on a temporary password. Users outside the roster (signed up
         directly, invited, …) count in no share.
       </p>
-    </div>
+    </>
   );
 }
