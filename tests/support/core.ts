@@ -6,6 +6,7 @@
  * local core in-process on a free port with a fresh in-memory database.
  */
 import { startEmbeddedCore } from "../../main/embedded-core/index.ts";
+import type { BulkImportRunReport } from "../../main/embedded-core/bulk-import/runner.ts";
 import type { EmbeddedCoreOptions } from "../../main/embedded-core/types.ts";
 
 export interface TestCore {
@@ -13,6 +14,8 @@ export interface TestCore {
   apiKey: string | undefined;
   /** True when the tests run against the embedded core (so they may use its options). */
   embedded: boolean;
+  /** Embedded core only: runs its bulk-import background task now (a real Core runs its own every 5 minutes). */
+  runBulkImport?: () => Promise<BulkImportRunReport>;
   close(): Promise<void>;
 }
 
@@ -22,5 +25,11 @@ export async function startTestCore(options: EmbeddedCoreOptions = {}): Promise<
     return { url: external, apiKey: process.env.CORE_API_KEY || undefined, embedded: false, close: async () => {} };
   }
   const core = await startEmbeddedCore(options);
-  return { url: core.url, apiKey: options.apiKeys?.[0], embedded: true, close: () => core.close() };
+  return {
+    url: core.url,
+    apiKey: options.apiKeys?.[0],
+    embedded: true,
+    runBulkImport: () => core.runBulkImport(),
+    close: () => core.close(),
+  };
 }
