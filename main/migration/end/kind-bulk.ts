@@ -104,7 +104,7 @@ export function migrationEndBulkKind(deps: BulkKindDeps): { kind: JobKind<Input,
   };
   return {
     kind,
-    progress: (jobId) => batches.get(jobId)?.progress,
+    progress: (jobId) => batches.get(jobId)?.progress(),
     stop: () => {
       for (const b of batches.values()) b.stop();
       batches.clear();

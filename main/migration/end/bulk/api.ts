@@ -39,7 +39,7 @@ export interface ImportUser {
     email: string;
     tenantIds: string[];
     isVerified: boolean;
-    isPrimary: boolean;
+    isPrimary: false;
     passwordHash: string;
     hashingAlgorithm: string;
   }[];

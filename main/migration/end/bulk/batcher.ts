@@ -58,7 +58,7 @@ export class JobBatch {
   private delay: number;
   private lastCounts = "";
   private stopped = false;
-  readonly progress: BulkImportProgress = { staged: 0, imported: 0, refused: 0, core: null, checkedAt: null, note: NOTE };
+  private readonly counts: Omit<BulkImportProgress, "staged"> = { imported: 0, refused: 0, core: null, checkedAt: null, note: NOTE };
 
   constructor(
     private readonly jobId: string,
@@ -70,6 +70,11 @@ export class JobBatch {
     private readonly saveProgress: (p: BulkImportProgress) => void,
   ) {
     this.delay = options.pollMs;
+  }
+
+  /** This job's users staged and not imported yet, and the last look at the Core's counts. */
+  progress(): BulkImportProgress {
+    return { ...this.counts, staged: this.waiting.size };
   }
 
   /** The item's account once the Core has it (or why it is skipped). */
@@ -148,7 +153,8 @@ export class JobBatch {
     return {
       externalUserId: w.item.legacyId,
       userMetadata: accountMetadata(w.entry, this.contract, w.item.provider, this.now()),
-      loginMethods: [{ recipeId: "emailpassword", email: w.item.email, tenantIds: [w.item.tenantId], isVerified: w.item.emailVerified, isPrimary: true, ...hash }],
+      // Not primary: a primary user needs account linking, a paid feature (the Core fails the import: E019).
+      loginMethods: [{ recipeId: "emailpassword", email: w.item.email, tenantIds: [w.item.tenantId], isVerified: w.item.emailVerified, isPrimary: false, ...hash }],
     };
   }
 
@@ -175,7 +181,7 @@ export class JobBatch {
         batch.forEach((w, i) => {
           const errors = err.perUser.get(i);
           if (errors) {
-            this.progress.refused += 1;
+            this.counts.refused += 1;
             w.reject(new GatehouseError({ code: "VALIDATION", message: `The Core's bulk import refused ${w.item.legacyId}: ${errors.join("; ")}` }));
           } else rest.push(w);
         });
@@ -198,8 +204,8 @@ export class JobBatch {
     if (this.stopped || this.waiting.size === 0) return;
     try {
       const counts = await stagedCounts(this.core);
-      this.progress.core = counts;
-      this.progress.checkedAt = this.now();
+      this.counts.core = counts;
+      this.counts.checkedAt = this.now();
       const key = JSON.stringify(counts);
       if (key !== this.lastCounts) {
         this.lastCounts = key;
@@ -228,23 +234,21 @@ export class JobBatch {
       else if (u) continue;
       this.waiting.delete(legacyId);
       if (!u) {
-        this.progress.imported += 1;
+        this.counts.imported += 1;
         w.resolve({ superTokensId: w.stagedId, created: true });
       }
     }
     if (failed.length > 0) {
+      this.counts.refused += failed.length;
+      // Unstaged first, so that a retry of the item stages it afresh.
       await removeStaged(this.core, failed.map((f) => f.id));
-      for (const f of failed) {
-        this.progress.refused += 1;
-        f.w.reject(new GatehouseError({ code: "VALIDATION", message: `The Core's bulk import failed for ${f.w.item.legacyId}: ${f.message}` }));
-      }
+      for (const f of failed) f.w.reject(new GatehouseError({ code: "VALIDATION", message: `The Core's bulk import failed for ${f.w.item.legacyId}: ${f.message}` }));
     }
   }
 
   private publish(): void {
-    this.progress.staged = this.waiting.size;
     try {
-      this.saveProgress({ ...this.progress });
+      this.saveProgress(this.progress());
     } catch {
       // the store is closing: the next look publishes again
     }
