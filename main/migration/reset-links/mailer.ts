@@ -55,14 +55,18 @@ class HeldMessage extends Readable {
   }
 }
 
-function compose(smtp: SmtpConfig, message: MailMessage, messageId: string | undefined): Promise<Buffer> {
-  const mail = new MailComposer({ from: smtp.from, to: message.to, subject: message.subject, text: message.text, ...(messageId ? { messageId } : {}) });
-  return new Promise((resolve, reject) => mail.compile().build((err, buf) => (err ? reject(err) : resolve(buf))));
+/** The message as sent, and its SMTP envelope (bare addresses: "Name <a@b>" is not a sender to MAIL FROM). */
+function compose(smtp: SmtpConfig, message: MailMessage, messageId: string | undefined): Promise<{ content: Buffer; envelope: { from: string; to: string[] } }> {
+  const node = new MailComposer({ from: smtp.from, to: message.to, subject: message.subject, text: message.text, ...(messageId ? { messageId } : {}) }).compile();
+  const envelope = node.getEnvelope();
+  return new Promise((resolve, reject) =>
+    node.build((err, content) => (err ? reject(err) : resolve({ content, envelope: { from: envelope.from || smtp.from, to: envelope.to.length > 0 ? envelope.to : [message.to] } }))),
+  );
 }
 
 export class SmtpCommittingMailer implements CommittingMailer {
   async send(smtp: SmtpConfig, message: MailMessage, hooks: CommitHooks = {}): Promise<{ messageId: string }> {
-    const content = await compose(smtp, message, hooks.messageId);
+    const { content, envelope } = await compose(smtp, message, hooks.messageId);
     const messageId = /^Message-ID:\s*(<[^>\r\n]+>)/im.exec(content.toString("utf8", 0, Math.min(content.length, 4096)))?.[1] ?? hooks.messageId ?? "";
     const connection = new SMTPConnection({
       host: smtp.host,
@@ -79,7 +83,7 @@ export class SmtpCommittingMailer implements CommittingMailer {
     try {
       await step<void>((done) => connection.connect(() => done(null)));
       if (smtp.username) await step<unknown>((done) => connection.login({ user: smtp.username, pass: smtp.password ?? "" }, (err) => done(err)));
-      await step<unknown>((done) => connection.send({ from: smtp.from, to: [message.to] }, new HeldMessage(content, hooks.commit), (err, info) => done(err, info)));
+      await step<unknown>((done) => connection.send(envelope, new HeldMessage(content, hooks.commit), (err, info) => done(err, info)));
       connection.quit();
       return { messageId };
     } catch (err) {
