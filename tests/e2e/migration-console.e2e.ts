@@ -93,7 +93,7 @@ test("the end criterion: wrong input is named and nothing is saved; then a share
   await dialog.getByTestId("criterion-date").fill(day);
   await dialog.getByTestId("criterion-save").click();
   await expect(dialog).toHaveCount(0);
-  await expect(page.getByTestId("criterion-value")).toHaveText(`the end of ${day}`);
+  await expect(page.getByTestId("criterion-value")).toHaveText(`the date ${day} (at the end of that day)`);
   await expect(page.getByTestId("forecast-criterion")).toContainText(`End date ${day}`);
   await expect(page.locator(".migration-chart__end")).toHaveCount(1);
   await expect(page.locator(".migration-chart__target")).toHaveCount(0);

@@ -137,7 +137,8 @@ describe("MigrationChart", () => {
 describe("the share axis", () => {
   it("reaches just above what is drawn, so a migration at 1% is not a flat line at the bottom", () => {
     expect(shareAxis([{ at: 1, share: 1.07 }, { at: 2, projected: 1.3 }], null)).toEqual({ top: 2, ticks: [0, 0.5, 1, 1.5, 2] });
-    expect(shareAxis([{ at: 1, share: 12 }], null).top).toBe(20);
+    expect(shareAxis([{ at: 1, share: 12 }], null)).toEqual({ top: 20, ticks: [0, 5, 10, 15, 20] });
+    expect(shareAxis([{ at: 1, share: 2.8 }], null)).toEqual({ top: 5, ticks: [0, 1, 2, 3, 4, 5] });
     // The target is always in view.
     expect(shareAxis([{ at: 1, share: 12 }], 80).top).toBe(100);
     expect(shareAxis([{ at: 1, share: 99.9 }], null).top).toBe(100);

@@ -20,7 +20,7 @@ import type { OverviewStore } from "./overviewStore.ts";
 export function criterionLabel(view: CriterionView | null): string {
   const c = view?.criterion;
   if (!c) return "None set";
-  return c.kind === "share" ? `${formatTarget(c.targetShare)} of the legacy users migrated` : `the end of ${isoDate(c.date)}`;
+  return c.kind === "share" ? `${formatTarget(c.targetShare)} of the legacy users migrated` : `the date ${isoDate(c.date)} (at the end of that day)`;
 }
 
 const toDateInput = (ms: number): string => isoDate(ms);

@@ -39,16 +39,27 @@ const COLOR = { accent: "#0b57d0", muted: "#57606a", ok: "#137333", warn: "#8a53
 
 const pct = (share: number) => Math.round(share * 10_000) / 100;
 
-/** Tops for the share axis, in percent: small shares (the start of a migration) stay readable. */
-const Y_TOPS = [1, 2, 5, 10, 20, 25, 50, 75, 100];
+/** Tops for the share axis, in percent, with a round tick step each: small shares (the start of a migration) stay readable. */
+const Y_TOPS: readonly (readonly [top: number, step: number])[] = [
+  [1, 0.25],
+  [2, 0.5],
+  [5, 1],
+  [10, 2],
+  [20, 5],
+  [25, 5],
+  [50, 10],
+  [75, 25],
+  [100, 25],
+];
 
 /** The share axis: from 0 to the first top above everything drawn (history, projection, target), with ticks. */
 export function shareAxis(data: readonly Datum[], targetPct: number | null): { top: number; ticks: number[] } {
   let high = targetPct ?? 0;
   for (const d of data) high = Math.max(high, d.share ?? 0, d.projected ?? 0);
-  const top = Y_TOPS.find((t) => t >= high * 1.05) ?? 100;
-  const step = top / 4;
-  return { top, ticks: [0, step, 2 * step, 3 * step, top] };
+  const [top, step] = Y_TOPS.find(([t]) => t >= high * 1.05) ?? [100, 25];
+  const ticks: number[] = [];
+  for (let i = 0; i * step <= top + 1e-9; i++) ticks.push(Math.round(i * step * 100) / 100);
+  return { top, ticks };
 }
 
 export function chartData(sorted: readonly SharePoint[], f: Forecast, criterion: Criterion | null): { data: Datum[]; domain: [number, number] } {

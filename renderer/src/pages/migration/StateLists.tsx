@@ -63,8 +63,9 @@ export function StateLists({ overview }: { overview: OverviewStore }) {
     const answer = await client.invoke("migration.list", { ...filter, offset, limit: LIST_PAGE_SIZE });
     if (ticket === latest.current) setPage(answer);
   });
+  // After the screen's figures are in (version 1 on), and again whenever they load anew: one load on opening, not two.
   useEffect(() => {
-    void load.run();
+    if (version > 0) void load.run();
   }, [client, filter, offset, version]);
 
   const counts = tenant ? summary?.tenants.find((t) => t.tenantId === tenant) : summary?.overall;
@@ -78,7 +79,7 @@ export function StateLists({ overview }: { overview: OverviewStore }) {
   const searching = query !== "";
 
   return (
-    <section className="card" aria-labelledby="migration-lists-title" data-testid="migration-lists">
+    <section className="card migration-lists" aria-labelledby="migration-lists-title" data-testid="migration-lists">
       <div className="card__header">
         <h2 id="migration-lists-title">Legacy users by state</h2>
         <span className="toolbar__spacer" />

@@ -60,7 +60,7 @@ const migrated: Column<MigrationRow> = {
     ),
 };
 const joined: Column<MigrationRow> = { id: "joined", header: "Account made", width: "110px", render: (r) => (r.timeJoined ? isoDate(r.timeJoined) : dash) };
-const legacyCreated: Column<MigrationRow> = { id: "legacy-created", header: "Legacy account made", width: "150px", render: (r) => (r.legacyCreatedAt ? isoDate(r.legacyCreatedAt) : dash) };
+const legacyCreated: Column<MigrationRow> = { id: "legacy-created", header: "Legacy account made", width: "170px", render: (r) => (r.legacyCreatedAt ? isoDate(r.legacyCreatedAt) : dash) };
 const verified: Column<MigrationRow> = { id: "verified", header: "Email verified", width: "110px", render: (r) => (r.emailVerified === null ? dash : r.emailVerified ? "yes" : "no") };
 const reason: Column<MigrationRow> = { id: "reason", header: "Why", width: "minmax(260px, 3fr)", render: (r) => <span className="ellipsis" title={r.reason ?? undefined}>{r.reason ?? "—"}</span> };
 const userId: Column<MigrationRow> = { id: "user", header: "User id", width: "minmax(160px, 1fr)", render: (r) => (r.userId ? <span className="mono ellipsis" title={r.userId}>{r.userId}</span> : <span className="muted">no account</span>) };
