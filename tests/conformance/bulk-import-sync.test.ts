@@ -266,3 +266,49 @@ describe.skipIf(!embedded)("Firebase scrypt hashes (embedded only: needs a core 
     expectText(await raw(keyed, "/recipe/user/passwordhash/import", { method: "POST", body: { email, passwordHash: "$f_scrypt$x", hashingAlgorithm: "firebase_scrypt" } }), 400, "Password hash is in invalid Firebase SCrypt format\n");
   });
 });
+
+describe.skipIf(!embedded)("other tenants (embedded only: a core with the multitenancy feature; the reference PostgreSQL Core has no licence)", () => {
+  let licensed: TestCore;
+
+  beforeAll(async () => {
+    licensed = await startTestCore();
+  });
+
+  afterAll(async () => {
+    await licensed?.close();
+  });
+
+  it("imports into every tenant given, with roles per tenant; an email taken in a later tenant is E014", async () => {
+    const tenantId = tag("t");
+    ok(await raw(licensed, "/recipe/multitenancy/tenant/v2", { method: "PUT", body: { tenantId } }));
+    ok(await raw(licensed, "/recipe/role", { method: "PUT", body: { role: "viewer" } }));
+    const email = `${tag("mt")}@example.com`;
+    const res = await raw(licensed, "/bulk-import/import", {
+      method: "POST",
+      body: {
+        externalUserId: `ext-${email}`,
+        userRoles: [{ role: "viewer", tenantIds: [tenantId.toUpperCase()] }],
+        loginMethods: [{ recipeId: "emailpassword", email, plainTextPassword: "pw", tenantIds: ["public", ` ${tenantId.toUpperCase()} `] }],
+      },
+    });
+    expect(json<{ user: { tenantIds: string[] } }>(res).user.tenantIds.sort()).toEqual(["public", tenantId].sort());
+    expect(ok(await raw(licensed, `/${tenantId}/recipe/user/roles`, { query: { userId: `ext-${email}` } }))).toEqual({ roles: ["viewer"], status: "OK" });
+    expect(ok(await raw(licensed, "/recipe/user/roles", { query: { userId: `ext-${email}` } }))).toEqual({ roles: [], status: "OK" });
+
+    const other = `${tag("mt")}@example.com`;
+    ok(await raw(licensed, `/${tenantId}/recipe/signup`, { method: "POST", body: { email: other, password: "Password123!" } }));
+    const clash = await raw(licensed, "/bulk-import/import", {
+      method: "POST",
+      body: { loginMethods: [{ recipeId: "emailpassword", email: other, plainTextPassword: "pw", tenantIds: ["public", tenantId] }] },
+    });
+    expect(clash.status).toBe(400);
+    expect(json<{ errors: string[] }>(clash).errors[0]).toMatch(
+      new RegExp(`^E014: We tried to add the userId [0-9a-f-]{36} to the tenantId ${tenantId} but another user with email ${other} already exists\\.$`),
+    );
+    const unknown = await raw(licensed, "/bulk-import/import", { method: "POST", body: { loginMethods: [{ recipeId: "emailpassword", email: other, plainTextPassword: "pw", tenantIds: ["nope"] }] } });
+    expect(json<{ errors: string[] }>(unknown).errors).toEqual([
+      "Invalid tenantId: nope for emailpassword recipe.",
+      expect.stringMatching(/^LoginMethod '.*' has no tenantId$/),
+    ]);
+  });
+});

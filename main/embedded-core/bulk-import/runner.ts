@@ -129,8 +129,13 @@ export class BulkImportRunner {
     }
     // Hash plain-text passwords off the main thread before the (synchronous) import.
     const plain = users.flatMap((u) => u.loginMethods).filter((m) => m.recipeId === "emailpassword" && m.passwordHash === undefined);
-    const hashed = await Promise.all(plain.map((m) => hashAsync(m.plainTextPassword ?? "")));
-    const hashes = new Map(plain.map((m, i) => [m.superTokensUserId, hashed[i] ?? ""]));
+    const hashes = new Map<string, string>();
+    // As many at once as there are CPUs: more only makes each hash slower (scrypt is memory-bound).
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let m = plain[next++]; m; m = plain[next++]) hashes.set(m.superTokensUserId, await hashAsync(m.plainTextPassword ?? ""));
+    };
+    await Promise.all(Array.from({ length: availableParallelism() }, worker));
     if (this.stopped) return;
     this.deps.db.transaction(() => {
       const outcome = this.steps.run(users, hashes);
