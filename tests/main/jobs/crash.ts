@@ -18,10 +18,11 @@ export interface ForkedGatehouse {
   crash(): Promise<void>;
 }
 
-export async function forkGatehouse(dataDir: string, jobs: JobsOptions = {}): Promise<ForkedGatehouse> {
-  const child: ChildProcess = fork(SCRIPT, [], {
+/** `child`: another script speaking the same IPC (e.g. one that gives Gatehouse test options), with its environment. */
+export async function forkGatehouse(dataDir: string, jobs: JobsOptions = {}, child_: { script?: string; env?: Record<string, string> } = {}): Promise<ForkedGatehouse> {
+  const child: ChildProcess = fork(child_.script ?? SCRIPT, [], {
     execArgv: ["--import", "tsx"],
-    env: { ...process.env, GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_JOBS: JSON.stringify(jobs) },
+    env: { ...process.env, ...child_.env, GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_JOBS: JSON.stringify(jobs) },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const pending = new Map<number, (envelope: Envelope<unknown>) => void>();
