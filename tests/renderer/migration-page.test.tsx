@@ -236,3 +236,69 @@ describe("Migration page", () => {
     }
   });
 });
+
+const draftJob = job({ id: "end-1", kind: "migration.end", state: "draft", total: 3, valid: 2, pending: 2, startedAt: null, etaMs: null });
+const endHandlers = (role: OperatorRole, world: World): Handlers => ({
+  ...handlers(role, world),
+  "migrationEnd.capabilities": () => ({ bulkImport: { available: false, reason: "This API is not supported in the in-memory database." }, path: "sdk" }),
+  "migrationEnd.status": () => ({ job: null, path: null, phase: null, links: { sent: 0, outbox: 0 }, bulk: null }),
+  "migrationEnd.plan": () => ({
+    path: "sdk",
+    pathReason: "the Core has no bulk import",
+    job: draftJob,
+    nothing: null,
+    counts: { accounts: 2, keepPassword: 0, resetLinks: 2, conflicts: 1, alreadyMigrated: 0 },
+    items: [],
+  }),
+  "jobs.get": () => ({ job: draftJob, items: [], itemsTotal: 0 }),
+  "jobs.start": () => ({ job: { ...draftJob, state: "running", startedAt: NOW } }),
+  "resetLinks.settings.get": () => ({ template: { subject: "Reset", text: "{{link}}" }, appUrl: "http://localhost:3000", websiteBasePath: "/auth", smtp: false }),
+  "resetLinks.send": ({ userId }) => ({ userId, email: `${userId}@legacy.example`, tenantId: "public", link: "http://localhost:3000/auth/reset-password?token=t1&tenantId=public", expiresAt: NOW + 3600_000, delivery: "outbox", messageId: "outbox:1" }),
+});
+
+describe("Migration page: reset links and the end of the migration", () => {
+  it("lets support send one user on a temporary password a reset link, shown with its delivery; an auditor has no such button", async () => {
+    const world: World = { criterion: null, rows: { "temporary-password": [row(7, "temporary-password")] } };
+    const { transport } = renderApp(endHandlers("support", world), "#/migration");
+    fireEvent.click(await screen.findByTestId("migration-state-temporary-password", {}, { timeout: 5000 }));
+    fireEvent.click(await screen.findByTestId("reset-link-send"));
+    const dialog = await screen.findByTestId("reset-link-dialog");
+    // Nothing is sent before the operator confirms, and the dialog says where it will go.
+    expect(transport.callsOf("resetLinks.send")).toEqual([]);
+    await waitFor(() => expect(within(dialog).getByTestId("reset-link-delivery").textContent).toContain("no SMTP server"));
+    // The row under the dialog did not open the user.
+    expect(window.location.hash).toBe("#/migration");
+    fireEvent.click(within(dialog).getByTestId("reset-link-confirm"));
+    const result = await within(dialog).findByTestId("reset-link-result");
+    expect(result.textContent).toContain("outbox for legacy-100007@legacy.example");
+    expect((within(result).getByTestId("reset-link") as HTMLInputElement).value).toContain("reset-password?token=t1");
+    expect(transport.callsOf("resetLinks.send")).toEqual([{ userId: "legacy-100007" }]);
+    cleanup();
+
+    renderApp(endHandlers("auditor", world), "#/migration");
+    fireEvent.click(await screen.findByTestId("migration-state-temporary-password", {}, { timeout: 5000 }));
+    await waitFor(() => expect(screen.getAllByTestId("migration-row")).toHaveLength(1));
+    expect(screen.queryByTestId("reset-link-send")).toBeNull();
+    expect(screen.queryByTestId("reset-links")).toBeNull();
+    expect(screen.queryByTestId("end-dry-run")).toBeNull();
+  });
+
+  it("lets an admin end the migration only after a dry run and typing the number of accounts", async () => {
+    const { transport } = renderApp(endHandlers("admin", { criterion: null, rows: {} }), "#/migration");
+    expect((await screen.findByTestId("migration-end-path", {}, { timeout: 5000 })).textContent).toContain("no bulk import (This API is not supported in the in-memory database.)");
+    fireEvent.change(screen.getByTestId("end-provider"), { target: { value: "LegacyAuth" } });
+    fireEvent.click(screen.getByTestId("end-dry-run"));
+    expect((await screen.findByTestId("end-plan-counts")).textContent).toContain("2 accounts to create: 0 keep their legacy password, 2 users get a temporary password and a reset link. Skipped: 1 conflict");
+    expect(transport.callsOf("migrationEnd.plan")).toEqual([{ provider: "LegacyAuth", path: "auto" }]);
+    fireEvent.click(screen.getByTestId("end-start"));
+    const dialog = await screen.findByTestId("end-start-dialog");
+    const confirm = within(dialog).getByTestId("confirm-button") as HTMLButtonElement;
+    expect(confirm.disabled).toBe(true);
+    fireEvent.change(within(dialog).getByTestId("confirm-input"), { target: { value: "3" } });
+    expect(confirm.disabled).toBe(true);
+    expect(transport.callsOf("jobs.start")).toEqual([]);
+    fireEvent.change(within(dialog).getByTestId("confirm-input"), { target: { value: "2" } });
+    fireEvent.click(confirm);
+    await waitFor(() => expect(transport.callsOf("jobs.start")).toEqual([{ jobId: "end-1" }]));
+  });
+});

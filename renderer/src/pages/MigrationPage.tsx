@@ -11,12 +11,13 @@ import { ErrorBanner } from "../components/ErrorBanner.tsx";
 import { Spinner } from "../components/Spinner.tsx";
 import { isoDateTime } from "../lib/format.ts";
 import { CriterionPanel } from "./migration/CriterionPanel.tsx";
-import { EndOfMigrationSlot } from "./migration/EndOfMigrationSlot.tsx";
+import { EndOfMigrationPanel } from "./migration/EndOfMigrationPanel.tsx";
 import { pointOf } from "./migration/forecast.ts";
 import { IndexPanel } from "./migration/IndexPanel.tsx";
 import { MigrationChart } from "./migration/MigrationChart.tsx";
 import { createOverviewStore } from "./migration/overviewStore.ts";
 import { ReportExport } from "./migration/ReportExport.tsx";
+import { ResetLinksPanel } from "./migration/ResetLinksPanel.tsx";
 import { SourcePanel } from "./migration/SourcePanel.tsx";
 import { StateLists } from "./migration/StateLists.tsx";
 import { TotalsTable } from "./migration/TotalsTable.tsx";
@@ -75,7 +76,8 @@ export function MigrationPage() {
         {summary ? <TotalsTable overall={summary.overall} tenants={summary.tenants} asOf={summary.asOf} /> : null}
       </section>
       <SourcePanel overview={overview} />
-      <EndOfMigrationSlot />
+      <EndOfMigrationPanel overview={overview} />
+      <ResetLinksPanel />
       <StateLists overview={overview} />
     </section>
   );

@@ -18,7 +18,7 @@ import { VirtualTable, type Column } from "../../components/VirtualTable.tsx";
 import { plural } from "../../lib/format.ts";
 import { useAsyncAction, useDebounced } from "../../lib/hooks.ts";
 import type { OverviewStore } from "./overviewStore.ts";
-import { RESET_LINKS_WIRED, ResetLinkSlot } from "./ResetLinkSlot.tsx";
+import { ResetLinkDialog, ResetLinkSlot } from "./ResetLinkSlot.tsx";
 import { COLUMNS, LIST_STATES, STATE_HINTS, STATE_LABELS } from "./stateColumns.tsx";
 
 export const LIST_PAGE_SIZE = 500;
@@ -43,7 +43,8 @@ export function StateLists({ overview }: { overview: OverviewStore }) {
   const { client } = useStores();
   const summary = useStore(overview, (s) => s.summary);
   const version = useStore(overview, (s) => s.version);
-  const sendsLinks = useCan("links:read");
+  const sendsLinks = useCan("reset-links:send");
+  const [resetFor, setResetFor] = useState<MigrationRow | null>(null);
   const [state, setState] = useState<MigrationListState>("not-migrated");
   const [tenant, setTenant] = useState<string>("");
   const [search, setSearch] = useState("");
@@ -71,9 +72,9 @@ export function StateLists({ overview }: { overview: OverviewStore }) {
   const counts = tenant ? summary?.tenants.find((t) => t.tenantId === tenant) : summary?.overall;
   const columns: Column<MigrationRow>[] = useMemo(() => {
     const base = COLUMNS[state];
-    // H-D's reset-link button, for support and admins, on the temporary-password list.
-    return RESET_LINKS_WIRED && sendsLinks && state === "temporary-password"
-      ? [...base, { id: "reset", header: "Reset link", width: "140px", render: (r: MigrationRow) => <ResetLinkSlot row={r} /> }]
+    // Support and admins send a password-reset link from the temporary-password list.
+    return sendsLinks && state === "temporary-password"
+      ? [...base, { id: "reset", header: "Reset link", width: "150px", render: (r: MigrationRow) => <ResetLinkSlot row={r} onOpen={setResetFor} /> }]
       : base;
   }, [state, sendsLinks]);
   const searching = query !== "";
@@ -142,6 +143,7 @@ export function StateLists({ overview }: { overview: OverviewStore }) {
           />
         </div>
       ) : null}
+      {resetFor?.userId ? <ResetLinkDialog userId={resetFor.userId} email={resetFor.email ?? resetFor.userId} onClose={() => setResetFor(null)} /> : null}
       {page ? (
         <OffsetPager
           offset={offset}
