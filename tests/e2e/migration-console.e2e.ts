@@ -178,3 +178,35 @@ test("a roster CSV with bad lines is refused line by line, and nothing is import
   expect(after.source).toEqual(before.source);
   expect(await watch.problems()).toEqual([]);
 });
+
+test("the Users list answers the temporary-password, migration and invite filters from the index, and says how fresh it is", async ({ page }) => {
+  const watch = await watchPage(page);
+  await page.goto(app.url);
+  await expect(page.getByTestId("user-row").first()).toBeVisible();
+  const flagged = await app.client.invoke("users.list", { tenantId: "public", order: "newest", limit: 100, temporaryPassword: true });
+  expect(flagged.index?.matches).toBeGreaterThan(0);
+
+  await page.getByTestId("temporary-password-filter").selectOption("yes");
+  await expect(page.getByTestId("users-index-matches")).toHaveText(`${flagged.index?.matches} matching users`);
+  await expect(page.getByTestId("users-index-notice")).toContainText("SuperTokens users indexed, refreshed");
+  await expect(page.getByTestId("user-row")).toHaveCount(Math.min(flagged.rows.length, 100));
+  for (const row of await page.getByTestId("user-row").all()) await expect(row).toContainText("temporary");
+
+  // With the migration filter too: users on a temporary password who are migrated legacy users.
+  await page.getByTestId("migration-filter").selectOption("temporary-password");
+  const both = await app.client.invoke("users.list", { tenantId: "public", order: "newest", limit: 100, temporaryPassword: true, migrationState: "temporary-password" });
+  await expect(page.getByTestId("users-index-matches")).toHaveText(`${both.index?.matches.toLocaleString("en-US")} matching user${both.index?.matches === 1 ? "" : "s"}`);
+  await expect(page.getByTestId("users-pager-info")).toContainText(`of ${both.index?.matches.toLocaleString("en-US")} match`);
+
+  // Invited, not signed in: the demo's pending invites.
+  await page.getByTestId("temporary-password-filter").selectOption("");
+  await page.getByTestId("migration-filter").selectOption("");
+  await page.getByTestId("invite-filter").selectOption("invited");
+  const invited = await app.client.invoke("users.list", { tenantId: "public", order: "newest", limit: 100, invite: "invited" });
+  await expect(page.getByTestId("users-index-matches")).toHaveText(`${invited.index?.matches.toLocaleString("en-US")} matching user${invited.index?.matches === 1 ? "" : "s"}`);
+
+  // Every filter off: the Core's own pages again, no index notice.
+  await page.getByTestId("invite-filter").selectOption("");
+  await expect(page.getByTestId("users-index-notice")).toHaveCount(0);
+  expect(await watch.problems()).toEqual([]);
+});
