@@ -52,6 +52,7 @@ export interface MigrationEndDeps {
 
 type OpName = Extract<keyof Handlers, `migrationEnd.${string}` | `resetLinks.${string}`>;
 const KIND_OF: Record<MigrationEndPath, string> = { sdk: MIGRATION_END_KINDS.sdk, "bulk-import": MIGRATION_END_KINDS["bulk-import"] };
+const PATH_OF = new Map<string, MigrationEndPath>(Object.entries(KIND_OF).map(([path, kind]) => [kind, path as MigrationEndPath]));
 
 const isCommitting = (m: Mailer | CommittingMailer): m is CommittingMailer => m instanceof SmtpCommittingMailer;
 
@@ -64,21 +65,43 @@ export function createMigrationEnd(deps: MigrationEndDeps): { handlers: Pick<Han
   const linkDeps: ResetLinkDeps = { inviteSettings, resetSettings, records, mailer, now: deps.now, profileFor: deps.profileFor, scopeOf: deps.scopeOf };
   const sql = preparedFor(deps.db);
 
-  const saveProgress = (jobId: string, p: BulkImportProgress) => sql("UPDATE migration_end_jobs SET bulk_state = ? WHERE job_id = ?").run(JSON.stringify(p), jobId);
+  // The last look at the Core per bulk-import job (jobs planned with jobs.dryRun too), for migrationEnd.status after a restart.
+  const saveProgress = (jobId: string, profileId: string, p: BulkImportProgress) =>
+    sql(
+      `INSERT INTO migration_end_jobs (job_id, profile_id, path, bulk_state, created_at) VALUES (?, ?, 'bulk-import', ?, ?)
+       ON CONFLICT (job_id) DO UPDATE SET bulk_state = excluded.bulk_state`,
+    ).run(jobId, profileId, JSON.stringify(p), deps.now());
   const endDeps = { ...linkDeps, roster: deps.roster, marks };
   const bulk = migrationEndBulkKind({ ...endDeps, saveProgress, ...(deps.bulk ? { batch: deps.bulk } : {}) });
   const jobKinds: AnyJobKind[] = [migrationEndSdkKind(endDeps), bulk.kind, resetLinksKind({ ...linkDeps, marks })];
 
   const active = () => deps.connection();
-  /** The end-of-migration job of the profile in force (NOT_FOUND for another profile's, as if it did not exist). */
-  const jobOf = (profileId: string, jobId: string | undefined): { jobId: string; path: MigrationEndPath; bulkState: string | null } | undefined => {
-    const row = (
-      jobId
-        ? sql("SELECT job_id, path, bulk_state FROM migration_end_jobs WHERE job_id = ? AND profile_id = ?").get(jobId, profileId)
-        : sql("SELECT job_id, path, bulk_state FROM migration_end_jobs WHERE profile_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1").get(profileId)
-    ) as { job_id: string; path: MigrationEndPath; bulk_state: string | null } | undefined;
-    if (!row && jobId) throw new GatehouseError({ code: "NOT_FOUND", message: `There is no end-of-migration job ${jobId} for this connection profile.` });
-    return row && { jobId: row.job_id, path: row.path, bulkState: row.bulk_state };
+  /**
+   * The end-of-migration job of the profile in force: the one named, or the newest of its jobs of
+   * these kinds (however it was planned). Another profile's job is NOT_FOUND, as if it did not exist.
+   */
+  const jobOf = (profileId: string, jobId: string | undefined): { jobId: string; path: MigrationEndPath } | undefined => {
+    const runner = deps.runner();
+    if (jobId) {
+      let path: MigrationEndPath | undefined;
+      try {
+        path = runner.profileOf(jobId) === profileId ? PATH_OF.get(runner.kindOfJob(jobId).name) : undefined;
+      } catch {
+        path = undefined;
+      }
+      if (!path) throw new GatehouseError({ code: "NOT_FOUND", message: `There is no end-of-migration job ${jobId} for this connection profile.` });
+      return { jobId, path };
+    }
+    for (let offset = 0; ; offset += 100) {
+      const { jobs, total } = runner.list(profileId, offset, 100);
+      const found = jobs.find((j) => PATH_OF.has(j.kind));
+      if (found) return { jobId: found.id, path: PATH_OF.get(found.kind) as MigrationEndPath };
+      if (offset + 100 >= total) return undefined;
+    }
+  };
+  const storedProgress = (jobId: string): BulkImportProgress | null => {
+    const row = sql("SELECT bulk_state FROM migration_end_jobs WHERE job_id = ?").get(jobId) as { bulk_state: string | null } | undefined;
+    return row?.bulk_state ? (JSON.parse(row.bulk_state) as BulkImportProgress) : null;
   };
 
   const handlers: Pick<Handlers, OpName> = {
@@ -108,7 +131,6 @@ export function createMigrationEnd(deps: MigrationEndDeps): { handlers: Pick<Han
         return { path, pathReason, job: null, nothing: err.message, items: [], counts: { accounts: 0, keepPassword: 0, resetLinks: 0, conflicts: 0, alreadyMigrated: 0 } };
       }
       const { job, items } = planned;
-      sql("INSERT INTO migration_end_jobs (job_id, profile_id, path, bulk_state, created_at) VALUES (?, ?, ?, NULL, ?)").run(job.id, profile.id, path, deps.now());
       // Counted over every item (the answer carries the first 1000).
       const all: { input: Record<string, unknown>; error?: string }[] = [];
       for (let offset = 0; offset < job.total; offset += 5000) {
@@ -123,9 +145,7 @@ export function createMigrationEnd(deps: MigrationEndDeps): { handlers: Pick<Han
       const empty: MigrationEndStatus = { job: null, path: null, phase: null, links: { sent: 0, outbox: 0 }, bulk: null };
       if (!found) return empty;
       const { job } = deps.runner().get(found.jobId, 0, 1);
-      const live = found.path === "bulk-import" ? bulk.progress(found.jobId) : undefined;
-      const stored = found.bulkState ? (JSON.parse(found.bulkState) as BulkImportProgress) : null;
-      const progress = found.path === "bulk-import" ? (live ? { ...live } : stored) : null;
+      const progress = found.path === "bulk-import" ? (bulk.progress(found.jobId) ?? storedProgress(found.jobId)) : null;
       const linksMade = marks.deliveries(found.jobId);
       const phase: MigrationEndStatus["phase"] =
         job.state === "draft"

@@ -27,7 +27,7 @@ export const LINK_CONCURRENCY = 8;
 export interface BulkKindDeps extends EndKindDeps {
   batch?: Partial<BatchOptions>;
   /** Where a job's last look at the Core is kept (migrationEnd.status reads it). */
-  saveProgress: (jobId: string, progress: BulkImportProgress) => void;
+  saveProgress: (jobId: string, profileId: string, progress: BulkImportProgress) => void;
 }
 
 export function migrationEndBulkKind(deps: BulkKindDeps): { kind: JobKind<Input, MigrationEndItem, EndResult>; progress: (jobId: string) => BulkImportProgress | undefined; stop: () => void } {
@@ -39,7 +39,7 @@ export function migrationEndBulkKind(deps: BulkKindDeps): { kind: JobKind<Input,
     let batch = batches.get(jobId);
     if (!batch) {
       const contract = deps.profileFor(profileId).contract;
-      batch = new JobBatch(jobId, core, contract, deps.marks, deps.now, options, (p) => deps.saveProgress(jobId, p));
+      batch = new JobBatch(jobId, core, contract, deps.marks, deps.now, options, (p) => deps.saveProgress(jobId, profileId, p));
       batches.set(jobId, batch);
     }
     return batch;

@@ -47,6 +47,8 @@ export interface BatchOptions {
 export const DEFAULT_BATCH_OPTIONS: BatchOptions = { pollMs: 250, maxPollMs: 5_000 };
 
 const LOOKUP_CONCURRENCY = 16;
+/** How long after the Core's counts last moved its task is taken to be at work. */
+const BUSY_MS = 10_000;
 const NOTE = "The Core imports staged users in a background task (every 5 minutes on a real Core, taking everything staged when it starts); this job follows its progress.";
 
 export class JobBatch {
@@ -57,6 +59,7 @@ export class JobBatch {
   private timer: NodeJS.Timeout | undefined;
   private delay: number;
   private lastCounts = "";
+  private changedAt = 0;
   private stopped = false;
   private readonly counts: Omit<BulkImportProgress, "staged"> = { imported: 0, refused: 0, core: null, checkedAt: null, note: NOTE };
 
@@ -207,11 +210,17 @@ export class JobBatch {
       this.counts.core = counts;
       this.counts.checkedAt = this.now();
       const key = JSON.stringify(counts);
-      if (key !== this.lastCounts) {
+      const changed = key !== this.lastCounts;
+      if (changed) {
         this.lastCounts = key;
-        this.delay = this.options.pollMs;
+        this.changedAt = Date.now();
         await this.settle(counts.new + counts.processing === 0);
-      } else this.delay = Math.min(this.options.maxPollMs, this.delay * 2);
+      }
+      // While the Core's task is at work (users in PROCESSING, counts moving), look often, so the
+      // links follow its progress; while it has not started (a real Core starts every 5 minutes)
+      // or is stuck, back off.
+      const busy = counts.processing > 0 && Date.now() - this.changedAt < BUSY_MS;
+      this.delay = changed || busy ? this.options.pollMs : Math.min(this.options.maxPollMs, this.delay * 2);
     } catch (err) {
       // The Core is away (or answered oddly): the waiting items go back to the runner, which
       // waits for the Core and takes them up again (they find their users staged or imported).
