@@ -45,8 +45,8 @@ export function classify(db: StoreDb, profileId: string): void {
       `SELECT r.legacy_id, u.user_id, u.login_methods, u.mig_legacy_id,
               EXISTS (SELECT 1 FROM migration_roster o WHERE o.profile_id = r.profile_id AND o.legacy_id = u.user_id) AS in_roster
        FROM migration_roster r
-       JOIN user_index_keys k ON k.profile_id = r.profile_id AND k.key = r.email_lower
-       JOIN user_index_tenants t ON t.profile_id = r.profile_id AND t.user_id = k.user_id AND t.tenant_id = r.tenant_id
+       CROSS JOIN user_index_keys k ON k.profile_id = r.profile_id AND k.key = r.email_lower
+       CROSS JOIN user_index_tenants t ON t.profile_id = r.profile_id AND t.user_id = k.user_id AND t.tenant_id = r.tenant_id
        JOIN user_index u ON u.profile_id = r.profile_id AND u.user_id = k.user_id
        WHERE r.profile_id = ? AND NOT EXISTS (SELECT 1 FROM migration_status s WHERE s.profile_id = r.profile_id AND s.legacy_id = r.legacy_id)
        ORDER BY r.legacy_id, u.time_joined`,

@@ -26,13 +26,15 @@ import type { DataContract } from "../../../shared/data-contract.ts";
 import type { CoreClient } from "../../core/core-client.ts";
 import type { JobKind, PreparedItem } from "../../jobs/kind.ts";
 import { preparedFor } from "../../store/statements.ts";
-import { IndexStore, listedUser, metaColumns, type ListedUser, type SdkUser } from "./store.ts";
+import { IndexStore, listedUser, metaColumns, type ListedUser, type MetaColumns, type SdkUser } from "./store.ts";
 
 export const SCAN_KIND = "migration.scan";
 /** The Core's most users per list call. */
 export const PAGE = 500;
 /** Pages per item: a few seconds of work, so progress and pause have something to hold on to. */
 export const CHUNK_PAGES = 4;
+/** Pages written per transaction (a crash re-reads at most these). */
+const COMMIT_PAGES = CHUNK_PAGES;
 
 export const scanInput = z.object({ mode: z.enum(["full", "refresh"]).default("refresh") });
 type Input = z.output<typeof scanInput>;
@@ -134,24 +136,35 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
     };
     if (cursor === null) return done(); // the chunks before reached the end already
     const list = (token: string) => listPage(core, item.tenantId, "oldest", PAGE, token);
+    // Pages are written (with the token to go on from) a few at a time in one transaction: SQLite
+    // commits cost more than the rows at this size (the index has random keys), so fewer, larger ones.
+    let batch: { listed: ListedUser[]; meta: Map<string, MetaColumns> }[] = [];
+    const flush = () => {
+      const pagesNow = pages;
+      const usersNow = users;
+      const cursorNow = cursor;
+      store.db.transaction(() => {
+        for (const b of batch) store.write(profileId, b.listed, b.meta, jobId);
+        saveChunk(jobId, item.tenantId, item.chunk, { cursor: cursorNow, pages: pagesNow, users: usersNow, done: 0 });
+      })();
+      batch = [];
+    };
     let next: Promise<ListPage> | null = guard(list(cursor));
     while (next) {
       const page: ListPage = await next;
       const token: string | null = page.nextPaginationToken ?? null;
       const more: boolean = token !== null && (item.last || pages + 1 < CHUNK_PAGES);
-      // The next listing travels while this page's metadata is read.
+      // The next listing travels while this page's metadata is read and the batch is written.
       next = more && token !== null ? guard(list(token)) : null;
       const listed = page.users.map(listedUser);
       const metadata = await core.metadataOf(listed.map((u) => u.id));
-      const meta = new Map([...metadata].map(([id, m]) => [id, metaColumns(m, contract)]));
+      batch.push({ listed, meta: new Map([...metadata].map(([id, m]) => [id, metaColumns(m, contract)])) });
       pages += 1;
       users += listed.length;
       cursor = token;
-      store.db.transaction(() => {
-        store.write(profileId, listed, meta, jobId);
-        saveChunk(jobId, item.tenantId, item.chunk, { cursor, pages, users, done: 0 });
-      })();
+      if (batch.length >= COMMIT_PAGES) flush();
     }
+    if (batch.length > 0) flush();
     return done();
   }
 

@@ -58,6 +58,12 @@ export function listedUser(u: SdkUser): ListedUser {
 
 const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** A user's search keys: emails, their domains as "@domain" (a search matches an email's start or its domain's), phones; lower case. */
+function searchKeys(emails: readonly string[], phones: readonly string[]): string[] {
+  const domains = emails.map((e) => `@${e.slice(e.indexOf("@") + 1)}`);
+  return [...new Set([...emails, ...domains, ...phones].map((k) => k.toLowerCase()))];
+}
+
 export function metaColumns(meta: JsonObject, contract: DataContract): MetaColumns {
   const link = meta[contract.secondFactorUserIdKey];
   const invite = meta[contract.inviteKey];
@@ -71,6 +77,14 @@ export function metaColumns(meta: JsonObject, contract: DataContract): MetaColum
     migAt: isObject(mig) && typeof mig.migratedAt === "number" ? mig.migratedAt : null,
     migVia: isObject(mig) && typeof mig.via === "string" ? mig.via : null,
   };
+}
+
+interface Indexed {
+  sig: string;
+  time_joined: number;
+  emails: string;
+  phones: string;
+  tenant_ids: string;
 }
 
 interface MetaRow {
@@ -91,66 +105,88 @@ export class IndexStore {
   }
 
   sigOf(profileId: string, userId: string): string | undefined {
-    return (this.sql("SELECT sig FROM user_index WHERE profile_id = ? AND user_id = ?").get(profileId, userId) as { sig: string } | undefined)?.sig;
+    return this.existing(profileId, userId)?.sig;
+  }
+
+  /** What is indexed of a user: its signature, and what its tenant and key rows were made from. */
+  private existing(profileId: string, userId: string): Indexed | undefined {
+    return this.sql("SELECT sig, time_joined, emails, phones, tenant_ids FROM user_index WHERE profile_id = ? AND user_id = ?").get(profileId, userId) as Indexed | undefined;
+  }
+
+  /** What is indexed of many users, in one statement. */
+  private existingMany(profileId: string, ids: readonly string[]): Map<string, Indexed> {
+    const rows = this.sql(
+      "SELECT user_id, sig, time_joined, emails, phones, tenant_ids FROM user_index WHERE profile_id = ? AND user_id IN (SELECT value FROM json_each(?))",
+    ).all(profileId, JSON.stringify(ids)) as (Indexed & { user_id: string })[];
+    return new Map(rows.map((r) => [r.user_id, r]));
   }
 
   /**
    * Writes users as listed. With `meta`, their metadata columns too (users missing from `meta`
    * get empty ones); without, a new user gets empty metadata columns and a known one keeps its own.
    * `seenJob` marks them seen by that scan. Runs inside the caller's transaction when there is one.
+   * A few statements per call, whatever the number of users (rows travel as JSON): at 100k users
+   * the statements, not the rows, are what costs.
    */
   write(profileId: string, users: readonly ListedUser[], meta: Map<string, MetaColumns> | null, seenJob: string | null): void {
-    const upsert = this.sql(
-      `INSERT INTO user_index (profile_id, user_id, time_joined, emails, phones, login_methods, tenant_ids, email_verified, sig, pl_phone,
-         temp_password, sf_link, invite_state, mig_legacy_id, mig_at, mig_via, seen_job)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (profile_id, user_id) DO UPDATE SET time_joined = excluded.time_joined, emails = excluded.emails, phones = excluded.phones,
-         login_methods = excluded.login_methods, tenant_ids = excluded.tenant_ids, email_verified = excluded.email_verified, sig = excluded.sig,
-         pl_phone = excluded.pl_phone, temp_password = excluded.temp_password, sf_link = excluded.sf_link, invite_state = excluded.invite_state,
-         mig_legacy_id = excluded.mig_legacy_id, mig_at = excluded.mig_at, mig_via = excluded.mig_via, seen_job = excluded.seen_job`,
-    );
+    if (users.length === 0) return;
+    const olds = this.existingMany(profileId, users.map((u) => u.id));
+    const empty: MetaColumns = { temp: false, sfLink: null, invite: null, migLegacyId: null, migAt: null, migVia: null };
+    const full: unknown[][] = [];
+    const metaRows: unknown[][] = [];
+    const seenOnly: string[] = [];
+    const keys: [string, string][] = [];
+    const tenants: [string, number, string][] = [];
     const listingOnly = this.sql(
       `UPDATE user_index SET time_joined = ?, emails = ?, phones = ?, login_methods = ?, tenant_ids = ?, email_verified = ?, sig = ?, pl_phone = ?,
          seen_job = COALESCE(?, seen_job) WHERE profile_id = ? AND user_id = ?`,
     );
-    const metaOnly = this.sql(
-      "UPDATE user_index SET temp_password = ?, sf_link = ?, invite_state = ?, mig_legacy_id = ?, mig_at = ?, mig_via = ?, seen_job = COALESCE(?, seen_job) WHERE profile_id = ? AND user_id = ?",
-    );
-    const empty: MetaColumns = { temp: false, sfLink: null, invite: null, migLegacyId: null, migAt: null, migVia: null };
+    const metaRow = (id: string, m: MetaColumns) => [id, m.temp ? 1 : 0, m.sfLink, m.invite, m.migLegacyId, m.migAt, m.migVia];
     for (const u of users) {
-      const known = this.sigOf(profileId, u.id);
+      const old = olds.get(u.id);
       const m = meta ? (meta.get(u.id) ?? empty) : null;
-      if (known === u.sig) {
+      if (old?.sig === u.sig) {
         // Unchanged in the listing: only what the metadata says (when read) and the scan mark.
-        if (m) metaOnly.run(m.temp ? 1 : 0, m.sfLink, m.invite, m.migLegacyId, m.migAt, m.migVia, seenJob, profileId, u.id);
-        else if (seenJob) this.sql("UPDATE user_index SET seen_job = ? WHERE profile_id = ? AND user_id = ?").run(seenJob, profileId, u.id);
+        if (m) metaRows.push(metaRow(u.id, m));
+        else if (seenJob) seenOnly.push(u.id);
         continue;
       }
-      if (known !== undefined && !m) {
-        listingOnly.run(u.timeJoined, JSON.stringify(u.emails), JSON.stringify(u.phones), JSON.stringify(u.recipes), JSON.stringify(u.tenantIds), u.emailVerified ? 1 : 0, u.sig, u.plPhone, seenJob, profileId, u.id);
-      } else {
-        const c = m ?? empty;
-        upsert.run(
-          profileId,
-          u.id,
-          u.timeJoined,
-          JSON.stringify(u.emails),
-          JSON.stringify(u.phones),
-          JSON.stringify(u.recipes),
-          JSON.stringify(u.tenantIds),
-          u.emailVerified ? 1 : 0,
-          u.sig,
-          u.plPhone,
-          c.temp ? 1 : 0,
-          c.sfLink,
-          c.invite,
-          c.migLegacyId,
-          c.migAt,
-          c.migVia,
-          seenJob ?? "",
-        );
-      }
-      this.rewriteKeys(profileId, u, known !== undefined);
+      if (old) this.dropKeys(profileId, u.id, old);
+      for (const k of searchKeys(u.emails, u.phones)) keys.push([k, u.id]);
+      for (const t of u.tenantIds) tenants.push([t, u.timeJoined, u.id]);
+      const listing = [JSON.stringify(u.emails), JSON.stringify(u.phones), JSON.stringify(u.recipes), JSON.stringify(u.tenantIds), u.emailVerified ? 1 : 0, u.sig, u.plPhone];
+      if (old && !m) listingOnly.run(u.timeJoined, ...listing, seenJob, profileId, u.id);
+      else full.push([u.id, u.timeJoined, ...listing, ...metaRow(u.id, m ?? empty).slice(1)]);
+    }
+    if (full.length > 0) {
+      this.sql(
+        `INSERT INTO user_index (profile_id, user_id, time_joined, emails, phones, login_methods, tenant_ids, email_verified, sig, pl_phone,
+           temp_password, sf_link, invite_state, mig_legacy_id, mig_at, mig_via, seen_job)
+         SELECT ?, value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8,
+           value->>9, value->>10, value->>11, value->>12, value->>13, value->>14, ? FROM json_each(?) WHERE true
+         ON CONFLICT (profile_id, user_id) DO UPDATE SET time_joined = excluded.time_joined, emails = excluded.emails, phones = excluded.phones,
+           login_methods = excluded.login_methods, tenant_ids = excluded.tenant_ids, email_verified = excluded.email_verified, sig = excluded.sig,
+           pl_phone = excluded.pl_phone, temp_password = excluded.temp_password, sf_link = excluded.sf_link, invite_state = excluded.invite_state,
+           mig_legacy_id = excluded.mig_legacy_id, mig_at = excluded.mig_at, mig_via = excluded.mig_via, seen_job = excluded.seen_job`,
+      ).run(profileId, seenJob ?? "", JSON.stringify(full));
+    }
+    if (metaRows.length > 0) {
+      const update = this.sql(
+        "UPDATE user_index SET temp_password = ?, sf_link = ?, invite_state = ?, mig_legacy_id = ?, mig_at = ?, mig_via = ?, seen_job = COALESCE(?, seen_job) WHERE profile_id = ? AND user_id = ?",
+      );
+      for (const [id, ...cols] of metaRows) update.run(...cols, seenJob, profileId, id);
+    }
+    if (seenOnly.length > 0) {
+      this.sql("UPDATE user_index SET seen_job = ? WHERE profile_id = ? AND user_id IN (SELECT value FROM json_each(?))").run(seenJob, profileId, JSON.stringify(seenOnly));
+    }
+    if (keys.length > 0) {
+      this.sql("INSERT OR IGNORE INTO user_index_keys (profile_id, key, user_id) SELECT ?, value->>0, value->>1 FROM json_each(?)").run(profileId, JSON.stringify(keys));
+    }
+    if (tenants.length > 0) {
+      this.sql("INSERT OR IGNORE INTO user_index_tenants (profile_id, tenant_id, time_joined, user_id) SELECT ?, value->>0, value->>1, value->>2 FROM json_each(?)").run(
+        profileId,
+        JSON.stringify(tenants),
+      );
     }
   }
 
@@ -160,17 +196,12 @@ export class IndexStore {
     for (const [id, m] of meta) update.run(m.temp ? 1 : 0, m.sfLink, m.invite, m.migLegacyId, m.migAt, m.migVia, profileId, id);
   }
 
-  private rewriteKeys(profileId: string, u: ListedUser, known: boolean): void {
-    if (known) {
-      this.sql("DELETE FROM user_index_tenants WHERE profile_id = ? AND user_id = ?").run(profileId, u.id);
-      this.sql("DELETE FROM user_index_keys WHERE profile_id = ? AND user_id = ?").run(profileId, u.id);
-    }
-    const tenant = this.sql("INSERT OR IGNORE INTO user_index_tenants (profile_id, tenant_id, time_joined, user_id) VALUES (?, ?, ?, ?)");
-    for (const t of u.tenantIds) tenant.run(profileId, t, u.timeJoined, u.id);
-    const key = this.sql("INSERT OR IGNORE INTO user_index_keys (profile_id, key, user_id) VALUES (?, ?, ?)");
-    // Emails, their domains as "@domain" (a search matches an email's start or its domain's) and phones.
-    const domains = u.emails.map((e) => `@${e.slice(e.indexOf("@") + 1)}`);
-    for (const k of [...u.emails, ...domains, ...u.phones]) key.run(profileId, k.toLowerCase(), u.id);
+  /** A user's tenant and key rows, found from what its row was made of (no per-user index needed). */
+  private dropKeys(profileId: string, userId: string, old: Indexed): void {
+    const tenant = this.sql("DELETE FROM user_index_tenants WHERE profile_id = ? AND tenant_id = ? AND time_joined = ? AND user_id = ?");
+    for (const t of JSON.parse(old.tenant_ids) as string[]) tenant.run(profileId, t, old.time_joined, userId);
+    const key = this.sql("DELETE FROM user_index_keys WHERE profile_id = ? AND key = ? AND user_id = ?");
+    for (const k of searchKeys(JSON.parse(old.emails) as string[], JSON.parse(old.phones) as string[])) key.run(profileId, k, userId);
   }
 
   /** Users of a tenant with a flag that can change later without the listing showing it (temporary password, a pending invite). */
@@ -191,19 +222,27 @@ export class IndexStore {
     return new Set((this.sql("SELECT user_id FROM user_index_tenants WHERE profile_id = ? AND tenant_id = ?").all(profileId, tenantId) as { user_id: string }[]).map((r) => r.user_id));
   }
 
-  /** Takes users out of a tenant (they left it or were deleted); users left in no tenant go. */
+  /** Users the tenant's listing no longer has: out of that tenant; users left in no tenant go. */
   removeFromTenant(profileId: string, tenantId: string, userIds: readonly string[]): void {
     for (const id of userIds) {
-      this.sql("DELETE FROM user_index_tenants WHERE profile_id = ? AND tenant_id = ? AND user_id = ?").run(profileId, tenantId, id);
-      const left = this.sql("SELECT 1 FROM user_index_tenants WHERE profile_id = ? AND user_id = ? LIMIT 1").get(profileId, id);
-      if (!left) this.removeUser(profileId, id);
+      const old = this.existing(profileId, id);
+      if (!old) continue;
+      const others = (JSON.parse(old.tenant_ids) as string[]).filter((t) => t !== tenantId);
+      if (others.length === 0) {
+        this.removeUser(profileId, id);
+        continue;
+      }
+      this.sql("DELETE FROM user_index_tenants WHERE profile_id = ? AND tenant_id = ? AND time_joined = ? AND user_id = ?").run(profileId, tenantId, old.time_joined, id);
+      // An empty signature: whatever the listing shows of it next is read as changed.
+      this.sql("UPDATE user_index SET tenant_ids = ?, sig = '' WHERE profile_id = ? AND user_id = ?").run(JSON.stringify(others), profileId, id);
     }
   }
 
   private removeUser(profileId: string, userId: string): void {
+    const old = this.existing(profileId, userId);
+    if (!old) return;
+    this.dropKeys(profileId, userId, old);
     this.sql("DELETE FROM user_index WHERE profile_id = ? AND user_id = ?").run(profileId, userId);
-    this.sql("DELETE FROM user_index_keys WHERE profile_id = ? AND user_id = ?").run(profileId, userId);
-    this.sql("DELETE FROM user_index_tenants WHERE profile_id = ? AND user_id = ?").run(profileId, userId);
   }
 
   /** After a complete full scan: users it did not see are gone from the Core. Returns how many. */

@@ -159,4 +159,50 @@ export const MIGRATION_MIGRATIONS: string[] = [
      set_by TEXT NOT NULL,
      set_at INTEGER NOT NULL
    );`,
+  // The index's tables rebuilt for write speed at 100k users (its data is derived: the next scan
+  // fills it again). Rows land in scan order in a rowid table, with one index on the user id; no
+  // per-user secondary indexes on tenants and keys (a user's own rows are found from the row).
+  `DROP TABLE user_index;
+   DROP TABLE user_index_tenants;
+   DROP TABLE user_index_keys;
+   DELETE FROM user_index_meta;
+   DELETE FROM migration_status;
+   CREATE TABLE user_index (
+     profile_id TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     time_joined INTEGER NOT NULL,
+     emails TEXT NOT NULL,
+     phones TEXT NOT NULL,
+     login_methods TEXT NOT NULL,
+     tenant_ids TEXT NOT NULL,
+     email_verified INTEGER NOT NULL,
+     sig TEXT NOT NULL,
+     pl_phone TEXT,
+     temp_password INTEGER NOT NULL DEFAULT 0,
+     sf_link TEXT,
+     invite_state TEXT,
+     mig_legacy_id TEXT,
+     mig_at INTEGER,
+     mig_via TEXT,
+     roster_rel TEXT NOT NULL DEFAULT 'outside-roster',
+     seen_job TEXT NOT NULL,
+     UNIQUE (profile_id, user_id)
+   );
+   CREATE INDEX user_index_by_link ON user_index (profile_id, sf_link) WHERE sf_link IS NOT NULL;
+   CREATE INDEX user_index_by_temp ON user_index (profile_id, temp_password) WHERE temp_password = 1;
+   CREATE INDEX user_index_by_invite ON user_index (profile_id, invite_state) WHERE invite_state IS NOT NULL;
+   CREATE INDEX user_index_by_rel ON user_index (profile_id, roster_rel) WHERE roster_rel != 'outside-roster';
+   CREATE TABLE user_index_tenants (
+     profile_id TEXT NOT NULL,
+     tenant_id TEXT NOT NULL,
+     time_joined INTEGER NOT NULL,
+     user_id TEXT NOT NULL,
+     PRIMARY KEY (profile_id, tenant_id, time_joined, user_id)
+   ) WITHOUT ROWID;
+   CREATE TABLE user_index_keys (
+     profile_id TEXT NOT NULL,
+     key TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     PRIMARY KEY (profile_id, key, user_id)
+   ) WITHOUT ROWID;`,
 ];
