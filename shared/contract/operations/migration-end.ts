@@ -123,6 +123,12 @@ export const bulkImportProgress = z.object({
   imported: z.number(),
   /** This job's users the Core refused while importing (the item carries the Core's message). */
   refused: z.number(),
+  /**
+   * This job's users imported one at a time (POST /bulk-import/import) because the Core's task left
+   * them waiting too long (a real Core leaves a whole chunk PROCESSING, run after run, when one of
+   * its users hits an existing mapping).
+   */
+  importedAtOnce: z.number(),
   /** The Core's own counts of staged users (all of them, not only this job's): NEW, PROCESSING, FAILED. */
   core: z.object({ new: z.number(), processing: z.number(), failed: z.number() }).nullable(),
   /** When the Core was last asked. */

@@ -9,6 +9,7 @@
  *   GET  /bulk-import/users          the staged users, by status (NEW, PROCESSING, FAILED), in pages
  *   GET  /bulk-import/users/count    how many are staged, by status
  *   POST /bulk-import/users/remove   unstage (e.g. the ones the Core failed to import)
+ *   POST /bulk-import/import         import one user at once (for users the background task leaves waiting)
  * Staged users are imported by a background task of the Core (every 5 minutes on a real Core,
  * taking everything staged at its start); a user imported is gone from the listing.
  */
@@ -127,6 +128,21 @@ export async function stagedCounts(core: CoreClient): Promise<{ new: number; pro
   };
   const [n, p, f] = await Promise.all([count("NEW"), count("PROCESSING"), count("FAILED")]);
   return { new: n, processing: p, failed: f };
+}
+
+/** Imports one user at once (POST /bulk-import/import); the Core's errors when it refuses. */
+export async function importNow(core: CoreClient, user: ImportUser): Promise<{ ok: true } | { ok: false; errors: string[] }> {
+  const { status, text } = await core.rawAnswer("POST", "/bulk-import/import", user);
+  if (status === 200) return { ok: true };
+  if (status === 400) {
+    try {
+      const body = JSON.parse(messageOf(text)) as { errors?: string[] };
+      if (Array.isArray(body.errors)) return { ok: false, errors: body.errors };
+    } catch {
+      // not the Core's per-user answer: an error below
+    }
+  }
+  throw coreError("/bulk-import/import", status, text);
 }
 
 /** Unstages users (at most 500 ids per call, as the Core takes). */

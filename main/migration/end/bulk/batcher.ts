@@ -26,7 +26,7 @@ import type { RosterEntry } from "../../roster/types.ts";
 import type { AccountOutcome } from "../account-sdk.ts";
 import type { Mark, Marks } from "../marks.ts";
 import { accountMetadata, unknownPasswordHash } from "../record.ts";
-import { BULK_IMPORT_MAX, BatchRefused, listStaged, removeStaged, stageUsers, stagedCounts, type ImportUser, type StagedUser } from "./api.ts";
+import { BULK_IMPORT_MAX, BatchRefused, importNow, listStaged, removeStaged, stageUsers, stagedCounts, type ImportUser, type StagedUser } from "./api.ts";
 
 export interface Waiter {
   index: number;
@@ -42,9 +42,16 @@ export interface BatchOptions {
   /** First wait between looks at the Core; doubled while nothing changes, up to maxPollMs. */
   pollMs: number;
   maxPollMs: number;
+  /**
+   * How long this job's staged users may wait without the Core's counts moving before they are
+   * unstaged and imported one at a time (POST /bulk-import/import). A real Core's task runs every
+   * 5 minutes, and leaves a whole chunk PROCESSING when one of its users hits an existing mapping,
+   * run after run: the default waits three of its runs.
+   */
+  stuckMs: number;
 }
 
-export const DEFAULT_BATCH_OPTIONS: BatchOptions = { pollMs: 250, maxPollMs: 5_000 };
+export const DEFAULT_BATCH_OPTIONS: BatchOptions = { pollMs: 250, maxPollMs: 5_000, stuckMs: 15 * 60_000 };
 
 const LOOKUP_CONCURRENCY = 16;
 /** How long after the Core's counts last moved its task is taken to be at work. */
@@ -61,7 +68,7 @@ export class JobBatch {
   private lastCounts = "";
   private changedAt = 0;
   private stopped = false;
-  private readonly counts: Omit<BulkImportProgress, "staged"> = { imported: 0, refused: 0, core: null, checkedAt: null, note: NOTE };
+  private readonly counts: Omit<BulkImportProgress, "staged"> = { imported: 0, refused: 0, importedAtOnce: 0, core: null, checkedAt: null, note: NOTE };
 
   constructor(
     private readonly jobId: string,
@@ -221,6 +228,7 @@ export class JobBatch {
       // or is stuck, back off.
       const busy = counts.processing > 0 && Date.now() - this.changedAt < BUSY_MS;
       this.delay = changed || busy ? this.options.pollMs : Math.min(this.options.maxPollMs, this.delay * 2);
+      if (!changed && this.waiting.size > 0 && Date.now() - this.changedAt >= this.options.stuckMs) await this.importAtOnce();
     } catch (err) {
       // The Core is away (or answered oddly): the waiting items go back to the runner, which
       // waits for the Core and takes them up again (they find their users staged or imported).
@@ -253,6 +261,35 @@ export class JobBatch {
       await removeStaged(this.core, failed.map((f) => f.id));
       for (const f of failed) f.w.reject(new GatehouseError({ code: "VALIDATION", message: `The Core's bulk import failed for ${f.w.item.legacyId}: ${f.message}` }));
     }
+  }
+
+  /**
+   * This job's users the Core's task has left waiting too long: unstaged, then imported one at a
+   * time. One the task imported meanwhile is found by its mapping (then it is ours all the same).
+   */
+  private async importAtOnce(): Promise<void> {
+    const stuck = new Map<string, StagedUser>();
+    for (const u of await listStaged(this.core)) if (u.externalUserId && u.status !== "FAILED" && this.waiting.has(u.externalUserId)) stuck.set(u.externalUserId, u);
+    await removeStaged(this.core, [...stuck.values()].map((u) => u.id));
+    const ws = [...this.waiting.values()];
+    this.waiting.clear();
+    this.changedAt = Date.now();
+    await mapLimit(ws, LOOKUP_CONCURRENCY, async (w) => {
+      try {
+        // Gone from the listing without our removal: the task imported it after all.
+        const outcome = stuck.has(w.item.legacyId) ? await importNow(this.core, this.importUser(w)) : { ok: false as const, errors: [] };
+        const mapping = await this.core.sdk(() => supertokens.getUserIdMapping({ userId: w.item.legacyId, userIdType: "EXTERNAL" }));
+        if (mapping.status === "OK") {
+          if (outcome.ok) this.counts.importedAtOnce += 1;
+          else this.counts.imported += 1;
+          return w.resolve({ superTokensId: mapping.superTokensUserId, created: true });
+        }
+        this.counts.refused += 1;
+        w.reject(new GatehouseError({ code: "VALIDATION", message: `The Core's bulk import refused ${w.item.legacyId} when imported at once: ${outcome.ok ? "no account after the import" : outcome.errors.join("; ") || "it left the staging without an account"}` }));
+      } catch (err) {
+        w.reject(err);
+      }
+    });
   }
 
   private publish(): void {
