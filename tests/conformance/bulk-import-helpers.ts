@@ -4,9 +4,33 @@
  * may take staged users while a test runs: tests find their own users by id and clean up.
  */
 import { randomUUID } from "node:crypto";
-import { expect } from "vitest";
+import { describe, expect } from "vitest";
 import type { TestCore } from "../support/core.ts";
-import { TEXT_CONTENT_TYPE, json, raw, type RawResponse } from "./helpers.ts";
+import { TEXT_CONTENT_TYPE, embedded, json, raw, type RawResponse } from "./helpers.ts";
+
+/** What a real Core on its in-memory database answers every bulk-import call. */
+export const IN_MEMORY_REFUSAL = "This API is not supported in the in-memory database.";
+
+/**
+ * Whether the Core under test (CORE_URL) is a real one on its in-memory database, which refuses
+ * the whole bulk-import API: these tests then skip, saying why (they need one on PostgreSQL).
+ */
+async function coreRefusesBulkImport(): Promise<boolean> {
+  if (embedded) return false;
+  const url = process.env.CORE_URL?.replace(/\/$/, "") ?? "";
+  const res = await fetch(`${url}/bulk-import/users/count`, {
+    headers: { "cdi-version": "5.4", ...(process.env.CORE_API_KEY ? { "api-key": process.env.CORE_API_KEY } : {}) },
+  });
+  return res.status !== 200 && (await res.text()).includes(IN_MEMORY_REFUSAL);
+}
+
+const refused = await coreRefusesBulkImport();
+
+/** `describe` for bulk-import tests: skipped, with the reason in its name, on a real Core's in-memory database. */
+export function describeBulkImport(name: string, body: () => void): void {
+  if (!refused) describe(name, body);
+  else describe.skip(`${name} (skipped: this Core is on its in-memory database, which refuses bulk import; use one on PostgreSQL)`, body);
+}
 
 const run = randomUUID().slice(0, 8);
 let counter = 0;

@@ -5,10 +5,10 @@
  * so the tests look at their own; its background task (every 5 minutes) may take them while a
  * test runs, hence one retry there.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTestCore, type TestCore } from "../support/core.ts";
 import { embedded, expectCountChange, json, raw } from "./helpers.ts";
-import { epUser, listAll, stageOk, stagedIds, unstage } from "./bulk-import-helpers.ts";
+import { epUser, listAll, stageOk, stagedIds, unstage, describeBulkImport } from "./bulk-import-helpers.ts";
 import { expectText, ok } from "./rule-helpers.ts";
 
 let core: TestCore;
@@ -35,7 +35,7 @@ async function stageSome(n: number): Promise<string[]> {
 const count = async (status?: string): Promise<number> =>
   ok<{ count: number }>(await raw(core, "/bulk-import/users/count", { query: status ? { status } : {} })).count;
 
-describe("GET /bulk-import/users", () => {
+describeBulkImport("GET /bulk-import/users", () => {
   it("lists newest first (created_at, then id, descending); the token names the next page's first user", { retry }, async () => {
     const mine = new Set(await stageSome(3));
     const all = await listAll(core);
@@ -113,7 +113,7 @@ describe("GET /bulk-import/users", () => {
   });
 });
 
-describe("GET /bulk-import/users/count", () => {
+describeBulkImport("GET /bulk-import/users/count", () => {
   it("counts staged users, by status", { retry }, async () => {
     const [all, fresh, failed] = [await count(), await count("NEW"), await count("FAILED")];
     await stageSome(2);
@@ -130,7 +130,7 @@ describe("GET /bulk-import/users/count", () => {
   });
 });
 
-describe("POST /bulk-import/users/remove", () => {
+describeBulkImport("POST /bulk-import/users/remove", () => {
   it("answers the removed and the unknown ids in the order given (no status field)", async () => {
     const [a, b] = await stageSome(2);
     const res = await raw(core, "/bulk-import/users/remove", { method: "POST", body: { ids: [a, "nope", b, "nope", " "] } });

@@ -3,10 +3,10 @@
  * licence key, as at http://127.0.0.1:3570; the embedded core is started without the
  * multitenancy licence to match). Every answer below was recorded from that Core.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTestCore, type TestCore } from "../support/core.ts";
 import { JSON_CONTENT_TYPE, embedded, raw } from "./helpers.ts";
-import { UUID, epUser, expectJson400, listed, stage, stageOk, stagedIds, tag, unstage } from "./bulk-import-helpers.ts";
+import { UUID, epUser, expectJson400, listed, stage, stageOk, stagedIds, tag, unstage, describeBulkImport } from "./bulk-import-helpers.ts";
 import { expectText, ok } from "./rule-helpers.ts";
 
 let core: TestCore;
@@ -30,7 +30,7 @@ async function refused(users: unknown[]): Promise<Record<number, string[]>> {
   return Object.fromEntries(body.users.map((u) => [u.index, u.errors]));
 }
 
-describe("POST /bulk-import/users: the request", () => {
+describeBulkImport("POST /bulk-import/users: the request", () => {
   it("an empty list is OK (nothing else is checked, not even the tenant)", async () => {
     const res = await raw(core, "/t-none/bulk-import/users", { method: "POST", body: { users: [] } });
     expect({ status: res.status, contentType: res.contentType, text: res.text }).toEqual({
@@ -72,7 +72,7 @@ describe("POST /bulk-import/users: the request", () => {
   });
 });
 
-describe("POST /bulk-import/users: staging", () => {
+describeBulkImport("POST /bulk-import/users: staging", () => {
   it("answers each user's id and login methods; the id is the future SuperTokens user id", async () => {
     const t = tag("ans");
     const answer = await stageOk(core, [
@@ -172,7 +172,7 @@ describe("POST /bulk-import/users: staging", () => {
   });
 });
 
-describe("POST /bulk-import/users: each user's errors", () => {
+describeBulkImport("POST /bulk-import/users: each user's errors", () => {
   it("field types, required fields and login methods", async () => {
     const errors = await refused([
       {},
@@ -290,7 +290,7 @@ describe("POST /bulk-import/users: each user's errors", () => {
   });
 });
 
-describe("routing", () => {
+describeBulkImport("routing", () => {
   it("'/appid-x/bulk-import/users/count' is bulk import's count, not the users count of tenant 'bulk-import'", async () => {
     expectText(
       await raw(core, "/appid-none/bulk-import/users/count"),

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCore, type TestCore } from "../support/core.ts";
 import { initSdk } from "../support/sdk.ts";
 import { embedded, json, raw, uniquePhone } from "./helpers.ts";
-import { UUID, expectJson400, tag } from "./bulk-import-helpers.ts";
+import { UUID, expectJson400, tag, describeBulkImport } from "./bulk-import-helpers.ts";
 import { expectText, ok } from "./rule-helpers.ts";
 
 let core: TestCore;
@@ -54,7 +54,7 @@ function argon2Hash(password: string): string {
   return `$argon2id$v=19$m=64,t=1,p=1$${b64(salt)}$${b64(argon2id(password, salt, { t: 1, m: 64, p: 1 }))}`;
 }
 
-describe("POST /bulk-import/import", () => {
+describeBulkImport("POST /bulk-import/import", () => {
   it("imports a user at once: the answer, then the mapping, metadata, roles, verified email, time joined and password on the Core", async () => {
     const t = tag("sync");
     const role = `role-${t}`;
@@ -202,7 +202,7 @@ describe("POST /bulk-import/import", () => {
   });
 });
 
-describe("POST /recipe/user/passwordhash/import", () => {
+describeBulkImport("POST /recipe/user/passwordhash/import", () => {
   const hashImport = (body: unknown, path = "/recipe/user/passwordhash/import") => raw(core, path, { method: "POST", body });
 
   it("creates an EmailPassword user with the old hash, then replaces the hash of that user", async () => {
