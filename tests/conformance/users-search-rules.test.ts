@@ -19,6 +19,21 @@ import { initSdk } from "../support/sdk.ts";
 import { embedded, emailPrefix, expectCountChange, json, raw, uniqueEmail, uniquePhone } from "./helpers.ts";
 import { createTenant, expectText, ok, rawSignUp, removeTenant, uniq } from "./rule-helpers.ts";
 
+/**
+ * A real Core on its in-memory database answers 500 SQLITE_LOCKED_SHAREDCACHE when sign-ups
+ * collide (its shared-cache SQLite); the failed call changed nothing, so it is sent again.
+ */
+async function retryLocked<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (attempt >= 8 || !String(err).includes("SQLITE_LOCKED")) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
+}
+
 interface WireUser {
   id: string;
   timeJoined: number;
@@ -314,7 +329,7 @@ describe("a search returns at most 1,000 users per recipe, with no token (Genera
     } else {
       capCore = core;
       for (const g of groups) {
-        const made = await mapLimit(Array.from({ length: g.count }, (_, i) => i), 8, async (i) => {
+        const made = await mapLimit(Array.from({ length: g.count }, (_, i) => i), 8, (i) => retryLocked(async () => {
           if (g.recipe === "emailpassword") {
             const res = await EmailPassword.signUp("public", `${g.emailPrefix}${i}@${domain}`, "Password123!");
             if (res.status !== "OK") throw new Error(res.status);
@@ -322,7 +337,7 @@ describe("a search returns at most 1,000 users per recipe, with no token (Genera
           }
           const contact = g.phonePrefix !== undefined ? { phoneNumber: `${g.phonePrefix}${String(i).padStart(4, "0")}` } : { email: `${g.emailPrefix}${i}@${domain}` };
           return (await Passwordless.signInUp({ tenantId: "public", ...contact })).user.id;
-        });
+        }));
         for (const id of made) recipeOf.set(id, g.recipe);
       }
     }
