@@ -33,6 +33,9 @@ async function main(): Promise<void> {
       // Just-in-time migration (seed 04): 2,000 first sign-ins through the backend kit against
       // LegacyAuth's check plus a plain sign-up; its own process (the kit's overrides).
       ...(await runChildBench("bench/migration/jit-sign-in.ts", { BENCH_MIGRATION_USERS: "2000" })),
+      // The end of the migration (issue 13): 10k legacy users through the job on both paths against
+      // a hand-written supertokens-node loop; its own process (Gatehouse's SDK set-up).
+      ...(await runChildBench("bench/migration-end/end-of-migration.ts", { BENCH_MIGRATION_END_USERS: "10000" })),
       // The Jobs list with thousands of jobs, a page at a time.
       ...(await benchJobsList(log)),
       ...(await benchScroll({ small: 1_000, large: 100_000, rounds: 2, log })),

@@ -222,6 +222,8 @@ export class JobBatch {
         this.lastCounts = key;
         this.changedAt = Date.now();
         await this.settle(counts.new + counts.processing === 0);
+        // Nothing of ours left: the counts shown are the Core's as it ends, not from before the last look.
+        if (this.waiting.size === 0) this.counts.core = await stagedCounts(this.core);
       }
       // While the Core's task is at work (users in PROCESSING, counts moving), look often, so the
       // links follow its progress; while it has not started (a real Core starts every 5 minutes)
