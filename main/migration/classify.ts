@@ -16,6 +16,7 @@
 import type { TenantTotals } from "../../shared/contract/operations/migration.ts";
 import type { StoreDb } from "../store/database.ts";
 import { preparedFor } from "../store/statements.ts";
+import type { IndexStore } from "./user-index/store.ts";
 
 /** SuperTokens user ids are UUIDs; any other id the Core reports is an external (mapped) one. */
 const SUPERTOKENS_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -30,7 +31,7 @@ interface Candidate {
   in_roster: number;
 }
 
-export function classify(db: StoreDb, profileId: string): void {
+export function classify(db: StoreDb, profileId: string, index: IndexStore): void {
   const sql = preparedFor(db);
   db.transaction(() => {
     sql("DELETE FROM migration_status WHERE profile_id = ?").run(profileId);
@@ -46,9 +47,8 @@ export function classify(db: StoreDb, profileId: string): void {
               EXISTS (SELECT 1 FROM migration_roster o WHERE o.profile_id = r.profile_id AND o.legacy_id = u.user_id) AS in_roster
        FROM migration_roster r
        CROSS JOIN user_index_keys k ON k.profile_id = r.profile_id AND k.key = r.email_lower
-       CROSS JOIN user_index_tenants t ON t.profile_id = r.profile_id AND t.user_id = k.user_id AND t.tenant_id = r.tenant_id
-       JOIN user_index u ON u.profile_id = r.profile_id AND u.user_id = k.user_id
-       WHERE r.profile_id = ? AND NOT EXISTS (SELECT 1 FROM migration_status s WHERE s.profile_id = r.profile_id AND s.legacy_id = r.legacy_id)
+       CROSS JOIN user_index u ON u.profile_id = r.profile_id AND u.user_id = k.user_id
+       WHERE r.profile_id = ? AND EXISTS (SELECT 1 FROM json_each(u.tenant_ids) WHERE value = r.tenant_id) AND NOT EXISTS (SELECT 1 FROM migration_status s WHERE s.profile_id = r.profile_id AND s.legacy_id = r.legacy_id)
        ORDER BY r.legacy_id, u.time_joined`,
     ).all(profileId) as Candidate[];
     const byLegacy = new Map<string, Candidate[]>();
@@ -76,13 +76,13 @@ export function classify(db: StoreDb, profileId: string): void {
        WHERE r.profile_id = ? AND NOT EXISTS (SELECT 1 FROM migration_status s WHERE s.profile_id = r.profile_id AND s.legacy_id = r.legacy_id)`,
     ).run(profileId);
 
-    sql("UPDATE user_index SET roster_rel = 'outside-roster' WHERE profile_id = ? AND roster_rel != 'outside-roster'").run(profileId);
-    sql(
-      `UPDATE user_index SET roster_rel = CASE WHEN temp_password = 1 THEN 'temporary-password' ELSE 'migrated' END
-       WHERE profile_id = ? AND user_id IN (SELECT legacy_id FROM migration_roster WHERE profile_id = ?)`,
-    ).run(profileId, profileId);
-    const toConflict = sql("UPDATE user_index SET roster_rel = 'conflict' WHERE profile_id = ? AND user_id = ? AND roster_rel = 'outside-roster'");
-    for (const id of conflictUsers) toConflict.run(profileId, id);
+    // How each SuperTokens user relates to the roster now; written only where it changed.
+    const rel = new Map<string, string>();
+    const mapped = sql("SELECT user_id, state FROM migration_status WHERE profile_id = ? AND state IN ('migrated', 'temporary-password')").all(profileId) as { user_id: string; state: string }[];
+    for (const m of mapped) rel.set(m.user_id, m.state);
+    for (const id of conflictUsers) if (!rel.has(id)) rel.set(id, "conflict");
+    for (const id of index.relations(profileId).keys()) if (!rel.has(id)) rel.set(id, "outside-roster");
+    index.setRel(profileId, rel);
   })();
 }
 
@@ -109,11 +109,11 @@ export function totals(db: StoreDb, profileId: string): { overall: Totals; tenan
      WHERE s.profile_id = ? GROUP BY r.tenant_id, s.state`,
   ).all(profileId) as { tenant: string; state: string; n: number }[];
   const outsideByTenant = sql(
-    `SELECT t.tenant_id AS tenant, COUNT(*) AS n FROM user_index_tenants t
-     JOIN user_index u ON u.profile_id = t.profile_id AND u.user_id = t.user_id
-     WHERE t.profile_id = ? AND u.roster_rel = 'outside-roster' GROUP BY t.tenant_id`,
+    "SELECT tenant_id AS tenant, COUNT(*) AS n FROM user_index_tenants WHERE profile_id = ? AND rel = 'outside-roster' GROUP BY tenant_id",
   ).all(profileId) as { tenant: string; n: number }[];
-  const outside = (sql("SELECT COUNT(*) AS n FROM user_index WHERE profile_id = ? AND roster_rel = 'outside-roster'").get(profileId) as { n: number }).n;
+  const all = (sql("SELECT COUNT(*) AS n FROM user_index WHERE profile_id = ?").get(profileId) as { n: number }).n;
+  const related = (sql("SELECT COUNT(*) AS n FROM user_index WHERE profile_id = ? AND roster_rel != 'outside-roster'").get(profileId) as { n: number }).n;
+  const outside = all - related;
   const blank = () => ({ rosterTotal: 0, migrated: 0, temporaryPassword: 0, notMigrated: 0, conflict: 0, outsideRoster: 0 });
   const perTenant = new Map<string, Omit<Totals, "share">>();
   const overall = blank();

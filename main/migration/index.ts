@@ -68,11 +68,12 @@ export function createMigration(deps: MigrationAreaDeps): {
 
   /** After the roster changed: classified again against the index as the last scan left it (no Core calls). */
   const reclassify = (profileId: string) => {
-    if (index.meta(profileId)?.built_at) classify(deps.db, profileId);
+    if (index.meta(profileId)?.built_at) classify(deps.db, profileId, index);
   };
 
   const finishScan = (profileId: string, jobId: string, mode: "full" | "refresh", removed: number): string => {
-    classify(deps.db, profileId);
+    deps.db.transaction(() => index.resolveSecondFactors(profileId))();
+    classify(deps.db, profileId, index);
     const at = deps.now();
     const t = totals(deps.db, profileId);
     deps.db.transaction(() => {

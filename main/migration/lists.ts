@@ -123,7 +123,7 @@ function outsideQuery(profileId: string, q: ListQuery): Query {
   const where = ["u.profile_id = ?", "u.roster_rel = 'outside-roster'"];
   const args: unknown[] = [profileId];
   if (q.tenantId) {
-    where.push("EXISTS (SELECT 1 FROM user_index_tenants t WHERE t.profile_id = u.profile_id AND t.user_id = u.user_id AND t.tenant_id = ?)");
+    where.push("EXISTS (SELECT 1 FROM json_each(u.tenant_ids) WHERE value = ?)");
     args.push(q.tenantId);
   }
   const search = q.search.trim().toLowerCase();

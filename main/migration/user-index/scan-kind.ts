@@ -45,6 +45,11 @@ type Item =
   | { step: "finish"; mode: "full" | "refresh"; chunks: Record<string, number> };
 type Result = { users: number; pages: number; detail: string };
 type ListPage = { users: SdkUser[]; nextPaginationToken?: string | undefined };
+/** A page as listed, with its metadata, and the Core's token for the page after it. */
+type Fetched = { token: string | null; listed: ListedUser[]; meta: Map<string, MetaColumns> };
+
+/** The next chunk's first page, fetched ahead, per scan job and tenant (dropped when not the one wanted). */
+const ahead = new Map<string, { cursor: string; fetched: Promise<Fetched> }>();
 
 interface ChunkRow {
   cursor: string | null;
@@ -135,36 +140,44 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
       return result;
     };
     if (cursor === null) return done(); // the chunks before reached the end already
-    const list = (token: string) => listPage(core, item.tenantId, "oldest", PAGE, token);
-    // Pages are written (with the token to go on from) a few at a time in one transaction: SQLite
-    // commits cost more than the rows at this size (the index has random keys), so fewer, larger ones.
-    let batch: { listed: ListedUser[]; meta: Map<string, MetaColumns> }[] = [];
+    // A page and its metadata, fetched one page ahead: the Core lists and reads the next page while
+    // this one is parsed and written (the Core is another process; here SQLite holds the thread).
+    const fetchPage = (token: string): Promise<Fetched> =>
+      guard(
+        listPage(core, item.tenantId, "oldest", PAGE, token).then(async (page) => {
+          const listed = page.users.map(listedUser);
+          const metadata = await core.metadataOf(listed.map((u) => u.id));
+          return { token: page.nextPaginationToken ?? null, listed, meta: new Map([...metadata].map(([id, m]) => [id, metaColumns(m, contract)])) };
+        }),
+      );
+    // Pages are written (with the token to go on from) a chunk at a time in one transaction: SQLite
+    // commits cost more than the rows at this size, so fewer, larger ones.
+    let batch: Fetched[] = [];
     const flush = () => {
-      const pagesNow = pages;
-      const usersNow = users;
-      const cursorNow = cursor;
+      const row = { cursor, pages, users, done: 0 };
       store.db.transaction(() => {
-        for (const b of batch) store.write(profileId, b.listed, b.meta, jobId);
-        saveChunk(jobId, item.tenantId, item.chunk, { cursor: cursorNow, pages: pagesNow, users: usersNow, done: 0 });
+        for (const b of batch) store.write(profileId, b.listed, b.meta, jobId, { keys: "later" });
+        saveChunk(jobId, item.tenantId, item.chunk, row);
       })();
       batch = [];
     };
-    let next: Promise<ListPage> | null = guard(list(cursor));
+    const key = `${jobId}\u0000${item.tenantId}`;
+    const early = ahead.get(key);
+    ahead.delete(key);
+    let next: Promise<Fetched> | null = early?.cursor === cursor ? early.fetched : fetchPage(cursor);
     while (next) {
-      const page: ListPage = await next;
-      const token: string | null = page.nextPaginationToken ?? null;
-      const more: boolean = token !== null && (item.last || pages + 1 < CHUNK_PAGES);
-      // The next listing travels while this page's metadata is read and the batch is written.
-      next = more && token !== null ? guard(list(token)) : null;
-      const listed = page.users.map(listedUser);
-      const metadata = await core.metadataOf(listed.map((u) => u.id));
-      batch.push({ listed, meta: new Map([...metadata].map(([id, m]) => [id, metaColumns(m, contract)])) });
+      const page: Fetched = await next;
+      const more = page.token !== null && (item.last || pages + 1 < CHUNK_PAGES);
+      next = more && page.token !== null ? fetchPage(page.token) : null;
+      batch.push(page);
       pages += 1;
-      users += listed.length;
-      cursor = token;
+      users += page.listed.length;
+      cursor = page.token;
       if (batch.length >= COMMIT_PAGES) flush();
     }
     if (batch.length > 0) flush();
+    // The next chunk's first page travels while the job engine journals this one and takes the next.
+    if (cursor !== null && !item.last) ahead.set(key, { cursor, fetched: fetchPage(cursor) });
     return done();
   }
 
@@ -237,6 +250,7 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
       });
     }
     const removed = item.mode === "full" ? store.db.transaction(() => store.removeUnseen(profileId, jobId))() : 0;
+    if (item.mode === "full") store.db.transaction(() => store.rebuildKeys(profileId))();
     return { users: store.users(profileId), pages: 0, detail: deps.finish(profileId, jobId, item.mode, removed) };
   }
 }

@@ -85,13 +85,54 @@ interface Indexed {
   emails: string;
   phones: string;
   tenant_ids: string;
+  temp_password: number;
+  sf_link: string | null;
+  invite_state: string | null;
+  roster_rel: string;
+  sf_state: string;
+  mig_legacy_id: string | null;
+  mig_at: number | null;
+  mig_via: string | null;
 }
+
+const INDEXED = "sig, time_joined, emails, phones, tenant_ids, temp_password, sf_link, invite_state, roster_rel, sf_state, mig_legacy_id, mig_at, mig_via";
+
+/** A linked second factor is "linked" until the end of the scan resolves it (enrolled or broken). */
+const sfOf = (link: string | null) => (link === null ? "none" : "linked");
 
 interface MetaRow {
   built_at: number | null;
   refreshed_at: number | null;
   last_job_id: string | null;
   roster_version: number | null;
+}
+
+/** Rows per multi-row insert of the index (18 parameters each). */
+const ROWS_PER_INSERT = 100;
+
+const upsertSql = (rows: number) =>
+  `INSERT INTO user_index (profile_id, user_id, time_joined, emails, phones, login_methods, tenant_ids, email_verified, sig, pl_phone,
+     temp_password, sf_link, invite_state, mig_legacy_id, mig_at, mig_via, sf_state, seen_job)
+   VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
+   ON CONFLICT (profile_id, user_id) DO UPDATE SET time_joined = excluded.time_joined, emails = excluded.emails, phones = excluded.phones,
+     login_methods = excluded.login_methods, tenant_ids = excluded.tenant_ids, email_verified = excluded.email_verified, sig = excluded.sig,
+     pl_phone = excluded.pl_phone, temp_password = excluded.temp_password, sf_link = excluded.sf_link, invite_state = excluded.invite_state,
+     mig_legacy_id = excluded.mig_legacy_id, mig_at = excluded.mig_at, mig_via = excluded.mig_via, sf_state = excluded.sf_state, seen_job = excluded.seen_job`;
+
+const tenantSql = (rows: number) =>
+  `INSERT OR REPLACE INTO user_index_tenants (profile_id, tenant_id, time_joined, user_id, temp, rel, sf, invite)
+   VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`;
+
+/** Whether what the index keeps of a user's metadata differs from what was just read. */
+function metaChanged(old: Indexed, m: MetaColumns): boolean {
+  return (
+    (old.temp_password === 1) !== m.temp ||
+    old.sf_link !== m.sfLink ||
+    old.invite_state !== m.invite ||
+    old.mig_legacy_id !== m.migLegacyId ||
+    old.mig_at !== m.migAt ||
+    old.mig_via !== m.migVia
+  );
 }
 
 export class IndexStore {
@@ -110,13 +151,13 @@ export class IndexStore {
 
   /** What is indexed of a user: its signature, and what its tenant and key rows were made from. */
   private existing(profileId: string, userId: string): Indexed | undefined {
-    return this.sql("SELECT sig, time_joined, emails, phones, tenant_ids FROM user_index WHERE profile_id = ? AND user_id = ?").get(profileId, userId) as Indexed | undefined;
+    return this.sql(`SELECT ${INDEXED} FROM user_index WHERE profile_id = ? AND user_id = ?`).get(profileId, userId) as Indexed | undefined;
   }
 
   /** What is indexed of many users, in one statement. */
   private existingMany(profileId: string, ids: readonly string[]): Map<string, Indexed> {
     const rows = this.sql(
-      "SELECT user_id, sig, time_joined, emails, phones, tenant_ids FROM user_index WHERE profile_id = ? AND user_id IN (SELECT value FROM json_each(?))",
+      `SELECT user_id, ${INDEXED} FROM user_index WHERE profile_id = ? AND user_id IN (SELECT value FROM json_each(?))`,
     ).all(profileId, JSON.stringify(ids)) as (Indexed & { user_id: string })[];
     return new Map(rows.map((r) => [r.user_id, r]));
   }
@@ -126,91 +167,162 @@ export class IndexStore {
    * get empty ones); without, a new user gets empty metadata columns and a known one keeps its own.
    * `seenJob` marks them seen by that scan. Runs inside the caller's transaction when there is one.
    * A few statements per call, whatever the number of users (rows travel as JSON): at 100k users
-   * the statements, not the rows, are what costs.
+   * the statements, not the rows, are what costs. `keys: "later"` (a full scan) leaves the search
+   * keys to rebuildKeys() at its end: inserted in key order in one go, they cost a fraction of
+   * random inserts page by page.
    */
-  write(profileId: string, users: readonly ListedUser[], meta: Map<string, MetaColumns> | null, seenJob: string | null): void {
+  write(profileId: string, users: readonly ListedUser[], meta: Map<string, MetaColumns> | null, seenJob: string | null, opts: { keys: "now" | "later" } = { keys: "now" }): void {
     if (users.length === 0) return;
     const olds = this.existingMany(profileId, users.map((u) => u.id));
     const empty: MetaColumns = { temp: false, sfLink: null, invite: null, migLegacyId: null, migAt: null, migVia: null };
     const full: unknown[][] = [];
-    const metaRows: unknown[][] = [];
-    const seenOnly: string[] = [];
+    const changedMeta = new Map<string, MetaColumns>();
+    const seen: string[] = [];
     const keys: [string, string][] = [];
-    const tenants: [string, number, string][] = [];
+    const tenants: unknown[][] = [];
     const listingOnly = this.sql(
       `UPDATE user_index SET time_joined = ?, emails = ?, phones = ?, login_methods = ?, tenant_ids = ?, email_verified = ?, sig = ?, pl_phone = ?,
          seen_job = COALESCE(?, seen_job) WHERE profile_id = ? AND user_id = ?`,
     );
-    const metaRow = (id: string, m: MetaColumns) => [id, m.temp ? 1 : 0, m.sfLink, m.invite, m.migLegacyId, m.migAt, m.migVia];
     for (const u of users) {
       const old = olds.get(u.id);
       const m = meta ? (meta.get(u.id) ?? empty) : null;
       if (old?.sig === u.sig) {
-        // Unchanged in the listing: only what the metadata says (when read) and the scan mark.
-        if (m) metaRows.push(metaRow(u.id, m));
-        else if (seenJob) seenOnly.push(u.id);
+        // Unchanged in the listing: what the metadata says, when it says something new, and the scan mark.
+        if (m && metaChanged(old, m)) changedMeta.set(u.id, m);
+        seen.push(u.id);
         continue;
       }
-      if (old) this.dropKeys(profileId, u.id, old);
-      for (const k of searchKeys(u.emails, u.phones)) keys.push([k, u.id]);
-      for (const t of u.tenantIds) tenants.push([t, u.timeJoined, u.id]);
+      if (old) this.dropTenants(profileId, u.id, old);
+      if (old && opts.keys === "now") this.dropKeys(profileId, u.id, old);
+      if (opts.keys === "now") for (const k of searchKeys(u.emails, u.phones)) keys.push([k, u.id]);
       const listing = [JSON.stringify(u.emails), JSON.stringify(u.phones), JSON.stringify(u.recipes), JSON.stringify(u.tenantIds), u.emailVerified ? 1 : 0, u.sig, u.plPhone];
+      // What the filters ask, kept on each tenant row: from the metadata just read, else as indexed.
+      const temp = m ? m.temp : old?.temp_password === 1;
+      const invite = m ? m.invite : (old?.invite_state ?? null);
+      const sf = m ? sfOf(m.sfLink) : (old?.sf_state ?? "none");
+      for (const t of u.tenantIds) tenants.push([t, u.timeJoined, u.id, temp ? 1 : 0, old?.roster_rel ?? "outside-roster", sf, invite]);
       if (old && !m) listingOnly.run(u.timeJoined, ...listing, seenJob, profileId, u.id);
-      else full.push([u.id, u.timeJoined, ...listing, ...metaRow(u.id, m ?? empty).slice(1)]);
+      else {
+        const c = m ?? empty;
+        full.push([u.id, u.timeJoined, ...listing, c.temp ? 1 : 0, c.sfLink, c.invite, c.migLegacyId, c.migAt, c.migVia, sf]);
+      }
     }
-    if (full.length > 0) {
-      this.sql(
-        `INSERT INTO user_index (profile_id, user_id, time_joined, emails, phones, login_methods, tenant_ids, email_verified, sig, pl_phone,
-           temp_password, sf_link, invite_state, mig_legacy_id, mig_at, mig_via, seen_job)
-         SELECT ?, value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8,
-           value->>9, value->>10, value->>11, value->>12, value->>13, value->>14, ? FROM json_each(?) WHERE true
-         ON CONFLICT (profile_id, user_id) DO UPDATE SET time_joined = excluded.time_joined, emails = excluded.emails, phones = excluded.phones,
-           login_methods = excluded.login_methods, tenant_ids = excluded.tenant_ids, email_verified = excluded.email_verified, sig = excluded.sig,
-           pl_phone = excluded.pl_phone, temp_password = excluded.temp_password, sf_link = excluded.sf_link, invite_state = excluded.invite_state,
-           mig_legacy_id = excluded.mig_legacy_id, mig_at = excluded.mig_at, mig_via = excluded.mig_via, seen_job = excluded.seen_job`,
-      ).run(profileId, seenJob ?? "", JSON.stringify(full));
+    // Many rows per statement (no JSON to encode and parse again): ROWS_PER_INSERT, then one by one.
+    let i = 0;
+    for (; i + ROWS_PER_INSERT <= full.length; i += ROWS_PER_INSERT) {
+      this.sql(upsertSql(ROWS_PER_INSERT)).run(full.slice(i, i + ROWS_PER_INSERT).flatMap((r) => [profileId, ...r, seenJob ?? ""]));
     }
-    if (metaRows.length > 0) {
-      const update = this.sql(
-        "UPDATE user_index SET temp_password = ?, sf_link = ?, invite_state = ?, mig_legacy_id = ?, mig_at = ?, mig_via = ?, seen_job = COALESCE(?, seen_job) WHERE profile_id = ? AND user_id = ?",
-      );
-      for (const [id, ...cols] of metaRows) update.run(...cols, seenJob, profileId, id);
-    }
-    if (seenOnly.length > 0) {
-      this.sql("UPDATE user_index SET seen_job = ? WHERE profile_id = ? AND user_id IN (SELECT value FROM json_each(?))").run(seenJob, profileId, JSON.stringify(seenOnly));
+    for (; i < full.length; i++) this.sql(upsertSql(1)).run(profileId, ...(full[i] ?? []), seenJob ?? "");
+    let t = 0;
+    for (; t + ROWS_PER_INSERT <= tenants.length; t += ROWS_PER_INSERT) this.sql(tenantSql(ROWS_PER_INSERT)).run(tenants.slice(t, t + ROWS_PER_INSERT).flatMap((r) => [profileId, ...r]));
+    for (; t < tenants.length; t++) this.sql(tenantSql(1)).run(profileId, ...(tenants[t] ?? []));
+    if (changedMeta.size > 0) this.applyMeta(profileId, changedMeta, olds);
+    if (seenJob && seen.length > 0) {
+      this.sql("UPDATE user_index SET seen_job = ? WHERE profile_id = ? AND user_id IN (SELECT value FROM json_each(?))").run(seenJob, profileId, JSON.stringify(seen));
     }
     if (keys.length > 0) {
       this.sql("INSERT OR IGNORE INTO user_index_keys (profile_id, key, user_id) SELECT ?, value->>0, value->>1 FROM json_each(?)").run(profileId, JSON.stringify(keys));
     }
-    if (tenants.length > 0) {
-      this.sql("INSERT OR IGNORE INTO user_index_tenants (profile_id, tenant_id, time_joined, user_id) SELECT ?, value->>0, value->>1, value->>2 FROM json_each(?)").run(
-        profileId,
-        JSON.stringify(tenants),
-      );
+  }
+
+  /** Metadata columns of known users (a refresh of the flags that can change); only those that changed are written. */
+  writeMeta(profileId: string, meta: Map<string, MetaColumns>): void {
+    const olds = this.existingMany(profileId, [...meta.keys()]);
+    const changed = new Map([...meta].filter(([id, m]) => {
+      const old = olds.get(id);
+      return old !== undefined && metaChanged(old, m);
+    }));
+    this.applyMeta(profileId, changed, olds);
+  }
+
+  /** New metadata columns for indexed users, on their row and on their tenant rows. */
+  private applyMeta(profileId: string, meta: Map<string, MetaColumns>, olds: Map<string, Indexed>): void {
+    const update = this.sql("UPDATE user_index SET temp_password = ?, sf_link = ?, invite_state = ?, mig_legacy_id = ?, mig_at = ?, mig_via = ?, sf_state = ? WHERE profile_id = ? AND user_id = ?");
+    const tenant = this.sql("UPDATE user_index_tenants SET temp = ?, invite = ?, sf = ? WHERE profile_id = ? AND tenant_id = ? AND time_joined = ? AND user_id = ?");
+    for (const [id, m] of meta) {
+      const old = olds.get(id);
+      if (!old) continue;
+      const sf = old.sf_link === m.sfLink ? old.sf_state : sfOf(m.sfLink);
+      update.run(m.temp ? 1 : 0, m.sfLink, m.invite, m.migLegacyId, m.migAt, m.migVia, sf, profileId, id);
+      for (const t of JSON.parse(old.tenant_ids) as string[]) tenant.run(m.temp ? 1 : 0, m.invite, sf, profileId, t, old.time_joined, id);
     }
   }
 
-  /** Metadata columns of known users (a refresh of the flags that can change). */
-  writeMeta(profileId: string, meta: Map<string, MetaColumns>): void {
-    const update = this.sql("UPDATE user_index SET temp_password = ?, sf_link = ?, invite_state = ?, mig_legacy_id = ?, mig_at = ?, mig_via = ? WHERE profile_id = ? AND user_id = ?");
-    for (const [id, m] of meta) update.run(m.temp ? 1 : 0, m.sfLink, m.invite, m.migLegacyId, m.migAt, m.migVia, profileId, id);
+  /** Sets how users relate to the roster, on their rows and tenant rows (classification). */
+  setRel(profileId: string, rel: Map<string, string>): void {
+    const olds = this.existingMany(profileId, [...rel.keys()]);
+    const update = this.sql("UPDATE user_index SET roster_rel = ? WHERE profile_id = ? AND user_id = ?");
+    const tenant = this.sql("UPDATE user_index_tenants SET rel = ? WHERE profile_id = ? AND tenant_id = ? AND time_joined = ? AND user_id = ?");
+    for (const [id, value] of rel) {
+      const old = olds.get(id);
+      if (!old || old.roster_rel === value) continue;
+      update.run(value, profileId, id);
+      for (const t of JSON.parse(old.tenant_ids) as string[]) tenant.run(value, profileId, t, old.time_joined, id);
+    }
   }
 
-  /** A user's tenant and key rows, found from what its row was made of (no per-user index needed). */
-  private dropKeys(profileId: string, userId: string, old: Indexed): void {
+  /** Users not outside the roster after the last classification, with how. */
+  relations(profileId: string): Map<string, string> {
+    const rows = this.sql("SELECT user_id, roster_rel FROM user_index WHERE profile_id = ? AND roster_rel != 'outside-roster'").all(profileId) as { user_id: string; roster_rel: string }[];
+    return new Map(rows.map((r) => [r.user_id, r.roster_rel]));
+  }
+
+  /**
+   * Resolves every linked second factor against the index (after a scan): enrolled when the linked
+   * Passwordless user is indexed with a phone, broken otherwise; rows and tenant rows that change.
+   */
+  resolveSecondFactors(profileId: string): void {
+    const rows = this.sql(
+      `SELECT u.user_id, u.sf_state, CASE WHEN p.user_id IS NULL OR p.pl_phone IS NULL THEN 'broken' ELSE 'enrolled' END AS now
+       FROM user_index u LEFT JOIN user_index p ON p.profile_id = u.profile_id AND p.user_id = u.sf_link
+       WHERE u.profile_id = ? AND u.sf_link IS NOT NULL`,
+    ).all(profileId) as { user_id: string; sf_state: string; now: string }[];
+    const changed = rows.filter((r) => r.sf_state !== r.now);
+    if (changed.length === 0) return;
+    const olds = this.existingMany(profileId, changed.map((r) => r.user_id));
+    const update = this.sql("UPDATE user_index SET sf_state = ? WHERE profile_id = ? AND user_id = ?");
+    const tenant = this.sql("UPDATE user_index_tenants SET sf = ? WHERE profile_id = ? AND tenant_id = ? AND time_joined = ? AND user_id = ?");
+    for (const r of changed) {
+      const old = olds.get(r.user_id);
+      if (!old) continue;
+      update.run(r.now, profileId, r.user_id);
+      for (const t of JSON.parse(old.tenant_ids) as string[]) tenant.run(r.now, profileId, t, old.time_joined, r.user_id);
+    }
+  }
+
+  /** A user's tenant rows, found from what its row was made of (no per-user index needed). */
+  private dropTenants(profileId: string, userId: string, old: Indexed): void {
     const tenant = this.sql("DELETE FROM user_index_tenants WHERE profile_id = ? AND tenant_id = ? AND time_joined = ? AND user_id = ?");
     for (const t of JSON.parse(old.tenant_ids) as string[]) tenant.run(profileId, t, old.time_joined, userId);
+  }
+
+  /** A user's search keys, found from what its row was made of. */
+  private dropKeys(profileId: string, userId: string, old: Indexed): void {
     const key = this.sql("DELETE FROM user_index_keys WHERE profile_id = ? AND key = ? AND user_id = ?");
     for (const k of searchKeys(JSON.parse(old.emails) as string[], JSON.parse(old.phones) as string[])) key.run(profileId, k, userId);
+  }
+
+  /** Every search key of the profile made again from the rows, in key order (after a full scan). */
+  rebuildKeys(profileId: string): void {
+    this.sql("DELETE FROM user_index_keys WHERE profile_id = ?").run(profileId);
+    this.sql(
+      `INSERT OR IGNORE INTO user_index_keys (profile_id, key, user_id)
+       SELECT ?, key, user_id FROM (
+         SELECT lower(e.value) AS key, u.user_id FROM user_index u, json_each(u.emails) e WHERE u.profile_id = ?
+         UNION ALL SELECT lower('@' || substr(e.value, instr(e.value, '@') + 1)), u.user_id FROM user_index u, json_each(u.emails) e WHERE u.profile_id = ?
+         UNION ALL SELECT lower(p.value), u.user_id FROM user_index u, json_each(u.phones) p WHERE u.profile_id = ?
+       ) ORDER BY key, user_id`,
+    ).run(profileId, profileId, profileId, profileId);
   }
 
   /** Users of a tenant with a flag that can change later without the listing showing it (temporary password, a pending invite). */
   watched(profileId: string, tenantId: string): string[] {
     return (
       this.sql(
-        `SELECT u.user_id FROM user_index u JOIN user_index_tenants t ON t.profile_id = u.profile_id AND t.user_id = u.user_id
-         WHERE u.profile_id = ? AND t.tenant_id = ? AND (u.temp_password = 1 OR u.invite_state = 'invited')`,
-      ).all(profileId, tenantId) as { user_id: string }[]
+        `SELECT user_id FROM user_index_tenants WHERE profile_id = ? AND tenant_id = ? AND temp = 1
+         UNION SELECT user_id FROM user_index_tenants WHERE profile_id = ? AND tenant_id = ? AND invite IS NOT NULL AND invite = 'invited'`,
+      ).all(profileId, tenantId, profileId, tenantId) as { user_id: string }[]
     ).map((r) => r.user_id);
   }
 
@@ -241,6 +353,7 @@ export class IndexStore {
   private removeUser(profileId: string, userId: string): void {
     const old = this.existing(profileId, userId);
     if (!old) return;
+    this.dropTenants(profileId, userId, old);
     this.dropKeys(profileId, userId, old);
     this.sql("DELETE FROM user_index WHERE profile_id = ? AND user_id = ?").run(profileId, userId);
   }

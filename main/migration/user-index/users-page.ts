@@ -50,34 +50,27 @@ export const usesIndexFilter = (f: IndexFilters): boolean => f.temporaryPassword
 const upper = (prefix: string) => `${prefix}\uffff`;
 
 export function indexPage(store: IndexStore, profileId: string, q: IndexPageQuery): { rows: IndexRow[]; nextPaginationToken: string | null; matches: number } {
+  // The filters read the tenant rows alone (they carry what the filters ask, with a partial index
+  // per rare value); the page's users are then read by id. Values are the contract's enums, written
+  // into the SQL so that SQLite sees which partial index applies.
   const where: string[] = ["t.profile_id = ?", "t.tenant_id = ?"];
   const args: unknown[] = [profileId, q.tenantId];
-  if (q.temporaryPassword !== undefined) where.push(`u.temp_password = ${q.temporaryPassword ? 1 : 0}`);
-  if (q.migrationState) {
-    where.push("u.roster_rel = ?");
-    args.push(q.migrationState);
-  }
-  if (q.invite) {
-    where.push("u.invite_state = ?");
-    args.push(q.invite);
-  }
-  if (q.secondFactor === "none") where.push("u.sf_link IS NULL");
-  if (q.secondFactor === "enrolled") where.push("u.sf_link IS NOT NULL AND p.pl_phone IS NOT NULL");
-  if (q.secondFactor === "broken") where.push("u.sf_link IS NOT NULL AND p.pl_phone IS NULL");
+  if (q.temporaryPassword !== undefined) where.push(`t.temp = ${q.temporaryPassword ? 1 : 0}`);
+  if (q.migrationState) where.push(q.migrationState === "outside-roster" ? "t.rel = 'outside-roster'" : `t.rel != 'outside-roster' AND t.rel = '${literal(q.migrationState)}'`);
+  if (q.invite) where.push(`t.invite IS NOT NULL AND t.invite = '${literal(q.invite)}'`);
+  if (q.secondFactor) where.push(q.secondFactor === "none" ? "t.sf = 'none'" : `t.sf != 'none' AND t.sf = '${literal(q.secondFactor)}'`);
   const search = q.search?.trim().toLowerCase();
   if (search) {
     const phone = /^[+\d]/.test(search);
     // Any of the ";"-separated terms, as the Core reads a search: an email or phone by its start, an email by its domain's.
     const terms = search.split(";").map((s) => s.trim()).filter((s) => s !== "");
     const keys = terms.flatMap((term) => (phone ? [term] : [term, `@${term}`]));
-    where.push(`EXISTS (SELECT 1 FROM user_index_keys k WHERE k.profile_id = u.profile_id AND k.user_id = u.user_id AND (${keys.map(() => "(k.key >= ? AND k.key < ?)").join(" OR ")}))`);
+    where.push(`t.user_id IN (SELECT k.user_id FROM user_index_keys k WHERE k.profile_id = ? AND (${keys.map(() => "(k.key >= ? AND k.key < ?)").join(" OR ")}))`);
+    args.push(profileId);
     for (const k of keys) args.push(k, upper(k));
   }
-  const from = `FROM user_index_tenants t
-     JOIN user_index u ON u.profile_id = t.profile_id AND u.user_id = t.user_id
-     LEFT JOIN user_index p ON p.profile_id = u.profile_id AND p.user_id = u.sf_link`;
   const sql = preparedFor(store.db);
-  const matches = (sql(`SELECT COUNT(*) AS n ${from} WHERE ${where.join(" AND ")}`).get(...args) as { n: number }).n;
+  const matches = (sql(`SELECT COUNT(*) AS n FROM user_index_tenants t WHERE ${where.join(" AND ")}`).get(...args) as { n: number }).n;
 
   const desc = q.order === "newest";
   const pageWhere = [...where];
@@ -88,20 +81,35 @@ export function indexPage(store: IndexStore, profileId: string, q: IndexPageQuer
     pageArgs.push(after.timeJoined, after.userId);
   }
   const dir = desc ? "DESC" : "ASC";
+  const ids = sql(`SELECT t.user_id, t.time_joined FROM user_index_tenants t WHERE ${pageWhere.join(" AND ")} ORDER BY t.time_joined ${dir}, t.user_id ${dir} LIMIT ?`).all(
+    ...pageArgs,
+    q.limit + 1,
+  ) as { user_id: string; time_joined: number }[];
+  const more = ids.length > q.limit;
+  const page = ids.slice(0, q.limit);
   const rows = sql(
     `SELECT u.user_id, u.time_joined, u.emails, u.phones, u.login_methods, u.tenant_ids, u.email_verified, u.temp_password, u.sf_link,
             p.user_id IS NOT NULL AS sf_exists, p.pl_phone AS sf_phone
-     ${from} WHERE ${pageWhere.join(" AND ")} ORDER BY t.time_joined ${dir}, t.user_id ${dir} LIMIT ?`,
-  ).all(...pageArgs, q.limit + 1) as Row[];
-  const more = rows.length > q.limit;
-  const page = rows.slice(0, q.limit);
+     FROM user_index u LEFT JOIN user_index p ON p.profile_id = u.profile_id AND p.user_id = u.sf_link
+     WHERE u.profile_id = ? AND u.user_id IN (SELECT value FROM json_each(?))`,
+  ).all(profileId, JSON.stringify(page.map((r) => r.user_id))) as Row[];
+  const byId = new Map(rows.map((r) => [r.user_id, r]));
   const last = page.at(-1);
   return {
-    rows: page.map(toRow),
+    rows: page.flatMap((r) => {
+      const row = byId.get(r.user_id);
+      return row ? [toRow(row)] : [];
+    }),
     nextPaginationToken: more && last ? encodeToken(last.time_joined, last.user_id) : null,
     matches,
   };
 }
+
+/** The contract's enum values only: never anything with a quote. */
+const literal = (value: string) => {
+  if (!/^[a-z-]+$/.test(value)) throw new GatehouseError({ code: "VALIDATION", message: `"${value}" is not a filter value.` });
+  return value;
+};
 
 function toRow(r: Row): IndexRow {
   return {

@@ -205,4 +205,31 @@ export const MIGRATION_MIGRATIONS: string[] = [
      user_id TEXT NOT NULL,
      PRIMARY KEY (profile_id, key, user_id)
    ) WITHOUT ROWID;`,
+  // The Users list's filters answered from one narrow table: each user's row per tenant carries
+  // what the filters ask (temporary password, relation to the roster, second-factor state, invite),
+  // with a partial index per rare value, so a filtered page and its count read few rows. The
+  // second-factor state is resolved after each scan ("linked" until then). The index is rebuilt.
+  `DROP TABLE user_index_tenants;
+   DELETE FROM user_index;
+   DELETE FROM user_index_keys;
+   DELETE FROM user_index_meta;
+   DELETE FROM migration_status;
+   ALTER TABLE user_index ADD COLUMN sf_state TEXT NOT NULL DEFAULT 'none';
+   CREATE INDEX user_index_by_time ON user_index (profile_id, time_joined, user_id);
+   CREATE TABLE user_index_tenants (
+     profile_id TEXT NOT NULL,
+     tenant_id TEXT NOT NULL,
+     time_joined INTEGER NOT NULL,
+     user_id TEXT NOT NULL,
+     temp INTEGER NOT NULL DEFAULT 0,
+     rel TEXT NOT NULL DEFAULT 'outside-roster',
+     -- none | linked (not resolved yet) | enrolled | broken
+     sf TEXT NOT NULL DEFAULT 'none',
+     invite TEXT,
+     PRIMARY KEY (profile_id, tenant_id, time_joined, user_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX user_index_tenants_temp ON user_index_tenants (profile_id, tenant_id, time_joined, user_id) WHERE temp = 1;
+   CREATE INDEX user_index_tenants_rel ON user_index_tenants (profile_id, tenant_id, rel, time_joined, user_id) WHERE rel != 'outside-roster';
+   CREATE INDEX user_index_tenants_sf ON user_index_tenants (profile_id, tenant_id, sf, time_joined, user_id) WHERE sf != 'none';
+   CREATE INDEX user_index_tenants_invite ON user_index_tenants (profile_id, tenant_id, invite, time_joined, user_id) WHERE invite IS NOT NULL;`,
 ];
