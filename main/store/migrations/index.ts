@@ -4,6 +4,7 @@ import { JOBS_MIGRATIONS } from "./jobs.ts";
 import { MIGRATION_END_MIGRATIONS } from "./migration-end.ts";
 import { MIGRATION_MIGRATIONS } from "./migration.ts";
 import { SECOND_FACTOR_MIGRATIONS } from "./second-factor.ts";
+import { TEAM_MIGRATIONS } from "./team.ts";
 
 /**
  * Each area of the main process keeps its own numbered migrations (append-only: never edit a
@@ -16,4 +17,5 @@ export const MIGRATIONS: Readonly<Record<string, readonly string[]>> = {
   "migration-end": MIGRATION_END_MIGRATIONS,
   "second-factor": SECOND_FACTOR_MIGRATIONS,
   migration: MIGRATION_MIGRATIONS,
+  team: TEAM_MIGRATIONS,
 };
