@@ -1,0 +1,44 @@
+/**
+ * What the team server's sign-in and operator management write to the audit trail. A small
+ * interface so the module does not depend on how the trail is kept; auditLogSink writes to
+ * Gatehouse's chained AuditLog. Events carry who, from where, what and why — never a password,
+ * code, token or link.
+ */
+import type { AuditLog } from "../services/audit-log.ts";
+
+export interface TeamAuditEvent {
+  /** e.g. "team.signIn", "team.invite". */
+  operation: string;
+  /** The operator's email (or, for a refused sign-in, the email that was tried; "cli:<user>" from the command line). */
+  actor: string;
+  /** The actor's role, "-" when there is none (someone not signed in). */
+  role: string;
+  target: string | null;
+  address: string | null;
+  outcome: "ok" | "error";
+  detail: string | null;
+}
+
+export interface TeamAudit {
+  record(event: TeamAuditEvent): void;
+}
+
+/** The profile column of the audit log for team events: they concern the server, not a Core profile. */
+export const TEAM_AUDIT_PROFILE = "(team server)";
+
+export function auditLogSink(log: AuditLog): TeamAudit {
+  return {
+    record(e) {
+      log.append({
+        operator: e.actor,
+        role: e.role,
+        profile: TEAM_AUDIT_PROFILE,
+        operation: e.operation,
+        target: e.target,
+        input: e.address === null ? {} : { address: e.address },
+        outcome: e.outcome,
+        detail: e.detail,
+      });
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Operators' sessions, kept in the team store (why not the Core's Session recipe: see
+ * main/team/index.ts): an opaque random token in an httpOnly cookie, stored as its hash; ended
+ * after `idleMs` without a request or `absoluteMs` after sign-in; the operator's role confirmed on
+ * the directory every `roleCheckMs`, so a role changed or an operator removed on the Core itself
+ * ends the session too. Changes made through Gatehouse end the sessions at once (endAllOf).
+ */
+import type { OperatorRole } from "../../../shared/contract/permissions.ts";
+import { TeamError } from "../errors.ts";
+import type { TeamStore } from "../store/team-store.ts";
+import { hashToken, isTokenShaped, newToken } from "../tokens.ts";
+import type { Caller, TeamLimits } from "../types.ts";
+import { csrfTokenFor } from "./csrf.ts";
+
+export interface IssuedSession {
+  /** Goes into the httpOnly cookie only: never into an answer's body or a log. */
+  token: string;
+  csrfToken: string;
+  caller: Caller;
+}
+
+export interface RoleSource {
+  roleOf(userId: string): Promise<OperatorRole | null>;
+}
+
+const ENDED = "Your session has ended (signed out, or ended by an admin). Sign in again.";
+
+export class Sessions {
+  constructor(
+    private readonly store: TeamStore,
+    private readonly roles: RoleSource,
+    private readonly now: () => number,
+    private readonly limits: Pick<TeamLimits, "idleMs" | "absoluteMs" | "roleCheckMs">,
+  ) {}
+
+  async start(operator: { userId: string; email: string; role: OperatorRole }, address: string): Promise<IssuedSession> {
+    const token = newToken();
+    const now = this.now();
+    const tokenHash = hashToken(token);
+    await this.store.addSession({ tokenHash, ...operator, address, createdAt: now, lastSeenAt: now, checkedAt: now });
+    return { token, csrfToken: csrfTokenFor(token), caller: { ...operator, address, sessionId: publicId(tokenHash), expiresAt: now + this.limits.absoluteMs } };
+  }
+
+  /** The operator behind a session token, or UNAUTHENTICATED saying why not. */
+  async verify(token: unknown, address: string): Promise<Caller> {
+    if (token === undefined || token === null || token === "") throw new TeamError("UNAUTHENTICATED", "Sign in to continue.");
+    if (!isTokenShaped(token)) throw new TeamError("UNAUTHENTICATED", ENDED);
+    const tokenHash = hashToken(token);
+    const session = await this.store.session(tokenHash);
+    if (!session) throw new TeamError("UNAUTHENTICATED", ENDED);
+    const now = this.now();
+    const end = async (why: string): Promise<never> => {
+      await this.store.removeSession(tokenHash);
+      throw new TeamError("UNAUTHENTICATED", why);
+    };
+    if (now - session.createdAt >= this.limits.absoluteMs) await end(`Your session reached its ${span(this.limits.absoluteMs, "-")} limit. Sign in again.`);
+    if (now - session.lastSeenAt >= this.limits.idleMs) await end(`Your session ended after ${span(this.limits.idleMs, " ")} without activity. Sign in again.`);
+    let checkedAt = session.checkedAt;
+    if (now - session.checkedAt >= this.limits.roleCheckMs) {
+      const role = await this.roles.roleOf(session.userId);
+      if (role === null) {
+        await this.store.removeSessionsOf(session.userId);
+        throw new TeamError("UNAUTHENTICATED", "You are no longer an operator of this Gatehouse server.");
+      }
+      if (role !== session.role) {
+        await this.store.removeSessionsOf(session.userId);
+        throw new TeamError("UNAUTHENTICATED", `Your role changed to ${role}. Sign in again.`);
+      }
+      checkedAt = now;
+    }
+    await this.store.touchSession(tokenHash, now, checkedAt);
+    return {
+      userId: session.userId,
+      email: session.email,
+      role: session.role,
+      address,
+      sessionId: publicId(tokenHash),
+      expiresAt: session.createdAt + this.limits.absoluteMs,
+    };
+  }
+
+  /** Signs one session out (no error when it had ended already). */
+  async end(token: unknown): Promise<boolean> {
+    return isTokenShaped(token) ? this.store.removeSession(hashToken(token)) : false;
+  }
+
+  /** Ends every session of an operator at once; answers how many there were. */
+  async endAllOf(userId: string): Promise<number> {
+    return this.store.removeSessionsOf(userId);
+  }
+}
+
+/** A session's public id: names it (e.g. in the audit) without being a way to find or use it. */
+const publicId = (tokenHash: string): string => hashToken(tokenHash).slice(0, 16);
+
+/** "30 minutes" (sep " ") or "30-minute" (sep "-"). */
+function span(ms: number, sep: " " | "-"): string {
+  const minutes = Math.round(ms / 60_000);
+  const [n, unit] = minutes < 120 ? [minutes, "minute"] : [Math.round(minutes / 60), "hour"];
+  return `${n}${sep}${unit}${sep === " " && n !== 1 ? "s" : ""}`;
+}
