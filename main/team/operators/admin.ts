@@ -109,7 +109,7 @@ export class OperatorAdmin {
   }
 
   private async view(userId: string, role: OperatorRole): Promise<OperatorView | undefined> {
-    const { directory, secondFactor, store } = this.deps;
+    const { directory, secondFactor } = this.deps;
     const email = await directory.emailOf(userId);
     if (email === undefined) return undefined;
     const record = await directory.record(userId);
@@ -119,7 +119,7 @@ export class OperatorAdmin {
       role,
       status: record?.passwordSetAt == null ? "invited" : "active",
       secondFactor: await secondFactor.isOn(userId),
-      activeSessions: await store.countSessionsOf(userId),
+      activeSessions: await this.deps.sessions.countLive(userId),
       invitedAt: record?.invitedAt ?? null,
       invitedBy: record?.invitedBy ?? null,
     };

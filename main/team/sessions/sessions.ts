@@ -34,6 +34,7 @@ export class Sessions {
   ) {}
 
   async start(operator: { userId: string; email: string; role: OperatorRole }, address: string): Promise<IssuedSession> {
+    await this.prune();
     const token = newToken();
     const now = this.now();
     const tokenHash = hashToken(token);
@@ -84,9 +85,21 @@ export class Sessions {
     return isTokenShaped(token) ? this.store.removeSession(hashToken(token)) : false;
   }
 
-  /** Ends every session of an operator at once; answers how many there were. */
+  /** Ends every session of an operator at once; answers how many were live. */
   async endAllOf(userId: string): Promise<number> {
+    await this.prune();
     return this.store.removeSessionsOf(userId);
+  }
+
+  async countLive(userId: string): Promise<number> {
+    await this.prune();
+    return this.store.countSessionsOf(userId);
+  }
+
+  /** Sessions past their idle or absolute limit are dead: forgotten, so counts are of live ones. */
+  private async prune(): Promise<void> {
+    const now = this.now();
+    await this.store.pruneSessions(now - this.limits.idleMs, now - this.limits.absoluteMs);
   }
 }
 

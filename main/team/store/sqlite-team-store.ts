@@ -76,6 +76,10 @@ export class SqliteTeamStore implements TeamStore {
     return (this.db.prepare("SELECT COUNT(*) AS n FROM team_sessions WHERE user_id = ?").get(userId) as { n: number }).n;
   }
 
+  async pruneSessions(idleBefore: number, createdBefore: number): Promise<number> {
+    return this.db.prepare("DELETE FROM team_sessions WHERE last_seen_at <= ? OR created_at <= ?").run(idleBefore, createdBefore).changes;
+  }
+
   async addLink(l: LinkRecord): Promise<void> {
     this.db
       .prepare("INSERT INTO team_links (token_hash, purpose, user_id, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?)")

@@ -52,6 +52,8 @@ export interface TeamStore {
   /** Ends every session of an operator; answers how many there were. */
   removeSessionsOf(userId: string): Promise<number>;
   countSessionsOf(userId: string): Promise<number>;
+  /** Forgets sessions idle since before `idleBefore` or begun before `createdBefore` (dead already). */
+  pruneSessions(idleBefore: number, createdBefore: number): Promise<number>;
 
   // One-time links
   addLink(link: LinkRecord): Promise<void>;
