@@ -48,7 +48,8 @@ export interface MigrationAreaDeps {
 /** What the Users list asks the index (main/services/users.ts). */
 export interface UsersIndexPort {
   freshness(profileId: string): IndexFreshness;
-  page(profileId: string, q: IndexPageQuery): { rows: IndexRow[]; nextPaginationToken: string | null; matches: number; index: IndexFreshness };
+  /** A page of the index; `freshness` when the caller has just read it. */
+  page(profileId: string, q: IndexPageQuery, freshness?: IndexFreshness): { rows: IndexRow[]; nextPaginationToken: string | null; matches: number; index: IndexFreshness };
 }
 
 type MigrationOpName = Extract<keyof Handlers, `migration.${string}`>;
@@ -276,8 +277,8 @@ export function createMigration(deps: MigrationAreaDeps): {
 
   const usersIndex: UsersIndexPort = {
     freshness,
-    page: (profileId, q) => {
-      const f = freshness(profileId);
+    page: (profileId, q, known) => {
+      const f = known ?? freshness(profileId);
       requireIndex(f);
       return { ...indexPage(index, profileId, q), index: f };
     },

@@ -20,6 +20,7 @@ import type { RoleIndex } from "./role-index.ts";
 import { cappedRecipes, pageOfMatches, searchQuery } from "./user-search.ts";
 import { revokeSignInCodes, signInContacts } from "./sign-in-codes.ts";
 import type { UsersIndexPort } from "../migration/index.ts";
+import type { IndexFreshness } from "../../shared/contract/operations/migration.ts";
 import { usesIndexFilter, type IndexFilters } from "../migration/user-index/users-page.ts";
 
 type Out<N extends keyof typeof userOps> = z.output<(typeof userOps)[N]["output"]>;
@@ -59,22 +60,22 @@ export class UsersService {
    * Whether the index answers this query: always for its own filters (temporary password, migration
    * state, invites); for the second-factor filter while the index is fresh (else the bounded scan).
    */
-  private fromIndex(profileId: string, f: IndexFilters): UsersIndexPort | undefined {
+  private fromIndex(profileId: string, f: IndexFilters): { index: UsersIndexPort; fresh?: IndexFreshness } | undefined {
     const index = this.index();
     if (!index) return undefined;
-    if (usesIndexFilter(f)) return index;
+    if (usesIndexFilter(f)) return { index };
     if (f.secondFactor) {
       const fresh = index.freshness(profileId);
-      return fresh.state === "ready" && !fresh.stale ? index : undefined;
+      return fresh.state === "ready" && !fresh.stale ? { index, fresh } : undefined;
     }
     return undefined;
   }
 
   async list(input: In<"users.list">): Promise<Out<"users.list">> {
     const { core, profile } = this.connection();
-    const index = this.fromIndex(profile.id, input);
-    if (index) {
-      const page = index.page(profile.id, input);
+    const fromIndex = this.fromIndex(profile.id, input);
+    if (fromIndex) {
+      const page = fromIndex.index.page(profile.id, input, fromIndex.fresh);
       return { rows: await this.indexRows(core, input.tenantId, page.rows), nextPaginationToken: page.nextPaginationToken, index: { ...page.index, matches: page.matches } };
     }
     const source = await this.source(core, input);
@@ -125,13 +126,13 @@ export class UsersService {
 
   async export(input: In<"users.export">): Promise<Out<"users.export">> {
     const { core, profile } = this.connection();
-    const index = this.fromIndex(profile.id, input);
-    if (index) {
+    const fromIndex = this.fromIndex(profile.id, input);
+    if (fromIndex) {
       const rows: UserRow[] = [];
       let token: string | undefined;
       let last: ReturnType<UsersIndexPort["page"]> | undefined;
       do {
-        last = index.page(profile.id, { ...input, limit: Math.min(500, input.max - rows.length), paginationToken: token });
+        last = fromIndex.index.page(profile.id, { ...input, limit: Math.min(500, input.max - rows.length), paginationToken: token }, fromIndex.fresh ?? last?.index);
         rows.push(...(await this.indexRows(core, input.tenantId, last.rows)));
         token = last.nextPaginationToken ?? undefined;
       } while (token && rows.length < input.max);

@@ -26,6 +26,7 @@ import type { DataContract } from "../../../shared/data-contract.ts";
 import type { CoreClient } from "../../core/core-client.ts";
 import type { JobKind, PreparedItem } from "../../jobs/kind.ts";
 import { preparedFor } from "../../store/statements.ts";
+import { Pager } from "./pager.ts";
 import { IndexStore, listedUser, metaColumns, type ListedUser, type MetaColumns, type SdkUser } from "./store.ts";
 
 export const SCAN_KIND = "migration.scan";
@@ -48,8 +49,10 @@ type ListPage = { users: SdkUser[]; nextPaginationToken?: string | undefined };
 /** A page as listed, with its metadata, and the Core's token for the page after it. */
 type Fetched = { token: string | null; listed: ListedUser[]; meta: Map<string, MetaColumns> };
 
-/** The next chunk's first page, fetched ahead, per scan job and tenant (dropped when not the one wanted). */
-const ahead = new Map<string, { cursor: string; fetched: Promise<Fetched> }>();
+/** Each scan job's pager per tenant, handed from item to item (pager.ts). */
+const pagers = new Map<string, Pager<ListedUser[], Omit<Fetched, "token">>>();
+/** Pages the Core is asked for ahead of the one being written. */
+const AHEAD = 2;
 
 interface ChunkRow {
   cursor: string | null;
@@ -140,16 +143,6 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
       return result;
     };
     if (cursor === null) return done(); // the chunks before reached the end already
-    // A page and its metadata, fetched one page ahead: the Core lists and reads the next page while
-    // this one is parsed and written (the Core is another process; here SQLite holds the thread).
-    const fetchPage = (token: string): Promise<Fetched> =>
-      guard(
-        listPage(core, item.tenantId, "oldest", PAGE, token).then(async (page) => {
-          const listed = page.users.map(listedUser);
-          const metadata = await core.metadataOf(listed.map((u) => u.id));
-          return { token: page.nextPaginationToken ?? null, listed, meta: new Map([...metadata].map(([id, m]) => [id, metaColumns(m, contract)])) };
-        }),
-      );
     // Pages are written (with the token to go on from) a chunk at a time in one transaction: SQLite
     // commits cost more than the rows at this size, so fewer, larger ones.
     let batch: Fetched[] = [];
@@ -161,23 +154,39 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
       })();
       batch = [];
     };
+    // The tenant's pager, handed on from the item before when it stands where this one starts.
     const key = `${jobId}\u0000${item.tenantId}`;
-    const early = ahead.get(key);
-    ahead.delete(key);
-    let next: Promise<Fetched> | null = early?.cursor === cursor ? early.fetched : fetchPage(cursor);
-    while (next) {
-      const page: Fetched = await next;
-      const more = page.token !== null && (item.last || pages + 1 < CHUNK_PAGES);
-      next = more && page.token !== null ? fetchPage(page.token) : null;
-      batch.push(page);
+    let pager = pagers.get(key);
+    if (pager?.expected !== cursor) {
+      pager = new Pager<ListedUser[], Omit<Fetched, "token">>(
+        cursor,
+        async (token) => {
+          const page = await listPage(core, item.tenantId, "oldest", PAGE, token);
+          return { token: page.nextPaginationToken ?? null, value: page.users.map(listedUser) };
+        },
+        async (listed) => ({ listed, meta: new Map([...(await core.metadataOf(listed.map((u) => u.id)))].map(([id, m]) => [id, metaColumns(m, contract)])) }),
+        AHEAD,
+      );
+      pagers.set(key, pager);
+    }
+    while (item.last || pages < CHUNK_PAGES) {
+      let page;
+      try {
+        page = await pager.take();
+      } catch (err) {
+        pagers.delete(key); // spent: the item's retry starts a new one where the journal says
+        throw err;
+      }
+      if (!page) break;
+      batch.push({ token: page.token, ...page.value });
       pages += 1;
-      users += page.listed.length;
+      users += page.value.listed.length;
       cursor = page.token;
       if (batch.length >= COMMIT_PAGES) flush();
+      if (cursor === null) break;
     }
     if (batch.length > 0) flush();
-    // The next chunk's first page travels while the job engine journals this one and takes the next.
-    if (cursor !== null && !item.last) ahead.set(key, { cursor, fetched: fetchPage(cursor) });
+    if (cursor === null || item.last) pagers.delete(key);
     return done();
   }
 
@@ -253,12 +262,6 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
     if (item.mode === "full") store.db.transaction(() => store.rebuildKeys(profileId))();
     return { users: store.users(profileId), pages: 0, detail: deps.finish(profileId, jobId, item.mode, removed) };
   }
-}
-
-/** A promise that is awaited later: a failure meanwhile must not count as unhandled. */
-function guard<T>(p: Promise<T>): Promise<T> {
-  p.catch(() => {});
-  return p;
 }
 
 function listPage(core: CoreClient, tenantId: string, order: "oldest" | "newest", limit: number, token: string | undefined | ""): Promise<ListPage> {

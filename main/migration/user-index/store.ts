@@ -101,6 +101,7 @@ const INDEXED = "sig, time_joined, emails, phones, tenant_ids, temp_password, sf
 const sfOf = (link: string | null) => (link === null ? "none" : "linked");
 
 interface MetaRow {
+  users: number | null;
   built_at: number | null;
   refreshed_at: number | null;
   last_job_id: string | null;
@@ -370,7 +371,7 @@ export class IndexStore {
   }
 
   meta(profileId: string): MetaRow | undefined {
-    return this.sql("SELECT built_at, refreshed_at, last_job_id, roster_version FROM user_index_meta WHERE profile_id = ?").get(profileId) as MetaRow | undefined;
+    return this.sql("SELECT users, built_at, refreshed_at, last_job_id, roster_version FROM user_index_meta WHERE profile_id = ?").get(profileId) as MetaRow | undefined;
   }
 
   noteScanJob(profileId: string, jobId: string): void {
@@ -379,9 +380,10 @@ export class IndexStore {
 
   noteScanned(profileId: string, full: boolean, at: number, rosterVersion: number): void {
     this.sql(
-      `INSERT INTO user_index_meta (profile_id, built_at, refreshed_at, roster_version) VALUES (?, ?, ?, ?)
-       ON CONFLICT (profile_id) DO UPDATE SET built_at = COALESCE(excluded.built_at, built_at), refreshed_at = excluded.refreshed_at, roster_version = excluded.roster_version`,
-    ).run(profileId, full ? at : null, at, rosterVersion);
+      `INSERT INTO user_index_meta (profile_id, built_at, refreshed_at, roster_version, users) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (profile_id) DO UPDATE SET built_at = COALESCE(excluded.built_at, built_at), refreshed_at = excluded.refreshed_at,
+         roster_version = excluded.roster_version, users = excluded.users`,
+    ).run(profileId, full ? at : null, at, rosterVersion, this.users(profileId));
   }
 
   /** How fresh the index is; `scanning` is filled by the caller, who knows the job engine. */
@@ -395,7 +397,7 @@ export class IndexStore {
       refreshedAt,
       ageMs,
       stale: ageMs === null || ageMs > INDEX_STALE_AFTER_MS,
-      users: m?.built_at ? this.users(profileId) : 0,
+      users: m?.built_at ? (m.users ?? this.users(profileId)) : 0,
       scanning,
     };
   }

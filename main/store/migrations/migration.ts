@@ -232,4 +232,6 @@ export const MIGRATION_MIGRATIONS: string[] = [
    CREATE INDEX user_index_tenants_rel ON user_index_tenants (profile_id, tenant_id, rel, time_joined, user_id) WHERE rel != 'outside-roster';
    CREATE INDEX user_index_tenants_sf ON user_index_tenants (profile_id, tenant_id, sf, time_joined, user_id) WHERE sf != 'none';
    CREATE INDEX user_index_tenants_invite ON user_index_tenants (profile_id, tenant_id, invite, time_joined, user_id) WHERE invite IS NOT NULL;`,
+  // How many users the last scan left in the index, so reading the index's freshness costs no count.
+  `ALTER TABLE user_index_meta ADD COLUMN users INTEGER;`,
 ];

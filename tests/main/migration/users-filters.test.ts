@@ -13,7 +13,7 @@ import { C, passwordless, scan, signUp, startWorld, type World } from "./world.t
 
 let clock = Date.now();
 let w: World;
-const ids: Record<string, string> = {};
+const ids = {} as Record<"phone" | "emailOnly" | "enrolled" | "missing" | "noPhone" | "plain" | "empty" | "invited" | "accepted" | "temporary", string>;
 const meta = (id: string, m: Record<string, unknown>) => w.app.sdk(() => UserMetadata.updateUserMetadata(id, m as never));
 const list = async (filter: Record<string, unknown>) => w.client.invoke("users.list", { tenantId: "public", order: "oldest", limit: 100, ...filter });
 
