@@ -20,6 +20,7 @@ import { openStore } from "../store/database.ts";
 import { auditLogSink } from "./audit.ts";
 import { TeamError } from "./errors.ts";
 import { createTeam } from "./index.ts";
+import { readEmail, readRole } from "./input.ts";
 import { openDirectoryCore } from "./operator-core.ts";
 import { addOperator, passwordLink } from "./operators/add-operator.ts";
 import { SqliteTeamStore } from "./store/sqlite-team-store.ts";
@@ -72,6 +73,14 @@ export async function runTeamCli(argv: string[], io: CliIo): Promise<number> {
   if (command === "add-operator" && !values.role) return usage("Give the operator's role with --role admin, support or auditor.");
   if (!dataDir) return usage("Give the server's data folder with --data-dir (or set GATEHOUSE_DATA_DIR).");
   if (!url || !/^https?:\/\//.test(url)) return usage("Give the server's public URL with --url https://… (or set GATEHOUSE_PUBLIC_URL).");
+  try {
+    // Wrong input is named before anything is opened or started.
+    readEmail(email);
+    if (command === "add-operator") readRole(values.role);
+  } catch (err) {
+    io.err(err instanceof Error ? err.message : String(err));
+    return 1;
+  }
 
   const db = openStore(join(resolve(dataDir), "gatehouse.sqlite"));
   const secrets = new FileKeySecretBox(join(resolve(dataDir), "secrets.key"));
