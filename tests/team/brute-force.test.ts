@@ -2,9 +2,10 @@
  * Sign-in brute force, against the embedded core: the fifth failure in a row pauses the account,
  * longer each further time; while paused even the right password is refused (without asking the
  * Core) and the pause is not lengthened; an address that fails across many accounts is paused as
- * a whole; the pause says for how long (Retry-After); every refused attempt is audited and logged.
+ * a whole (IPv6 by its /64); the pause says for how long (Retry-After); every refused attempt is audited and logged.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addressKey } from "../../main/team/sign-in/address-key.ts";
 import { startTeamFixture, type TeamFixture } from "./support/team-fixture.ts";
 
 const MIN = 60_000;
@@ -81,5 +82,28 @@ describe("per address", () => {
     expect((await attempt("dee@example.com", dee.password, "198.51.100.100")).kind).toBe("session");
     f.advance(5 * MIN);
     expect((await attempt("dee@example.com", dee.password, address)).kind).toBe("session");
+  });
+
+  it("counts IPv6 by its /64, so one host cannot rotate through its addresses", async () => {
+    f.advance(60 * MIN);
+    for (let i = 1; i <= 7; i++) await expect(attempt(`v6user${i}@example.com`, "guess", `2001:db8:1:2:${i}::${i}`)).rejects.toMatchObject({ code: "SIGN_IN_FAILED" });
+    await expect(attempt("v6user8@example.com", "guess", "2001:db8:1:2:ffff:ffff:ffff:8")).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    await expect(attempt("dee@example.com", dee.password, "2001:0db8:0001:0002::abcd")).rejects.toMatchObject({ code: "RATE_LIMITED", message: expect.stringMatching(/from your address/) });
+    expect((await attempt("dee@example.com", dee.password, "2001:db8:1:3::1")).kind).toBe("session");
+  });
+});
+
+describe("address keys", () => {
+  it.each([
+    ["192.0.2.1", "192.0.2.1"],
+    ["::ffff:192.0.2.1", "192.0.2.1"],
+    ["2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"],
+    ["2001:DB8:0001:0002::", "2001:db8:1:2::/64"],
+    ["2001:db8::1", "2001:db8:0:0::/64"],
+    ["1:2::3:4:1.2.3.4", "1:2:0:0::/64"],
+    ["fe80::1%eth0", "fe80:0:0:0::/64"],
+    ["::1", "0:0:0:0::/64"],
+  ])("%s counts as %s", (address, key) => {
+    expect(addressKey(address)).toBe(key);
   });
 });

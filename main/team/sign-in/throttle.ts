@@ -1,13 +1,15 @@
 /**
  * Brute-force protection for signing in, per account (the email tried, whether or not it exists,
- * so a pause says nothing about who is an operator) and per address. The `lockAfter`th failure in
- * a row (failures less than `windowMs` apart) pauses sign-in for that key for `baseLockMs`, and
- * each further one twice as long as the last, up to `maxLockMs`. Attempts during a pause are refused without the password being checked and do
- * not lengthen it. A success clears the account's count, not the address's (one good account must
- * not let an address guess at others).
+ * so a pause says nothing about who is an operator) and per address (IPv6 by its /64, see
+ * address-key.ts). The `lockAfter`th failure in a row (failures less than `windowMs` apart)
+ * pauses sign-in for that key for `baseLockMs`, and each further one twice as long as the last,
+ * up to `maxLockMs`. Attempts during a pause are refused without the password being checked and
+ * do not lengthen it. A success clears the account's count, not the address's (one good account
+ * must not let an address guess at others).
  */
 import { TeamError } from "../errors.ts";
 import type { TeamStore, ThrottleRecord } from "../store/team-store.ts";
+import { addressKey } from "./address-key.ts";
 
 export interface ThrottlePolicy {
   lockAfter: number;
@@ -63,7 +65,7 @@ export class SignInThrottle {
   private keys(email: string, address: string): [Scope, string][] {
     return [
       ["account", `account:${email}`],
-      ["address", `address:${address}`],
+      ["address", `address:${addressKey(address)}`],
     ];
   }
 }
