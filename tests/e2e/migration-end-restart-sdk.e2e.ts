@@ -73,8 +73,9 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await gatehouse?.close();
+  // The proxy first: calls it still holds (a test failed mid-job) are cut instead of awaited.
   await proxy?.close();
+  await gatehouse?.close();
   await smtp?.close();
   await core?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -3,6 +3,7 @@
  * process on a data folder the test owns. kill() sends SIGKILL (mid-job, its in-flight Core calls
  * cut off where they are) and waits until the process is gone; starting another on the same
  * folder is a restart. The typed client runs operations in the child for set-up and checks.
+ * close() stops it gracefully (killing it after a grace period, for a test that failed mid-job).
  */
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -11,6 +12,7 @@ import type { Envelope } from "../../../shared/contract/errors.ts";
 import type { ServerRequest } from "./gatehouse-server.ts";
 
 const SCRIPT = fileURLToPath(new URL("./gatehouse-server.ts", import.meta.url));
+const CLOSE_GRACE_MS = 10_000;
 
 export interface KillableConsole {
   /** What to open: http://127.0.0.1:<port>/#token=<token> (a new port and token on every start). */
@@ -61,7 +63,10 @@ export async function startKillableConsole(dataDir: string): Promise<KillableCon
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.disconnect();
+      // A test that failed mid-job may leave calls held that a graceful stop would wait for.
+      const stuck = setTimeout(() => child.kill("SIGKILL"), CLOSE_GRACE_MS);
       await exited;
+      clearTimeout(stuck);
     },
   };
 }
