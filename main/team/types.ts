@@ -10,7 +10,7 @@ export interface Caller {
   role: OperatorRole;
   /** The address the request came from (after the trusted-proxy rule). */
   address: string;
-  /** A public id of the session (not its token): for "sign out this session" and the audit. */
+  /** A public id of the session: names it (in the audit) without being a way to use it. */
   sessionId: string;
   /** When the session ends at the latest (its absolute expiry). */
   expiresAt: number;
@@ -33,13 +33,6 @@ export interface OperatorView {
 export interface OneTimeLink {
   url: string;
   expiresAt: number;
-}
-
-/** Who does something that is not a signed-in operator: the command line. */
-export interface Actor {
-  name: string;
-  role: OperatorRole | "cli";
-  address: string | null;
 }
 
 export interface TeamLimits {
