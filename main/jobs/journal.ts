@@ -45,7 +45,11 @@ export interface Claimed {
 }
 
 /** How an item ended: done with its result, or failed with its error. */
-export type FinalOutcome = { state: "done"; result: JsonObject } | { state: "failed"; error: string };
+export type FinalOutcome =
+  | { state: "done"; result: JsonObject }
+  | { state: "failed"; error: string }
+  /** Found at run time to need nothing (see ItemSkipped): why, and what the result file says of it. */
+  | { state: "skipped"; error: string; result?: JsonObject };
 
 export type Counts = Record<ItemState, number> & { total: number; valid: number };
 
@@ -188,7 +192,7 @@ export class JobJournal {
   }
 
   finishItem(id: string, index: number, outcome: FinalOutcome | { state: "pending" | "skipped" | "running"; error: string }): void {
-    const result = outcome.state === "done" ? JSON.stringify(outcome.result) : null;
+    const result = "result" in outcome && outcome.result ? JSON.stringify(outcome.result) : null;
     const error = outcome.state === "done" ? null : outcome.error;
     this.sql("UPDATE job_items SET state = ?, result = COALESCE(?, result), error = ?, updated_at = ? WHERE job_id = ? AND idx = ?")
       .run(outcome.state, result, error, this.now(), id, index);

@@ -88,3 +88,18 @@ export interface JobKind<I = unknown, P extends JsonObject = JsonObject, R exten
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyJobKind = JobKind<any, any, any>;
+
+/**
+ * Thrown by runItem when the item turns out, at run time, to need nothing (a user the dry run
+ * would create signed up meanwhile, say): the item ends "skipped" with this reason, not "done",
+ * so the counts and the result file say what happened. `result` fills its result columns.
+ */
+export class ItemSkipped extends Error {
+  constructor(
+    readonly reason: string,
+    readonly result?: JsonObject,
+  ) {
+    super(reason);
+    this.name = "ItemSkipped";
+  }
+}

@@ -17,7 +17,7 @@ import type { CoreClient } from "../core/core-client.ts";
 import type { EventBus } from "../events.ts";
 import type { StoreDb } from "../store/database.ts";
 import { JobJournal, type Claimed, type FinalOutcome, type JobRow } from "./journal.ts";
-import type { AnyJobKind, ItemContext } from "./kind.ts";
+import { ItemSkipped, type AnyJobKind, type ItemContext } from "./kind.ts";
 import { CoreWatch } from "./outage.ts";
 import { plural } from "./plural.ts";
 import { RateMeter, Throttle } from "./progress.ts";
@@ -362,6 +362,9 @@ export class JobRunner {
       }
       if (this.closed) return; // abandoned at close: the journal still says running, so a restart does it again (idempotently)
       if (outcome.ok) return { index, outcome: { state: "done", result: outcome.result } };
+      if (outcome.err instanceof ItemSkipped) {
+        return { index, outcome: { state: "skipped", error: outcome.err.reason, ...(outcome.err.result ? { result: outcome.err.result } : {}) } };
+      }
       const text = errorText(outcome.err);
       if (isOutage(outcome.err) && !(await active.watch.reachable())) return this.cutOff(active, index, text);
       if (this.closed) return;

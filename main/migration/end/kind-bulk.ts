@@ -9,7 +9,7 @@ import supertokens from "supertokens-node";
 import type { z } from "zod";
 import { GatehouseError } from "../../../shared/contract/errors.ts";
 import { migrationEndInput, type BulkImportProgress, type MigrationEndItem } from "../../../shared/contract/operations/migration-end.ts";
-import type { JobKind } from "../../jobs/kind.ts";
+import { ItemSkipped, type JobKind } from "../../jobs/kind.ts";
 import { isOutage } from "../../jobs/retry.ts";
 import { perJobContexts } from "../reset-links/context.ts";
 import { deliverResetLink, deliveredBefore } from "../reset-links/deliver.ts";
@@ -65,7 +65,7 @@ export function migrationEndBulkKind(deps: BulkKindDeps): { kind: JobKind<Input,
       if (superTokensId === null) {
         const entry = entryFor(deps, ctx.profileId, item);
         const account = await batchFor(ctx.jobId, ctx.profileId, ctx.core).account({ index: ctx.index, item, entry, mark, fresh: ctx.fresh });
-        if ("skip" in account) return skippedResult(account.skip);
+        if ("skip" in account) throw new ItemSkipped(account.skip, { ...skippedResult(account.skip) });
         superTokensId = account.superTokensId;
         deps.marks.set(ctx.jobId, ctx.index, "account", { superTokensId });
       }

@@ -6,7 +6,7 @@
 import type { z } from "zod";
 import { GatehouseError } from "../../../shared/contract/errors.ts";
 import { migrationEndInput, type MigrationEndItem } from "../../../shared/contract/operations/migration-end.ts";
-import type { JobKind } from "../../jobs/kind.ts";
+import { ItemSkipped, type JobKind } from "../../jobs/kind.ts";
 import { isOutage } from "../../jobs/retry.ts";
 import { perJobContexts, type ResetLinkDeps } from "../reset-links/context.ts";
 import { deliverResetLink, deliveredBefore } from "../reset-links/deliver.ts";
@@ -62,7 +62,7 @@ export function migrationEndSdkKind(deps: EndKindDeps): JobKind<Input, Migration
           entry,
           mark,
         );
-        if ("skip" in account) return skippedResult(account.skip);
+        if ("skip" in account) throw new ItemSkipped(account.skip, { ...skippedResult(account.skip) });
         ({ superTokensId, created } = account);
         deps.marks.set(ctx.jobId, ctx.index, "account", { superTokensId });
       }
