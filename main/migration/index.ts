@@ -118,6 +118,7 @@ export function createMigration(deps: MigrationAreaDeps): {
     const current = jobOf(index.meta(profileId)?.last_job_id);
     // One scan at a time per profile: asking again answers with the one under way.
     if (current && ACTIVE_JOB.has(current.state)) return current;
+    if (current) index.dropStage(current.id); // a scan that ended without replacing the index
     const job = await startJob(SCAN_KIND, { mode }, profileId);
     index.noteScanJob(profileId, job.id);
     return job;

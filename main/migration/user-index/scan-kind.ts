@@ -3,11 +3,13 @@
  * ETA, pause, resume after a crash, waiting out an unreachable Core).
  *
  * Full scan: every tenant's users, oldest first (users who join meanwhile land at the end and are
- * read too), 500 a page with their metadata in one bulk call per page. The items are chunks of
- * pages run one after another; each page is written to the index together with the Core's token
- * for the next page (user_index_scan_chunks) in one transaction, so a crash or a restart resumes
- * at the page after the last one written, and an item run again after it was done does nothing.
- * The next page's listing is asked for while the current page's metadata is read.
+ * read too), 500 a page with their metadata in one bulk call per page, read two pages ahead of the
+ * one being written (pager.ts). The items are chunks of pages run one after another; each chunk's
+ * users are appended to a stage together with the Core's token for the next page
+ * (user_index_scan_chunks) in one transaction, so a crash or a restart resumes after the last
+ * chunk written, and an item run again after it was done does nothing. The index keeps answering
+ * from the previous scan meanwhile; the last item replaces it from the stage in one transaction,
+ * sorted (random-key inserts page by page cost several times more at 100k users).
  *
  * Refresh: per tenant, the newest users until a page shows only users already indexed (new users
  * join at the top, in timeJoined order), a re-read of the metadata of users whose flags can still
@@ -143,13 +145,12 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
       return result;
     };
     if (cursor === null) return done(); // the chunks before reached the end already
-    // Pages are written (with the token to go on from) a chunk at a time in one transaction: SQLite
-    // commits cost more than the rows at this size, so fewer, larger ones.
+    // Pages are staged (with the token to go on from) a chunk at a time in one transaction.
     let batch: Fetched[] = [];
     const flush = () => {
       const row = { cursor, pages, users, done: 0 };
       store.db.transaction(() => {
-        for (const b of batch) store.write(profileId, b.listed, b.meta, jobId, { keys: "later" });
+        for (const b of batch) store.stage(jobId, b.listed, b.meta);
         saveChunk(jobId, item.tenantId, item.chunk, row);
       })();
       batch = [];
@@ -258,8 +259,7 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
         message: `${missing.length} part${missing.length === 1 ? "" : "s"} of the scan could not be read (first: tenant ${missing[0]?.tenantId}); the index keeps what was read. Run the failed items again to finish the scan.`,
       });
     }
-    const removed = item.mode === "full" ? store.db.transaction(() => store.removeUnseen(profileId, jobId))() : 0;
-    if (item.mode === "full") store.db.transaction(() => store.rebuildKeys(profileId))();
+    const removed = item.mode === "full" ? store.db.transaction(() => store.replaceFromStage(profileId, jobId))() : 0;
     return { users: store.users(profileId), pages: 0, detail: deps.finish(profileId, jobId, item.mode, removed) };
   }
 }

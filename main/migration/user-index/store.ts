@@ -120,6 +120,11 @@ const upsertSql = (rows: number) =>
      pl_phone = excluded.pl_phone, temp_password = excluded.temp_password, sf_link = excluded.sf_link, invite_state = excluded.invite_state,
      mig_legacy_id = excluded.mig_legacy_id, mig_at = excluded.mig_at, mig_via = excluded.mig_via, sf_state = excluded.sf_state, seen_job = excluded.seen_job`;
 
+const stageSql = (rows: number) =>
+  `INSERT INTO user_index_stage (job_id, user_id, time_joined, emails, phones, login_methods, tenant_ids, email_verified, sig, pl_phone,
+     temp_password, sf_link, invite_state, mig_legacy_id, mig_at, mig_via)
+   VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`;
+
 const tenantSql = (rows: number) =>
   `INSERT OR REPLACE INTO user_index_tenants (profile_id, tenant_id, time_joined, user_id, temp, rel, sf, invite)
    VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`;
@@ -167,12 +172,10 @@ export class IndexStore {
    * Writes users as listed. With `meta`, their metadata columns too (users missing from `meta`
    * get empty ones); without, a new user gets empty metadata columns and a known one keeps its own.
    * `seenJob` marks them seen by that scan. Runs inside the caller's transaction when there is one.
-   * A few statements per call, whatever the number of users (rows travel as JSON): at 100k users
-   * the statements, not the rows, are what costs. `keys: "later"` (a full scan) leaves the search
-   * keys to rebuildKeys() at its end: inserted in key order in one go, they cost a fraction of
-   * random inserts page by page.
+   * A few statements per call, whatever the number of users: the statements, not the rows, cost.
+   * (A full scan does not come here: it stages its users and replaces the index at its end.)
    */
-  write(profileId: string, users: readonly ListedUser[], meta: Map<string, MetaColumns> | null, seenJob: string | null, opts: { keys: "now" | "later" } = { keys: "now" }): void {
+  write(profileId: string, users: readonly ListedUser[], meta: Map<string, MetaColumns> | null, seenJob: string | null): void {
     if (users.length === 0) return;
     const olds = this.existingMany(profileId, users.map((u) => u.id));
     const empty: MetaColumns = { temp: false, sfLink: null, invite: null, migLegacyId: null, migAt: null, migVia: null };
@@ -195,8 +198,8 @@ export class IndexStore {
         continue;
       }
       if (old) this.dropTenants(profileId, u.id, old);
-      if (old && opts.keys === "now") this.dropKeys(profileId, u.id, old);
-      if (opts.keys === "now") for (const k of searchKeys(u.emails, u.phones)) keys.push([k, u.id]);
+      if (old) this.dropKeys(profileId, u.id, old);
+      for (const k of searchKeys(u.emails, u.phones)) keys.push([k, u.id]);
       const listing = [JSON.stringify(u.emails), JSON.stringify(u.phones), JSON.stringify(u.recipes), JSON.stringify(u.tenantIds), u.emailVerified ? 1 : 0, u.sig, u.plPhone];
       // What the filters ask, kept on each tenant row: from the metadata just read, else as indexed.
       const temp = m ? m.temp : old?.temp_password === 1;
@@ -225,6 +228,49 @@ export class IndexStore {
     if (keys.length > 0) {
       this.sql("INSERT OR IGNORE INTO user_index_keys (profile_id, key, user_id) SELECT ?, value->>0, value->>1 FROM json_each(?)").run(profileId, JSON.stringify(keys));
     }
+  }
+
+  /** Appends users a full scan read to its stage (no lookups, no index: the cheapest write there is). */
+  stage(jobId: string, users: readonly ListedUser[], meta: Map<string, MetaColumns>): void {
+    const empty: MetaColumns = { temp: false, sfLink: null, invite: null, migLegacyId: null, migAt: null, migVia: null };
+    const rows = users.map((u) => {
+      const m = meta.get(u.id) ?? empty;
+      return [jobId, u.id, u.timeJoined, JSON.stringify(u.emails), JSON.stringify(u.phones), JSON.stringify(u.recipes), JSON.stringify(u.tenantIds), u.emailVerified ? 1 : 0, u.sig, u.plPhone, m.temp ? 1 : 0, m.sfLink, m.invite, m.migLegacyId, m.migAt, m.migVia];
+    });
+    let i = 0;
+    for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) this.sql(stageSql(ROWS_PER_INSERT)).run(rows.slice(i, i + ROWS_PER_INSERT).flat());
+    for (; i < rows.length; i++) this.sql(stageSql(1)).run(...(rows[i] ?? []));
+  }
+
+  /**
+   * The end of a complete full scan: the profile's index becomes what the scan staged, written
+   * sorted by key in one transaction (users listed in several tenants once), its search keys made
+   * again, and the stage emptied. Returns how many users the index lost.
+   */
+  replaceFromStage(profileId: string, jobId: string): number {
+    const before = this.users(profileId);
+    this.sql("DELETE FROM user_index_tenants WHERE profile_id = ?").run(profileId);
+    this.sql("DELETE FROM user_index WHERE profile_id = ?").run(profileId);
+    this.sql(
+      `INSERT OR IGNORE INTO user_index (profile_id, user_id, time_joined, emails, phones, login_methods, tenant_ids, email_verified, sig, pl_phone,
+         temp_password, sf_link, invite_state, mig_legacy_id, mig_at, mig_via, sf_state, seen_job)
+       SELECT ?, user_id, time_joined, emails, phones, login_methods, tenant_ids, email_verified, sig, pl_phone,
+         temp_password, sf_link, invite_state, mig_legacy_id, mig_at, mig_via, CASE WHEN sf_link IS NULL THEN 'none' ELSE 'linked' END, job_id
+       FROM user_index_stage WHERE job_id = ? ORDER BY user_id`,
+    ).run(profileId, jobId);
+    this.sql(
+      `INSERT OR IGNORE INTO user_index_tenants (profile_id, tenant_id, time_joined, user_id, temp, rel, sf, invite)
+       SELECT ?, t.value, u.time_joined, u.user_id, u.temp_password, 'outside-roster', u.sf_state, u.invite_state
+       FROM user_index u, json_each(u.tenant_ids) t WHERE u.profile_id = ? ORDER BY t.value, u.time_joined, u.user_id`,
+    ).run(profileId, profileId);
+    this.rebuildKeys(profileId);
+    this.sql("DELETE FROM user_index_stage WHERE job_id = ?").run(jobId);
+    return Math.max(0, before - this.users(profileId));
+  }
+
+  /** The stage of a scan that will never finish (cancelled, failed): dropped before the next one. */
+  dropStage(jobId: string): void {
+    this.sql("DELETE FROM user_index_stage WHERE job_id = ?").run(jobId);
   }
 
   /** Metadata columns of known users (a refresh of the flags that can change); only those that changed are written. */
@@ -274,22 +320,13 @@ export class IndexStore {
    * Passwordless user is indexed with a phone, broken otherwise; rows and tenant rows that change.
    */
   resolveSecondFactors(profileId: string): void {
-    const rows = this.sql(
-      `SELECT u.user_id, u.sf_state, CASE WHEN p.user_id IS NULL OR p.pl_phone IS NULL THEN 'broken' ELSE 'enrolled' END AS now
-       FROM user_index u LEFT JOIN user_index p ON p.profile_id = u.profile_id AND p.user_id = u.sf_link
-       WHERE u.profile_id = ? AND u.sf_link IS NOT NULL`,
-    ).all(profileId) as { user_id: string; sf_state: string; now: string }[];
-    const changed = rows.filter((r) => r.sf_state !== r.now);
+    const now = `CASE WHEN EXISTS (SELECT 1 FROM user_index p WHERE p.profile_id = u.profile_id AND p.user_id = u.sf_link AND p.pl_phone IS NOT NULL) THEN 'enrolled' ELSE 'broken' END`;
+    const changed = this.sql(`UPDATE user_index AS u SET sf_state = ${now} WHERE u.profile_id = ? AND u.sf_link IS NOT NULL AND u.sf_state != ${now} RETURNING user_id`).all(profileId);
     if (changed.length === 0) return;
-    const olds = this.existingMany(profileId, changed.map((r) => r.user_id));
-    const update = this.sql("UPDATE user_index SET sf_state = ? WHERE profile_id = ? AND user_id = ?");
-    const tenant = this.sql("UPDATE user_index_tenants SET sf = ? WHERE profile_id = ? AND tenant_id = ? AND time_joined = ? AND user_id = ?");
-    for (const r of changed) {
-      const old = olds.get(r.user_id);
-      if (!old) continue;
-      update.run(r.now, profileId, r.user_id);
-      for (const t of JSON.parse(old.tenant_ids) as string[]) tenant.run(r.now, profileId, t, old.time_joined, r.user_id);
-    }
+    this.sql(
+      `UPDATE user_index_tenants AS t SET sf = (SELECT u.sf_state FROM user_index u WHERE u.profile_id = t.profile_id AND u.user_id = t.user_id)
+       WHERE t.profile_id = ? AND t.sf != 'none'`,
+    ).run(profileId);
   }
 
   /** A user's tenant rows, found from what its row was made of (no per-user index needed). */
@@ -305,16 +342,16 @@ export class IndexStore {
   }
 
   /** Every search key of the profile made again from the rows, in key order (after a full scan). */
-  rebuildKeys(profileId: string): void {
+  private rebuildKeys(profileId: string): void {
     this.sql("DELETE FROM user_index_keys WHERE profile_id = ?").run(profileId);
     this.sql(
       `INSERT OR IGNORE INTO user_index_keys (profile_id, key, user_id)
        SELECT ?, key, user_id FROM (
-         SELECT lower(e.value) AS key, u.user_id FROM user_index u, json_each(u.emails) e WHERE u.profile_id = ?
-         UNION ALL SELECT lower('@' || substr(e.value, instr(e.value, '@') + 1)), u.user_id FROM user_index u, json_each(u.emails) e WHERE u.profile_id = ?
-         UNION ALL SELECT lower(p.value), u.user_id FROM user_index u, json_each(u.phones) p WHERE u.profile_id = ?
+         SELECT CASE d.n WHEN 0 THEN lower(e.value) ELSE lower('@' || substr(e.value, instr(e.value, '@') + 1)) END AS key, u.user_id
+         FROM user_index u, json_each(u.emails) e, (SELECT 0 AS n UNION ALL SELECT 1) d WHERE u.profile_id = ? AND u.emails != '[]'
+         UNION ALL SELECT lower(p.value), u.user_id FROM user_index u, json_each(u.phones) p WHERE u.profile_id = ? AND u.phones != '[]'
        ) ORDER BY key, user_id`,
-    ).run(profileId, profileId, profileId, profileId);
+    ).run(profileId, profileId, profileId);
   }
 
   /** Users of a tenant with a flag that can change later without the listing showing it (temporary password, a pending invite). */
@@ -357,13 +394,6 @@ export class IndexStore {
     this.dropTenants(profileId, userId, old);
     this.dropKeys(profileId, userId, old);
     this.sql("DELETE FROM user_index WHERE profile_id = ? AND user_id = ?").run(profileId, userId);
-  }
-
-  /** After a complete full scan: users it did not see are gone from the Core. Returns how many. */
-  removeUnseen(profileId: string, jobId: string): number {
-    const gone = (this.sql("SELECT user_id FROM user_index WHERE profile_id = ? AND seen_job != ?").all(profileId, jobId) as { user_id: string }[]).map((r) => r.user_id);
-    for (const id of gone) this.removeUser(profileId, id);
-    return gone.length;
   }
 
   users(profileId: string): number {

@@ -234,4 +234,24 @@ export const MIGRATION_MIGRATIONS: string[] = [
    CREATE INDEX user_index_tenants_invite ON user_index_tenants (profile_id, tenant_id, invite, time_joined, user_id) WHERE invite IS NOT NULL;`,
   // How many users the last scan left in the index, so reading the index's freshness costs no count.
   `ALTER TABLE user_index_meta ADD COLUMN users INTEGER;`,
+  // A full scan stages the users it reads (appended, no index: cheap to write page by page, kept
+  // across a crash) and replaces the profile's index from them in one go at its end, sorted.
+  `CREATE TABLE user_index_stage (
+     job_id TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     time_joined INTEGER NOT NULL,
+     emails TEXT NOT NULL,
+     phones TEXT NOT NULL,
+     login_methods TEXT NOT NULL,
+     tenant_ids TEXT NOT NULL,
+     email_verified INTEGER NOT NULL,
+     sig TEXT NOT NULL,
+     pl_phone TEXT,
+     temp_password INTEGER NOT NULL,
+     sf_link TEXT,
+     invite_state TEXT,
+     mig_legacy_id TEXT,
+     mig_at INTEGER,
+     mig_via TEXT
+   );`,
 ];
