@@ -16,11 +16,13 @@ const profileIds = {} as Record<OperatorRole, string>;
 const PROFILE_NAMES: Record<OperatorRole, string> = { admin: "Local demo", auditor: "Auditor desk", support: "Support desk" };
 
 /** What the design (DESIGN.md, "Who uses it") lets each lesser role do. */
-// Every role may switch profiles (the role belongs to the profile); the switch is audited.
+// Every role may switch profiles (the role belongs to the profile) and refresh the migration's
+// user index (it reads the Core and changes only Gatehouse's own index); both are audited.
+const EVERY_ROLE = (op: OperationName): boolean => op === "profiles.switch" || op === "migration.scan.start";
 const EXPECTED_ALLOWED: Record<"auditor" | "support", (op: OperationName) => boolean> = {
-  auditor: (op) => !OPERATIONS[op].mutates || op === "profiles.switch",
+  auditor: (op) => !OPERATIONS[op].mutates || EVERY_ROLE(op),
   support: (op) =>
-    !OPERATIONS[op].mutates || op === "profiles.switch" || op === "users.revokeSession" || op === "users.revokeAllSessions" || op === "invites.resend" || op === "invites.outbox.markHandled" || op === "secondFactor.reset" || op === "resetLinks.send",
+    !OPERATIONS[op].mutates || EVERY_ROLE(op) || op === "users.revokeSession" || op === "users.revokeAllSessions" || op === "invites.resend" || op === "invites.outbox.markHandled" || op === "secondFactor.reset" || op === "resetLinks.send",
 };
 
 const context = (role: OperatorRole): SampleContext => {
@@ -122,6 +124,13 @@ describe("role enforcement", () => {
       // support's invite resend and reset link (a new link to the outbox) and marking a message sent: audited; nothing else changed.
       const [resent] = (await t.client.invoke("audit.list", { limit: 1 })).entries;
       expect(resent).toMatchObject({ operation: op, role, target: op === "invites.outbox.markHandled" ? "1" : (input as { userId: string }).userId, outcome: "ok" });
+      expect(await snapshot()).toEqual(before);
+      return;
+    }
+    if (op === "migration.scan.start") {
+      // any role's refresh of the local user index: audited; nothing changed on the Core.
+      const [scan] = (await t.client.invoke("audit.list", { limit: 1 })).entries;
+      expect(scan).toMatchObject({ operation: op, role, profile: PROFILE_NAMES[role], target: "refresh", outcome: "ok" });
       expect(await snapshot()).toEqual(before);
       return;
     }
