@@ -120,12 +120,10 @@ function rosterQuery(profileId: string, q: ListQuery): Query {
 }
 
 function outsideQuery(profileId: string, q: ListQuery): Query {
-  const where = ["u.profile_id = ?", "u.roster_rel = 'outside-roster'"];
-  const args: unknown[] = [profileId];
-  if (q.tenantId) {
-    where.push("EXISTS (SELECT 1 FROM json_each(u.tenant_ids) WHERE value = ?)");
-    args.push(q.tenantId);
-  }
+  // One tenant: its rows in join order (they carry the relation to the roster). Every tenant: the
+  // users themselves, sorted here (a list of this screen, not the Users page).
+  const where = q.tenantId ? ["t.profile_id = ?", "t.tenant_id = ?", "t.rel = 'outside-roster'"] : ["u.profile_id = ?", "u.roster_rel = 'outside-roster'"];
+  const args: unknown[] = q.tenantId ? [profileId, q.tenantId] : [profileId];
   const search = q.search.trim().toLowerCase();
   if (search) {
     const keys = /^[+\d]/.test(search) ? [search] : [search, `@${search}`];
@@ -138,10 +136,10 @@ function outsideQuery(profileId: string, q: ListQuery): Query {
   }
   const tenant = q.tenantId;
   return {
-    from: "FROM user_index u",
+    from: q.tenantId ? "FROM user_index_tenants t JOIN user_index u ON u.profile_id = t.profile_id AND u.user_id = t.user_id" : "FROM user_index u",
     where: where.join(" AND "),
     args,
-    order: "u.time_joined DESC, u.user_id DESC",
+    order: q.tenantId ? "t.time_joined DESC, t.user_id DESC" : "u.time_joined DESC, u.user_id DESC",
     select: "u.user_id, u.emails, u.phones, u.tenant_ids, u.email_verified, u.time_joined, u.mig_legacy_id, u.mig_at, u.mig_via",
     map: (raw) => {
       const u = raw as UserRow;

@@ -169,6 +169,14 @@ export class RosterStore implements RosterReader {
     return rows.map((r) => ({ entry: entryOf(r), reason: r.reason ?? "conflict" }));
   }
 
+  unclassified(profileId: string): number {
+    return (
+      this.sql(
+        "SELECT COUNT(*) AS n FROM migration_roster r WHERE r.profile_id = ? AND NOT EXISTS (SELECT 1 FROM migration_status s WHERE s.profile_id = r.profile_id AND s.legacy_id = r.legacy_id)",
+      ).get(profileId) as { n: number }
+    ).n;
+  }
+
   get(profileId: string, legacyId: string): RosterEntry | null {
     const row = this.sql(`SELECT ${ENTRY_COLUMNS} FROM migration_roster WHERE profile_id = ? AND legacy_id = ?`).get(profileId, legacyId) as RosterRow | undefined;
     return row ? entryOf(row) : null;

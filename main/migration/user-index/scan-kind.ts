@@ -54,7 +54,7 @@ type Fetched = { token: string | null; listed: ListedUser[]; meta: Map<string, M
 /** Each scan job's pager per tenant, handed from item to item (pager.ts). */
 const pagers = new Map<string, Pager<ListedUser[], Omit<Fetched, "token">>>();
 /** Pages the Core is asked for ahead of the one being written. */
-const AHEAD = 2;
+const AHEAD = 4;
 
 interface ChunkRow {
   cursor: string | null;
@@ -214,7 +214,7 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
     const watched = store.watched(profileId, tenantId).filter((id) => !fresh.some((u) => u.id === id));
     const [freshMeta, watchedMeta] = await Promise.all([readMeta(fresh.map((u) => u.id)), readMeta(watched)]);
     store.db.transaction(() => {
-      store.write(profileId, fresh, freshMeta, null);
+      store.write(profileId, fresh, freshMeta);
       store.writeMeta(profileId, watchedMeta);
     })();
     let detail = `${fresh.length} new or changed, ${watched.length} flags re-read`;
@@ -242,7 +242,7 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
       for (const u of listed) indexed.delete(u.id);
       const changed = listed.filter((u) => store.sigOf(profileId, u.id) !== u.sig);
       const meta = await readMeta(changed.map((u) => u.id));
-      store.db.transaction(() => store.write(profileId, changed, meta, null))();
+      store.db.transaction(() => store.write(profileId, changed, meta))();
       added += changed.length;
       token = page.nextPaginationToken;
     } while (token);

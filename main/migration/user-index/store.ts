@@ -129,6 +129,9 @@ const tenantSql = (rows: number) =>
   `INSERT OR REPLACE INTO user_index_tenants (profile_id, tenant_id, time_joined, user_id, temp, rel, sf, invite)
    VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`;
 
+/** A linked user's second-factor state as the index has it: its Passwordless user indexed with a phone, or not (`u` is the user). */
+const SF_NOW = "CASE WHEN EXISTS (SELECT 1 FROM user_index p WHERE p.profile_id = u.profile_id AND p.user_id = u.sf_link AND p.pl_phone IS NOT NULL) THEN 'enrolled' ELSE 'broken' END";
+
 /** Whether what the index keeps of a user's metadata differs from what was just read. */
 function metaChanged(old: Indexed, m: MetaColumns): boolean {
   return (
@@ -171,30 +174,28 @@ export class IndexStore {
   /**
    * Writes users as listed. With `meta`, their metadata columns too (users missing from `meta`
    * get empty ones); without, a new user gets empty metadata columns and a known one keeps its own.
-   * `seenJob` marks them seen by that scan. Runs inside the caller's transaction when there is one.
+   * Runs inside the caller's transaction when there is one.
    * A few statements per call, whatever the number of users: the statements, not the rows, cost.
    * (A full scan does not come here: it stages its users and replaces the index at its end.)
    */
-  write(profileId: string, users: readonly ListedUser[], meta: Map<string, MetaColumns> | null, seenJob: string | null): void {
+  write(profileId: string, users: readonly ListedUser[], meta: Map<string, MetaColumns> | null): void {
     if (users.length === 0) return;
     const olds = this.existingMany(profileId, users.map((u) => u.id));
     const empty: MetaColumns = { temp: false, sfLink: null, invite: null, migLegacyId: null, migAt: null, migVia: null };
     const full: unknown[][] = [];
     const changedMeta = new Map<string, MetaColumns>();
-    const seen: string[] = [];
     const keys: [string, string][] = [];
     const tenants: unknown[][] = [];
     const listingOnly = this.sql(
-      `UPDATE user_index SET time_joined = ?, emails = ?, phones = ?, login_methods = ?, tenant_ids = ?, email_verified = ?, sig = ?, pl_phone = ?,
-         seen_job = COALESCE(?, seen_job) WHERE profile_id = ? AND user_id = ?`,
+      `UPDATE user_index SET time_joined = ?, emails = ?, phones = ?, login_methods = ?, tenant_ids = ?, email_verified = ?, sig = ?, pl_phone = ?
+         WHERE profile_id = ? AND user_id = ?`,
     );
     for (const u of users) {
       const old = olds.get(u.id);
       const m = meta ? (meta.get(u.id) ?? empty) : null;
       if (old?.sig === u.sig) {
-        // Unchanged in the listing: what the metadata says, when it says something new, and the scan mark.
+        // Unchanged in the listing: only what the metadata says, when it says something new.
         if (m && metaChanged(old, m)) changedMeta.set(u.id, m);
-        seen.push(u.id);
         continue;
       }
       if (old) this.dropTenants(profileId, u.id, old);
@@ -206,7 +207,7 @@ export class IndexStore {
       const invite = m ? m.invite : (old?.invite_state ?? null);
       const sf = m ? sfOf(m.sfLink) : (old?.sf_state ?? "none");
       for (const t of u.tenantIds) tenants.push([t, u.timeJoined, u.id, temp ? 1 : 0, old?.roster_rel ?? "outside-roster", sf, invite]);
-      if (old && !m) listingOnly.run(u.timeJoined, ...listing, seenJob, profileId, u.id);
+      if (old && !m) listingOnly.run(u.timeJoined, ...listing, profileId, u.id);
       else {
         const c = m ?? empty;
         full.push([u.id, u.timeJoined, ...listing, c.temp ? 1 : 0, c.sfLink, c.invite, c.migLegacyId, c.migAt, c.migVia, sf]);
@@ -215,16 +216,13 @@ export class IndexStore {
     // Many rows per statement (no JSON to encode and parse again): ROWS_PER_INSERT, then one by one.
     let i = 0;
     for (; i + ROWS_PER_INSERT <= full.length; i += ROWS_PER_INSERT) {
-      this.sql(upsertSql(ROWS_PER_INSERT)).run(full.slice(i, i + ROWS_PER_INSERT).flatMap((r) => [profileId, ...r, seenJob ?? ""]));
+      this.sql(upsertSql(ROWS_PER_INSERT)).run(full.slice(i, i + ROWS_PER_INSERT).flatMap((r) => [profileId, ...r, ""]));
     }
-    for (; i < full.length; i++) this.sql(upsertSql(1)).run(profileId, ...(full[i] ?? []), seenJob ?? "");
+    for (; i < full.length; i++) this.sql(upsertSql(1)).run(profileId, ...(full[i] ?? []), "");
     let t = 0;
     for (; t + ROWS_PER_INSERT <= tenants.length; t += ROWS_PER_INSERT) this.sql(tenantSql(ROWS_PER_INSERT)).run(tenants.slice(t, t + ROWS_PER_INSERT).flatMap((r) => [profileId, ...r]));
     for (; t < tenants.length; t++) this.sql(tenantSql(1)).run(profileId, ...(tenants[t] ?? []));
     if (changedMeta.size > 0) this.applyMeta(profileId, changedMeta, olds);
-    if (seenJob && seen.length > 0) {
-      this.sql("UPDATE user_index SET seen_job = ? WHERE profile_id = ? AND user_id IN (SELECT value FROM json_each(?))").run(seenJob, profileId, JSON.stringify(seen));
-    }
     if (keys.length > 0) {
       this.sql("INSERT OR IGNORE INTO user_index_keys (profile_id, key, user_id) SELECT ?, value->>0, value->>1 FROM json_each(?)").run(profileId, JSON.stringify(keys));
     }
@@ -255,9 +253,11 @@ export class IndexStore {
       `INSERT OR IGNORE INTO user_index (profile_id, user_id, time_joined, emails, phones, login_methods, tenant_ids, email_verified, sig, pl_phone,
          temp_password, sf_link, invite_state, mig_legacy_id, mig_at, mig_via, sf_state, seen_job)
        SELECT ?, user_id, time_joined, emails, phones, login_methods, tenant_ids, email_verified, sig, pl_phone,
-         temp_password, sf_link, invite_state, mig_legacy_id, mig_at, mig_via, CASE WHEN sf_link IS NULL THEN 'none' ELSE 'linked' END, job_id
+         temp_password, sf_link, invite_state, mig_legacy_id, mig_at, mig_via, CASE WHEN sf_link IS NULL THEN 'none' ELSE 'linked' END, ''
        FROM user_index_stage WHERE job_id = ? ORDER BY user_id`,
     ).run(profileId, jobId);
+    // Second factors resolved before the tenant rows are made, so they are made right once.
+    this.sql(`UPDATE user_index AS u SET sf_state = ${SF_NOW} WHERE u.profile_id = ? AND u.sf_link IS NOT NULL`).run(profileId);
     this.sql(
       `INSERT OR IGNORE INTO user_index_tenants (profile_id, tenant_id, time_joined, user_id, temp, rel, sf, invite)
        SELECT ?, t.value, u.time_joined, u.user_id, u.temp_password, 'outside-roster', u.sf_state, u.invite_state
@@ -320,8 +320,7 @@ export class IndexStore {
    * Passwordless user is indexed with a phone, broken otherwise; rows and tenant rows that change.
    */
   resolveSecondFactors(profileId: string): void {
-    const now = `CASE WHEN EXISTS (SELECT 1 FROM user_index p WHERE p.profile_id = u.profile_id AND p.user_id = u.sf_link AND p.pl_phone IS NOT NULL) THEN 'enrolled' ELSE 'broken' END`;
-    const changed = this.sql(`UPDATE user_index AS u SET sf_state = ${now} WHERE u.profile_id = ? AND u.sf_link IS NOT NULL AND u.sf_state != ${now} RETURNING user_id`).all(profileId);
+    const changed = this.sql(`UPDATE user_index AS u SET sf_state = ${SF_NOW} WHERE u.profile_id = ? AND u.sf_link IS NOT NULL AND u.sf_state != ${SF_NOW} RETURNING user_id`).all(profileId);
     if (changed.length === 0) return;
     this.sql(
       `UPDATE user_index_tenants AS t SET sf = (SELECT u.sf_state FROM user_index u WHERE u.profile_id = t.profile_id AND u.user_id = t.user_id)

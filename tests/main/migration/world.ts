@@ -83,7 +83,10 @@ export async function finished(client: GatehouseClient, jobId: string, timeoutMs
 export async function scan(client: GatehouseClient, mode: "full" | "refresh" = "full"): Promise<JobSummary> {
   const { job } = await client.invoke("migration.scan.start", { mode });
   const done = await finished(client, job.id);
-  if (done.state !== "completed" || done.failed > 0) throw new Error(`the scan ended ${done.state} with ${done.failed} failed items: ${done.error ?? ""}`);
+  if (done.state !== "completed" || done.failed > 0) {
+    const { items } = await client.invoke("jobs.get", { jobId: job.id, state: "failed" });
+    throw new Error(`the scan ended ${done.state} with ${done.failed} failed items: ${done.error ?? ""} ${items.map((i) => i.error).join("; ")}`);
+  }
   return done;
 }
 
