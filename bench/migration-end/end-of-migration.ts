@@ -102,6 +102,7 @@ async function gatehouseOn(dir: string, name: string, core: Core) {
     notYetMigrated: (p, page) => roster.notYetMigrated(p, page),
     conflicts: (p, page) => roster.conflicts(p, page),
     get: (p, id) => roster.get(p, id),
+    unclassified: (p) => roster.unclassified(p),
   };
   const gatehouse: Gatehouse = await startGatehouse({ dataDir: path.join(dir, `gatehouse-${name}`), embeddedCore: false, operator: "bench", migrationEnd: { roster: reader } });
   const invoke = async <T>(op: string, input: unknown): Promise<T> => {

@@ -23,5 +23,6 @@ export function rosterReader(entries: RosterEntry[]): RosterReader {
     notYetMigrated: (_p, page) => sorted.filter((e) => page.afterLegacyId === undefined || e.legacyId > page.afterLegacyId).slice(0, page.limit),
     conflicts: () => [],
     get: (_p, id) => byId.get(id) ?? null,
+    unclassified: () => 0,
   };
 }

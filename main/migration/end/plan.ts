@@ -5,6 +5,7 @@
  * skipped, as already migrated or as a conflict, with why. The index's conflicts are listed
  * and skipped too. Items hold no password or hash; the run reads those from the roster.
  */
+import { plural } from "../../jobs/plural.ts";
 import supertokens from "supertokens-node";
 import { GatehouseError } from "../../../shared/contract/errors.ts";
 import type { MigrationEndItem } from "../../../shared/contract/operations/migration-end.ts";
@@ -78,16 +79,23 @@ export async function planEnd(roster: RosterReader, core: CoreClient, profileId:
     if (wanted(entry)) conflicts.push({ input: itemOf(entry, provider), error: `conflict: ${reason}` });
   }
   const items = [...checked, ...early, ...conflicts];
-  if (items.length === 0) throw new NothingToMigrate(tenantId);
+  if (items.length === 0) throw new NothingToMigrate(tenantId, roster.unclassified(profileId));
   return items;
 }
 
-/** The roster has nobody the index calls not migrated (or in conflict): there is no job to plan. */
+/**
+ * The roster has nobody the index calls not migrated (or in conflict): there is no job to plan.
+ * Before any scan has classified the roster that says nothing of the migration: the answer says so.
+ */
 export class NothingToMigrate extends GatehouseError {
-  constructor(tenantId: string | undefined) {
+  constructor(tenantId: string | undefined, unclassified: number) {
+    const where = tenantId ? ` in ${tenantId}` : "";
     super({
       code: "VALIDATION",
-      message: `Nobody is left to migrate${tenantId ? ` in ${tenantId}` : ""}: the user index has no roster user that is not migrated yet. Import the roster and scan the Core under Migration, or the migration is complete.`,
+      message:
+        unclassified > 0
+          ? `No account to plan yet${where}: ${plural(unclassified, "roster user")} ${unclassified === 1 ? "has" : "have"} not been compared with the Core. Refresh the user index under Migration (a scan), then run the dry run again.`
+          : `Nobody is left to migrate${where}: the user index has no roster user that is not migrated yet. Import the roster and scan the Core under Migration, or the migration is complete.`,
     });
   }
 }

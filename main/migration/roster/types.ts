@@ -36,4 +36,6 @@ export interface RosterReader {
   conflicts(profileId: string, page: { afterLegacyId?: string; limit: number }): { entry: RosterEntry; reason: string }[];
   /** One roster user by legacy id, or null. */
   get(profileId: string, legacyId: string): RosterEntry | null;
+  /** Roster users no scan has classified yet (a roster imported after the last scan of the index). */
+  unclassified(profileId: string): number;
 }

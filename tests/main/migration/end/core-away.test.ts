@@ -26,6 +26,7 @@ beforeAll(async () => {
     notYetMigrated: (p: string, page: { afterLegacyId?: string; limit: number }) => roster.notYetMigrated(p, page),
     conflicts: (p: string, page: { afterLegacyId?: string; limit: number }) => roster.conflicts(p, page),
     get: (p: string, id: string) => roster.get(p, id),
+    unclassified: (p: string) => roster.unclassified(p),
   };
   t = await startTestGatehouse({
     migrationEnd: { roster: reader, bulk: { pollMs: 20, maxPollMs: 100 } },

@@ -21,6 +21,7 @@ export function arrayRoster(entries: readonly RosterEntry[], conflicts: Record<s
         p,
       ),
     get: (_profile, legacyId) => sorted.find((e) => e.legacyId === legacyId) ?? null,
+    unclassified: () => 0,
   };
 }
 
