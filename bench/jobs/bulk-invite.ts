@@ -18,21 +18,19 @@
  * The job makes one Core call per invite more than the loop (the invite record in metadata, made
  * alongside the magic link) and writes its journal, invite record and outbox in SQLite.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import Passwordless from "supertokens-node/recipe/passwordless";
 import { startGatehouse } from "../../main/app.ts";
 import { CoreClient } from "../../main/core/core-client.ts";
 import type { OutputOf } from "../../shared/contract/index.ts";
 import { DEFAULT_DATA_CONTRACT } from "../../shared/data-contract.ts";
+import { spawnCore } from "../core-process.ts";
 import { runAsChildBench, runChildJson } from "../child.ts";
 import { throughput } from "../measure.ts";
 import type { BenchRow } from "../table.ts";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const CONCURRENCY = 8;
 const RSS_LIMIT_MB = 300;
 
@@ -41,41 +39,6 @@ export interface BulkInviteOptions {
   log: (line: string) => void;
 }
 
-/** The embedded core in a process of its own, on a fresh database file. */
-async function spawnCore(dbFile: string): Promise<{ url: string; cpuSeconds(): number; close(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "main/embedded-core/cli.ts"), "--port", "0", "--db", dbFile], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout?.setEncoding("utf8");
-    child.stdout?.on("data", (chunk: string) => {
-      out += chunk;
-      const match = /ready at (http:\/\/\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`the core process ended (exit ${code}) before it was ready: ${out}`)));
-    child.once("error", reject);
-  });
-  return {
-    url,
-    cpuSeconds: () => {
-      try {
-        const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-        return (Number(fields[11]) + Number(fields[12])) / 100;
-      } catch {
-        return NaN;
-      }
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
-}
 
 interface Side {
   perSecond: number;

@@ -18,20 +18,18 @@
  * Gatehouse initialises the supertokens-node singleton itself: this runs in a child process
  * (`tsx bench/migration-end/end-of-migration.ts` prints {"rows": BenchRow[]} as its last line).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { startGatehouse, type Gatehouse } from "../../main/app.ts";
 import type { RosterReader } from "../../main/migration/roster/types.ts";
 import type { OutputOf } from "../../shared/contract/index.ts";
 import { DEFAULT_DATA_CONTRACT } from "../../shared/data-contract.ts";
+import { spawnCore as spawnCoreProcess } from "../core-process.ts";
 import { runAsChildBench, runChildJson } from "../child.ts";
 import type { BenchRow } from "../table.ts";
 import { benchRoster, rosterReader } from "./roster.ts";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const CONCURRENCY = 8;
 const RSS_LIMIT_MB = 400;
 const BULK_INTERVAL_S = "0.5";
@@ -43,42 +41,8 @@ interface Core {
   close(): Promise<void>;
 }
 
-/** The embedded core in a process of its own, on a fresh database file. */
-async function spawnCore(dbFile: string): Promise<Core> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(ROOT, "main/embedded-core/cli.ts"), "--port", "0", "--db", dbFile, "--bulk-import-interval", BULK_INTERVAL_S],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout?.setEncoding("utf8");
-    child.stdout?.on("data", (chunk: string) => {
-      out += chunk;
-      const match = /ready at (http:\/\/\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`the core process ended (exit ${code}) before it was ready: ${out}`)));
-    child.once("error", reject);
-  });
-  return {
-    url,
-    cpuSeconds: () => {
-      try {
-        const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-        return (Number(fields[11]) + Number(fields[12])) / 100;
-      } catch {
-        return NaN;
-      }
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
-}
+/** The embedded core in a process of its own, its bulk import running every BULK_INTERVAL_S. */
+const spawnCore = (dbFile: string): Promise<Core> => spawnCoreProcess(dbFile, ["--bulk-import-interval", BULK_INTERVAL_S]);
 
 /** Time and CPU spent on some users (summed over rounds). */
 class Tally {

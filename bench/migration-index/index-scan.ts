@@ -14,24 +14,22 @@
  * Gatehouse initialises the supertokens-node singleton itself, so this runs in a child process:
  * `tsx bench/migration-index/index-scan.ts` prints {"rows": BenchRow[]} as its last stdout line.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import EmailPassword from "supertokens-node/recipe/emailpassword";
 import UserMetadata from "supertokens-node/recipe/usermetadata";
 import { startGatehouse, type Gatehouse } from "../../main/app.ts";
 import { CoreClient } from "../../main/core/core-client.ts";
 import type { OutputOf } from "../../shared/contract/index.ts";
 import { DEFAULT_DATA_CONTRACT } from "../../shared/data-contract.ts";
+import { spawnCore } from "../core-process.ts";
 import { runAsChildBench, runChildJson } from "../child.ts";
 import { median, medianMs } from "../measure.ts";
 import { seedConsoleData } from "../console/seed-console.ts";
 import { seedCoreDb } from "../seed.ts";
 import type { BenchRow } from "../table.ts";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const ROSTER = 20_000;
 
 export interface IndexScanOptions {
@@ -41,32 +39,6 @@ export interface IndexScanOptions {
   log: (line: string) => void;
 }
 
-async function spawnCore(dbFile: string): Promise<{ url: string; close(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "main/embedded-core/cli.ts"), "--port", "0", "--db", dbFile], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout?.setEncoding("utf8");
-    child.stdout?.on("data", (chunk: string) => {
-      out += chunk;
-      const match = /ready at (http:\/\/\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`the core process ended (exit ${code}) before it was ready: ${out}`)));
-    child.once("error", reject);
-  });
-  return {
-    url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
-}
 
 /** A roster of legacy users: the ids the seeded mappings use (legacy-000001, ...) and more. */
 function rosterCsv(): string {
