@@ -4,10 +4,10 @@
  *
  * Full scan: every tenant's users, oldest first (users who join meanwhile land at the end and are
  * read too), 500 a page with their metadata in one bulk call per page, read two pages ahead of the
- * one being written (pager.ts). The items are chunks of pages run one after another; each chunk's
+ * one being written (pager.ts). The items are chunks of pages run one after another; each page's
  * users are appended to a stage together with the Core's token for the next page
- * (user_index_scan_chunks) in one transaction, so a crash or a restart resumes after the last
- * chunk written, and an item run again after it was done does nothing. The index keeps answering
+ * (user_index_scan_chunks) in one transaction, so a crash or a restart resumes at the page after
+ * the last one written, and an item run again after it was done does nothing. The index keeps answering
  * from the previous scan meanwhile; the last item replaces it from the stage in one transaction,
  * sorted (random-key inserts page by page cost several times more at 100k users).
  *
@@ -37,7 +37,7 @@ export const PAGE = 500;
 /** Pages per item: a few seconds of work, so progress and pause have something to hold on to. */
 export const CHUNK_PAGES = 4;
 /** Pages written per transaction (a crash re-reads at most these). */
-const COMMIT_PAGES = CHUNK_PAGES;
+const COMMIT_PAGES = 1;
 
 export const scanInput = z.object({ mode: z.enum(["full", "refresh"]).default("refresh") });
 type Input = z.output<typeof scanInput>;
@@ -54,7 +54,7 @@ type Fetched = { token: string | null; listed: ListedUser[]; meta: Map<string, M
 /** Each scan job's pager per tenant, handed from item to item (pager.ts). */
 const pagers = new Map<string, Pager<ListedUser[], Omit<Fetched, "token">>>();
 /** Pages the Core is asked for ahead of the one being written. */
-const AHEAD = 4;
+const AHEAD = 2;
 
 interface ChunkRow {
   cursor: string | null;
@@ -145,7 +145,7 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
       return result;
     };
     if (cursor === null) return done(); // the chunks before reached the end already
-    // Pages are staged (with the token to go on from) a chunk at a time in one transaction.
+    // Each page is staged with the token to go on from in one transaction (appends: cheap).
     let batch: Fetched[] = [];
     const flush = () => {
       const row = { cursor, pages, users, done: 0 };
