@@ -33,6 +33,10 @@ async function main(): Promise<void> {
       // Just-in-time migration (seed 04): 2,000 first sign-ins through the backend kit against
       // LegacyAuth's check plus a plain sign-up; its own process (the kit's overrides).
       ...(await runChildBench("bench/migration/jit-sign-in.ts", { BENCH_MIGRATION_USERS: "2000" })),
+      // The migration's local user index at 100k users: a full scan against paging with
+      // supertokens-node, a refresh against a full scan, a Users page from the index against an
+      // unfiltered one (bench/migration-index/index-scan.ts).
+      ...(await runChildBench("bench/migration-index/index-scan.ts", { BENCH_INDEX_USERS: "100000", BENCH_INDEX_ROUNDS: "3" })),
       // The end of the migration (issue 13): 10k legacy users through the job on both paths against
       // a hand-written supertokens-node loop; its own process (Gatehouse's SDK set-up).
       ...(await runChildBench("bench/migration-end/end-of-migration.ts", { BENCH_MIGRATION_END_USERS: "10000" })),

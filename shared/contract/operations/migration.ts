@@ -246,7 +246,10 @@ export const migrationOps = {
       overall: tenantTotals.omit({ tenantId: true }),
       tenants: z.array(tenantTotals),
       index: indexFreshness,
-      /** The roster changed after the last scan: the figures are from the previous roster until the next scan. */
+      /**
+       * The roster was replaced after the last scan: the totals are the new roster's, classified
+       * against the index as that scan left it; the chart's last point is still the old roster's.
+       */
       rosterChangedSinceScan: z.boolean(),
     }),
   }),
