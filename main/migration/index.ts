@@ -73,7 +73,8 @@ export function createMigration(deps: MigrationAreaDeps): {
   };
 
   const finishScan = (profileId: string, jobId: string, mode: "full" | "refresh", removed: number): string => {
-    deps.db.transaction(() => index.resolveSecondFactors(profileId))();
+    // A full scan resolved them as it replaced the index; a refresh may have changed links or phone users.
+    if (mode === "refresh") deps.db.transaction(() => index.resolveSecondFactors(profileId))();
     classify(deps.db, profileId, index);
     const at = deps.now();
     const t = totals(deps.db, profileId);
