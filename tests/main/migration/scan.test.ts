@@ -102,6 +102,25 @@ describe("a full scan, then refreshes", () => {
     expect(metaIds).toEqual(["legacy-1002"]);
   });
 
+  it("pauses between parts and, resumed, finishes with every user indexed once", async () => {
+    // Enough users for several parts (2,000 users each), each page slow to come.
+    seedUsers(join(dir, "core.sqlite"), [{ recipe: "emailpassword", count: 5000, emailPrefix: "paused", domain: "example.org" }], { joinedFrom: Date.now() - 7200_000 });
+    proxy.script = (req) => (isList(req.path) ? { delayMs: 100 } : {});
+    try {
+      const { job } = await t.client.invoke("migration.scan.start", { mode: "full" });
+      await jobWhere(t.client, job.id, (j) => j.done >= 1, "the first part read");
+      const paused = (await t.client.invoke("jobs.pause", { jobId: job.id })).job;
+      expect(paused.state).toBe("paused");
+      expect((await t.client.invoke("migration.scan.status", {})).index.scanning).toMatchObject({ jobId: job.id, state: "paused" });
+      await t.client.invoke("jobs.resume", { jobId: job.id });
+      expect(await finished(t.client, job.id)).toMatchObject({ state: "completed", failed: 0 });
+      const total = await app().sdk(() => supertokens.getUserCount());
+      expect((await t.client.invoke("migration.scan.status", {})).index).toMatchObject({ users: total, scanning: null });
+    } finally {
+      proxy.script = () => ({});
+    }
+  });
+
   it("answers a second scan request with the one under way", async () => {
     proxy.script = (req) => (isList(req.path) ? { delayMs: 150 } : {});
     try {
