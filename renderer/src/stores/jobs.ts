@@ -59,7 +59,11 @@ export const createJobsStore = (client: GatehouseClient, profileInForce: () => s
       const { offset, filter } = get().items;
       try {
         const detail = await client.invoke("jobs.get", { jobId: id, offset, limit: JOB_ITEMS_PAGE, ...(filter === "all" ? {} : { state: filter }) });
-        if (mine === detailGeneration && get().selectedId === id) set({ detail });
+        if (mine === detailGeneration && get().selectedId === id) {
+          set({ detail });
+          // Read after the action's answer, so newer than it: its state wins in the list too.
+          merge(detail.job);
+        }
       } catch (err) {
         if (mine === detailGeneration) set({ error: toErrorBody(err) });
       }
@@ -111,8 +115,11 @@ export const createJobsStore = (client: GatehouseClient, profileInForce: () => s
       },
       async control(action, id) {
         const { job } = await client.invoke(`jobs.${action}`, { jobId: id });
+        // The answer can arrive after the events of what it started (a retried item that finished
+        // at once: "completed" came first), so it is not the last word: the job is read again.
         merge(job);
         if (get().selectedId === id) await loadDetail(id);
+        else merge((await client.invoke("jobs.get", { jobId: id, limit: 1 })).job);
       },
       result: (id) => client.invoke("jobs.result", { jobId: id }),
       async profileChanged() {
