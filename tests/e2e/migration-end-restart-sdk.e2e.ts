@@ -26,6 +26,7 @@ import { downloadOf, watchPage } from "./support/migration.ts";
 import {
   connectConsole,
   doneOnScreen,
+  dryRunEnd,
   Gate,
   importRosterAndScan,
   isWrite,
@@ -34,7 +35,6 @@ import {
   openMigrationScreen,
   problemsLeftAlone,
   problemsOnCore,
-  PROVIDER,
   resultRows,
   seedCore,
   startByTypingCount,
@@ -91,12 +91,7 @@ test("an admin ends the migration with supertokens-node calls; Gatehouse is kill
 
   // The Core has no bulk import: the screen says so, and the dry run takes the path every Core has.
   await expect(page.getByTestId("migration-end-path")).toContainText("no bulk import (This Core has no bulk import (404 on /bulk-import/users/count");
-  await page.getByTestId("end-provider").fill(PROVIDER);
-  await page.getByTestId("end-dry-run").click();
-  await expect(page.getByTestId("end-plan-path")).toContainText("supertokens-node calls");
-  await expect(page.getByTestId("end-plan-counts")).toContainText(
-    `${USERS} accounts to create: ${HASHED} keep their legacy password, ${USERS - HASHED} users get a temporary password and a reset link. Skipped: 1 conflict, 0 already migrated`,
-  );
+  await dryRunEnd(page, "supertokens-node calls", USERS, HASHED);
 
   // A Core that stops answering writes once PASS_SIGN_UPS sign-ups are through.
   const stall = new Gate();

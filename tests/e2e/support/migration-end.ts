@@ -146,6 +146,20 @@ export async function importRosterAndScan(page: Page, roster: LegacyRoster, file
   await expect(page.getByTestId("totals-overall").or(page.getByTestId("totals-tenant")).last()).toContainText(String(total));
 }
 
+/**
+ * The admin's dry run of the end: the provider's name, then the plan on the path `pathText` names,
+ * with the roster's counts (every account to create, `hashed` of them keeping their password, the
+ * conflict and the already-migrated user skipped).
+ */
+export async function dryRunEnd(page: Page, pathText: string, users: number, hashed: number): Promise<void> {
+  await page.getByTestId("end-provider").fill(PROVIDER);
+  await page.getByTestId("end-dry-run").click();
+  await expect(page.getByTestId("end-plan-path")).toContainText(pathText);
+  await expect(page.getByTestId("end-plan-counts")).toContainText(
+    `${users} accounts to create: ${hashed} keep their legacy password, ${users - hashed} users get a temporary password and a reset link. Skipped: 1 conflict, 0 already migrated`,
+  );
+}
+
 /** Starts the planned run the way an admin must: typing the number of accounts. */
 export async function startByTypingCount(page: Page, accounts: number): Promise<void> {
   await page.getByTestId("end-start").click();
