@@ -11,6 +11,7 @@ import { useStore } from "zustand";
 import type { OutputOf } from "../../../../shared/contract/index.ts";
 import type { JobSummary } from "../../../../shared/contract/operations/jobs.ts";
 import { Can, useCan, useStores } from "../../app/StoresContext.tsx";
+import { TenantScopeOptions } from "./TenantScopeOptions.tsx";
 import { hrefFor } from "../../app/router.ts";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { CsvDownload } from "../../components/CsvDownload.tsx";
@@ -110,8 +111,7 @@ export function EndOfMigrationPanel({ overview }: { overview: OverviewStore }) {
 }
 
 function PlanForm({ capabilities, onPlanned }: { capabilities: Capabilities | null; onPlanned: (p: Plan) => void }) {
-  const { client, tenants } = useStores();
-  const tenantList = useStore(tenants, (s) => s.tenants);
+  const { client } = useStores();
   const [tenant, setTenant] = useState("");
   const [provider, setProvider] = useState("legacy");
   const [path, setPath] = useState<PathChoice>("auto");
@@ -131,12 +131,7 @@ function PlanForm({ capabilities, onPlanned }: { capabilities: Capabilities | nu
         <label className="field">
           <span className="field__label">Legacy users of</span>
           <select value={tenant} onChange={(e) => setTenant(e.target.value)} data-testid="end-tenant">
-            <option value="">every tenant</option>
-            {tenantList.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
+            <TenantScopeOptions />
           </select>
         </label>
         <label className="field">

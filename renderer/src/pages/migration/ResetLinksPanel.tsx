@@ -5,11 +5,11 @@
  * (admins: subject and text with {{link}}).
  */
 import { useEffect, useState } from "react";
-import { useStore } from "zustand";
 import type { OutputOf } from "../../../../shared/contract/index.ts";
 import type { JobSummary } from "../../../../shared/contract/operations/jobs.ts";
 import { fieldError } from "../../api/errors.ts";
 import { useCan, useStores } from "../../app/StoresContext.tsx";
+import { TenantScopeOptions } from "./TenantScopeOptions.tsx";
 import { hrefFor } from "../../app/router.ts";
 import { ErrorBanner } from "../../components/ErrorBanner.tsx";
 import { plural } from "../../lib/format.ts";
@@ -41,8 +41,7 @@ export function ResetLinksPanel() {
 }
 
 function ResetAllJob() {
-  const { client, tenants } = useStores();
-  const tenantList = useStore(tenants, (s) => s.tenants);
+  const { client } = useStores();
   const [tenant, setTenant] = useState("");
   const [draft, setDraft] = useState<{ job: JobSummary; users: number } | null>(null);
   const [started, setStarted] = useState<JobSummary | null>(null);
@@ -70,12 +69,7 @@ function ResetAllJob() {
         <label className="inline-field">
           <span>Users of</span>
           <select value={tenant} onChange={(e) => (setTenant(e.target.value), setDraft(null))} data-testid="reset-all-tenant">
-            <option value="">every tenant</option>
-            {tenantList.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
+            <TenantScopeOptions />
           </select>
         </label>
         <button type="submit" disabled={dryRun.pending} data-testid="reset-all-dry-run">
