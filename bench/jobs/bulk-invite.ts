@@ -25,7 +25,7 @@ import Passwordless from "supertokens-node/recipe/passwordless";
 import { startGatehouse } from "../../main/app.ts";
 import { CoreClient } from "../../main/core/core-client.ts";
 import type { OutputOf } from "../../shared/contract/index.ts";
-import { DEFAULT_DATA_CONTRACT } from "../../shared/data-contract.ts";
+import { invokeOn, useBenchProfile } from "../console.ts";
 import { spawnCore } from "../core-process.ts";
 import { runAsChildBench, runChildJson } from "../child.ts";
 import { throughput } from "../measure.ts";
@@ -88,20 +88,8 @@ async function viaJob(dir: string, count: number, log: (line: string) => void): 
   const core = await spawnCore(path.join(dir, "job-core.sqlite"));
   const gatehouse = await startGatehouse({ dataDir: path.join(dir, "gatehouse"), embeddedCore: false, operator: "bench" });
   try {
-    const invoke = async <T>(op: string, input: unknown): Promise<T> => {
-      const envelope = await gatehouse.dispatcher.invoke(op, input);
-      if (!envelope.ok) throw new Error(`${op}: ${envelope.error.code}: ${envelope.error.message}`);
-      return envelope.value as T;
-    };
-    const profile = await invoke<OutputOf<"profiles.create">>("profiles.create", {
-      name: "Bench core",
-      uris: [core.url],
-      role: "admin",
-      defaultTenant: "public",
-      timeoutMs: 30_000,
-      contract: { ...DEFAULT_DATA_CONTRACT },
-    });
-    await invoke("profiles.switch", { id: profile.id });
+    const invoke = <T>(op: string, input: unknown): Promise<T> => invokeOn<T>(gatehouse, op, input);
+    await useBenchProfile(gatehouse, core.url, 30_000);
     const csv = `email,tenant\n${Array.from({ length: count }, (_, i) => `invitee${i}@example.com,public`).join("\n")}\n`;
 
     let started = performance.now();

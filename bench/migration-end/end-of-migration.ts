@@ -24,7 +24,7 @@ import path from "node:path";
 import { startGatehouse, type Gatehouse } from "../../main/app.ts";
 import type { RosterReader } from "../../main/migration/roster/types.ts";
 import type { OutputOf } from "../../shared/contract/index.ts";
-import { DEFAULT_DATA_CONTRACT } from "../../shared/data-contract.ts";
+import { invokeOn, useBenchProfile } from "../console.ts";
 import { spawnCore as spawnCoreProcess } from "../core-process.ts";
 import { runAsChildBench, runChildJson } from "../child.ts";
 import type { BenchRow } from "../table.ts";
@@ -69,20 +69,8 @@ async function gatehouseOn(dir: string, name: string, core: Core) {
     unclassified: (p) => roster.unclassified(p),
   };
   const gatehouse: Gatehouse = await startGatehouse({ dataDir: path.join(dir, `gatehouse-${name}`), embeddedCore: false, operator: "bench", migrationEnd: { roster: reader } });
-  const invoke = async <T>(op: string, input: unknown): Promise<T> => {
-    const envelope = await gatehouse.dispatcher.invoke(op, input);
-    if (!envelope.ok) throw new Error(`${op}: ${envelope.error.code}: ${envelope.error.message}`);
-    return envelope.value as T;
-  };
-  const profile = await invoke<OutputOf<"profiles.create">>("profiles.create", {
-    name: "Bench core",
-    uris: [core.url],
-    role: "admin",
-    defaultTenant: "public",
-    timeoutMs: 60_000,
-    contract: { ...DEFAULT_DATA_CONTRACT },
-  });
-  await invoke("profiles.switch", { id: profile.id });
+  const invoke = <T>(op: string, input: unknown): Promise<T> => invokeOn<T>(gatehouse, op, input);
+  await useBenchProfile(gatehouse, core.url, 60_000);
   let peak = 0;
   return {
     peakRssMb: () => peak / 2 ** 20,

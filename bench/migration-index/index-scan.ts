@@ -22,7 +22,7 @@ import UserMetadata from "supertokens-node/recipe/usermetadata";
 import { startGatehouse, type Gatehouse } from "../../main/app.ts";
 import { CoreClient } from "../../main/core/core-client.ts";
 import type { OutputOf } from "../../shared/contract/index.ts";
-import { DEFAULT_DATA_CONTRACT } from "../../shared/data-contract.ts";
+import { invokeOn, useBenchProfile } from "../console.ts";
 import { spawnCore } from "../core-process.ts";
 import { runAsChildBench, runChildJson } from "../child.ts";
 import { median, medianMs } from "../measure.ts";
@@ -47,11 +47,7 @@ function rosterCsv(): string {
   return lines.join("\n") + "\n";
 }
 
-async function call<T>(g: Gatehouse, op: string, input: unknown): Promise<T> {
-  const envelope = await g.dispatcher.invoke(op, input);
-  if (!envelope.ok) throw new Error(`${op}: ${envelope.error.code}: ${envelope.error.message}`);
-  return envelope.value as T;
-}
+const call = invokeOn;
 
 type Job = OutputOf<"jobs.get">["job"];
 
@@ -70,15 +66,7 @@ async function timedScan(g: Gatehouse, mode: "full" | "refresh"): Promise<{ ms: 
 /** A Gatehouse on a fresh data folder with an admin profile on `coreUrl` and the roster imported. */
 async function freshGatehouse(dir: string, coreUrl: string, n: number): Promise<Gatehouse> {
   const g = await startGatehouse({ dataDir: path.join(dir, `gatehouse-${n}`), embeddedCore: false, operator: "bench" });
-  const profile = await call<{ id: string }>(g, "profiles.create", {
-    name: "Bench core",
-    uris: [coreUrl],
-    role: "admin",
-    defaultTenant: "public",
-    timeoutMs: 30_000,
-    contract: { ...DEFAULT_DATA_CONTRACT },
-  });
-  await call(g, "profiles.switch", { id: profile.id });
+  await useBenchProfile(g, coreUrl, 30_000);
   const out = await call<{ status: string }>(g, "migration.source.importCsv", { rosterCsv: rosterCsv(), fileName: "bench.csv" });
   if (out.status !== "imported") throw new Error(`the roster was ${out.status}`);
   return g;
