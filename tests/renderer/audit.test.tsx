@@ -18,7 +18,7 @@ afterEach(cleanup);
 const at = (seconds: number) => new Date(2025, 5, 2, 14, 0, seconds).getTime();
 
 function entry(seq: number, overrides: Partial<AuditEntry> = {}): AuditEntry {
-  return { seq, at: at(seq), operator: "tester", role: "admin", profile: "Local demo", operation: "users.updateMetadata", target: `user-${seq}`, input: {}, outcome: "ok", detail: null, hash: `h${seq}`, ...overrides };
+  return { seq, at: at(seq), operator: "tester", address: null, role: "admin", profile: "Local demo", operation: "users.updateMetadata", target: `user-${seq}`, input: {}, outcome: "ok", detail: null, hash: `h${seq}`, ...overrides };
 }
 
 /** A log in main: filters (inclusive from/to, case-insensitive operation) and pages like AuditLog.list. */

@@ -80,7 +80,7 @@ export function userRow(i: number, overrides: Partial<UserRow> = {}): UserRow {
 /** Handlers for a console session in `role`, with one user and one role; tests add or override. */
 export function sessionHandlers(role: OperatorRole, metadata: JsonObject = { plan: "pro" }): Handlers {
   return {
-    "session.whoami": () => ({ operator: "tester", role, permissions: [...ROLE_PERMISSIONS[role]], profile: profile(role) }),
+    "session.whoami": () => ({ operator: "tester", role, permissions: [...ROLE_PERMISSIONS[role]], profile: profile(role), mode: "desktop" }),
     "connection.status": () => ({ profileId: "p1", state: "connected", cdiVersion: "5.4", message: null }),
     "tenants.list": () => ({ tenants: [{ tenantId: "public" }, { tenantId: "acme" }] }),
     "users.list": () => ({ rows: [userRow(1, { secondFactor: { state: "enrolled", passwordlessUserId: "pl-1", phoneNumber: "+14155550123" } })], nextPaginationToken: null }),

@@ -23,6 +23,7 @@ function userWith(metadata: JsonObject, inviteKey?: string): Handlers {
       role: "auditor",
       permissions: [...ROLE_PERMISSIONS.auditor],
       profile: profile("auditor", { contract: { ...DEFAULT_DATA_CONTRACT, inviteKey } }),
+      mode: "desktop",
     }),
   };
 }
