@@ -1,0 +1,46 @@
+/**
+ * Gatehouse's tables in PostgreSQL (team servers with two or more instances), per area as in
+ * SQLite (main/store/migrations/): numbered steps, append-only. Only the job engine lives here
+ * so far. Times are epoch milliseconds (BIGINT), as in SQLite; JSON is kept as text, as written.
+ */
+export const POSTGRES_MIGRATIONS: Readonly<Record<string, readonly string[]>> = {
+  jobs: [
+    `CREATE TABLE jobs (
+       id TEXT PRIMARY KEY,
+       kind TEXT NOT NULL,
+       profile_id TEXT NOT NULL,
+       created_by TEXT NOT NULL,
+       input_summary TEXT NOT NULL,
+       state TEXT NOT NULL,
+       error TEXT,
+       created_at BIGINT NOT NULL,
+       started_at BIGINT,
+       finished_at BIGINT,
+       updated_at BIGINT NOT NULL,
+       seq BIGSERIAL NOT NULL
+     );
+     CREATE INDEX jobs_by_state ON jobs (state);
+     CREATE INDEX jobs_by_profile ON jobs (profile_id, created_at, seq);
+     CREATE TABLE job_items (
+       job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+       idx INTEGER NOT NULL,
+       input TEXT NOT NULL,
+       valid BOOLEAN NOT NULL,
+       plan TEXT,
+       state TEXT NOT NULL,
+       attempts INTEGER NOT NULL DEFAULT 0,
+       tries INTEGER NOT NULL DEFAULT 0,
+       result TEXT,
+       error TEXT,
+       updated_at BIGINT NOT NULL,
+       -- The instance running the item, and until when (its database clock, epoch ms) unless renewed.
+       owner TEXT,
+       lease_until BIGINT,
+       PRIMARY KEY (job_id, idx)
+     );
+     -- A claim takes the first pending item: without this index it would walk past every finished one.
+     CREATE INDEX job_items_pending ON job_items (job_id, idx) WHERE state = 'pending';
+     CREATE INDEX job_items_running ON job_items (lease_until) WHERE state = 'running';
+     CREATE INDEX job_items_by_state ON job_items (job_id, state);`,
+  ],
+};
