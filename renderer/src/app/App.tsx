@@ -10,7 +10,7 @@ import { Header } from "./Header.tsx";
 import { Pages } from "./Pages.tsx";
 import { refreshAfterProfileChange } from "./profileSwitch.ts";
 import { useRoute } from "./router.ts";
-import { useGlobalShortcuts } from "./shortcuts.ts";
+import { useGlobalShortcuts, useNavItems } from "./shortcuts.ts";
 import { Sidebar } from "./Sidebar.tsx";
 import { StoresProvider } from "./StoresContext.tsx";
 
@@ -30,7 +30,7 @@ function Shell({ stores }: { stores: Stores }) {
   const tenantsStatus = useStore(stores.tenants, (s) => s.status);
   const openQuickSearch = useStore(stores.ui, (s) => s.openQuickSearch);
   const main = useRef<HTMLElement>(null);
-  useGlobalShortcuts(openQuickSearch);
+  useGlobalShortcuts(openQuickSearch, useNavItems());
 
   useEffect(() => {
     void refreshAfterProfileChange(stores);

@@ -1,5 +1,7 @@
-/** The top bar: active profile, operator and role badge, connection status, quick search. */
+/** The top bar: active profile, operator and role badge (on a team server, the account menu), connection status, quick search. */
 import { useStore } from "zustand";
+import { AccountMenu } from "../team/AccountMenu.tsx";
+import { useTeam } from "../team/TeamContext.tsx";
 import { useStores } from "./StoresContext.tsx";
 import { isMac } from "./shortcuts.ts";
 
@@ -7,6 +9,7 @@ const STATE_LABELS = { connected: "Connected", unreachable: "Core unreachable", 
 
 export function Header() {
   const { session, ui } = useStores();
+  const team = useTeam();
   const whoami = useStore(session, (s) => s.whoami);
   const connection = useStore(session, (s) => s.connection);
   const state = connection?.state;
@@ -32,7 +35,9 @@ export function Header() {
       <button type="button" className="quick-search-button" onClick={() => ui.getState().openQuickSearch()} aria-keyshortcuts="Control+K Meta+K" data-testid="quick-search-open">
         Find user… <kbd>{isMac() ? "⌘K" : "Ctrl+K"}</kbd>
       </button>
-      {whoami ? (
+      {whoami && team ? (
+        <AccountMenu role={whoami.role} />
+      ) : whoami ? (
         <span className="app-header__operator">
           {whoami.operator}{" "}
           <span className={`role-badge role-badge--${whoami.role}`} data-testid="role-badge" title={`Operator role on this profile: ${whoami.role}`}>

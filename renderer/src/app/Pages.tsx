@@ -5,6 +5,7 @@ import { AuditPage } from "../pages/AuditPage.tsx";
 import { ConnectionsPage } from "../pages/ConnectionsPage.tsx";
 import { InvitesPage } from "../pages/InvitesPage.tsx";
 import { JobsPage } from "../pages/JobsPage.tsx";
+import { OperatorsPage } from "../pages/OperatorsPage.tsx";
 import { RolesPage } from "../pages/RolesPage.tsx";
 import { SecondFactorPage } from "../pages/SecondFactorPage.tsx";
 import { UserDetailPage } from "../pages/UserDetailPage.tsx";
@@ -42,6 +43,8 @@ export function Pages({ route }: { route: Route }) {
       return <AuditPage />;
     case "connections":
       return <ConnectionsPage />;
+    case "operators":
+      return <OperatorsPage />;
     case "not-found":
       return (
         <EmptyState title={`There is no page “${route.path}”.`}>

@@ -1,15 +1,16 @@
-/** The navigation: one link per page, with its Alt+digit shortcut. */
-import { isMac, NAV_ITEMS } from "./shortcuts.ts";
+/** The navigation: one link per page the operator may open, with its Alt+digit shortcut. */
+import { isMac, useNavItems } from "./shortcuts.ts";
 import type { Route } from "./router.ts";
 
 export function Sidebar({ route }: { route: Route }) {
   const current = route.page === "user" ? "users" : route.page;
   const alt = isMac() ? "⌥" : "Alt+";
+  const items = useNavItems();
   return (
     <nav className="sidebar" aria-label="Main">
       <div className="sidebar__brand">Gatehouse</div>
       <ul>
-        {NAV_ITEMS.map((item) => (
+        {items.map((item) => (
           <li key={item.href}>
             <a href={item.href} aria-current={current === item.page ? "page" : undefined} aria-keyshortcuts={`Alt+${item.key}`} data-testid={`nav-${item.page}`}>
               <span>{item.label}</span>

@@ -1,4 +1,4 @@
-/** A small hash router: #/users, #/users/<id>, #/roles, #/migration, #/audit, #/connections, … */
+/** A small hash router: #/users, #/users/<id>, #/roles, #/migration, #/audit, #/connections, #/operators, … */
 import { useSyncExternalStore } from "react";
 
 export type Route =
@@ -12,6 +12,7 @@ export type Route =
   | { page: "migration" }
   | { page: "audit" }
   | { page: "connections" }
+  | { page: "operators" }
   | { page: "not-found"; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -25,7 +26,7 @@ export function parseRoute(hash: string): Route {
       return { page: "not-found", path };
     }
   }
-  if (!second && (first === "users" || first === "roles" || first === "invites" || first === "allowlists" || first === "jobs" || first === "second-factor" || first === "migration" || first === "audit" || first === "connections")) return { page: first };
+  if (!second && (first === "users" || first === "roles" || first === "invites" || first === "allowlists" || first === "jobs" || first === "second-factor" || first === "migration" || first === "audit" || first === "connections" || first === "operators")) return { page: first };
   return { page: "not-found", path };
 }
 

@@ -3,6 +3,7 @@ import type { GatehouseClient } from "../../../shared/contract/client.ts";
 import { createAllowListsStore } from "./allowlists.ts";
 import { createAuditStore } from "./audit.ts";
 import { createJobsStore } from "./jobs.ts";
+import { createOperatorsStore } from "./operators.ts";
 import { createProfilesStore } from "./profiles.ts";
 import { createRolesStore } from "./roles.ts";
 import { createSessionStore } from "./session.ts";
@@ -24,6 +25,7 @@ export function createStores(client: GatehouseClient) {
     jobs: createJobsStore(client, () => session.getState().whoami?.profile?.id ?? null),
     audit: createAuditStore(client),
     profiles: createProfilesStore(client),
+    operators: createOperatorsStore(client),
     ui: createUiStore(),
   };
 }

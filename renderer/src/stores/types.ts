@@ -11,6 +11,8 @@ export type RoleUser = OutputOf<"roles.users">["users"][number];
 export type DeletePreview = OutputOf<"roles.deletePreview">;
 export type AuditVerification = OutputOf<"audit.verify">;
 export type ProfileTestResult = OutputOf<"profiles.test">;
+export type OperatorView = OutputOf<"operators.list">["operators"][number];
+export type Invited = OutputOf<"operators.invite">;
 export type QuickSearchHit = OutputOf<"users.quickSearch">["hits"][number];
 
 /** Where a screen's data is: not asked for yet, on its way, here, or failed (with why). */
