@@ -1,0 +1,181 @@
+/**
+ * The team server's configuration file (JSON). Every error names the field it is about, e.g.
+ * `listen.port: must be a whole number from 0 to 65535`. Relative paths are read from the config
+ * file's folder, so a config and its data folder can move together.
+ *
+ * The rules that are not about one field's shape:
+ * - plain HTTP only on a loopback address (anything else holds the Core API keys on a network
+ *   without TLS): give `tls`, or listen on 127.0.0.1 behind a reverse proxy that does TLS;
+ * - `publicUrl` (the origin browsers use) is https, unless it is itself a loopback address;
+ * - with `tls`, `publicUrl` is https.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { isIP } from "node:net";
+import path from "node:path";
+import { z } from "zod";
+import { isLoopbackHost, isUnspecifiedHost, originOf } from "./hosts.ts";
+
+const filePath = z.string().trim().min(1, "give a file path");
+
+const schema = z.strictObject({
+  listen: z.strictObject({
+    host: z.string().trim().min(1, "give the address to listen on, e.g. 127.0.0.1"),
+    port: z.number({ error: "must be a whole number from 0 to 65535" }).int("must be a whole number from 0 to 65535").min(0).max(65535),
+  }),
+  tls: z.strictObject({ cert: filePath, key: filePath }).optional(),
+  publicUrl: z.string().trim().min(1).optional(),
+  trustedProxies: z.array(z.string().trim().refine((a) => isIP(a) !== 0, "must be an IP address (a proxy's address as the server sees it)")).optional(),
+  dataDir: filePath,
+  /** Start the embedded demo core for the Local demo profile (default true). */
+  demoCore: z.boolean().optional(),
+  operatorDirectory: z
+    .discriminatedUnion("kind", [
+      z.strictObject({ kind: z.literal("embedded") }),
+      z.strictObject({
+        kind: z.literal("core"),
+        uri: z.url({ protocol: /^https?$/, error: "must be the Core's http:// or https:// URI" }),
+        apiKeyFile: filePath.optional(),
+        tenantId: z.string().trim().min(1).optional(),
+      }),
+    ], { error: 'must be {"kind": "embedded"} or {"kind": "core", "uri", "apiKeyFile"}' })
+    .optional(),
+  sessions: z
+    .strictObject({
+      idleMinutes: z.number().int().min(1).max(24 * 60).optional(),
+      absoluteHours: z.number().min(0.25).max(7 * 24).optional(),
+    })
+    .optional(),
+});
+
+export type ServerConfigFile = z.input<typeof schema>;
+
+export type DirectoryConfig = { kind: "embedded" } | { kind: "core"; uri: string; apiKeyFile: string | undefined; tenantId: string | undefined };
+
+/** The configuration with defaults filled in and paths made absolute. */
+export interface ServerConfig {
+  listen: { host: string; port: number };
+  /** Absolute paths of the PEM certificate chain and private key; absent: plain HTTP on loopback. */
+  tls: { cert: string; key: string } | undefined;
+  /** The origin browsers use; absent: the listening address (known once listening, for port 0). */
+  publicUrl: string | undefined;
+  trustedProxies: string[];
+  dataDir: string;
+  demoCore: boolean;
+  operatorDirectory: DirectoryConfig;
+  sessions: { idleMs: number | undefined; absoluteMs: number | undefined };
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(field ? `${field}: ${message}` : message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads and checks a config file; throws ConfigError naming the file and the field. */
+export function loadServerConfig(file: string): ServerConfig {
+  const absolute = path.resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(absolute, "utf8");
+  } catch (err) {
+    throw new ConfigError("", `Cannot read the config file ${absolute}: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError("", `${absolute} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    return parseServerConfig(json, path.dirname(absolute));
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(err.field, `${absolute}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Checks a parsed config; relative paths are taken from `baseDir`. */
+export function parseServerConfig(json: unknown, baseDir: string): ServerConfig {
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw fieldError(parsed.error, json);
+  const c = parsed.data;
+  const at = (p: string) => path.resolve(baseDir, p);
+  const tls = c.tls ? { cert: readable(at(c.tls.cert), "tls.cert"), key: readable(at(c.tls.key), "tls.key") } : undefined;
+
+  const host = c.listen.host;
+  if (!tls && !isLoopbackHost(host)) {
+    throw new ConfigError(
+      "listen.host",
+      `"${host}" is not a loopback address, and plain HTTP is allowed only on loopback (127.0.0.1, ::1, localhost): the server holds the Cores' API keys and operators' passwords. Give "tls": {"cert", "key"}, or listen on 127.0.0.1 behind a reverse proxy that does TLS (and list it in "trustedProxies").`,
+    );
+  }
+  const publicUrl = c.publicUrl === undefined ? undefined : checkPublicUrl(c.publicUrl, Boolean(tls));
+  if (publicUrl === undefined && isUnspecifiedHost(host)) {
+    throw new ConfigError("publicUrl", `is required when listening on every interface ("${host}"): give the https:// origin browsers use.`);
+  }
+  const dir = c.operatorDirectory ?? { kind: "embedded" as const };
+  return {
+    listen: { host, port: c.listen.port },
+    tls,
+    publicUrl,
+    trustedProxies: c.trustedProxies ?? [],
+    dataDir: at(c.dataDir),
+    demoCore: c.demoCore ?? true,
+    operatorDirectory:
+      dir.kind === "embedded"
+        ? dir
+        : { kind: "core", uri: dir.uri, apiKeyFile: dir.apiKeyFile === undefined ? undefined : readable(at(dir.apiKeyFile), "operatorDirectory.apiKeyFile"), tenantId: dir.tenantId },
+    sessions: {
+      idleMs: c.sessions?.idleMinutes === undefined ? undefined : c.sessions.idleMinutes * 60_000,
+      absoluteMs: c.sessions?.absoluteHours === undefined ? undefined : Math.round(c.sessions.absoluteHours * 3_600_000),
+    },
+  };
+}
+
+function checkPublicUrl(raw: string, tls: boolean): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError("publicUrl", `"${raw}" is not a URL: give the origin browsers use, e.g. https://gatehouse.example.com.`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new ConfigError("publicUrl", `must start with https:// (not ${url.protocol}//).`);
+  if (url.pathname !== "/" || url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
+    throw new ConfigError("publicUrl", `must be an origin only (scheme, host and port), e.g. ${url.origin}: Gatehouse is served at the root of its host.`);
+  }
+  if (url.protocol === "http:" && tls) throw new ConfigError("publicUrl", `must be https:// when the server does TLS itself (${url.origin} was given).`);
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+    throw new ConfigError("publicUrl", `must be https:// (browsers would send passwords and session cookies in clear to ${url.hostname}); http:// is allowed only for a loopback address.`);
+  }
+  return originOf(url);
+}
+
+function readable(file: string, field: string): string {
+  if (!existsSync(file)) throw new ConfigError(field, `there is no file ${file}.`);
+  return file;
+}
+
+function fieldError(error: z.ZodError, json: unknown): ConfigError {
+  const issue = error.issues[0];
+  if (!issue) return new ConfigError("", "The configuration is not valid.");
+  const base = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".").replace(/\.\[/g, "[");
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0] ?? "";
+    return new ConfigError(base ? `${base}.${key}` : key, "is not a setting the team server knows (a typo?).");
+  }
+  const missing = issue.code === "invalid_type" && valueAt(json, issue.path) === undefined;
+  return new ConfigError(base, missing ? "is required." : issue.message);
+}
+
+function valueAt(json: unknown, at: readonly PropertyKey[]): unknown {
+  let value = json;
+  for (const key of at) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
