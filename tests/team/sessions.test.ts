@@ -67,6 +67,22 @@ describe("expiry", () => {
   });
 });
 
+describe("isLive (an open event stream's check)", () => {
+  it("answers whether the session lives without counting as activity", async () => {
+    const { token } = await f.signIn("cy@example.com", cy.password);
+    expect(await f.team.sessions.isLive(token)).toBe(true);
+    expect(await f.team.sessions.isLive("not a token")).toBe(false);
+    f.advance(20 * MIN);
+    expect(await f.team.sessions.isLive(token)).toBe(true);
+    // Checked 20 minutes in, yet idle since sign-in: ended at 30 all the same.
+    f.advance(10 * MIN);
+    expect(await f.team.sessions.isLive(token)).toBe(false);
+    const other = await f.signIn("cy@example.com", cy.password);
+    await f.team.sessions.end(other.token);
+    expect(await f.team.sessions.isLive(other.token)).toBe(false);
+  });
+});
+
 describe("signing out", () => {
   it("ends one session, or every session of the operator", async () => {
     const a = await f.signIn("cy@example.com", cy.password);

@@ -14,6 +14,9 @@ import type { Sessions } from "../sessions/sessions.ts";
 import type { TeamStore } from "../store/team-store.ts";
 import type { SecondFactor } from "../totp/second-factor.ts";
 import type { Caller, OneTimeLink, OperatorView, TeamLimits } from "../types.ts";
+
+/** Who asks: an admin's email (recorded as the inviter) and role; a session's Caller is one. */
+export type AdminActor = Pick<Caller, "email" | "role">;
 import { createOperator } from "./create-operator.ts";
 
 export interface OperatorAdminDeps {
@@ -29,7 +32,7 @@ export interface OperatorAdminDeps {
 export class OperatorAdmin {
   constructor(private readonly deps: OperatorAdminDeps) {}
 
-  async list(by: Caller): Promise<OperatorView[]> {
+  async list(by: AdminActor): Promise<OperatorView[]> {
     adminOnly(by, "list operators");
     const out: OperatorView[] = [];
     const seen = new Set<string>();
@@ -45,7 +48,7 @@ export class OperatorAdmin {
     return out.sort((a, b) => a.email.localeCompare(b.email));
   }
 
-  async invite(by: Caller, input: { email?: unknown; role?: unknown }): Promise<{ operator: OperatorView; link: OneTimeLink }> {
+  async invite(by: AdminActor, input: { email?: unknown; role?: unknown }): Promise<{ operator: OperatorView; link: OneTimeLink }> {
     adminOnly(by, "invite operators");
     const created = await createOperator(this.deps, input, by.email, this.deps.limits.inviteMs);
     const operator = await this.view(created.userId, created.role);
@@ -53,7 +56,7 @@ export class OperatorAdmin {
     return { operator, link: created.link };
   }
 
-  async setRole(by: Caller, input: { userId?: unknown; role?: unknown }): Promise<{ operator: OperatorView; endedSessions: number }> {
+  async setRole(by: AdminActor, input: { userId?: unknown; role?: unknown }): Promise<{ operator: OperatorView; endedSessions: number }> {
     adminOnly(by, "change operators' roles");
     const userId = readString(input.userId, "userId", 256);
     const role = readRole(input.role);
@@ -70,7 +73,7 @@ export class OperatorAdmin {
     return { operator, endedSessions };
   }
 
-  async remove(by: Caller, input: { userId?: unknown }): Promise<{ email: string; endedSessions: number }> {
+  async remove(by: AdminActor, input: { userId?: unknown }): Promise<{ email: string; endedSessions: number }> {
     adminOnly(by, "remove operators");
     const userId = readString(input.userId, "userId", 256);
     const role = await this.existing(userId);
@@ -83,7 +86,7 @@ export class OperatorAdmin {
     return { email, endedSessions };
   }
 
-  async resetSecondFactor(by: Caller, input: { userId?: unknown }): Promise<{ email: string; removed: boolean }> {
+  async resetSecondFactor(by: AdminActor, input: { userId?: unknown }): Promise<{ email: string; removed: boolean }> {
     adminOnly(by, "reset operators' second factors");
     const userId = readString(input.userId, "userId", 256);
     await this.existing(userId);
@@ -126,6 +129,6 @@ export class OperatorAdmin {
   }
 }
 
-function adminOnly(by: Caller, what: string): void {
+function adminOnly(by: AdminActor, what: string): void {
   if (by.role !== "admin") throw new TeamError("FORBIDDEN", `Only admins may ${what}; you are signed in as ${by.role}.`);
 }

@@ -80,6 +80,18 @@ export class Sessions {
     };
   }
 
+  /**
+   * Whether a session is still live, without counting as activity: an open event stream is not
+   * the operator at work, so it must not hold off the idle limit.
+   */
+  async isLive(token: unknown): Promise<boolean> {
+    if (!isTokenShaped(token)) return false;
+    const session = await this.store.session(hashToken(token));
+    if (!session) return false;
+    const now = this.now();
+    return now - session.createdAt < this.limits.absoluteMs && now - session.lastSeenAt < this.limits.idleMs;
+  }
+
   /** Signs one session out (no error when it had ended already). */
   async end(token: unknown): Promise<boolean> {
     return isTokenShaped(token) ? this.store.removeSession(hashToken(token)) : false;

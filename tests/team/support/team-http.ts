@@ -59,7 +59,11 @@ export class Browser {
   readonly answers: string[] = [];
   csrf: string | undefined;
 
-  constructor(private readonly origin: string) {}
+  /** `headers` go with every request (e.g. X-Forwarded-For through a trusted proxy). */
+  constructor(
+    private readonly origin: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   async get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
     return this.send("GET", path, undefined, headers);
@@ -71,7 +75,7 @@ export class Browser {
 
   async send(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<Answer> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-    const res = await fetch(this.origin + path, { method, headers: { ...(cookie ? { cookie } : {}), ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const res = await fetch(this.origin + path, { method, headers: { ...this.headers, ...(cookie ? { cookie } : {}), ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     const text = await res.text();
     this.answers.push(text);
     for (const [name, value] of res.headers) if (name !== "set-cookie") this.answers.push(`${name}: ${value}`);
