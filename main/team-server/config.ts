@@ -66,11 +66,13 @@ export interface ServerConfig {
 }
 
 export class ConfigError extends Error {
+  /** "<file>: <field>: <what is wrong>", each part when known. */
   constructor(
     readonly field: string,
-    message: string,
+    readonly detail: string,
+    readonly file?: string,
   ) {
-    super(field ? `${field}: ${message}` : message);
+    super(`${file ? `${file}: ` : ""}${field ? `${field}: ` : ""}${detail}`);
     this.name = "ConfigError";
   }
 }
@@ -93,7 +95,7 @@ export function loadServerConfig(file: string): ServerConfig {
   try {
     return parseServerConfig(json, path.dirname(absolute));
   } catch (err) {
-    if (err instanceof ConfigError) throw new ConfigError(err.field, `${absolute}: ${err.message}`);
+    if (err instanceof ConfigError) throw new ConfigError(err.field, err.detail, absolute);
     throw err;
   }
 }

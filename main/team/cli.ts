@@ -9,7 +9,7 @@
  * --directory-core <uri> [--directory-api-key-file <file>] [--directory-tenant <id>]. The API key
  * is read from a file so it never shows in `ps` or the shell history.
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -82,6 +82,8 @@ export async function runTeamCli(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
 
+  // The first admin usually comes before the server ever ran: the data folder may not exist yet.
+  mkdirSync(resolve(dataDir), { recursive: true, mode: 0o700 });
   const db = openStore(join(resolve(dataDir), "gatehouse.sqlite"));
   const secrets = new FileKeySecretBox(join(resolve(dataDir), "secrets.key"));
   const audit = auditLogSink(new AuditLog(db, secrets, Date.now));
