@@ -15,12 +15,14 @@ import { NoTokenScreen } from "../../renderer/src/app/NoTokenScreen.tsx";
 import { passwordProblem as pageRule } from "../../renderer/src/team/passwordRule.ts";
 import { TeamApp } from "../../renderer/src/team/TeamApp.tsx";
 import { sessionHandlers, type Handlers } from "./fakeTransport.ts";
+import { renderApp } from "./render.tsx";
 
 /** What the test uses of tests/support/team-console.ts (loaded at run time: it needs Node's types, which this tsconfig has not). */
 type BrowserFetch = TeamEnvironment["fetch"];
 interface TeamConsole {
   origin: string;
   invoked: string[];
+  requests: string[];
   browser(): BrowserFetch;
   operator(email: string, role: OperatorRole): Promise<{ userId: string; password: string }>;
   invited(email: string, role: OperatorRole): Promise<{ userId: string; token: string }>;
@@ -136,12 +138,12 @@ describe("signing in", () => {
   it("names the empty fields instead of asking the server", async () => {
     await openPage("#/users");
     await screen.findByTestId("sign-in");
-    const before = server.invoked.length;
+    const before = server.requests.length;
     fireEvent.click(screen.getByTestId("sign-in-submit"));
     const errors = (await screen.findAllByTestId("field-error")).map((e) => e.textContent);
     expect(errors).toEqual(["Email address: Enter your email address.", "Password: Enter your password."]);
     expect(screen.getByTestId("sign-in-email").getAttribute("aria-invalid")).toBe("true");
-    expect(server.invoked.length).toBe(before);
+    expect(server.requests.slice(before)).toEqual([]);
   });
 
   it("asks for the 6-digit code when two-step sign-in is on: a wrong code is named on the field, the right one opens the console", async () => {
@@ -186,6 +188,7 @@ describe("setting a password from the one-time link", () => {
     await openPage(`#set-password=${token}`);
     await screen.findByTestId("set-password");
     expect(window.location.hash).toBe("#/users");
+    const sent = () => server.requests.filter((r) => r === "POST /api/team/set-password").length;
 
     type("set-password-new", "short");
     fireEvent.click(screen.getByTestId("set-password-submit"));
@@ -195,6 +198,7 @@ describe("setting a password from the one-time link", () => {
     type("set-password-repeat", "a long walk to the harbor");
     fireEvent.click(screen.getByTestId("set-password-submit"));
     expect((await screen.findByTestId("field-error")).textContent).toBe("Repeat the new password: The two passwords are not the same. Type the same password twice.");
+    expect(sent()).toBe(0);
 
     // The server's own rule (not the email) comes back on the field it names.
     type("set-password-new", "dana.operator");
@@ -296,6 +300,29 @@ describe("the Operators page", () => {
     expect(confirm.disabled).toBe(false);
     fireEvent.click(confirm);
     await waitFor(() => expect(screen.getAllByTestId("operator-row").map((r) => r.getAttribute("data-email"))).not.toContain("gus@example.com"));
+  });
+
+  it("resets an operator's two-step sign-in after confirming", async () => {
+    const ivy = await server.operator("ivy@example.com", "support");
+    await server.secondFactor(ivy.userId, "ivy@example.com");
+    await openPage("#/operators", await signedInBrowser("admin@example.com", admin.password));
+    await screen.findAllByTestId("operator-row");
+    const row = () => screen.getAllByTestId("operator-row").find((r) => r.getAttribute("data-email") === "ivy@example.com") as HTMLElement;
+    expect(within(row()).getByTestId("operator-second-factor").textContent).toBe("on");
+    fireEvent.click(within(row()).getByTestId("operator-reset-second-factor"));
+    fireEvent.click(within(await screen.findByTestId("operator-reset-dialog")).getByTestId("confirm-button"));
+    await waitFor(() => expect(within(row()).getByTestId("operator-second-factor").textContent).toBe("off"));
+    expect(within(row()).queryByTestId("operator-reset-second-factor")).toBeNull();
+    // On the server too: signing in asks for no code any more.
+    const step = await server.browser()(`${server.origin}/api/team/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "ivy@example.com", password: ivy.password }) });
+    expect(((await step.json()) as { value: { step: string } }).value.step).toBe("signed-in");
+  });
+
+  it("is not in the desktop's navigation, even for an admin", async () => {
+    renderApp(sessionHandlers("admin"), "#/operators");
+    expect((await screen.findByTestId("operators-desktop")).textContent).toContain("Operators belong to a Gatehouse team server.");
+    expect(screen.queryByTestId("nav-operators")).toBeNull();
+    expect(screen.queryByTestId("account-menu")).toBeNull();
   });
 
   it("is hidden from a support operator, and its address answers that only admins manage operators", async () => {

@@ -42,6 +42,8 @@ export interface TeamConsole {
   fixture: TeamFixture;
   /** Every /api/invoke call, as "email op". */
   invoked: string[];
+  /** Every request, as "METHOD /path". */
+  requests: string[];
   /** A new browser (its own cookies). */
   browser(): BrowserFetch;
   /** An operator with a password set (as after the command line's link). */
@@ -59,6 +61,7 @@ export async function startTeamConsole(options: TeamConsoleOptions): Promise<Tea
   const fixture = await startTeamFixture(options.throttle ? { throttle: options.throttle } : {});
   const { team } = fixture;
   const invoked: string[] = [];
+  const requests: string[] = [];
   let origin = "";
 
   const invoke = async (caller: Caller, op: string, input: unknown): Promise<unknown> => {
@@ -89,6 +92,7 @@ export async function startTeamConsole(options: TeamConsoleOptions): Promise<Tea
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", origin);
+    requests.push(`${req.method ?? "GET"} ${url.pathname}`);
     void (async () => {
       if (options.team !== false && (await handleTeamRoute(req, res, url, { team, secure: false, origin }))) return;
       if (url.pathname !== "/api/invoke") return sendJson(res, 404, { ok: false, error: { code: "NOT_FOUND", message: `There is no API endpoint ${url.pathname}.` } });
@@ -116,6 +120,7 @@ export async function startTeamConsole(options: TeamConsoleOptions): Promise<Tea
     origin,
     fixture,
     invoked,
+    requests,
     browser: () => browserFetch(origin),
     operator: (email, role) => fixture.operator(email, role),
     async invited(email, role) {

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from "react";
 import { useStore } from "zustand";
-import type { TeamApiError } from "../api/team.ts";
+import { TeamApiError } from "../api/team.ts";
 import { Field } from "./Field.tsx";
 import type { GateNotice } from "./gate.ts";
 import { TeamErrorBanner } from "./TeamErrorBanner.tsx";
@@ -27,8 +27,13 @@ export function SignInScreen({ notice, email: initialEmail }: { notice: GateNoti
   const [codeExpired, setCodeExpired] = useState<TeamApiError | null>(null);
   const paused = usePause();
 
+  // Paused in the same update as the error is shown, so the button is never on in between.
+  const pauseOn = (err: unknown): never => {
+    if (err instanceof TeamApiError && err.code === "RATE_LIMITED") paused.until(Date.now() + (err.retryAfterSec ?? 60) * 1000);
+    throw err;
+  };
   const withPassword = useTeamAction(async () => {
-    const answer = await api.signIn(email.trim(), password);
+    const answer = await api.signIn(email.trim(), password).catch(pauseOn);
     setPassword("");
     if (answer.step === "signed-in") signedIn(answer.session);
     else {
@@ -37,13 +42,12 @@ export function SignInScreen({ notice, email: initialEmail }: { notice: GateNoti
     }
   });
   const withCode = useTeamAction(async () => {
-    signedIn(await api.signInCode(code.replace(/\s+/g, "")));
+    signedIn(await api.signInCode(code.replace(/\s+/g, "")).catch(pauseOn));
   });
   const action = step === "password" ? withPassword : withCode;
   const error = action.error;
 
   useEffect(() => {
-    if (error?.code === "RATE_LIMITED") paused.until(Date.now() + (error.retryAfterSec ?? 60) * 1000);
     // The code step's challenge expired or was used: start over with the password.
     if (step === "code" && error?.code === "LINK_INVALID") {
       setCodeExpired(error);
