@@ -8,7 +8,7 @@ import { DEFAULT_DATA_CONTRACT } from "../shared/data-contract.ts";
 
 /** Calls one operation; a refused or failed one throws with its code and message. */
 export async function invokeOn<T>(gatehouse: Gatehouse, op: string, input: unknown): Promise<T> {
-  const envelope = await gatehouse.dispatcher.invoke(op, input);
+  const envelope = await gatehouse.dispatcher.invoke(op, input, gatehouse.desktopCaller());
   if (!envelope.ok) throw new Error(`${op}: ${envelope.error.code}: ${envelope.error.message}`);
   return envelope.value as T;
 }

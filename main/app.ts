@@ -4,10 +4,10 @@
  * browser mode both start Gatehouse through here; tests build it with a temporary data folder.
  */
 import { mkdirSync } from "node:fs";
-import { userInfo } from "node:os";
 import { join } from "node:path";
 import { startEmbeddedCore, type RunningEmbeddedCore } from "./embedded-core/index.ts";
-import { Dispatcher, roleInForce, type Handlers } from "./dispatch.ts";
+import { desktopCaller, osUserName } from "./desktop-caller.ts";
+import { Dispatcher, type DispatcherDeps, type Handlers } from "./dispatch.ts";
 import { EventBus } from "./events.ts";
 import { createJobs, type JobsOptions } from "./jobs/index.ts";
 import { createMigration } from "./migration/index.ts";
@@ -19,6 +19,7 @@ import { FileKeySecretBox } from "./secrets/file-key-box.ts";
 import type { SecretBox } from "./secrets/secret-box.ts";
 import { AllowListsService } from "./services/allowlists/service.ts";
 import { AuditLog } from "./services/audit-log.ts";
+import type { AuditSink } from "./services/audit-stream/sink.ts";
 import { ConnectionService } from "./services/connection.ts";
 import { createInvites, inviteScope } from "./services/invites/index.ts";
 import { ProfilesService } from "./services/profiles.ts";
@@ -27,7 +28,9 @@ import { RolesService } from "./services/roles.ts";
 import { secondFactorHandlers } from "./services/second-factor/index.ts";
 import { UsersService } from "./services/users.ts";
 import { openStore, type StoreDb } from "./store/database.ts";
-import { ROLE_PERMISSIONS, type OperatorRole } from "../shared/contract/permissions.ts";
+import type { Caller } from "../shared/contract/caller.ts";
+import { GatehouseError } from "../shared/contract/errors.ts";
+import { ROLE_PERMISSIONS } from "../shared/contract/permissions.ts";
 
 export interface GatehouseOptions {
   /** Folder for gatehouse.sqlite, the key file and the embedded core's database. */
@@ -38,7 +41,14 @@ export interface GatehouseOptions {
   embeddedCore?: boolean;
   /** Keep the embedded core's data in memory instead of dataDir (tests). */
   embeddedCoreInMemory?: boolean;
+  /** The desktop's operator name for the audit log (default: the OS account). */
   operator?: string;
+  /** The operators.* operations: a team server's (main/team-server/); the desktop has no operators. */
+  operators?: OperatorHandlers;
+  /** Where the audit trail is streamed as JSON lines besides the chained log (services/audit-stream/). */
+  auditSinks?: AuditSink[];
+  /** Stricter permissions where a deployment needs them (the team server; see DispatcherDeps). */
+  permissionOf?: DispatcherDeps["permissionOf"];
   now?: () => number;
   /** Job engine tuning (retry backoff, close grace) and extra job kinds (tests). */
   jobs?: JobsOptions;
@@ -48,8 +58,13 @@ export interface GatehouseOptions {
   migrationEnd?: { roster?: RosterReader; bulk?: Partial<BatchOptions> };
 }
 
+export type OperatorHandlers = Pick<Handlers, `operators.${string}` & keyof Handlers>;
+
 export interface Gatehouse {
+  /** Every call goes through here with its caller (see shared/contract/caller.ts). */
   dispatcher: Dispatcher;
+  /** The desktop's caller right now: the OS account with the active profile's role. */
+  desktopCaller(): Caller;
   events: EventBus;
   embeddedCoreUrl: string | undefined;
   close(): Promise<void>;
@@ -76,14 +91,14 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     const roleIndex = new RoleIndex(now);
     const roles = new RolesService(() => connection.active(), roleIndex);
     const allowLists = new AllowListsService(() => connection.active(), { now });
-    const audit = new AuditLog(db, secrets, now);
-    const operator = options.operator ?? safeUserName();
+    const auditSinks = options.auditSinks ?? [];
+    const audit = new AuditLog(db, secrets, now, auditSinks);
+    const operator = options.operator ?? osUserName();
     const invitesArea = createInvites({
       db,
       secrets,
       now,
       connection: () => connection.active(),
-      operator,
       rolesChanged: () => roleIndex.invalidate(),
       embeddedCoreUrl: () => embedded?.url,
       profileFor: (id) => profiles.get(id),
@@ -95,18 +110,16 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
       secrets,
       now,
       connection: () => connection.active(),
-      operator,
       profileFor: (id) => profiles.get(id),
       jobs: () => jobs.runner,
       audit,
     });
     // The Users list answers the filters the Core cannot from the migration area's user index.
-    const users = new UsersService(() => connection.active(), roleIndex, () => roleInForce(profiles) !== "auditor", () => migrationArea.usersIndex);
+    const users = new UsersService(() => connection.active(), roleIndex, () => migrationArea.usersIndex);
     const migrationEnd = createMigrationEnd({
       db,
       secrets,
       now,
-      operator,
       connection: () => connection.active(),
       profileFor: (id) => profiles.get(id),
       scopeOf: (active) => inviteScope(active, embedded?.url),
@@ -120,34 +133,35 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
       events,
       now,
       profiles,
-      operator,
-      role: () => roleInForce(profiles),
       rolesChanged: () => roleIndex.invalidate(),
       kinds: [...invitesArea.jobKinds, ...migrationArea.jobKinds, ...migrationEnd.jobKinds],
       options: options.jobs ?? {},
     });
     const dispatcher = new Dispatcher({
       handlers: {
-        ...handlers({ profiles, connection, users, roles, invites, allowLists, jobs: jobs.handlers, audit, operator, role: () => roleInForce(profiles) }),
-        ...secondFactorHandlers({ db, secrets, now, connection: () => connection.active(), seesPhones: () => roleInForce(profiles) !== "auditor" }),
+        ...handlers({ profiles, connection, users, roles, invites, allowLists, jobs: jobs.handlers, audit }),
+        ...secondFactorHandlers({ db, secrets, now, connection: () => connection.active() }),
         ...migrationArea.handlers,
         ...migrationEnd.handlers,
+        ...(options.operators ?? NO_OPERATORS),
       },
       profiles,
       audit,
       events,
-      operator,
+      ...(options.permissionOf ? { permissionOf: options.permissionOf } : {}),
     });
     const store = db;
     jobs.runner.resumeInterrupted();
     return {
       dispatcher,
+      desktopCaller: () => desktopCaller(profiles, operator),
       events,
       embeddedCoreUrl: embedded?.url,
       async close() {
         await jobs.runner.close();
         migrationEnd.close();
         store.close();
+        await Promise.all(auditSinks.map((sink) => sink.close()));
         await embedded?.close();
       },
     };
@@ -167,18 +181,22 @@ interface Services {
   allowLists: AllowListsService;
   jobs: ReturnType<typeof createJobs>["handlers"];
   audit: AuditLog;
-  operator: string;
-  role: () => OperatorRole;
 }
 
 /** Each operation of the contract, wired to the service that does it. */
-function handlers(s: Services): Omit<Handlers, `secondFactor.${string}` | `migration.${string}` | `migrationEnd.${string}` | `resetLinks.${string}`> {
+function handlers(s: Services): Omit<Handlers, `secondFactor.${string}` | `migration.${string}` | `migrationEnd.${string}` | `resetLinks.${string}` | `operators.${string}`> {
   const activeView = () => {
     const active = s.profiles.active();
     return active ? s.profiles.view(active, active.id) : null;
   };
   return {
-    "session.whoami": () => ({ operator: s.operator, role: s.role(), permissions: [...ROLE_PERMISSIONS[s.role()]], profile: activeView() }),
+    "session.whoami": (_i, caller) => ({
+      operator: caller.operator,
+      role: caller.role,
+      permissions: [...ROLE_PERMISSIONS[caller.role]],
+      profile: activeView(),
+      mode: caller.sessionId === undefined ? "desktop" : "team",
+    }),
     "connection.status": () => s.connection.status(),
     "tenants.list": async () => {
       const { core } = s.connection.active();
@@ -231,10 +249,14 @@ function handlers(s: Services): Omit<Handlers, `secondFactor.${string}` | `migra
   };
 }
 
-function safeUserName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? "operator";
-  }
-}
+/** The desktop has no operators: they are a team server's (npm run server). */
+const onlyOnServer = (): never => {
+  throw new GatehouseError({ code: "NOT_FOUND", message: "Operators belong to a Gatehouse team server; this desktop console has none (its operator is your OS account)." });
+};
+const NO_OPERATORS: OperatorHandlers = {
+  "operators.list": onlyOnServer,
+  "operators.invite": onlyOnServer,
+  "operators.setRole": onlyOnServer,
+  "operators.remove": onlyOnServer,
+  "operators.resetSecondFactor": onlyOnServer,
+};

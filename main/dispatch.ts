@@ -1,21 +1,23 @@
 /**
  * The single door into the main process, for every transport (Electron IPC, HTTP): it validates
- * the input, checks the operator's role, runs the operation, validates the output, writes an
- * audit entry for every change (refused and failed ones too), hides from the answer what the role
- * may not see (main/disclosure.ts), and answers with an envelope.
+ * the input, checks the caller's role, runs the operation, validates the output, writes an
+ * audit entry for every change (refused and failed ones too) and every refused read, hides from
+ * the answer what the role may not see (main/disclosure.ts), and answers with an envelope.
  */
 import { z } from "zod";
 import { OPERATIONS, isOperationName, type OperationName, type Operations } from "../shared/contract/index.ts";
 import { type Envelope, GatehouseError } from "../shared/contract/errors.ts";
-import { can, type OperatorRole } from "../shared/contract/permissions.ts";
+import type { Caller } from "../shared/contract/caller.ts";
+import { can, type Permission } from "../shared/contract/permissions.ts";
 import type { JsonObject } from "../shared/contract/schemas.ts";
 import { discloseFor } from "./disclosure.ts";
 import type { EventBus } from "./events.ts";
 import type { AuditLog } from "./services/audit-log.ts";
 import type { ProfilesService } from "./services/profiles.ts";
 
+/** Each operation's handler: its validated input, and who called (for the role, the operator, the audit). */
 export type Handlers = {
-  [N in OperationName]: (input: z.output<Operations[N]["input"]>) => Promise<z.input<Operations[N]["output"]>> | z.input<Operations[N]["output"]>;
+  [N in OperationName]: (input: z.output<Operations[N]["input"]>, caller: Caller) => Promise<z.input<Operations[N]["output"]>> | z.input<Operations[N]["output"]>;
 };
 
 export interface DispatcherDeps {
@@ -23,40 +25,36 @@ export interface DispatcherDeps {
   profiles: ProfilesService;
   audit: AuditLog;
   events: EventBus;
-  /** Who operates this console (the OS account), for the audit log. */
-  operator: string;
+  /**
+   * Where a deployment asks more than the contract's permission for an operation: the team server
+   * makes switching the active profile (shared by every operator there) an admin's change.
+   */
+  permissionOf?: (name: OperationName, declared: Permission) => Permission;
 }
 
 /** Input fields never written to the audit log in clear. */
 const SECRET_FIELDS = new Set(["apiKey", "password", "newPassword", "smtpPassword", "legacyToken", "rosterCsv"]);
 
-/** The role in force: the active profile's; with no profile at all, admin (to set one up). */
-export function roleInForce(profiles: ProfilesService): OperatorRole {
-  const active = profiles.active();
-  if (active) return active.role;
-  return profiles.list().length === 0 ? "admin" : "auditor";
-}
-
 export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
-  role(): OperatorRole {
-    return roleInForce(this.deps.profiles);
-  }
-
-  async invoke(name: string, rawInput: unknown): Promise<Envelope<unknown>> {
+  /** Runs one call for `caller`, whose role is checked and whose name (and address) the audit records. */
+  async invoke(name: string, rawInput: unknown, caller: Caller): Promise<Envelope<unknown>> {
     if (!isOperationName(name)) return fail(new GatehouseError({ code: "NOT_FOUND", message: `There is no operation "${name}".` }));
     const spec = OPERATIONS[name];
-    const role = this.role();
+    const { role } = caller;
+    const permission = this.deps.permissionOf?.(name, spec.permission) ?? spec.permission;
     // The profile in force when the call came in (a change may rename or remove it).
     const profile = this.deps.profiles.active()?.name ?? "(none)";
     const parsed = spec.input.safeParse(rawInput ?? {});
     const input = parsed.success ? parsed.data : rawInput;
 
-    const audit = (outcome: "ok" | "error", detail: string | null) => {
-      if (!spec.mutates) return;
+    // Changes are audited, and so is every refusal: a read refused is someone trying what their role may not.
+    const audit = (outcome: "ok" | "error", detail: string | null, refused = false) => {
+      if (!spec.mutates && !refused) return;
       const entry = this.deps.audit.append({
-        operator: this.deps.operator,
+        operator: caller.operator,
+        address: caller.address,
         role,
         profile,
         operation: name,
@@ -69,19 +67,19 @@ export class Dispatcher {
     };
 
     // The role is checked before the input: a refused change is refused (and audited) whatever it holds.
-    if (!can(role, spec.permission)) {
+    if (!can(role, permission)) {
       const refused = new GatehouseError({
         code: "FORBIDDEN",
-        message: `The ${role} role cannot do "${spec.summary}" (it needs ${spec.permission}). Switch to a profile with a role that may.`,
+        message: `The ${role} role cannot do "${spec.summary}" (it needs ${permission}).${caller.sessionId === undefined ? " Switch to a profile with a role that may." : " Ask an admin of this Gatehouse server."}`,
       });
-      audit("error", `${refused.code}: ${refused.message}`);
+      audit("error", `${refused.code}: ${refused.message}`, true);
       return fail(refused);
     }
     if (!parsed.success) return fail(validationError(parsed.error));
 
     try {
-      const handler = this.deps.handlers[name] as (i: unknown) => unknown;
-      const output = spec.output.safeParse(await handler(input));
+      const handler = this.deps.handlers[name] as (i: unknown, c: Caller) => unknown;
+      const output = spec.output.safeParse(await handler(input, caller));
       if (!output.success) {
         throw new GatehouseError({ code: "INTERNAL", message: `"${name}" produced an answer that does not match its declaration: ${output.error.issues[0]?.message ?? ""}` });
       }

@@ -74,7 +74,7 @@ export async function benchConsolePageLoad({ users, reps, log }: PageLoadOptions
           order: "newest",
           limit: PAGE_SIZE,
           ...(paginationToken ? { paginationToken } : {}),
-        });
+        }, gatehouse.desktopCaller());
         if (!envelope.ok) throw new Error(`users.list: ${envelope.error.code}: ${envelope.error.message}`);
         return envelope.value as Page;
       };

@@ -58,7 +58,7 @@ export async function benchFaults(log: (line: string) => void): Promise<BenchRow
     res.write('{"status":"OK","tenants":['); // and never ends
   });
   const invoke = async (op: string, input: unknown): Promise<{ ok: boolean; error?: { code: string } }> =>
-    (await gatehouse.dispatcher.invoke(op, input)) as { ok: boolean; error?: { code: string } };
+    (await gatehouse.dispatcher.invoke(op, input, gatehouse.desktopCaller())) as { ok: boolean; error?: { code: string } };
   const useCore = async (name: string, uri: string) => {
     const created = (await gatehouse.dispatcher.invoke("profiles.create", {
       name,
@@ -67,7 +67,7 @@ export async function benchFaults(log: (line: string) => void): Promise<BenchRow
       defaultTenant: "public",
       timeoutMs: TIMEOUT_MS,
       contract: { ...DEFAULT_DATA_CONTRACT },
-    })) as { ok: true; value: { id: string } };
+    }, gatehouse.desktopCaller())) as { ok: true; value: { id: string } };
     await invoke("profiles.switch", { id: created.value.id });
   };
   /** Median ms until `op` fails with TIMEOUT. */

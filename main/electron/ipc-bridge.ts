@@ -5,6 +5,7 @@
 import type { IpcMain, WebContents } from "electron";
 import type { Dispatcher } from "../dispatch.ts";
 import type { EventBus } from "../events.ts";
+import type { Caller } from "../../shared/contract/caller.ts";
 import type { Envelope } from "../../shared/contract/errors.ts";
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from "./ipc-channels.ts";
 import { isAppUrl, isTrustedSender, type SenderFrame } from "./security-policy.ts";
@@ -13,14 +14,15 @@ export interface InvokeEvent {
   readonly senderFrame: SenderFrame | null;
 }
 
-export function createInvokeHandler(dispatcher: Pick<Dispatcher, "invoke">, warn: (message: string) => void = console.warn) {
+/** The caller of an IPC call: the desktop's (the OS account, with the active profile's role) at that moment. */
+export function createInvokeHandler(dispatcher: Pick<Dispatcher, "invoke">, caller: () => Caller, warn: (message: string) => void = console.warn) {
   return async (event: InvokeEvent, op: unknown, input: unknown): Promise<Envelope<unknown>> => {
     if (!isTrustedSender(event.senderFrame)) {
       warn(`Refused ${INVOKE_CHANNEL} from a frame that is not Gatehouse's own page (${safeUrl(event.senderFrame)}).`);
       throw new Error("Refused: only Gatehouse's own page may call the main process.");
     }
     if (typeof op !== "string") return { ok: false, error: { code: "VALIDATION", message: "op: must be the name of an operation." } };
-    return dispatcher.invoke(op, input);
+    return dispatcher.invoke(op, input, caller());
   };
 }
 
@@ -33,8 +35,8 @@ export function forwardEvents(events: EventBus, targets: () => readonly WebConte
   });
 }
 
-export function registerInvoke(ipcMain: IpcMain, dispatcher: Pick<Dispatcher, "invoke">): () => void {
-  ipcMain.handle(INVOKE_CHANNEL, createInvokeHandler(dispatcher));
+export function registerInvoke(ipcMain: IpcMain, dispatcher: Pick<Dispatcher, "invoke">, caller: () => Caller): () => void {
+  ipcMain.handle(INVOKE_CHANNEL, createInvokeHandler(dispatcher, caller));
   return () => ipcMain.removeHandler(INVOKE_CHANNEL);
 }
 

@@ -57,11 +57,12 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   const dataDir = process.env.GATEHOUSE_DATA_DIR ? path.resolve(process.env.GATEHOUSE_DATA_DIR) : app.getPath("userData");
   const secrets = chooseSecretBox({ safeStorage, dataDir, platform: process.platform, warn: console.warn });
-  gatehouse = await startGatehouse({ dataDir, secrets });
+  const running = await startGatehouse({ dataDir, secrets });
+  gatehouse = running;
   hardenSession(session.defaultSession);
   protocol.handle(APP_SCHEME, serveRenderer(RENDERER_DIR));
-  registerInvoke(ipcMain, gatehouse.dispatcher);
-  forwardEvents(gatehouse.events, () => BrowserWindow.getAllWindows().map((window) => window.webContents));
+  registerInvoke(ipcMain, running.dispatcher, () => running.desktopCaller());
+  forwardEvents(running.events, () => BrowserWindow.getAllWindows().map((window) => window.webContents));
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ platform: process.platform, developer, openExternal: (url) => void shell.openExternal(url) })));
   showWindow();
 }

@@ -5,7 +5,8 @@
  */
 import { GatehouseError } from "../../shared/contract/errors.ts";
 import type { jobsOps } from "../../shared/contract/operations/jobs.ts";
-import { can, type OperatorRole } from "../../shared/contract/permissions.ts";
+import type { Caller } from "../../shared/contract/caller.ts";
+import { can } from "../../shared/contract/permissions.ts";
 import { CoreClient } from "../core/core-client.ts";
 import type { Handlers } from "../dispatch.ts";
 import type { EventBus } from "../events.ts";
@@ -35,8 +36,6 @@ export interface JobsDeps {
   events: EventBus;
   now: () => number;
   profiles: ProfilesService;
-  operator: string;
-  role: () => OperatorRole;
   /** Called when a job changed roles (drops the users page's role index). */
   rolesChanged: () => void;
   /** The kinds other areas bring (e.g. invites.bulk). */
@@ -68,8 +67,7 @@ export function createJobs(deps: JobsDeps): { runner: JobRunner; handlers: JobHa
   for (const kind of [...(deps.kinds ?? []), ...(deps.options?.kinds ?? [])]) runner.register(kind);
 
   /** jobs:control is checked by the dispatcher; the kind's own permission (e.g. roles:write) here. */
-  const mayRun = (kind: AnyJobKind) => {
-    const role = deps.role();
+  const mayRun = (kind: AnyJobKind, { role }: Caller) => {
     if (!can(role, kind.permission)) {
       throw new GatehouseError({ code: "FORBIDDEN", message: `The ${role} role cannot run "${kind.name}" jobs (they need ${kind.permission}).` });
     }
@@ -98,22 +96,22 @@ export function createJobs(deps: JobsDeps): { runner: JobRunner; handlers: JobHa
     "jobs.list": (i) => runner.list(profileInForce(), i.offset, i.limit),
     "jobs.get": (i) => runner.get(inForce(i.jobId), i.offset, i.limit, i.state),
     "jobs.result": (i) => runner.result(inForce(i.jobId)),
-    "jobs.dryRun": (i) => {
+    "jobs.dryRun": (i, caller) => {
       const kind = runner.kind(i.kind);
-      mayRun(kind);
-      return runner.dryRun(kind.name, i.input, { profileId: profileInForce(), createdBy: deps.operator });
+      mayRun(kind, caller);
+      return runner.dryRun(kind.name, i.input, { profileId: profileInForce(), createdBy: caller.operator });
     },
-    "jobs.start": (i) => {
-      mayRun(runner.kindOfJob(inForce(i.jobId)));
+    "jobs.start": (i, caller) => {
+      mayRun(runner.kindOfJob(inForce(i.jobId)), caller);
       return { job: runner.start(i.jobId) };
     },
     "jobs.pause": (i) => ({ job: runner.pause(inForce(i.jobId)) }),
-    "jobs.resume": (i) => {
-      mayRun(runner.kindOfJob(inForce(i.jobId)));
+    "jobs.resume": (i, caller) => {
+      mayRun(runner.kindOfJob(inForce(i.jobId)), caller);
       return { job: runner.resume(i.jobId) };
     },
-    "jobs.retryFailed": (i) => {
-      mayRun(runner.kindOfJob(inForce(i.jobId)));
+    "jobs.retryFailed": (i, caller) => {
+      mayRun(runner.kindOfJob(inForce(i.jobId)), caller);
       return runner.retryFailed(i.jobId);
     },
     "jobs.cancel": (i) => ({ job: runner.cancel(inForce(i.jobId)) }),

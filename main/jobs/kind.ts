@@ -46,6 +46,8 @@ export interface ItemContext {
   core: CoreClient;
   /** The connection profile the job was planned for. */
   profileId: string;
+  /** The operator who planned the job: whom its items act for (e.g. an invite's invitedBy). */
+  createdBy: string;
   jobId: string;
   index: number;
   /** 1 on the first attempt; attempts are counted across restarts (not those given back after an outage). */

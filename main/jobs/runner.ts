@@ -48,6 +48,8 @@ type Finished = { index: number; outcome: FinalOutcome };
 interface Active {
   id: string;
   profileId: string;
+  /** Who planned the job: the operator its items act for (invite records, roster notes). */
+  createdBy: string;
   kind: AnyJobKind;
   core: CoreClient;
   state: JobState;
@@ -286,6 +288,7 @@ export class JobRunner {
     const active: Active = {
       id: row.id,
       profileId: row.profile_id,
+      createdBy: row.created_by,
       kind,
       core,
       state: row.state,
@@ -390,7 +393,7 @@ export class JobRunner {
   }
 
   private itemContext(active: Active, index: number, attempt: number, tries: number): ItemContext {
-    return { core: active.core, profileId: active.profileId, jobId: active.id, index, attempt, fresh: tries <= 1 };
+    return { core: active.core, profileId: active.profileId, createdBy: active.createdBy, jobId: active.id, index, attempt, fresh: tries <= 1 };
   }
 
   /** Before an item fails: what the Core really holds for it (the kind may finish it from there). */

@@ -37,7 +37,6 @@ export interface MigrationAreaDeps {
   secrets: SecretBox;
   now: () => number;
   connection: () => ActiveConnection;
-  operator: string;
   /** A profile by id (jobs run for the profile they were planned for). */
   profileFor: (profileId: string) => ProfileRecord;
   /** The job engine (made after the areas, since it takes their kinds). */
@@ -92,7 +91,7 @@ export function createMigration(deps: MigrationAreaDeps): {
 
   const jobKinds: AnyJobKind[] = [
     scanKind({ store: index, contractOf: (id) => deps.profileFor(id).contract, finish: finishScan }),
-    rosterReadKind({ db: deps.db, roster, now: deps.now, operator: deps.operator, replaced: reclassify }),
+    rosterReadKind({ db: deps.db, roster, now: deps.now, replaced: reclassify }),
   ];
 
   const runner = () => deps.jobs();
@@ -110,17 +109,17 @@ export function createMigration(deps: MigrationAreaDeps): {
     return index.freshness(profileId, scanning);
   };
 
-  const startJob = async (kind: string, input: unknown, profileId: string) => {
-    const { job } = await runner().dryRun(kind, input, { profileId, createdBy: deps.operator });
+  const startJob = async (kind: string, input: unknown, profileId: string, createdBy: string) => {
+    const { job } = await runner().dryRun(kind, input, { profileId, createdBy });
     return runner().start(job.id);
   };
 
-  const startScan = async (profileId: string, mode: "full" | "refresh") => {
+  const startScan = async (profileId: string, mode: "full" | "refresh", createdBy: string) => {
     const current = jobOf(index.meta(profileId)?.last_job_id);
     // One scan at a time per profile: asking again answers with the one under way.
     if (current && ACTIVE_JOB.has(current.state)) return current;
     if (current) index.dropStage(current.id); // a scan that ended without replacing the index
-    const job = await startJob(SCAN_KIND, { mode }, profileId);
+    const job = await startJob(SCAN_KIND, { mode }, profileId, createdBy);
     index.noteScanJob(profileId, job.id);
     return job;
   };
@@ -133,7 +132,7 @@ export function createMigration(deps: MigrationAreaDeps): {
       demoSeeded.add(profile.id);
       if (!roster.source(profile.id)) {
         roster.replace(profile.id, demoRoster(), { kind: "demo", fileName: DEMO_SOURCE_NAME, at: deps.now(), by: "demo data", skippedDisabled: demoDisabledCount() });
-        if (!index.meta(profile.id)?.built_at) await startScan(profile.id, "full").catch(() => undefined);
+        if (!index.meta(profile.id)?.built_at) await startScan(profile.id, "full", "demo data").catch(() => undefined);
       }
     }
     return profile;
@@ -147,13 +146,13 @@ export function createMigration(deps: MigrationAreaDeps): {
   };
 
   /** A read under way is cancelled when the service's settings change (they supersede it); asked again otherwise, it answers. */
-  const startRead = async (profileId: string, supersede: boolean) => {
+  const startRead = async (profileId: string, supersede: boolean, createdBy: string) => {
     const current = jobOf(roster.source(profileId)?.read_job_id);
     if (current && ACTIVE_JOB.has(current.state)) {
       if (!supersede) return current;
       runner().cancel(current.id);
     }
-    const job = await startJob(ROSTER_READ_KIND, {}, profileId);
+    const job = await startJob(ROSTER_READ_KIND, {}, profileId, createdBy);
     roster.noteRead(profileId, job.id, null);
     return job;
   };
@@ -197,7 +196,7 @@ export function createMigration(deps: MigrationAreaDeps): {
 
   const handlers: Pick<Handlers, MigrationOpName> = {
     "migration.source.get": async () => rosterStatus((await active()).id),
-    "migration.source.importCsv": async (i): Promise<Out<"migration.source.importCsv">> => {
+    "migration.source.importCsv": async (i, caller): Promise<Out<"migration.source.importCsv">> => {
       const profile = await active();
       readJobRunning(profile.id);
       if (Buffer.byteLength(i.rosterCsv, "utf8") > ROSTER_CSV_MAX_BYTES) {
@@ -205,26 +204,26 @@ export function createMigration(deps: MigrationAreaDeps): {
       }
       const read = readRosterCsv(i.rosterCsv, i.defaultTenant ?? profile.defaultTenant);
       if (!read.ok) return { status: "refused", problems: read.problems.slice(0, 500), problemCount: read.problems.length, rows: read.rows };
-      const replaced = roster.replace(profile.id, read.entries, { kind: "csv", fileName: i.fileName ?? null, at: deps.now(), by: deps.operator });
+      const replaced = roster.replace(profile.id, read.entries, { kind: "csv", fileName: i.fileName ?? null, at: deps.now(), by: caller.operator });
       reclassify(profile.id);
       return { status: "imported", roster: rosterStatus(profile.id), imported: read.entries.length, replaced };
     },
-    "migration.source.setService": async (i) => {
+    "migration.source.setService": async (i, caller) => {
       const profile = await active();
       const hasToken = roster.source(profile.id)?.token_sealed;
       if (i.legacyToken === undefined && !hasToken) throw new GatehouseError({ code: "VALIDATION", field: "legacyToken", message: "legacyToken: the legacy service's bearer token is required." });
-      roster.setService(profile.id, { url: i.url, token: i.legacyToken ?? null, tenantId: i.tenantId, at: deps.now(), by: deps.operator });
-      const job = await startRead(profile.id, true);
+      roster.setService(profile.id, { url: i.url, token: i.legacyToken ?? null, tenantId: i.tenantId, at: deps.now(), by: caller.operator });
+      const job = await startRead(profile.id, true, caller.operator);
       return { roster: rosterStatus(profile.id), job };
     },
-    "migration.source.read": async () => {
+    "migration.source.read": async (_i, caller) => {
       const profile = await active();
       if (roster.source(profile.id)?.kind !== "service") throw new GatehouseError({ code: "VALIDATION", message: "This profile's migration source is not a legacy service: set its URL and token first." });
-      return { job: await startRead(profile.id, false) };
+      return { job: await startRead(profile.id, false, caller.operator) };
     },
-    "migration.scan.start": async (i) => {
+    "migration.scan.start": async (i, caller) => {
       const profile = await active();
-      const job = await startScan(profile.id, i.mode);
+      const job = await startScan(profile.id, i.mode, caller.operator);
       return { job, index: freshness(profile.id) };
     },
     "migration.scan.status": async () => {
@@ -248,9 +247,9 @@ export function createMigration(deps: MigrationAreaDeps): {
     "migration.history": async (i) => progress.history((await active()).id, i),
     "migration.rate": async () => progress.rate((await active()).id),
     "migration.criterion.get": async () => progress.criterion((await active()).id),
-    "migration.criterion.set": async (i) => {
+    "migration.criterion.set": async (i, caller) => {
       const profile = await active();
-      progress.setCriterion(profile.id, i.criterion, deps.operator);
+      progress.setCriterion(profile.id, i.criterion, caller.operator);
       return progress.criterion(profile.id);
     },
     "migration.list": async (i) => {

@@ -8,15 +8,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Gatehouse } from "../app.ts";
 import { EventStreams } from "./event-stream.ts";
-import { handleInvoke } from "./invoke-route.ts";
+import { handleInvoke, Refusal } from "./invoke-route.ts";
 import { allowedHosts, isAllowedHost, isAllowedOrigin, isIpv4Loopback } from "./request-guards.ts";
 import { sendError, sendText } from "./respond.ts";
 import { applySecurityHeaders } from "./security-headers.ts";
-import { createSessionToken } from "./session-token.ts";
+import { bearerToken, createSessionToken, tokenMatches } from "./session-token.ts";
 import { handleStatic } from "./static-route.ts";
 
 export interface BrowserModeOptions {
-  gatehouse: Pick<Gatehouse, "dispatcher" | "events">;
+  gatehouse: Pick<Gatehouse, "dispatcher" | "events" | "desktopCaller">;
   /** The built renderer (dist/renderer). */
   rendererDir: string;
   /** Default: GATEHOUSE_PORT, else a random free port. */
@@ -51,6 +51,13 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
   const streams = new EventStreams({ events: options.gatehouse.events, token, heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS });
   let port = 0;
   let allowed: string[] = [];
+  // Whoever holds the token is the desktop's operator (the page was opened from its printed URL).
+  const authorize = (req: IncomingMessage) => {
+    if (!tokenMatches(token, bearerToken(req.headers.authorization))) {
+      throw new Refusal(401, { code: "FORBIDDEN", message: "Missing or wrong session token: open the URL Gatehouse printed when it started." });
+    }
+    return options.gatehouse.desktopCaller();
+  };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     applySecurityHeaders(res);
@@ -60,7 +67,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
     if (url.pathname.startsWith("/api/")) {
       res.setHeader("Cache-Control", "no-store");
       if (url.pathname === "/api/invoke") {
-        return handleInvoke(req, res, { dispatcher: options.gatehouse.dispatcher, token, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES });
+        return handleInvoke(req, res, { dispatcher: options.gatehouse.dispatcher, authorize, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES });
       }
       if (url.pathname === "/api/events") return streams.handle(req, res, url);
       return sendError(res, 404, { code: "NOT_FOUND", message: `There is no API endpoint ${url.pathname}.` });

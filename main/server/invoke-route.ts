@@ -1,16 +1,30 @@
 /**
- * POST /api/invoke: `{ op, input }` in, the dispatcher's envelope out. Once the caller holds the
- * session token every answer is 200 with an envelope (failures included), exactly as over IPC.
+ * POST /api/invoke: `{ op, input }` in, the dispatcher's envelope out, for whoever `authorize`
+ * says is calling (browser mode: the desktop's caller, once the session token matches; the team
+ * server: the signed-in operator). Once authorised every answer is 200 with an envelope (failures
+ * included), exactly as over IPC.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Caller } from "../../shared/contract/caller.ts";
 import type { Dispatcher } from "../dispatch.ts";
 import { BodyTooLargeError, readBody } from "./read-body.ts";
 import { sendError, sendJson } from "./respond.ts";
-import { bearerToken, tokenMatches } from "./session-token.ts";
+
+/** Why a request is not let in: its HTTP status and the envelope's error (code and message). */
+export class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: { code: string; message: string; [more: string]: unknown },
+  ) {
+    super(body.message);
+    this.name = "Refusal";
+  }
+}
 
 export interface InvokeRouteOptions {
-  dispatcher: Dispatcher;
-  token: string;
+  dispatcher: Pick<Dispatcher, "invoke">;
+  /** Who is calling; throws a Refusal when nobody may (no or wrong credentials). */
+  authorize: (req: IncomingMessage) => Caller | Promise<Caller>;
   maxBodyBytes: number;
 }
 
@@ -19,8 +33,12 @@ export async function handleInvoke(req: IncomingMessage, res: ServerResponse, op
     res.setHeader("Allow", "POST");
     return sendError(res, 405, { code: "VALIDATION", message: "Use POST for /api/invoke." });
   }
-  if (!tokenMatches(options.token, bearerToken(req.headers.authorization))) {
-    return sendError(res, 401, { code: "FORBIDDEN", message: "Missing or wrong session token: open the URL Gatehouse printed when it started." });
+  let caller: Caller;
+  try {
+    caller = await options.authorize(req);
+  } catch (err) {
+    if (err instanceof Refusal) return sendJson(res, err.status, { ok: false, error: err.body });
+    throw err;
   }
   // Requiring JSON also keeps the endpoint out of reach of HTML forms (which cannot send it).
   if (!/^application\/json\b/i.test(req.headers["content-type"] ?? "")) {
@@ -36,7 +54,7 @@ export async function handleInvoke(req: IncomingMessage, res: ServerResponse, op
   }
   const request = parseInvocation(text);
   if ("error" in request) return sendError(res, 400, { code: "VALIDATION", message: request.error });
-  sendJson(res, 200, await options.dispatcher.invoke(request.op, request.input));
+  sendJson(res, 200, await options.dispatcher.invoke(request.op, request.input, caller));
 }
 
 function parseInvocation(text: string): { op: string; input: unknown } | { error: string } {

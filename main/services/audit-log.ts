@@ -13,6 +13,7 @@ import { OPERATIONS } from "../../shared/contract/index.ts";
 import type { auditFilter } from "../../shared/contract/operations/audit.ts";
 import type { AuditEntry, JsonObject } from "../../shared/contract/schemas.ts";
 import type { StoreDb } from "../store/database.ts";
+import type { AuditSink } from "./audit-stream/sink.ts";
 
 export type AuditFilter = z.output<typeof auditFilter>;
 
@@ -37,6 +38,8 @@ export interface AuditPage {
 
 export interface NewAuditEntry {
   operator: string;
+  /** Where the call came from on a team server; null on the desktop. */
+  address: string | null;
   role: string;
   profile: string;
   operation: string;
@@ -50,6 +53,7 @@ interface AuditRow {
   seq: number;
   at: number;
   operator: string;
+  address: string | null;
   role: string;
   profile: string;
   operation: string;
@@ -63,9 +67,15 @@ interface AuditRow {
 
 const GENESIS = "0".repeat(64);
 
-/** The hash of an entry: its fields in a fixed order, chained to the previous hash, keyed. */
+/**
+ * The hash of an entry: its fields in a fixed order, chained to the previous hash, keyed. The
+ * address joins the fields only when there is one, so entries written before it existed (and
+ * desktop entries, which have none) keep the hash they were written with.
+ */
 function entryHash(key: Buffer, prevHash: string, e: Omit<AuditRow, "hash" | "prev_hash">): string {
-  const canonical = JSON.stringify([e.seq, e.at, e.operator, e.role, e.profile, e.operation, e.target, e.input, e.outcome, e.detail]);
+  const fields: unknown[] = [e.seq, e.at, e.operator, e.role, e.profile, e.operation, e.target, e.input, e.outcome, e.detail];
+  if (e.address !== null) fields.push(e.address);
+  const canonical = JSON.stringify(fields);
   return createHmac("sha256", key).update(prevHash).update("\n").update(canonical).digest("hex");
 }
 
@@ -76,6 +86,8 @@ export class AuditLog {
     private readonly db: StoreDb,
     private readonly secrets: SecretBox,
     private readonly now: () => number,
+    /** Where entries are streamed once committed (a file, syslog: services/audit-stream/). */
+    private readonly sinks: readonly AuditSink[] = [],
   ) {
     const sealed = this.setting("audit_key");
     if (sealed) {
@@ -95,12 +107,13 @@ export class AuditLog {
   }
 
   append(entry: NewAuditEntry): AuditEntry {
-    return this.db.transaction(() => {
+    const written = this.db.transaction(() => {
       const last = this.db.prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").get() as { seq: number; hash: string } | undefined;
       const row = {
         seq: (last?.seq ?? 0) + 1,
         at: this.now(),
         operator: entry.operator,
+        address: entry.address,
         role: entry.role,
         profile: entry.profile,
         operation: entry.operation,
@@ -113,12 +126,14 @@ export class AuditLog {
       const hash = entryHash(this.key, prevHash, row);
       this.db
         .prepare(
-          "INSERT INTO audit_log (seq, at, operator, role, profile, operation, target, input, outcome, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "INSERT INTO audit_log (seq, at, operator, address, role, profile, operation, target, input, outcome, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
-        .run(row.seq, row.at, row.operator, row.role, row.profile, row.operation, row.target, row.input, row.outcome, row.detail, prevHash, hash);
+        .run(row.seq, row.at, row.operator, row.address, row.role, row.profile, row.operation, row.target, row.input, row.outcome, row.detail, prevHash, hash);
       this.setSetting("audit_head", this.secrets.seal(`${row.seq}:${hash}`));
       return toEntry({ ...row, prev_hash: prevHash, hash });
     })();
+    for (const sink of this.sinks) sink.write(written);
+    return written;
   }
 
   /**
@@ -203,9 +218,10 @@ export class AuditLog {
     const { sql, args } = where(filter);
     const rows = (this.db.prepare(`SELECT * FROM audit_log${sql} ORDER BY seq`).all(...args) as AuditRow[]).map(toEntry);
     if (format === "jsonl") return { content: rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : ""), entries: rows.length };
-    const header = ["seq", "at", "operator", "role", "profile", "operation", "target", "outcome", "detail", "input", "hash"];
+    // New columns go last, so scripts reading earlier exports by position keep working.
+    const header = ["seq", "at", "operator", "role", "profile", "operation", "target", "outcome", "detail", "input", "hash", "address"];
     const lines = rows.map((r) =>
-      [r.seq, new Date(r.at).toISOString(), r.operator, r.role, r.profile, r.operation, r.target ?? "", r.outcome, r.detail ?? "", JSON.stringify(r.input), r.hash]
+      [r.seq, new Date(r.at).toISOString(), r.operator, r.role, r.profile, r.operation, r.target ?? "", r.outcome, r.detail ?? "", JSON.stringify(r.input), r.hash, r.address ?? ""]
         .map(csvCell)
         .join(","),
     );
@@ -233,6 +249,7 @@ function toEntry(r: AuditRow): AuditEntry {
     seq: r.seq,
     at: r.at,
     operator: r.operator,
+    address: r.address,
     role: r.role,
     profile: r.profile,
     operation: r.operation,

@@ -12,7 +12,6 @@ import type { userOps } from "../../shared/contract/operations/users.ts";
 import type { JsonObject, SecondFactor, UserRow } from "../../shared/contract/schemas.ts";
 import type { DataContract } from "../../shared/data-contract.ts";
 import type { CoreClient } from "../core/core-client.ts";
-import { maskPhone } from "../../shared/phone-mask.ts";
 import { csvCell } from "./audit-log.ts";
 import { mapLimit } from "./concurrency.ts";
 import type { ActiveConnection } from "./connection.ts";
@@ -50,8 +49,6 @@ export class UsersService {
   constructor(
     private readonly connection: () => ActiveConnection,
     private readonly roles: RoleIndex,
-    /** Whether the operator may see second-factor phones unmasked (auditors may not). */
-    private readonly seesPhones: () => boolean,
     /** The local user index (main/migration/), for filters the Core cannot answer. */
     private readonly index: () => UsersIndexPort | undefined = () => undefined,
   ) {}
@@ -329,16 +326,9 @@ export class UsersService {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
     const [rolesByUser, mappings] = await Promise.all([this.roles.rolesFor(core, tenantId, ids), this.superTokensIds(core, ids.filter((id) => !SUPERTOKENS_ID.test(id)))]);
-    const sees = this.seesPhones();
     return rows.map((r) => {
       const stId = mappings.get(r.id);
-      const f = r.secondFactor;
-      return {
-        ...r,
-        ...(stId ? { superTokensUserId: stId } : {}),
-        roles: rolesByUser.get(r.id) ?? [],
-        secondFactor: f.state === "enrolled" && !sees ? { ...f, phoneNumber: maskPhone(f.phoneNumber) } : f,
-      };
+      return { ...r, ...(stId ? { superTokensUserId: stId } : {}), roles: rolesByUser.get(r.id) ?? [] };
     });
   }
 
@@ -357,7 +347,7 @@ export class UsersService {
     if (!phoneUser) return { state: "broken", passwordlessUserId: linked, reason: "missing-user" };
     const phone = phoneUser.loginMethods.find((m) => m.recipeId === "passwordless" && m.phoneNumber)?.phoneNumber;
     if (!phone) return { state: "broken", passwordlessUserId: linked, reason: "no-phone" };
-    return { state: "enrolled", passwordlessUserId: linked, phoneNumber: this.seesPhones() ? phone : maskPhone(phone) };
+    return { state: "enrolled", passwordlessUserId: linked, phoneNumber: phone };
   }
 }
 

@@ -31,11 +31,12 @@ export function auditLogSink(log: AuditLog): TeamAudit {
     record(e) {
       log.append({
         operator: e.actor,
+        address: e.address,
         role: e.role,
         profile: TEAM_AUDIT_PROFILE,
         operation: e.operation,
         target: e.target,
-        input: e.address === null ? {} : { address: e.address },
+        input: {},
         outcome: e.outcome,
         detail: e.detail,
       });

@@ -10,6 +10,7 @@ import { inviteOps } from "./operations/invites.ts";
 import { jobsOps } from "./operations/jobs.ts";
 import { migrationOps } from "./operations/migration.ts";
 import { migrationEndOps } from "./operations/migration-end.ts";
+import { operatorOps } from "./operations/operators.ts";
 import { profileOps } from "./operations/profiles.ts";
 import { roleOps } from "./operations/roles.ts";
 import { secondFactorOps } from "./operations/second-factor.ts";
@@ -27,6 +28,7 @@ export const OPERATIONS = {
   ...secondFactorOps,
   ...migrationOps,
   ...migrationEndOps,
+  ...operatorOps,
 };
 
 export type Operations = typeof OPERATIONS;
@@ -39,4 +41,5 @@ export const isOperationName = (name: string): name is OperationName => Object.h
 export * from "./errors.ts";
 export * from "./permissions.ts";
 export * from "./events.ts";
+export type { Caller } from "./caller.ts";
 export type { OperationSpec } from "./define.ts";

@@ -36,6 +36,8 @@ export const PERMISSIONS = [
   "links:read",
   /** May see phone numbers in full (everyone else gets them masked, in every answer and export). */
   "phones:read",
+  /** On a team server: invite and remove operators, set their roles, reset their second factor. */
+  "operators:manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

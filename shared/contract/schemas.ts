@@ -96,6 +96,8 @@ export const auditEntry = z.object({
   seq: z.number(),
   at: z.number(),
   operator: z.string(),
+  /** The client's address, for calls to a team server; null on the desktop. */
+  address: z.string().nullable(),
   role: z.string(),
   profile: z.string(),
   operation: z.string(),

@@ -46,7 +46,7 @@ function fakeIpcRenderer(handler: ReturnType<typeof createInvokeHandler>, event:
 
 describe("gatehouse:invoke", () => {
   it("runs operations for our own page through the typed client", async () => {
-    const { ipc } = fakeIpcRenderer(createInvokeHandler(gatehouse.dispatcher), OUR_PAGE);
+    const { ipc } = fakeIpcRenderer(createInvokeHandler(gatehouse.dispatcher, () => gatehouse.desktopCaller()), OUR_PAGE);
     const client = createClient(createIpcTransport(ipc));
     await expect(client.invoke("session.whoami", {})).resolves.toMatchObject({ operator: "ipc-tester", profile: { name: "Local demo" } });
     await expect(client.invoke("roles.list", { tenantId: 7 } as never)).rejects.toMatchObject({ code: "VALIDATION" });
@@ -55,7 +55,7 @@ describe("gatehouse:invoke", () => {
   it("refuses frames that are not our page, before the dispatcher sees them", async () => {
     const dispatcher = { invoke: vi.fn() };
     const warn = vi.fn();
-    const handler = createInvokeHandler(dispatcher, warn);
+    const handler = createInvokeHandler(dispatcher, () => gatehouse.desktopCaller(), warn);
     for (const senderFrame of [null, { url: "https://evil.example/", parent: null }, { url: "gatehouse://app/index.html", parent: {} }]) {
       await expect(handler({ senderFrame }, "session.whoami", {})).rejects.toThrow(/only Gatehouse's own page/);
     }
@@ -64,12 +64,12 @@ describe("gatehouse:invoke", () => {
   });
 
   it("answers a non-string op with a VALIDATION envelope", async () => {
-    const handler = createInvokeHandler(gatehouse.dispatcher);
+    const handler = createInvokeHandler(gatehouse.dispatcher, () => gatehouse.desktopCaller());
     await expect(handler(OUR_PAGE, { op: "x" }, {})).resolves.toMatchObject({ ok: false, error: { code: "VALIDATION" } });
   });
 
   it("rejects a non-string op in the preload already", async () => {
-    const { ipc } = fakeIpcRenderer(createInvokeHandler(gatehouse.dispatcher), OUR_PAGE);
+    const { ipc } = fakeIpcRenderer(createInvokeHandler(gatehouse.dispatcher, () => gatehouse.desktopCaller()), OUR_PAGE);
     await expect(createIpcTransport(ipc).invoke(42 as unknown as string, {})).rejects.toThrow(TypeError);
     expect(ipc.invoke).not.toHaveBeenCalled();
   });
@@ -77,7 +77,7 @@ describe("gatehouse:invoke", () => {
 
 describe("gatehouse:event", () => {
   it("reaches subscribers as (name, payload) only, and stops on unsubscribe", () => {
-    const { ipc, emit, listenerCount } = fakeIpcRenderer(createInvokeHandler(gatehouse.dispatcher), OUR_PAGE);
+    const { ipc, emit, listenerCount } = fakeIpcRenderer(createInvokeHandler(gatehouse.dispatcher, () => gatehouse.desktopCaller()), OUR_PAGE);
     const seen: unknown[][] = [];
     const unsubscribe = createIpcTransport(ipc).subscribe((...args) => seen.push(args));
     emit(EVENT_CHANNEL, "audit.appended", { seq: 1, operation: "roles.create" });
@@ -94,7 +94,7 @@ describe("gatehouse:event", () => {
     const elsewhere = contents("https://evil.example/");
     const gone = contents("gatehouse://app/index.html", true);
     const stop = forwardEvents(gatehouse.events, () => [ours, elsewhere, gone] as unknown as WebContents[]);
-    const handler = createInvokeHandler(gatehouse.dispatcher);
+    const handler = createInvokeHandler(gatehouse.dispatcher, () => gatehouse.desktopCaller());
     await handler(OUR_PAGE, "roles.create", { role: "ipc-test-role", permissions: [] });
     expect(ours.send).toHaveBeenCalledWith(EVENT_CHANNEL, "audit.appended", expect.objectContaining({ operation: "roles.create" }));
     expect(elsewhere.send).not.toHaveBeenCalled();

@@ -268,12 +268,13 @@ describe("reading the log", () => {
     expect(entries).toBe(9);
     expect(content.endsWith("\r\n")).toBe(true);
     const [header, ...rows] = parseCsv(content);
-    expect(header).toEqual(["seq", "at", "operator", "role", "profile", "operation", "target", "outcome", "detail", "input", "hash"]);
+    expect(header).toEqual(["seq", "at", "operator", "role", "profile", "operation", "target", "outcome", "detail", "input", "hash", "address"]);
     expect(rows).toHaveLength(9);
     const bySeq = new Map(all.map((e) => [e.seq, e]));
     for (const row of rows) {
       const e = bySeq.get(Number(row[0]));
-      expect(row).toHaveLength(11);
+      expect(row).toHaveLength(12);
+      expect(row[11]).toBe(""); // desktop entries have no address
       expect(row[1]).toBe(new Date(e?.at ?? 0).toISOString());
       expect(row[5]).toBe(e?.operation);
       expect(JSON.parse(row[9] ?? "")).toEqual(e?.input); // commas and quotes in the input survive

@@ -18,7 +18,8 @@ const SECRET = "dispatcher-secret-key-0123456789";
 
 const auditCount = async (): Promise<number> => (await t.client.invoke("audit.verify", {})).checked;
 const lastEntry = async () => (await t.client.invoke("audit.list", { limit: 1 })).entries[0];
-const ops = (mutates: boolean) => (Object.keys(OPERATIONS) as OperationName[]).filter((op) => OPERATIONS[op].mutates === mutates);
+/** The desktop's operations (operators.* belong to a team server: tests/team-server/, and "the desktop has no operators" below). */
+const ops = (mutates: boolean) => (Object.keys(OPERATIONS) as OperationName[]).filter((op) => OPERATIONS[op].mutates === mutates && !op.startsWith("operators."));
 
 beforeAll(async () => {
   t = await startTestGatehouse();
@@ -196,5 +197,38 @@ describe("the audit entries", () => {
       expect(text).toContain("[redacted]");
       expect(text).not.toContain(SECRET);
     }
+  });
+});
+
+describe("the caller", () => {
+  it("is the one passed with each call: its role is checked, its name and address are audited", async () => {
+    const { dispatcher } = t.gatehouse;
+    const before = await auditCount();
+    // The active profile is admin; a caller who is an auditor is refused whatever the profile says.
+    const refused = await dispatcher.invoke("roles.create", { role: "caller-test", permissions: [] }, { operator: "ann@example.org", role: "auditor", address: "203.0.113.7", sessionId: "s-1" });
+    expect(refused).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    if (!refused.ok) expect(refused.error.message).toContain("Ask an admin of this Gatehouse server");
+    expect(await lastEntry()).toMatchObject({ seq: before + 1, operator: "ann@example.org", address: "203.0.113.7", role: "auditor", operation: "roles.create", outcome: "error" });
+
+    const allowed = await dispatcher.invoke("roles.create", { role: "caller-test", permissions: [] }, { operator: "bob@example.org", role: "admin", address: "203.0.113.8", sessionId: "s-2" });
+    expect(allowed.ok, JSON.stringify(allowed)).toBe(true);
+    expect(await lastEntry()).toMatchObject({ operator: "bob@example.org", address: "203.0.113.8", role: "admin", outcome: "ok" });
+    const whoami = await dispatcher.invoke("session.whoami", {}, { operator: "bob@example.org", role: "support", address: "203.0.113.8", sessionId: "s-2" });
+    expect(whoami).toMatchObject({ ok: true, value: { operator: "bob@example.org", role: "support", mode: "team" } });
+    // The desktop's own caller is unchanged: the OS account (here "tester") with the profile's role.
+    expect(t.gatehouse.desktopCaller()).toEqual({ operator: "tester", role: "admin", address: null });
+    expect(await t.client.invoke("session.whoami", {})).toMatchObject({ operator: "tester", mode: "desktop" });
+    expect((await t.client.invoke("audit.verify", {})).ok).toBe(true); // entries with an address chain like the rest
+  });
+
+  it("finds no operators on the desktop: they belong to a team server (refusal audited for changes)", async () => {
+    const listed = await t.invoke("operators.list", {});
+    expect(listed).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+    if (!listed.ok) expect(listed.error.message).toMatch(/team server/);
+    const before = await auditCount();
+    const invited = await t.invoke("operators.invite", { email: "x@example.org", role: "support" });
+    expect(invited).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+    expect(await auditCount()).toBe(before + 1);
+    expect(await lastEntry()).toMatchObject({ operation: "operators.invite", outcome: "error", target: "x@example.org" });
   });
 });

@@ -9,6 +9,9 @@ import { bearerToken, createSessionToken, tokenMatches } from "../../main/server
 import { contentTypeFor, resolveStaticFile } from "../../main/server/static-files.ts";
 import { EventBus } from "../../main/events.ts";
 import type { Dispatcher } from "../../main/dispatch.ts";
+import type { Caller } from "../../shared/contract/caller.ts";
+
+const DESKTOP: Caller = { operator: "tester", role: "admin", address: null };
 
 describe("session token", () => {
   it("is 32 random bytes, different every time", () => {
@@ -95,14 +98,14 @@ describe("options", () => {
   });
 
   it("refuse to listen anywhere but IPv4 loopback", async () => {
-    const gatehouse = { dispatcher: {} as Dispatcher, events: new EventBus() };
+    const gatehouse = { dispatcher: {} as Dispatcher, events: new EventBus(), desktopCaller: () => DESKTOP };
     for (const host of ["0.0.0.0", "192.168.1.10", "::", "example.com"]) {
       await expect(startBrowserMode({ gatehouse, rendererDir: ".", host })).rejects.toThrow(/only listens on an IPv4 loopback address/);
     }
   });
 
   it("say clearly when the port is taken", async () => {
-    const gatehouse = { dispatcher: {} as Dispatcher, events: new EventBus() };
+    const gatehouse = { dispatcher: {} as Dispatcher, events: new EventBus(), desktopCaller: () => DESKTOP };
     const first = await startBrowserMode({ gatehouse, rendererDir: ".", port: 0 });
     try {
       await expect(startBrowserMode({ gatehouse, rendererDir: ".", port: first.port })).rejects.toThrow(
@@ -115,7 +118,7 @@ describe("options", () => {
 
   it("close ends open event streams and stops listening", async () => {
     const events = new EventBus();
-    const server = await startBrowserMode({ gatehouse: { dispatcher: {} as Dispatcher, events }, rendererDir: ".", port: 0 });
+    const server = await startBrowserMode({ gatehouse: { dispatcher: {} as Dispatcher, events, desktopCaller: () => DESKTOP }, rendererDir: ".", port: 0 });
     const res = await fetch(`${server.origin}/api/events?token=${server.token}`);
     const reader = res.body?.getReader();
     await reader?.read(); // ": connected"

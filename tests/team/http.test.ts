@@ -81,7 +81,7 @@ describe("signing in over HTTP", () => {
     expect(paused.status).toBe(429);
     expect(paused.headers.get("retry-after")).toBe("60");
     expect(paused.body.error).toMatchObject({ code: "RATE_LIMITED", retryAfterSec: 60 });
-    expect(f.audit().at(-1)).toMatchObject({ operation: "team.signIn", operator: "nobody@example.com", input: { address: "203.0.113.77" } });
+    expect(f.audit().at(-1)).toMatchObject({ operation: "team.signIn", operator: "nobody@example.com", address: "203.0.113.77" });
   });
 });
 

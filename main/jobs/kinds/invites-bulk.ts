@@ -69,7 +69,6 @@ export interface InvitesBulkDeps {
   records: InviteRecords;
   mailer: Mailer;
   now: () => number;
-  operator: string;
   profileFor: (profileId: string) => ProfileRecord;
   scopeOf: (active: ActiveConnection) => string;
   rolesChanged: () => void;
@@ -242,7 +241,7 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
    * created), a new link, its delivery, and the local records. Safe to repeat (metadata and roles
    * are set, not added to; a repeat sends a new link only when the last one did not go out).
    */
-  async function complete(item: Item, { core, profileId, jobId, index }: ItemContext, userId: string, created: boolean): Promise<Result> {
+  async function complete(item: Item, { core, profileId, createdBy, jobId, index }: ItemContext, userId: string, created: boolean): Promise<Result> {
     const ctx = contextFor(jobId, profileId, core);
     const contact = contactOf(item);
     const tenantId = item.tenantId;
@@ -252,7 +251,7 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
     const invitedAt = deps.now();
     const recordInvite = async () => {
       if (!created) return;
-      const invite: InviteRecord = { invitedAt, invitedBy: deps.operator };
+      const invite: InviteRecord = { invitedAt, invitedBy: createdBy };
       await core.sdk(async () => {
         await UserMetadata.updateUserMetadata(userId, { [ctx.profile.contract.inviteKey]: { ...invite } });
         for (const role of roles) {
@@ -279,7 +278,7 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
           email: item.email || null,
           phone_number: item.phoneNumber || null,
           invited_at: invitedAt,
-          invited_by: deps.operator,
+          invited_by: createdBy,
           link_expires_at: link.expiresAt,
           delivery: link.delivery,
           message_id: link.messageId,

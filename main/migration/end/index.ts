@@ -36,7 +36,6 @@ export interface MigrationEndDeps {
   db: StoreDb;
   secrets: SecretBox;
   now: () => number;
-  operator: string;
   connection: () => ActiveConnection;
   profileFor: (profileId: string) => ProfileRecord;
   /** The invites' outbox scope of a profile's Core (reset mail without SMTP goes to that outbox). */
@@ -110,7 +109,7 @@ export function createMigrationEnd(deps: MigrationEndDeps): { handlers: Pick<Han
       return { bulkImport: support, path: support.available ? "bulk-import" : "sdk" };
     },
 
-    "migrationEnd.plan": async (i) => {
+    "migrationEnd.plan": async (i, caller) => {
       const { profile, core } = active();
       const support = await bulkImportSupport(core);
       const path: MigrationEndPath = i.path === "auto" ? (support.available ? "bulk-import" : "sdk") : i.path;
@@ -125,7 +124,7 @@ export function createMigrationEnd(deps: MigrationEndDeps): { handlers: Pick<Han
             : `${support.reason ?? "The Core does not offer the bulk import."} Each account is made with supertokens-node calls.`;
       let planned: Awaited<ReturnType<JobRunner["dryRun"]>>;
       try {
-        planned = await deps.runner().dryRun(KIND_OF[path], { tenantId: i.tenantId, provider: i.provider, dryRunOnly: i.dryRunOnly }, { profileId: profile.id, createdBy: deps.operator }, 1000);
+        planned = await deps.runner().dryRun(KIND_OF[path], { tenantId: i.tenantId, provider: i.provider, dryRunOnly: i.dryRunOnly }, { profileId: profile.id, createdBy: caller.operator }, 1000);
       } catch (err) {
         if (!(err instanceof NothingToMigrate)) throw err;
         return { path, pathReason, job: null, nothing: err.message, items: [], counts: { accounts: 0, keepPassword: 0, resetLinks: 0, conflicts: 0, alreadyMigrated: 0 } };

@@ -35,7 +35,6 @@ export interface RosterReadDeps {
   db: StoreDb;
   roster: RosterStore;
   now: () => number;
-  operator: string;
   /** After the roster was replaced (re-classify against the index). */
   replaced: (profileId: string) => void;
 }
@@ -85,7 +84,7 @@ export function rosterReadKind(deps: RosterReadDeps): JobKind<Record<string, nev
       return items;
     },
     async runItem(item, ctx) {
-      return item.step === "page" ? readPages(item, ctx.profileId, ctx.jobId) : replaceRoster(item, ctx.profileId, ctx.jobId);
+      return item.step === "page" ? readPages(item, ctx.profileId, ctx.jobId) : replaceRoster(item, ctx.profileId, ctx.jobId, ctx.createdBy);
     },
   };
 
@@ -140,7 +139,7 @@ export function rosterReadKind(deps: RosterReadDeps): JobKind<Record<string, nev
     return sum;
   }
 
-  function replaceRoster(item: Extract<Item, { step: "replace" }>, profileId: string, jobId: string): Result {
+  function replaceRoster(item: Extract<Item, { step: "replace" }>, profileId: string, jobId: string, createdBy: string): Result {
     const fail = (message: string): never => {
       deps.roster.noteRead(profileId, jobId, message);
       throw new GatehouseError({ code: "VALIDATION", message });
@@ -159,7 +158,7 @@ export function rosterReadKind(deps: RosterReadDeps): JobKind<Record<string, nev
     };
     const { tenantId } = source(profileId);
     deps.db.transaction(() => {
-      deps.roster.replace(profileId, { stagedBy: jobId, tenantId }, { kind: "service", at: deps.now(), by: deps.operator, skippedDisabled: skipped });
+      deps.roster.replace(profileId, { stagedBy: jobId, tenantId }, { kind: "service", at: deps.now(), by: createdBy, skippedDisabled: skipped });
       deps.roster.noteRead(profileId, jobId, null);
       sql("INSERT INTO migration_read_pages (job_id, page, cursor_out, users, skipped) VALUES (?, -1, NULL, ?, ?)").run(jobId, users, skipped);
     })();

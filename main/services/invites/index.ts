@@ -16,7 +16,6 @@ export interface InvitesAreaDeps {
   secrets: SecretBox;
   now: () => number;
   connection: () => ActiveConnection;
-  operator: string;
   rolesChanged: () => void;
   /** The embedded local core's URL, when this process runs one. */
   embeddedCoreUrl: () => string | undefined;
@@ -51,10 +50,10 @@ export function createInvites(deps: InvitesAreaDeps): { handlers: Pick<Handlers,
   const outbox = () => ({ scope: scope(), profile: profileId() });
   const profileFor = deps.profileFor;
   const jobKinds: AnyJobKind[] = profileFor
-    ? [invitesBulkKind({ db: deps.db, settings, records, mailer, now: deps.now, operator: deps.operator, profileFor, scopeOf, rolesChanged: deps.rolesChanged })]
+    ? [invitesBulkKind({ db: deps.db, settings, records, mailer, now: deps.now, profileFor, scopeOf, rolesChanged: deps.rolesChanged })]
     : [];
   const handlers: Pick<Handlers, InviteOpName> = {
-    "invites.create": (i) => service.create(i),
+    "invites.create": (i, caller) => service.create(i, caller),
     "invites.resend": (i) => service.resend(i),
     "invites.revoke": (i) => service.revoke(i),
     "invites.list": (i) => service.list(i),

@@ -5,6 +5,7 @@
  * completes on first sign-in); Gatehouse's SQLite holds the links, deliveries and revocations,
  * and remembers an acceptance once seen.
  */
+import type { Caller } from "../../../shared/contract/caller.ts";
 import supertokens from "supertokens-node";
 import Passwordless from "supertokens-node/recipe/passwordless";
 import UserMetadata from "supertokens-node/recipe/usermetadata";
@@ -37,8 +38,6 @@ export interface InvitesDeps {
   records: InviteRecords;
   mailer: Mailer;
   now: () => number;
-  /** Who invites (the operator), for the invite record. */
-  operator: string;
   /** Called after Gatehouse gave or took roles (the role index drops its cache). */
   rolesChanged: () => void;
 }
@@ -57,7 +56,7 @@ export class InvitesService {
    * A sign-up whose invite record was not written yet (the Core went away) is noted locally first,
    * so running the same invite again finishes it instead of answering "exists".
    */
-  async create(input: In<"invites.create">): Promise<Out<"invites.create">> {
+  async create(input: In<"invites.create">, by: Caller): Promise<Out<"invites.create">> {
     const active = this.deps.connection();
     const { core, profile } = active;
     const scope = this.deps.scopeOf(active);
@@ -89,7 +88,7 @@ export class InvitesService {
       userId = signedUp.user.id;
     }
     const invitedAt = this.deps.now();
-    const record: InviteRecord = { invitedAt, invitedBy: this.deps.operator };
+    const record: InviteRecord = { invitedAt, invitedBy: by.operator };
     await core.sdk(async () => {
       await UserMetadata.updateUserMetadata(userId, { [profile.contract.inviteKey]: { ...record } });
       for (const role of roles) await UserRoles.addRoleToUser(input.tenantId, userId, role);
@@ -103,7 +102,7 @@ export class InvitesService {
         email: "email" in contact ? contact.email : null,
         phone_number: "phoneNumber" in contact ? contact.phoneNumber : null,
         invited_at: invitedAt,
-        invited_by: this.deps.operator,
+        invited_by: by.operator,
         link_expires_at: null,
         delivery: "failed",
         message_id: null,

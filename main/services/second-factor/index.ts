@@ -1,4 +1,6 @@
 /** The second-factor area, built from its dependencies, and its operations wired for the dispatcher. */
+import type { Caller } from "../../../shared/contract/caller.ts";
+import { can } from "../../../shared/contract/permissions.ts";
 import type { Handlers } from "../../dispatch.ts";
 import type { SecretBox } from "../../secrets/secret-box.ts";
 import type { StoreDb } from "../../store/database.ts";
@@ -14,11 +16,12 @@ export interface SecondFactorAreaDeps {
   secrets: SecretBox;
   now: () => number;
   connection: () => ActiveConnection;
-  /** Whether the operator may see phones unmasked (auditors may not). */
-  seesPhones: () => boolean;
   /** How many users a scan for other users of a phone user looks at, at most (tests lower it). */
   pointerScanCap?: number;
 }
+
+/** Whether the caller may see phones unmasked (auditors may not): scans mask what they label with it. */
+const seesPhones = (caller: Caller): boolean => can(caller.role, "phones:read");
 
 type SecondFactorOpName = Extract<keyof Handlers, `secondFactor.${string}`>;
 
@@ -29,8 +32,8 @@ export function secondFactorHandlers(deps: SecondFactorAreaDeps): Pick<Handlers,
   const reset = new SecondFactorReset({ connection: deps.connection, journal, now: deps.now, defaultRegion: (id) => settings.get(id).defaultRegion, ...cap });
   return {
     "secondFactor.reset": (i) => reset.run(i),
-    "secondFactor.resetPreview": (i) => resetPreview({ connection: deps.connection, journal, seesPhones: deps.seesPhones, region: (id) => reset.regionOf(id), ...cap }, i.userId),
-    "secondFactor.report": (i) => secondFactorReport(deps, i),
-    "secondFactor.reportCsv": async (i) => reportCsv(await secondFactorReport(deps, i)),
+    "secondFactor.resetPreview": (i, caller) => resetPreview({ connection: deps.connection, journal, seesPhones: seesPhones(caller), region: (id) => reset.regionOf(id), ...cap }, i.userId),
+    "secondFactor.report": (i, caller) => secondFactorReport({ connection: deps.connection, seesPhones: seesPhones(caller) }, i),
+    "secondFactor.reportCsv": async (i, caller) => reportCsv(await secondFactorReport({ connection: deps.connection, seesPhones: seesPhones(caller) }, i)),
   };
 }

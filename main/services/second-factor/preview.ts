@@ -20,14 +20,15 @@ type Output = z.output<(typeof secondFactorOps)["secondFactor.resetPreview"]["ou
 export interface PreviewDeps {
   connection: () => ActiveConnection;
   journal: ResetJournal;
-  seesPhones: () => boolean;
+  /** Whether the caller may see phones unmasked (auditors may not). */
+  seesPhones: boolean;
   region: (profileId: string) => string;
   pointerScanCap?: number;
 }
 
 export async function resetPreview(deps: PreviewDeps, requestedId: string): Promise<Output> {
   const { core, profile } = deps.connection();
-  const show = deps.seesPhones();
+  const show = deps.seesPhones;
   const read = await readLinkState(core, profile.contract, requestedId);
   const userId = read.user.id;
   const scan = read.phoneUser

@@ -17,7 +17,8 @@ type Output = z.output<(typeof secondFactorOps)["secondFactor.report"]["output"]
 
 export interface ReportDeps {
   connection: () => ActiveConnection;
-  seesPhones: () => boolean;
+  /** Whether the caller may see phones unmasked (auditors may not). */
+  seesPhones: boolean;
 }
 
 const labelOf = (u: SdkUser | undefined): string => (u ? [...u.emails, ...u.phoneNumbers].join(" ") || u.id : "");
@@ -46,7 +47,7 @@ export async function secondFactorReport(deps: ReportDeps, input: Input): Promis
   const missing = targets.filter((id) => !users.has(id));
   const found = await core.sdk(() => mapLimit(missing, 8, async (id) => [id, (await supertokens.getUser(id)) ?? undefined] as const));
   const target = new Map<string, SdkUser | undefined>([...targets.filter((id) => users.has(id)).map((id) => [id, users.get(id)] as const), ...found]);
-  const show = (p: string | undefined) => (p === undefined ? "" : deps.seesPhones() ? p : maskPhone(p));
+  const show = (p: string | undefined) => (p === undefined ? "" : deps.seesPhones ? p : maskPhone(p));
 
   const problems: SecondFactorProblem[] = [];
   const byTarget = new Map<string, string[]>();

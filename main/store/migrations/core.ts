@@ -31,4 +31,6 @@ export const CORE_MIGRATIONS: string[] = [
    CREATE INDEX audit_by_operator ON audit_log (operator, seq);
    CREATE INDEX audit_by_target ON audit_log (target, seq);
    CREATE INDEX audit_by_operation ON audit_log (operation, seq);`,
+  // The team server records where each call came from (desktop entries have none).
+  `ALTER TABLE audit_log ADD COLUMN address TEXT`,
 ];

@@ -14,6 +14,8 @@ export const connectionOps = {
       role: operatorRole,
       permissions: z.array(z.enum(PERMISSIONS)),
       profile: profileView.nullable(),
+      /** desktop: the OS account with the profile's role; team: an operator signed in to a Gatehouse server. */
+      mode: z.enum(["desktop", "team"]),
     }),
   }),
   "connection.status": op({

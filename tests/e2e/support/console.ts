@@ -43,7 +43,7 @@ export async function startConsole(options: { coreInFile?: boolean; jobs?: JobsO
   }
   const g = gatehouse;
   const client = createClient({
-    invoke: (op, input) => g.dispatcher.invoke(op, input),
+    invoke: (op, input) => g.dispatcher.invoke(op, input, g.desktopCaller()),
     subscribe: (handler) => g.events.on((name, payload) => handler(name as EventName, payload)),
   });
   const s = server;

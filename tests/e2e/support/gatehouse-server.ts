@@ -20,7 +20,7 @@ const gatehouse = await startGatehouse({ dataDir, embeddedCore: false, operator:
 const server = await startBrowserMode({ gatehouse, rendererDir: join(process.cwd(), "dist", "renderer"), port: 0 });
 
 process.on("message", (request: ServerRequest) => {
-  gatehouse.dispatcher.invoke(request.op, request.input).then(
+  gatehouse.dispatcher.invoke(request.op, request.input, gatehouse.desktopCaller()).then(
     (envelope) => send({ id: request.id, envelope }),
     (err: unknown) => send({ id: request.id, envelope: { ok: false, error: { code: "INTERNAL", message: String(err) } } }),
   );

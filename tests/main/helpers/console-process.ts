@@ -26,14 +26,14 @@ const created = await gatehouse.dispatcher.invoke("profiles.create", {
   defaultTenant: "public",
   timeoutMs: 5000,
   contract: { ...DEFAULT_DATA_CONTRACT },
-});
+}, gatehouse.desktopCaller());
 if (!created.ok) throw new Error(created.error.message);
-await gatehouse.dispatcher.invoke("profiles.switch", { id: (created.value as { id: string }).id });
+await gatehouse.dispatcher.invoke("profiles.switch", { id: (created.value as { id: string }).id }, gatehouse.desktopCaller());
 const core = new CoreClient({ uris: [coreUrl], apiKey: undefined, timeoutMs: 5000 });
 
 process.on("message", (request: ConsoleRequest) => {
   const run = async () => {
-    if (request.kind === "invoke") return gatehouse.dispatcher.invoke(request.op, request.input);
+    if (request.kind === "invoke") return gatehouse.dispatcher.invoke(request.op, request.input, gatehouse.desktopCaller());
     const { metadata } = await core.sdk(() => UserMetadata.getUserMetadata(request.metadataId));
     const list = (metadata[DEFAULT_DATA_CONTRACT.allowListKey] as string[] | undefined) ?? [];
     await core.sdk(() => UserMetadata.updateUserMetadata(request.metadataId, { [DEFAULT_DATA_CONTRACT.allowListKey]: [...list, request.entry] }));

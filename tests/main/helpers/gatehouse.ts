@@ -31,7 +31,7 @@ export interface TestGatehouse {
 export async function startTestGatehouse(options: Partial<GatehouseOptions> = {}): Promise<TestGatehouse> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "gatehouse-main-"));
   const gatehouse = await startGatehouse({ embeddedCoreInMemory: true, operator: "tester", ...options, dataDir });
-  const invoke = (op: string, input: unknown) => gatehouse.dispatcher.invoke(op, input);
+  const invoke = (op: string, input: unknown) => gatehouse.dispatcher.invoke(op, input, gatehouse.desktopCaller());
   const client = createClient({
     invoke,
     subscribe: (handler) => gatehouse.events.on((name, payload) => handler(name as EventName, payload)),

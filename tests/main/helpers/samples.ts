@@ -124,6 +124,12 @@ export const SAMPLE_INPUTS: Samples = {
   "resetLinks.send": () => ({ userId: midResetDemoUser() }),
   "resetLinks.settings.get": () => ({}),
   "resetLinks.settings.update": () => ({ template: { subject: "Set your password", text: "Choose a new password: {{link}}" } }),
+  // The desktop has no operators (a team server does): these answer NOT_FOUND to an admin here.
+  "operators.list": () => ({}),
+  "operators.invite": () => ({ email: "new.operator@example.org", role: "support" }),
+  "operators.setRole": () => ({ userId: "operator-1", role: "auditor" }),
+  "operators.remove": () => ({ userId: "operator-1" }),
+  "operators.resetSecondFactor": () => ({ userId: "operator-1" }),
 };
 
 /** A legacy user the demo data left mid-reset (temporary password, flag set). */

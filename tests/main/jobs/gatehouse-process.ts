@@ -21,6 +21,6 @@ const jobs = JSON.parse(process.env.GATEHOUSE_JOBS ?? "{}") as JobsOptions;
 
 const gatehouse = await startGatehouse({ dataDir, embeddedCore: false, operator: "tester", jobs });
 process.on("message", (request: Request) => {
-  void gatehouse.dispatcher.invoke(request.op, request.input).then((envelope) => send({ id: request.id, envelope }));
+  void gatehouse.dispatcher.invoke(request.op, request.input, gatehouse.desktopCaller()).then((envelope) => send({ id: request.id, envelope }));
 });
 send({ ready: true });

@@ -26,6 +26,6 @@ const gatehouse = await startGatehouse({
   migrationEnd: { roster: arrayRoster(entries, conflicts), bulk: { pollMs, maxPollMs: pollMs * 4 } },
 });
 process.on("message", (request: Request) => {
-  void gatehouse.dispatcher.invoke(request.op, request.input).then((envelope) => send({ id: request.id, envelope }));
+  void gatehouse.dispatcher.invoke(request.op, request.input, gatehouse.desktopCaller()).then((envelope) => send({ id: request.id, envelope }));
 });
 send({ ready: true });
