@@ -1,8 +1,11 @@
 /**
  * Gatehouse's tables in PostgreSQL (team servers with two or more instances), per area as in
- * SQLite (main/store/migrations/): numbered steps, append-only. Only the job engine lives here
- * so far. Times are epoch milliseconds (BIGINT), as in SQLite; JSON is kept as text, as written.
+ * SQLite (main/store/migrations/): numbered steps, append-only. The job engine and the team
+ * server's sign-in state live here so far. Times are epoch milliseconds (BIGINT), as in SQLite;
+ * JSON is kept as text, as written.
  */
+import { TEAM_POSTGRES_MIGRATIONS } from "../../team/store/postgres-team-migrations.ts";
+
 export const POSTGRES_MIGRATIONS: Readonly<Record<string, readonly string[]>> = {
   jobs: [
     `CREATE TABLE jobs (
@@ -43,4 +46,5 @@ export const POSTGRES_MIGRATIONS: Readonly<Record<string, readonly string[]>> = 
      CREATE INDEX job_items_running ON job_items (lease_until) WHERE state = 'running';
      CREATE INDEX job_items_by_state ON job_items (job_id, state);`,
   ],
+  team: TEAM_POSTGRES_MIGRATIONS,
 };
