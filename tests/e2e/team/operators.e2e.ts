@@ -13,7 +13,10 @@ import { expect, test, type Page } from "@playwright/test";
 import { parseServerConfig } from "../../../main/team-server/config.ts";
 import { startTeamServer, type TeamServer } from "../../../main/team-server/index.ts";
 import { addOperator } from "../../../main/team/operators/add-operator.ts";
+import { base32Decode } from "../../../main/team/totp/base32.ts";
+import { totpAt } from "../../../main/team/totp/totp.ts";
 import { RENDERER_OUT_DIR } from "../../../scripts/renderer-build.ts";
+import { seriousViolations } from "../support/axe.ts";
 
 let dataDir: string;
 let server: TeamServer;
@@ -34,6 +37,11 @@ test.afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** axe on the page as it is: no serious or critical violation (soft: every screen is listed). */
+async function axe(page: Page, where: string): Promise<void> {
+  expect.soft(await seriousViolations(page), `serious or critical axe violations on ${where}`).toEqual([]);
+}
+
 /** Opens a set-password link, sets `password`, then signs in with it (the email is filled in). */
 async function setPasswordAndSignIn(page: Page, link: string, email: string, password: string): Promise<void> {
   await page.goto(link);
@@ -44,10 +52,12 @@ async function setPasswordAndSignIn(page: Page, link: string, email: string, pas
   await page.getByTestId("set-password-repeat").fill(`${password}!`);
   await page.getByTestId("set-password-submit").click();
   await expect(page.getByText("Repeat the new password: The two passwords are not the same.")).toBeVisible();
+  await axe(page, "the set-password screen with an error");
   await page.getByTestId("set-password-repeat").fill(password);
   await page.getByTestId("set-password-repeat").press("Enter");
   await expect(page.getByTestId("sign-in-notice")).toHaveText("Your password is set. Sign in with it.");
   await expect(page.getByTestId("sign-in-email")).toHaveValue(email);
+  await axe(page, "the sign-in screen with a notice");
   await page.getByTestId("sign-in-password").fill(password);
   await page.getByTestId("sign-in-password").press("Enter");
   await expect(page.getByTestId("account-email")).toHaveText(email);
@@ -68,6 +78,7 @@ test("an admin invites a support operator, who signs in without the Operators pa
     await admin.getByTestId("operator-invite-role-support").check();
     await admin.getByTestId("operator-invite-submit").click();
     const link = await admin.getByTestId("operator-invite-link").inputValue();
+    await axe(admin, "the Operators page with an invite's link");
     expect(link).toMatch(new RegExp(`^${server.origin}/#set-password=[A-Za-z0-9_-]{43}$`));
     await admin.getByTestId("operator-invite-done").click();
     await expect(admin.getByTestId("operator-invite-link")).toHaveCount(0);
@@ -90,6 +101,7 @@ test("an admin invites a support operator, who signs in without the Operators pa
     await wesRow.getByTestId("operator-remove").click();
     const dialog = admin.getByTestId("operator-remove-dialog");
     await expect(dialog.getByTestId("confirm-button")).toBeDisabled();
+    await axe(admin, "the remove-operator dialog");
     await dialog.getByTestId("confirm-input").fill("wes@example.com");
     await dialog.getByTestId("confirm-button").click();
     await expect(wesRow).toHaveCount(0);
@@ -120,4 +132,35 @@ test("signing out ends the session on the server, and signing in again returns t
   await expect(page.getByTestId("sign-in-notice")).toHaveText("You signed out.");
   const session = await page.evaluate(async () => (await fetch("/api/team/session")).status);
   expect(session).toBe(401);
+});
+
+test("two-step sign-in set up from the account menu is asked for at the next sign-in", async ({ page }) => {
+  const signIn = async () => {
+    await page.getByTestId("sign-in-email").fill("admin@example.com");
+    await page.getByTestId("sign-in-password").fill("the first admin's long password");
+    await page.getByTestId("sign-in-submit").click();
+  };
+  await page.goto(`${server.origin}/#/users`);
+  await signIn();
+  await page.getByTestId("account-menu").click();
+  await axe(page, "the open account menu");
+  await page.getByTestId("two-step-open").click();
+  await page.getByTestId("two-step-set-up").click();
+  const secret = base32Decode(await page.getByTestId("two-step-secret").inputValue());
+  await expect(page.getByTestId("two-step-uri")).toHaveValue(/^otpauth:\/\/totp\/.+secret=/);
+  await axe(page, "the two-step set-up dialog");
+  // The previous step's code (still taken), so the current one is left for signing in.
+  await page.getByTestId("two-step-code").fill(totpAt(secret, Date.now() - 30_000));
+  await page.getByTestId("two-step-confirm").click();
+  await expect(page.getByTestId("two-step-done")).toContainText("Two-step sign-in is on.");
+  await page.keyboard.press("Escape");
+
+  await page.getByTestId("account-menu").click();
+  await page.getByTestId("sign-out").click();
+  await signIn();
+  await expect(page.getByTestId("sign-in-code-step")).toContainText("admin@example.com");
+  await axe(page, "the sign-in code step");
+  await page.getByTestId("sign-in-code").fill(totpAt(secret, Date.now()));
+  await page.getByTestId("sign-in-code").press("Enter");
+  await expect(page.getByTestId("account-email")).toHaveText("admin@example.com");
 });
