@@ -1,0 +1,188 @@
+/**
+ * The team server: the desktop's composition (startGatehouse: contract, dispatcher, services, the
+ * embedded demo core) behind one HTTP(S) server for operators who sign in (main/team/), serving
+ * the same renderer. The Cores' API keys stay here, sealed with the server's key in the data
+ * folder; the caller of every call is the signed-in operator.
+ *
+ * One data folder holds it all: gatehouse.sqlite (profiles, audit log, jobs, the team's sessions,
+ * links and TOTP secrets), secrets.key (seals API keys and TOTP secrets), embedded-core.sqlite
+ * (the demo core) and operators-core.sqlite (the embedded operator directory).
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { startGatehouse, type Gatehouse, type GatehouseOptions } from "../app.ts";
+import type { DispatcherDeps } from "../dispatch.ts";
+import type { EventBus } from "../events.ts";
+import { FileKeySecretBox } from "../secrets/file-key-box.ts";
+import { DEFAULT_MAX_BODY_BYTES } from "../server/index.ts";
+import { sendJson } from "../server/respond.ts";
+import { AuditLog } from "../services/audit-log.ts";
+import type { AuditSink } from "../services/audit-stream/sink.ts";
+import { openStore, type StoreDb } from "../store/database.ts";
+import { auditLogSink, type TeamAudit } from "../team/audit.ts";
+import { createTeam, type Team, type TeamOptions } from "../team/index.ts";
+import { openDirectoryCore, type DirectoryCore } from "../team/operator-core.ts";
+import { SqliteTeamStore } from "../team/store/sqlite-team-store.ts";
+import type { ServerConfig } from "./config.ts";
+import { SessionEventStreams } from "./event-stream.ts";
+import { listeningOrigin } from "./hosts.ts";
+import { operatorHandlers } from "./operators-handlers.ts";
+import { teamServerHandler } from "./routes.ts";
+
+export interface TeamServerOptions {
+  config: ServerConfig;
+  /** The built renderer (dist/renderer). */
+  rendererDir: string;
+  /** Where the server's own lines go (never a secret); default console.log. */
+  log?: (line: string) => void;
+  /** Tests: the demo core in memory, job tuning. */
+  gatehouse?: Pick<GatehouseOptions, "embeddedCoreInMemory" | "jobs" | "mailer">;
+  /**
+   * Where the audit trail is streamed besides the chained log (a file, syslog: built from the
+   * config by the audit-stream part); sign-in and operator events go there as well.
+   */
+  auditSinks?: AuditSink[];
+  /** Tests: the team's clock and sign-in throttle. */
+  team?: Pick<TeamOptions, "now" | "throttle">;
+  /** Keep-alive comments on /api/events (default 15 s); how often a stream's session is checked (default 2 s). */
+  heartbeatMs?: number;
+  sessionCheckMs?: number;
+}
+
+export interface TeamServer {
+  /** The origin browsers use (publicUrl, or the listening address). */
+  origin: string;
+  port: number;
+  tls: boolean;
+  team: Team;
+  /** Where sign-in and operator events are written (the console's audit log). */
+  audit: TeamAudit;
+  gatehouse: Gatehouse;
+  close(): Promise<void>;
+}
+
+/**
+ * What a team server asks more than the contract does: the Core connections are its configuration,
+ * an admin's (profiles:write). Every operator shares the active profile, so switching it is such a
+ * change. Testing a connection may use a saved profile's API key against URIs given in the call
+ * (keyFrom), which would send that key wherever a caller points it: an admin's too.
+ */
+const ADMIN_ON_A_SERVER: ReadonlySet<string> = new Set(["profiles.switch", "profiles.test"]);
+export const teamPermissions: NonNullable<DispatcherDeps["permissionOf"]> = (name, declared) => (ADMIN_ON_A_SERVER.has(name) ? "profiles:write" : declared);
+
+export async function startTeamServer(options: TeamServerOptions): Promise<TeamServer> {
+  const { config } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+
+  // Listening first: with port 0 the origin (for set-password links) is known only then.
+  let handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async (_req, res) =>
+    sendJson(res, 503, { ok: false, error: { code: "INTERNAL", message: "Gatehouse is starting; try again in a moment." } });
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((err: unknown) => {
+      log(`team server: ${req.method ?? "?"} ${(req.url ?? "").split("?")[0]} failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (res.headersSent) return void res.destroy();
+      sendJson(res, 500, { ok: false, error: { code: "INTERNAL", message: "Something went wrong on the server; try again." } });
+    });
+  };
+  const server: Server = config.tls ? createHttpsServer({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }, onRequest) : createHttpServer(onRequest);
+  const port = await listen(server, config.listen.port, config.listen.host);
+  const origin = config.publicUrl ?? listeningOrigin(config.listen.host, port, Boolean(config.tls));
+  const secure = origin.startsWith("https:");
+
+  let db: StoreDb | undefined;
+  let directory: DirectoryCore | undefined;
+  let gatehouse: Gatehouse | undefined;
+  try {
+    db = openStore(join(config.dataDir, "gatehouse.sqlite"));
+    const secrets = new FileKeySecretBox(join(config.dataDir, "secrets.key"));
+    // The console's chained audit log (one table, one chain, the same sinks) takes sign-ins too,
+    // through a connection of its own: each append is one synchronous transaction, so the two
+    // writers never interleave inside one and the chain stays whole.
+    const auditLog = new AuditLog(db, secrets, Date.now, options.auditSinks ?? []);
+    // The event bus comes with Gatehouse, started after the team (which hands it the operators.* handlers).
+    const bus: { events?: EventBus } = {};
+    const sink = auditLogSink(auditLog);
+    const audit: TeamAudit = {
+      record(event) {
+        sink.record(event);
+        bus.events?.emit("audit.appended", { seq: auditLog.list({ limit: 1 }).entries[0]?.seq ?? 0, operation: event.operation });
+      },
+    };
+    directory = await openDirectoryCore({ dataDir: config.dataDir, db, secrets, config: directoryConfig(config) });
+    const limits = Object.fromEntries(Object.entries(config.sessions).filter(([, v]) => v !== undefined)) as TeamOptions["limits"];
+    const team = await createTeam({ core: directory.core, tenantId: directory.tenantId, store: new SqliteTeamStore(db), secrets, audit, publicUrl: origin, log, ...(limits ? { limits } : {}), ...options.team });
+    gatehouse = await startGatehouse({
+      dataDir: config.dataDir,
+      secrets,
+      embeddedCore: config.demoCore,
+      operators: operatorHandlers(team.admin),
+      permissionOf: teamPermissions,
+      ...(options.auditSinks ? { auditSinks: options.auditSinks } : {}),
+      ...options.gatehouse,
+    });
+    bus.events = gatehouse.events;
+    const streams = new SessionEventStreams({ events: gatehouse.events, heartbeatMs: options.heartbeatMs ?? 15_000, checkMs: options.sessionCheckMs ?? 2_000 });
+    handle = teamServerHandler({ team, dispatcher: gatehouse.dispatcher, streams, rendererDir: options.rendererDir, origin, secure, trustedProxies: config.trustedProxies, maxBodyBytes: DEFAULT_MAX_BODY_BYTES });
+    const running = { gatehouse, directory, db, streams };
+    return {
+      origin,
+      port,
+      tls: Boolean(config.tls),
+      team,
+      audit,
+      gatehouse,
+      async close() {
+        running.streams.closeAll();
+        await closeServer(server);
+        await running.gatehouse.close();
+        await running.directory.close();
+        running.db.close();
+      },
+    };
+  } catch (err) {
+    await closeServer(server);
+    await gatehouse?.close();
+    await directory?.close();
+    db?.close();
+    throw err;
+  }
+}
+
+function directoryConfig(config: ServerConfig): Parameters<typeof openDirectoryCore>[0]["config"] {
+  const d = config.operatorDirectory;
+  if (d.kind === "embedded") return {};
+  return {
+    uris: [d.uri],
+    ...(d.apiKeyFile ? { apiKey: readFileSync(d.apiKeyFile, "utf8").trim() } : {}),
+    ...(d.tenantId ? { tenantId: d.tenantId } : {}),
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === "EADDRINUSE"
+          ? new Error(`listen.port: port ${port} on ${host} is already in use; choose another in the config.`)
+          : err.code === "EADDRNOTAVAIL"
+            ? new Error(`listen.host: ${host} is not an address of this machine.`)
+            : err.code === "EACCES"
+              ? new Error(`listen.port: this user may not listen on port ${port} (ports below 1024 need privileges; use a reverse proxy or a higher port).`)
+              : err,
+      );
+    });
+    server.listen(port, host.replace(/^\[(.*)\]$/, "$1"), () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
