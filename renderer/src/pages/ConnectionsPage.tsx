@@ -74,7 +74,9 @@ export function ConnectionsPage() {
 
 function ProfileCard({ profile, onEdit, onRemove }: { profile: ProfileView; onEdit: () => void; onRemove: () => void }) {
   const stores = useStores();
-  const canSwitch = useCan("profiles:switch");
+  // On a team server every operator shares the active profile: switching it is an admin's change (main's teamPermissions).
+  const teamServer = useStore(stores.session, (s) => s.whoami?.mode === "team");
+  const canSwitch = useCan(teamServer ? "profiles:write" : "profiles:switch");
   const [result, setResult] = useState<ProfileTestResult | null>(null);
   const test = useAsyncAction(async () => setResult(await stores.profiles.getState().test({ id: profile.id })));
   const switchTo = useAsyncAction(async () => {
