@@ -1,8 +1,8 @@
 /**
  * `npm run server` as a real process (node --import tsx scripts/server.ts, what the npm script
  * runs): `add-operator` prints a one-time link for the config's publicUrl; the server prints its
- * URL, the first admin sets a password with the link, signs in and calls the console; SIGTERM
- * stops it with exit 0. A config that would serve plain HTTP on every interface is refused with
+ * URL, the first admin sets a password with the link, signs in and calls the console;
+ * `password-link` works while the server runs; SIGTERM stops it with exit 0. A config that would serve plain HTTP on every interface is refused with
  * exit 1 and a message naming the field; no --config is wrong usage (exit 2).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -94,6 +94,16 @@ describe("npm run server", () => {
     expect(whoami.body.value).toMatchObject({ operator: "first@example.com", role: "admin", mode: "team", profile: { name: "Local demo" } });
     // The renderer is served from the build.
     expect((await fetch(`${origin}/`)).status).toBe(200);
+
+    // The command line works while the server runs (both open the embedded directory's files).
+    const relinked = await run(["password-link", "first@example.com", "--config", config]);
+    expect(relinked.code).toBe(0);
+    const second = new RegExp(`${origin}/#set-password=([A-Za-z0-9_-]{43})`).exec(relinked.out);
+    const newPassword = "Another-long-enough-password-43";
+    expect((await new Browser(origin).post("/api/team/set-password", { token: second?.[1], password: newPassword })).status).toBe(200);
+    expect((await new Browser(origin).post("/api/team/sign-in", { email: "first@example.com", password: newPassword })).status).toBe(200);
+    // Setting a password ends the operator's sessions.
+    expect((await browser.post("/api/invoke", { op: "session.whoami", input: {} })).status).toBe(401);
 
     const exited = new Promise<number | null>((resolve) => child?.on("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
