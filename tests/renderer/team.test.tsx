@@ -318,18 +318,21 @@ describe("the Operators page", () => {
     expect(((await step.json()) as { value: { step: string } }).value.step).toBe("signed-in");
   });
 
-  it("shares the active profile: only an admin may switch it on a team server (support may on the desktop)", async () => {
+  it("shares the active profile: only an admin may switch or test profiles on a team server (support may on the desktop)", async () => {
     await openPage("#/connections", await signedInBrowser("wes@example.com", support.password));
     expect((await screen.findAllByTestId("profile-row")).length).toBe(2);
     expect(screen.queryByTestId("profile-switch")).toBeNull();
+    expect(screen.queryAllByTestId("profile-test-saved")).toEqual([]);
     cleanup();
     await openPage("#/connections", await signedInBrowser("admin@example.com", admin.password));
     await screen.findAllByTestId("profile-row");
     expect(screen.getByTestId("profile-switch")).toBeTruthy();
+    expect(screen.getAllByTestId("profile-test-saved")).toHaveLength(2);
     cleanup();
     renderApp(sessionHandlers("support"), "#/connections");
     await screen.findAllByTestId("profile-row");
     expect(screen.getByTestId("profile-switch")).toBeTruthy();
+    expect(screen.getAllByTestId("profile-test-saved")).toHaveLength(2);
   });
 
   it("is not in the desktop's navigation, even for an admin", async () => {

@@ -74,9 +74,12 @@ export function ConnectionsPage() {
 
 function ProfileCard({ profile, onEdit, onRemove }: { profile: ProfileView; onEdit: () => void; onRemove: () => void }) {
   const stores = useStores();
-  // On a team server every operator shares the active profile: switching it is an admin's change (main's teamPermissions).
+  // On a team server every operator shares the active profile, and testing a saved one uses its
+  // stored key: both are an admin's (main's teamPermissions), so others do not see the buttons.
   const teamServer = useStore(stores.session, (s) => s.whoami?.mode === "team");
-  const canSwitch = useCan(teamServer ? "profiles:write" : "profiles:switch");
+  const canWrite = useCan("profiles:write");
+  const canSwitch = useCan("profiles:switch") && (!teamServer || canWrite);
+  const canTest = !teamServer || canWrite;
   const [result, setResult] = useState<ProfileTestResult | null>(null);
   const test = useAsyncAction(async () => setResult(await stores.profiles.getState().test({ id: profile.id })));
   const switchTo = useAsyncAction(async () => {
@@ -123,9 +126,11 @@ function ProfileCard({ profile, onEdit, onRemove }: { profile: ProfileView; onEd
             {switchTo.pending ? "Switching…" : "Switch to"}
           </button>
         ) : null}
-        <button type="button" onClick={() => void test.run()} disabled={test.pending} data-testid="profile-test-saved">
-          {test.pending ? "Testing…" : "Test connection"}
-        </button>
+        {canTest ? (
+          <button type="button" onClick={() => void test.run()} disabled={test.pending} data-testid="profile-test-saved">
+            {test.pending ? "Testing…" : "Test connection"}
+          </button>
+        ) : null}
         <Can permission="profiles:write">
           <button type="button" onClick={onEdit} data-testid="profile-edit">
             Edit
