@@ -3,7 +3,8 @@
  * profile with a known API key, makes it the active one, then calls every read operation of the
  * contract over HTTP — with inputs that reach its handler, not a validation error — and the
  * changes that answer with a profile; neither that key, nor the operator directory's own Core
- * key, is in any answer, header, event of the stream, or server log line.
+ * key, is in any answer, header, event of the stream, server log line, or anything the process
+ * prints.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import path from "node:path";
@@ -19,6 +20,38 @@ let admin: Browser;
 let directoryKey: string;
 const streamed: string[] = [];
 let stopStream: () => void = () => {};
+
+/**
+ * Everything this process prints meanwhile (Gatehouse's own console lines too), still printed:
+ * the console's methods (Vitest takes those before they reach stdout) and the streams themselves.
+ */
+const printed: string[] = [];
+function asText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value instanceof Error) return `${value.message}\n${value.stack ?? ""}`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+const restore: (() => void)[] = [];
+for (const level of ["log", "info", "warn", "error", "debug"] as const) {
+  const original = console[level];
+  console[level] = (...args: unknown[]) => {
+    printed.push(args.map(asText).join(" "));
+    original(...args);
+  };
+  restore.push(() => (console[level] = original));
+}
+for (const stream of [process.stdout, process.stderr]) {
+  const write = stream.write.bind(stream);
+  stream.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    printed.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+    return write(chunk, ...rest);
+  }) as typeof stream.write;
+  restore.push(() => (stream.write = write));
+}
 
 beforeAll(async () => {
   f = await startServerFixture();
@@ -49,6 +82,7 @@ beforeAll(async () => {
 afterAll(async () => {
   stopStream();
   await f?.close();
+  for (const undo of restore) undo();
 });
 
 describe("no API key reaches a client", () => {
@@ -117,7 +151,7 @@ describe("no API key reaches a client", () => {
 
   it("is in no event of the stream and no log line of the server", () => {
     expect(streamed.join("")).toContain("audit.appended");
-    for (const text of [streamed.join(""), f.logs.join("\n")]) {
+    for (const text of [streamed.join(""), f.logs.join("\n"), printed.join("")]) {
       expect(text).not.toContain(PROFILE_KEY);
       expect(text).not.toContain(directoryKey);
     }
