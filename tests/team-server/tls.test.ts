@@ -3,7 +3,7 @@
  * for this test: the renderer and the API over HTTPS (HSTS), the session cookie `__Host-` and
  * Secure, a client that does not trust the certificate refused, plain HTTP on the TLS port not
  * answered. With no trusted proxy configured, X-Forwarded-For is not believed: the audit records
- * the connection's own address.
+ * the connection's own address. The config's session limits are the sessions' limits.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -25,7 +25,7 @@ let password: string;
 beforeAll(async () => {
   execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], { stdio: "ignore" });
   ca = readFileSync(cert);
-  f = await startServerFixture({ tls: { cert, key }, trustedProxies: [] });
+  f = await startServerFixture({ tls: { cert, key }, trustedProxies: [], sessions: { idleMinutes: 5, absoluteHours: 2 } });
   ({ password } = await f.operator("tess@example.com", "admin"));
 });
 afterAll(async () => {
@@ -71,7 +71,8 @@ describe("TLS", () => {
     const signIn = await https("/api/team/sign-in", { method: "POST", headers: json, body: JSON.stringify({ email: "tess@example.com", password }) });
     expect(signIn.status).toBe(200);
     const [cookie = ""] = (signIn.headers["set-cookie"] as string[] | undefined) ?? [];
-    expect(cookie).toMatch(/^__Host-gatehouse-session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
+    // Max-Age is the configured absolute limit (sessions.absoluteHours: 2).
+    expect(cookie).toMatch(/^__Host-gatehouse-session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=7200; Secure$/);
     const session = cookie.split(";")[0] ?? "";
     const { csrfToken } = (JSON.parse(signIn.body) as { value: { csrfToken: string } }).value;
 
@@ -81,6 +82,12 @@ describe("TLS", () => {
     const plainName = session.replace("__Host-", "");
     const refused = await https("/api/invoke", { method: "POST", headers: { ...json, cookie: plainName, "x-csrf-token": csrfToken }, body: JSON.stringify({ op: "session.whoami", input: {} }) });
     expect(refused.status).toBe(401);
+
+    // The configured idle limit (sessions.idleMinutes: 5) ends it.
+    f.advance(5 * 60_000);
+    const idle = await https("/api/invoke", { method: "POST", headers: { ...json, cookie: session, "x-csrf-token": csrfToken }, body: JSON.stringify({ op: "session.whoami", input: {} }) });
+    expect(idle.status).toBe(401);
+    expect(idle.body).toMatch(/5 minutes without activity/);
 
     // No trusted proxy is configured: the forwarded address is not believed.
     const signedIn = f.audit().filter((e) => e.operation === "team.signIn" && e.operator === "tess@example.com");
