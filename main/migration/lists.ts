@@ -4,7 +4,7 @@
  * start of the email or legacy id (or user id); CSV export of a whole list.
  */
 import type { MigrationListState, MigrationRow } from "../../shared/contract/operations/migration.ts";
-import { csvCell } from "../services/audit-log.ts";
+import { csvCell } from "../services/audit/export-format.ts";
 import type { StoreDb } from "../store/database.ts";
 import { preparedFor } from "../store/statements.ts";
 

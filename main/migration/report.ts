@@ -5,7 +5,7 @@
  */
 import type { MigrationSnapshot } from "../../shared/contract/operations/migration.ts";
 import type { AuditEntry } from "../../shared/contract/schemas.ts";
-import { csvCell } from "../services/audit-log.ts";
+import { csvCell } from "../services/audit/export-format.ts";
 
 export interface ReportInput {
   generatedAt: number;

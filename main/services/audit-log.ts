@@ -6,78 +6,18 @@
  * newest entries, because the head of the chain (last seq and hash) is kept sealed too. Someone
  * who can write the database but not open the sealed key cannot forge a chain that verifies.
  */
-import { createHmac, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { SecretBox } from "../secrets/secret-box.ts";
 import type { z } from "zod";
 import { OPERATIONS } from "../../shared/contract/index.ts";
 import type { auditFilter } from "../../shared/contract/operations/audit.ts";
-import type { AuditEntry, JsonObject } from "../../shared/contract/schemas.ts";
 import type { StoreDb } from "../store/database.ts";
 import type { AuditSink } from "./audit-stream/sink.ts";
+import { ChainCheck, chainedRow, sealHead, toEntry, type AuditRow, type NewAuditEntry, type VerifyResult } from "./audit/chain.ts";
+import { auditExport } from "./audit/export-format.ts";
+import type { AuditPage, AuditPaging } from "./audit/paging.ts";
 
 export type AuditFilter = z.output<typeof auditFilter>;
-
-export interface AuditPaging {
-  limit: number;
-  beforeSeq?: number | undefined;
-  afterSeq?: number | undefined;
-  oldest?: boolean | undefined;
-}
-
-export interface AuditPage {
-  entries: AuditEntry[];
-  /** Entries matching the filter. */
-  total: number;
-  /** Matching entries newer than the page's first. */
-  position: number;
-  /** Passed as beforeSeq, fetches the next older page; null on the oldest. */
-  nextBeforeSeq: number | null;
-  /** Passed as afterSeq, fetches the next newer page; null on the newest. */
-  newerAfterSeq: number | null;
-}
-
-export interface NewAuditEntry {
-  operator: string;
-  /** Where the call came from on a team server; null on the desktop. */
-  address: string | null;
-  role: string;
-  profile: string;
-  operation: string;
-  target: string | null;
-  input: JsonObject;
-  outcome: "ok" | "error";
-  detail: string | null;
-}
-
-interface AuditRow {
-  seq: number;
-  at: number;
-  operator: string;
-  address: string | null;
-  role: string;
-  profile: string;
-  operation: string;
-  target: string | null;
-  input: string;
-  outcome: "ok" | "error";
-  detail: string | null;
-  prev_hash: string;
-  hash: string;
-}
-
-const GENESIS = "0".repeat(64);
-
-/**
- * The hash of an entry: its fields in a fixed order, chained to the previous hash, keyed. The
- * address joins the fields only when there is one, so entries written before it existed (and
- * desktop entries, which have none) keep the hash they were written with.
- */
-function entryHash(key: Buffer, prevHash: string, e: Omit<AuditRow, "hash" | "prev_hash">): string {
-  const fields: unknown[] = [e.seq, e.at, e.operator, e.role, e.profile, e.operation, e.target, e.input, e.outcome, e.detail];
-  if (e.address !== null) fields.push(e.address);
-  const canonical = JSON.stringify(fields);
-  return createHmac("sha256", key).update(prevHash).update("\n").update(canonical).digest("hex");
-}
 
 export class AuditLog {
   private readonly key: Buffer;
@@ -109,28 +49,14 @@ export class AuditLog {
   append(entry: NewAuditEntry): AuditEntry {
     const written = this.db.transaction(() => {
       const last = this.db.prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").get() as { seq: number; hash: string } | undefined;
-      const row = {
-        seq: (last?.seq ?? 0) + 1,
-        at: this.now(),
-        operator: entry.operator,
-        address: entry.address,
-        role: entry.role,
-        profile: entry.profile,
-        operation: entry.operation,
-        target: entry.target,
-        input: JSON.stringify(entry.input),
-        outcome: entry.outcome,
-        detail: entry.detail,
-      };
-      const prevHash = last?.hash ?? GENESIS;
-      const hash = entryHash(this.key, prevHash, row);
+      const row = chainedRow(this.key, last, entry, this.now());
       this.db
         .prepare(
           "INSERT INTO audit_log (seq, at, operator, address, role, profile, operation, target, input, outcome, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
-        .run(row.seq, row.at, row.operator, row.address, row.role, row.profile, row.operation, row.target, row.input, row.outcome, row.detail, prevHash, hash);
-      this.setSetting("audit_head", this.secrets.seal(`${row.seq}:${hash}`));
-      return toEntry({ ...row, prev_hash: prevHash, hash });
+        .run(row.seq, row.at, row.operator, row.address, row.role, row.profile, row.operation, row.target, row.input, row.outcome, row.detail, row.prev_hash, row.hash);
+      this.setSetting("audit_head", sealHead(this.secrets, row));
+      return toEntry(row);
     })();
     for (const sink of this.sinks) sink.write(written);
     return written;
@@ -185,47 +111,18 @@ export class AuditLog {
   }
 
   /** Walks the whole chain from the first entry; reports the first entry that does not fit. */
-  verify(): { ok: boolean; checked: number; brokenAtSeq: number | null; message: string } {
-    let prev = GENESIS;
-    let expectedSeq = 1;
-    let checked = 0;
+  verify(): VerifyResult {
+    const check = new ChainCheck(this.key);
     for (const row of this.db.prepare("SELECT * FROM audit_log ORDER BY seq").iterate() as IterableIterator<AuditRow>) {
-      const broken = (why: string) => ({ ok: false, checked, brokenAtSeq: row.seq, message: `The chain breaks at entry ${row.seq}: ${why}` });
-      if (row.seq !== expectedSeq) return { ...broken(`entry ${expectedSeq} is missing`), brokenAtSeq: expectedSeq };
-      if (row.prev_hash !== prev) return broken("it does not follow the entry before it");
-      if (entryHash(this.key, prev, row) !== row.hash) return broken("its contents were changed after it was written");
-      prev = row.hash;
-      expectedSeq += 1;
-      checked += 1;
+      const broken = check.next(row);
+      if (broken) return broken;
     }
-    // The sealed head says how far the chain went; a shorter chain lost its newest entries.
-    const head = this.setting("audit_head");
-    const [headSeq, headHash] = head ? this.secrets.open(head).split(":") : ["0", GENESIS];
-    const lastSeq = expectedSeq - 1;
-    if (Number(headSeq) !== lastSeq || headHash !== prev) {
-      const missingFrom = Math.min(lastSeq + 1, Number(headSeq));
-      return {
-        ok: false,
-        checked,
-        brokenAtSeq: missingFrom,
-        message: `The chain ends at entry ${lastSeq}, but the log had reached entry ${headSeq}: the newest entries were removed or replaced.`,
-      };
-    }
-    return { ok: true, checked, brokenAtSeq: null, message: checked === 0 ? "The audit log is empty." : checked === 1 ? "The 1 entry is intact." : `All ${checked} entries are intact.` };
+    return check.end(this.setting("audit_head"), this.secrets);
   }
 
   export(filter: AuditFilter, format: "jsonl" | "csv"): { content: string; entries: number } {
     const { sql, args } = where(filter);
-    const rows = (this.db.prepare(`SELECT * FROM audit_log${sql} ORDER BY seq`).all(...args) as AuditRow[]).map(toEntry);
-    if (format === "jsonl") return { content: rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : ""), entries: rows.length };
-    // New columns go last, so scripts reading earlier exports by position keep working.
-    const header = ["seq", "at", "operator", "role", "profile", "operation", "target", "outcome", "detail", "input", "hash", "address"];
-    const lines = rows.map((r) =>
-      [r.seq, new Date(r.at).toISOString(), r.operator, r.role, r.profile, r.operation, r.target ?? "", r.outcome, r.detail ?? "", JSON.stringify(r.input), r.hash, r.address ?? ""]
-        .map(csvCell)
-        .join(","),
-    );
-    return { content: [header.join(","), ...lines].join("\r\n") + "\r\n", entries: rows.length };
+    return auditExport((this.db.prepare(`SELECT * FROM audit_log${sql} ORDER BY seq`).all(...args) as AuditRow[]).map(toEntry), format);
   }
 }
 
@@ -244,26 +141,4 @@ function where(filter: AuditFilter): { sql: string; args: unknown[] } {
   return { sql, args: conditions.map(([, v]) => v) };
 }
 
-function toEntry(r: AuditRow): AuditEntry {
-  return {
-    seq: r.seq,
-    at: r.at,
-    operator: r.operator,
-    address: r.address,
-    role: r.role,
-    profile: r.profile,
-    operation: r.operation,
-    target: r.target,
-    input: JSON.parse(r.input) as JsonObject,
-    outcome: r.outcome,
-    detail: r.detail,
-    hash: r.hash,
-  };
-}
-
-/** RFC 4180 cell; a leading =, +, - or @ is quoted with ' so spreadsheets do not run it as a formula. */
-export function csvCell(value: unknown): string {
-  let text = String(value ?? "");
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+export type { NewAuditEntry } from "./audit/chain.ts";

@@ -12,7 +12,7 @@ import type { userOps } from "../../shared/contract/operations/users.ts";
 import type { JsonObject, SecondFactor, UserRow } from "../../shared/contract/schemas.ts";
 import type { DataContract } from "../../shared/data-contract.ts";
 import type { CoreClient } from "../core/core-client.ts";
-import { csvCell } from "./audit-log.ts";
+import { csvCell } from "./audit/export-format.ts";
 import { mapLimit } from "./concurrency.ts";
 import type { ActiveConnection } from "./connection.ts";
 import type { RoleIndex } from "./role-index.ts";

@@ -7,7 +7,7 @@ import supertokens from "supertokens-node";
 import type { z } from "zod";
 import type { SecondFactorProblem, secondFactorOps } from "../../../shared/contract/operations/second-factor.ts";
 import { maskPhone } from "../../../shared/phone-mask.ts";
-import { csvCell } from "../audit-log.ts";
+import { csvCell } from "../audit/export-format.ts";
 import { mapLimit } from "../concurrency.ts";
 import type { ActiveConnection } from "../connection.ts";
 import { isDedicatedPhoneUser, phoneOf, type SdkUser } from "./state.ts";

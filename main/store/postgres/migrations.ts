@@ -1,9 +1,10 @@
 /**
  * Gatehouse's tables in PostgreSQL (team servers with two or more instances), per area as in
- * SQLite (main/store/migrations/): numbered steps, append-only. The job engine and the team
- * server's sign-in state live here so far. Times are epoch milliseconds (BIGINT), as in SQLite;
+ * SQLite (main/store/migrations/): numbered steps, append-only. The job engine, the team
+ * server's sign-in state and the audit log live here so far. Times are epoch milliseconds (BIGINT), as in SQLite;
  * JSON is kept as text, as written.
  */
+import { AUDIT_POSTGRES_MIGRATIONS } from "../../services/audit/postgres-audit-migrations.ts";
 import { TEAM_POSTGRES_MIGRATIONS } from "../../team/store/postgres-team-migrations.ts";
 
 export const POSTGRES_MIGRATIONS: Readonly<Record<string, readonly string[]>> = {
@@ -47,4 +48,5 @@ export const POSTGRES_MIGRATIONS: Readonly<Record<string, readonly string[]>> = 
      CREATE INDEX job_items_by_state ON job_items (job_id, state);`,
   ],
   team: TEAM_POSTGRES_MIGRATIONS,
+  audit: AUDIT_POSTGRES_MIGRATIONS,
 };
