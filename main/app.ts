@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { startEmbeddedCore, type RunningEmbeddedCore } from "./embedded-core/index.ts";
 import { desktopCaller, osUserName } from "./desktop-caller.ts";
-import { Dispatcher, type DispatcherDeps, type Handlers } from "./dispatch.ts";
+import { Dispatcher, effectivePermissions, type DispatcherDeps, type Handlers } from "./dispatch.ts";
 import { EventBus } from "./events.ts";
 import { createJobs, type JobsOptions } from "./jobs/index.ts";
 import { createMigration } from "./migration/index.ts";
@@ -30,7 +30,6 @@ import { UsersService } from "./services/users.ts";
 import { openStore, type StoreDb } from "./store/database.ts";
 import type { Caller } from "../shared/contract/caller.ts";
 import { GatehouseError } from "../shared/contract/errors.ts";
-import { ROLE_PERMISSIONS } from "../shared/contract/permissions.ts";
 
 export interface GatehouseOptions {
   /** Folder for gatehouse.sqlite, the key file and the embedded core's database. */
@@ -139,7 +138,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     });
     const dispatcher = new Dispatcher({
       handlers: {
-        ...handlers({ profiles, connection, users, roles, invites, allowLists, jobs: jobs.handlers, audit }),
+        ...handlers({ profiles, connection, users, roles, invites, allowLists, jobs: jobs.handlers, audit, permissionOf: options.permissionOf }),
         ...secondFactorHandlers({ db, secrets, now, connection: () => connection.active() }),
         ...migrationArea.handlers,
         ...migrationEnd.handlers,
@@ -181,6 +180,7 @@ interface Services {
   allowLists: AllowListsService;
   jobs: ReturnType<typeof createJobs>["handlers"];
   audit: AuditLog;
+  permissionOf: DispatcherDeps["permissionOf"];
 }
 
 /** Each operation of the contract, wired to the service that does it. */
@@ -193,7 +193,7 @@ function handlers(s: Services): Omit<Handlers, `secondFactor.${string}` | `migra
     "session.whoami": (_i, caller) => ({
       operator: caller.operator,
       role: caller.role,
-      permissions: [...ROLE_PERMISSIONS[caller.role]],
+      permissions: effectivePermissions(caller.role, s.permissionOf),
       profile: activeView(),
       mode: caller.sessionId === undefined ? "desktop" : "team",
     }),

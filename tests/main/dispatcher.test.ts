@@ -5,7 +5,8 @@
 import Database from "better-sqlite3";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OPERATIONS, type OperationName } from "../../shared/contract/index.ts";
+import { effectivePermissions } from "../../main/dispatch.ts";
+import { OPERATIONS, ROLE_PERMISSIONS, type OperationName, type Permission } from "../../shared/contract/index.ts";
 import { startRewritingProxy, type Stoppable } from "./helpers/faults.ts";
 import { directCore, expectFailure, plainDemoUsers, profileInput, startTestGatehouse, type TestGatehouse } from "./helpers/gatehouse.ts";
 import { createSession, draftJob, draftJobOn, sampleFor, type SampleContext } from "./helpers/samples.ts";
@@ -230,5 +231,16 @@ describe("the caller", () => {
     expect(invited).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
     expect(await auditCount()).toBe(before + 1);
     expect(await lastEntry()).toMatchObject({ operation: "operators.invite", outcome: "error", target: "x@example.org" });
+  });
+});
+
+describe("effective permissions", () => {
+  it("drop a permission whose every operation a deployment asks more for, so whoami hides what would be refused", () => {
+    const stricter = (name: OperationName, declared: Permission): Permission => (name === "profiles.switch" ? "profiles:write" : declared);
+    expect(effectivePermissions("support", stricter)).not.toContain("profiles:switch");
+    expect(effectivePermissions("auditor", stricter)).not.toContain("profiles:switch");
+    expect(effectivePermissions("support", stricter)).toContain("second-factor:reset");
+    expect(effectivePermissions("admin", stricter)).toEqual([...ROLE_PERMISSIONS.admin]);
+    expect(effectivePermissions("support")).toEqual([...ROLE_PERMISSIONS.support]);
   });
 });
