@@ -36,7 +36,8 @@ export const operatorOps = {
     input: z.object({ email: z.string().trim().min(1, "an email is required").max(254), role: operatorRole }),
     // The set-password link is shown once, to the inviting admin, and never written to the audit log.
     output: z.object({ operator: operatorView, link: z.object({ url: z.string(), expiresAt: z.number() }) }),
-    target: (i) => i.email,
+    // Emails are kept lower-case by the directory: the audit names the operator as they will appear.
+    target: (i) => i.email.toLowerCase(),
     auditDetail: (o) => `invited as ${o.operator.role}`,
   }),
   "operators.setRole": op({
