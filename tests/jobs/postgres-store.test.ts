@@ -8,6 +8,7 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PostgresJobStore } from "../../main/jobs/store/postgres-job-store.ts";
+import { POSTGRES_MIGRATIONS } from "../../main/store/postgres/migrations.ts";
 import { openPostgres } from "../../main/store/postgres/pool.ts";
 import { startTestPostgres, type TestPostgres } from "../support/postgres.ts";
 
@@ -38,8 +39,9 @@ describe("PostgresJobStore", () => {
   it("migrates once when two instances open the same database at the same moment", async () => {
     const db = await cluster.createDatabase("migrate_race");
     const [a, b] = await Promise.all([openPostgres(db), openPostgres(db)]);
-    const versions = await a.query<{ area: string; version: number }>("SELECT area, version FROM schema_versions");
-    expect(versions.rows).toEqual([{ area: "jobs", version: 1 }]);
+    const versions = await a.query<{ area: string; version: number }>("SELECT area, version FROM schema_versions ORDER BY area");
+    expect(versions.rows).toEqual(Object.entries(POSTGRES_MIGRATIONS).map(([area, steps]) => ({ area, version: steps.length })).sort((x, y) => x.area.localeCompare(y.area)));
+    expect(versions.rows).toContainEqual({ area: "jobs", version: 1 });
     await Promise.all([a.end(), b.end()]);
   });
 
@@ -114,7 +116,7 @@ describe("PostgresJobStore", () => {
     await a.claimNext(id);
     for (let i = 0; i < 6; i++) {
       await sleep(100);
-      await a.renew([id]);
+      await a.renew([{ jobId: id, indexes: [0] }]);
       expect(await b.requeueExpired()).toEqual([]);
     }
     await sleep(400);
