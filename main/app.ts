@@ -20,6 +20,7 @@ import type { SecretBox } from "./secrets/secret-box.ts";
 import { AllowListsService } from "./services/allowlists/service.ts";
 import { AuditLog } from "./services/audit-log.ts";
 import type { AuditSink } from "./services/audit-stream/sink.ts";
+import type { AuditTrail } from "./services/audit/trail.ts";
 import { ConnectionService } from "./services/connection.ts";
 import { createInvites, inviteScope } from "./services/invites/index.ts";
 import { ProfilesService } from "./services/profiles.ts";
@@ -62,6 +63,8 @@ export type OperatorHandlers = Pick<Handlers, `operators.${string}` & keyof Hand
 export interface Gatehouse {
   /** Every call goes through here with its caller (see shared/contract/caller.ts). */
   dispatcher: Dispatcher;
+  /** The audit trail, for what is audited outside the dispatcher (a team server's sign-ins). */
+  audit: AuditTrail;
   /** The desktop's caller right now: the OS account with the active profile's role. */
   desktopCaller(): Caller;
   events: EventBus;
@@ -153,6 +156,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     jobs.runner.resumeInterrupted();
     return {
       dispatcher,
+      audit,
       desktopCaller: () => desktopCaller(profiles, operator),
       events,
       embeddedCoreUrl: embedded?.url,
@@ -179,12 +183,12 @@ interface Services {
   invites: ReturnType<typeof createInvites>["handlers"];
   allowLists: AllowListsService;
   jobs: ReturnType<typeof createJobs>["handlers"];
-  audit: AuditLog;
+  audit: AuditTrail;
   permissionOf: DispatcherDeps["permissionOf"];
 }
 
 /** Each operation of the contract, wired to the service that does it. */
-function handlers(s: Services): Omit<Handlers, `secondFactor.${string}` | `migration.${string}` | `migrationEnd.${string}` | `resetLinks.${string}` | `operators.${string}`> {
+function handlers(s: Services): Omit<Handlers, `secondFactor.${string}` | `migration.${string}` | `migrationEnd.${string}` | `resetLinks.${string}` | `operators.${string}` | `servers.${string}`> {
   const activeView = () => {
     const active = s.profiles.active();
     return active ? s.profiles.view(active, active.id) : null;
@@ -243,7 +247,7 @@ function handlers(s: Services): Omit<Handlers, `secondFactor.${string}` | `migra
     ...s.jobs,
     // Auditors get phones masked here too: the dispatcher's disclosure rules (main/disclosure.ts).
     "audit.list": (i) => s.audit.list(i),
-    "audit.operations": () => ({ operations: s.audit.operations() }),
+    "audit.operations": async () => ({ operations: await s.audit.operations() }),
     "audit.verify": () => s.audit.verify(),
     "audit.export": (i) => s.audit.export(i, i.format),
   };

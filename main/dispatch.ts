@@ -12,7 +12,7 @@ import { can, ROLE_PERMISSIONS, type OperatorRole, type Permission } from "../sh
 import type { JsonObject } from "../shared/contract/schemas.ts";
 import { discloseFor } from "./disclosure.ts";
 import type { EventBus } from "./events.ts";
-import type { AuditLog } from "./services/audit-log.ts";
+import type { AuditTrail } from "./services/audit/trail.ts";
 import type { ProfilesService } from "./services/profiles.ts";
 
 /** Each operation's handler: its validated input, and who called (for the role, the operator, the audit). */
@@ -23,7 +23,7 @@ export type Handlers = {
 export interface DispatcherDeps {
   handlers: Handlers;
   profiles: ProfilesService;
-  audit: AuditLog;
+  audit: AuditTrail;
   events: EventBus;
   /**
    * Where a deployment asks more than the contract's permission for an operation: the team server
@@ -65,20 +65,30 @@ export class Dispatcher {
     const input = parsed.success ? parsed.data : rawInput;
 
     // Changes are audited, and so is every refusal: a read refused is someone trying what their role may not.
-    const audit = (outcome: "ok" | "error", detail: string | null, refused = false) => {
-      if (!spec.mutates && !refused) return;
-      const entry = this.deps.audit.append({
-        operator: caller.operator,
-        address: caller.address,
-        role,
-        profile,
-        operation: name,
-        target: targetOf(spec.target, input),
-        input: redact(isObject(input) ? input : { value: input }),
-        outcome,
-        detail,
-      });
-      this.deps.events.emit("audit.appended", { seq: entry.seq, operation: name });
+    // Answers why the entry could not be written (the store went away), or null when it was.
+    const audit = async (outcome: "ok" | "error", detail: string | null, refused = false): Promise<string | null> => {
+      if (!spec.mutates && !refused) return null;
+      try {
+        const entry = await this.deps.audit.append({
+          operator: caller.operator,
+          address: caller.address,
+          role,
+          profile,
+          operation: name,
+          target: targetOf(spec.target, input),
+          input: redact(isObject(input) ? input : { value: input }),
+          outcome,
+          detail,
+        });
+        this.deps.events.emit("audit.appended", { seq: entry.seq, operation: name });
+        return null;
+      } catch (err) {
+        return err instanceof Error ? err.message : String(err);
+      }
+    };
+    const failAudited = async (error: GatehouseError, refused = false) => {
+      const unaudited = await audit("error", `${error.code}: ${error.message}`, refused);
+      return fail(unaudited === null ? error : new GatehouseError({ ...error.toBody(), message: `${error.message} (The audit entry of this could not be written: ${unaudited})` }));
     };
 
     // The role is checked before the input: a refused change is refused (and audited) whatever it holds.
@@ -87,25 +97,27 @@ export class Dispatcher {
         code: "FORBIDDEN",
         message: `The ${role} role cannot do "${spec.summary}" (it needs ${permission}).${caller.sessionId === undefined ? " Switch to a profile with a role that may." : " Ask an admin of this Gatehouse server."}`,
       });
-      audit("error", `${refused.code}: ${refused.message}`, true);
-      return fail(refused);
+      return failAudited(refused, true);
     }
     if (!parsed.success) return fail(validationError(parsed.error));
 
+    let value: unknown;
     try {
       const handler = this.deps.handlers[name] as (i: unknown, c: Caller) => unknown;
       const output = spec.output.safeParse(await handler(input, caller));
       if (!output.success) {
         throw new GatehouseError({ code: "INTERNAL", message: `"${name}" produced an answer that does not match its declaration: ${output.error.issues[0]?.message ?? ""}` });
       }
-      audit("ok", auditDetailOf(spec, output.data));
-      // What the role may not see (sign-in links, phones for auditors) never leaves main, whatever the operation.
-      return { ok: true, value: discloseFor(role, output.data) };
+      value = output.data;
     } catch (err) {
-      const error = err instanceof GatehouseError ? err : new GatehouseError({ code: "INTERNAL", message: err instanceof Error ? err.message : String(err) });
-      audit("error", `${error.code}: ${error.message}`);
-      return fail(error);
+      return failAudited(err instanceof GatehouseError ? err : new GatehouseError({ code: "INTERNAL", message: err instanceof Error ? err.message : String(err) }));
     }
+    const unaudited = await audit("ok", auditDetailOf(spec, value));
+    if (unaudited !== null) {
+      return fail(new GatehouseError({ code: "INTERNAL", message: `"${spec.summary}" was done, but its audit entry could not be written: ${unaudited}` }));
+    }
+    // What the role may not see (sign-in links, phones for auditors) never leaves main, whatever the operation.
+    return { ok: true, value: discloseFor(role, value) };
   }
 }
 

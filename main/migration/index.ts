@@ -15,7 +15,7 @@ import type { Handlers } from "../dispatch.ts";
 import type { AnyJobKind } from "../jobs/kind.ts";
 import type { JobRunner } from "../jobs/runner.ts";
 import type { SecretBox } from "../secrets/secret-box.ts";
-import type { AuditLog } from "../services/audit-log.ts";
+import type { AuditTrail } from "../services/audit/trail.ts";
 import type { ActiveConnection } from "../services/connection.ts";
 import type { ProfileRecord } from "../services/profiles.ts";
 import type { StoreDb } from "../store/database.ts";
@@ -41,7 +41,7 @@ export interface MigrationAreaDeps {
   profileFor: (profileId: string) => ProfileRecord;
   /** The job engine (made after the areas, since it takes their kinds). */
   jobs: () => JobRunner;
-  audit: AuditLog;
+  audit: AuditTrail;
 }
 
 /** What the Users list asks the index (main/services/users.ts). */
@@ -177,7 +177,7 @@ export function createMigration(deps: MigrationAreaDeps): {
   };
 
   /** Every audited migration change of the profile, oldest first. */
-  const changes = (profileName: string): AuditEntry[] => {
+  const changes = async (profileName: string): Promise<AuditEntry[]> => {
     const names = Object.entries(OPERATIONS)
       .filter(([name, spec]) => spec.mutates && (name.startsWith("migration.") || name.startsWith("migrationEnd.")))
       .map(([name]) => name);
@@ -185,7 +185,7 @@ export function createMigration(deps: MigrationAreaDeps): {
     for (const operation of names) {
       let beforeSeq: number | undefined;
       for (;;) {
-        const page = deps.audit.list({ operation, limit: 1000, ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
+        const page = await deps.audit.list({ operation, limit: 1000, ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
         out.push(...page.entries.filter((e) => e.profile === profileName));
         if (page.nextBeforeSeq === null) break;
         beforeSeq = page.nextBeforeSeq;
@@ -271,7 +271,7 @@ export function createMigration(deps: MigrationAreaDeps): {
         roster: { source, total: status.total, updatedAt: status.updatedAt },
         criterion: progress.criterion(profile.id),
         snapshots: progress.history(profile.id, { limit: 100_000 }).snapshots,
-        changes: changes(profile.name),
+        changes: await changes(profile.name),
       });
     },
   };

@@ -7,19 +7,19 @@
  * who can write the database but not open the sealed key cannot forge a chain that verifies.
  */
 import { randomBytes } from "node:crypto";
+import type { AuditEntry } from "../../shared/contract/schemas.ts";
 import type { SecretBox } from "../secrets/secret-box.ts";
-import type { z } from "zod";
-import { OPERATIONS } from "../../shared/contract/index.ts";
-import type { auditFilter } from "../../shared/contract/operations/audit.ts";
 import type { StoreDb } from "../store/database.ts";
 import type { AuditSink } from "./audit-stream/sink.ts";
 import { ChainCheck, chainedRow, sealHead, toEntry, type AuditRow, type NewAuditEntry, type VerifyResult } from "./audit/chain.ts";
 import { auditExport } from "./audit/export-format.ts";
-import type { AuditPage, AuditPaging } from "./audit/paging.ts";
+import { auditPage, type AuditPage, type AuditPaging } from "./audit/paging.ts";
+import { withAuditedOperations, type AuditFilter, type AuditTrail } from "./audit/trail.ts";
 
-export type AuditFilter = z.output<typeof auditFilter>;
+export type { AuditFilter, AuditTrail };
 
-export class AuditLog {
+/** The audit trail in Gatehouse's SQLite (the desktop, and a team server on one machine). */
+export class AuditLog implements AuditTrail {
   private readonly key: Buffer;
 
   constructor(
@@ -46,7 +46,8 @@ export class AuditLog {
     this.db.prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(key, value);
   }
 
-  append(entry: NewAuditEntry): AuditEntry {
+  /** Appends in one synchronous transaction (nothing awaited inside): entries keep the order of the calls. */
+  async append(entry: NewAuditEntry): Promise<AuditEntry> {
     const written = this.db.transaction(() => {
       const last = this.db.prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").get() as { seq: number; hash: string } | undefined;
       const row = chainedRow(this.key, last, entry, this.now());
@@ -62,56 +63,24 @@ export class AuditLog {
     return written;
   }
 
-  /**
-   * One page of entries matching the filter, newest first: the newest page, the page older than
-   * `beforeSeq`, the page newer than `afterSeq`, or the oldest page. Says how many entries match
-   * and how many of them are newer than the page, so the log can be paged both ways and jumped
-   * to either end without loading what lies between.
-   */
-  list(filter: AuditFilter & AuditPaging): AuditPage {
+  list(filter: AuditFilter & AuditPaging): Promise<AuditPage> {
     const { sql, args } = where(filter);
     const and = (condition: string) => (sql ? `${sql} AND ${condition}` : ` WHERE ${condition}`);
-    const select = (condition: string | null, direction: "ASC" | "DESC", extra: unknown[], limit: number) =>
-      this.db.prepare(`SELECT * FROM audit_log${condition ? and(condition) : sql} ORDER BY seq ${direction} LIMIT ?`).all(...args, ...extra, limit) as AuditRow[];
-    const newest = () => select(null, "DESC", [], filter.limit);
-
-    let rows: AuditRow[];
-    if (filter.beforeSeq !== undefined) {
-      rows = select("seq < ?", "DESC", [filter.beforeSeq], filter.limit);
-    } else if (filter.afterSeq !== undefined) {
-      // A short page at the top would not line up with the newest page: show the newest then.
-      const newer = select("seq > ?", "ASC", [filter.afterSeq], filter.limit + 1);
-      rows = newer.length > filter.limit ? newer.slice(0, filter.limit).reverse() : newest();
-    } else if (filter.oldest) {
-      rows = select(null, "ASC", [], filter.limit).reverse();
-    } else {
-      rows = newest();
-    }
-
-    const count = (condition: string | null, extra: unknown[] = []) =>
-      (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_log${condition ? and(condition) : sql}`).get(...args, ...extra) as { n: number }).n;
-    const total = count(null);
-    const first = rows[0];
-    const last = rows[rows.length - 1];
-    const position = first ? count("seq > ?", [first.seq]) : 0;
-    return {
-      entries: rows.map(toEntry),
-      total,
-      position,
-      nextBeforeSeq: last && position + rows.length < total ? last.seq : null,
-      newerAfterSeq: first && position > 0 ? first.seq : null,
-    };
+    return auditPage(filter, {
+      rows: (bound, direction, limit) =>
+        this.db
+          .prepare(`SELECT * FROM audit_log${bound ? and(`seq ${bound.op} ?`) : sql} ORDER BY seq ${direction} LIMIT ?`)
+          .all(...args, ...(bound ? [bound.seq] : []), limit) as AuditRow[],
+      count: (newerThan) =>
+        (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_log${newerThan === null ? sql : and("seq > ?")}`).get(...args, ...(newerThan === null ? [] : [newerThan])) as { n: number }).n,
+    });
   }
 
-  /** For the filter's picker: every operation that is audited (the changes), and any other name found in the log. */
-  operations(): string[] {
-    const logged = (this.db.prepare("SELECT DISTINCT operation FROM audit_log").all() as { operation: string }[]).map((r) => r.operation);
-    const changes = Object.entries(OPERATIONS).filter(([, spec]) => spec.mutates).map(([name]) => name);
-    return [...new Set([...changes, ...logged])].sort();
+  async operations(): Promise<string[]> {
+    return withAuditedOperations((this.db.prepare("SELECT DISTINCT operation FROM audit_log").all() as { operation: string }[]).map((r) => r.operation));
   }
 
-  /** Walks the whole chain from the first entry; reports the first entry that does not fit. */
-  verify(): VerifyResult {
+  async verify(): Promise<VerifyResult> {
     const check = new ChainCheck(this.key);
     for (const row of this.db.prepare("SELECT * FROM audit_log ORDER BY seq").iterate() as IterableIterator<AuditRow>) {
       const broken = check.next(row);
@@ -120,7 +89,7 @@ export class AuditLog {
     return check.end(this.setting("audit_head"), this.secrets);
   }
 
-  export(filter: AuditFilter, format: "jsonl" | "csv"): { content: string; entries: number } {
+  async export(filter: AuditFilter, format: "jsonl" | "csv"): Promise<{ content: string; entries: number }> {
     const { sql, args } = where(filter);
     return auditExport((this.db.prepare(`SELECT * FROM audit_log${sql} ORDER BY seq`).all(...args) as AuditRow[]).map(toEntry), format);
   }

@@ -15,11 +15,9 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { startGatehouse, type Gatehouse, type GatehouseOptions } from "../app.ts";
 import type { DispatcherDeps } from "../dispatch.ts";
-import type { EventBus } from "../events.ts";
 import { FileKeySecretBox } from "../secrets/file-key-box.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "../server/index.ts";
 import { sendJson } from "../server/respond.ts";
-import { AuditLog } from "../services/audit-log.ts";
 import type { AuditSink } from "../services/audit-stream/sink.ts";
 import { openStore, type StoreDb } from "../store/database.ts";
 import { auditLogSink, type TeamAudit } from "../team/audit.ts";
@@ -99,17 +97,15 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   try {
     db = openStore(join(config.dataDir, "gatehouse.sqlite"));
     const secrets = new FileKeySecretBox(join(config.dataDir, "secrets.key"));
-    // The console's chained audit log (one table, one chain, the same sinks) takes sign-ins too,
-    // through a connection of its own: each append is one synchronous transaction, so the two
-    // writers never interleave inside one and the chain stays whole.
-    const auditLog = new AuditLog(db, secrets, Date.now, options.auditSinks ?? []);
-    // The event bus comes with Gatehouse, started after the team (which hands it the operators.* handlers).
-    const bus: { events?: EventBus } = {};
-    const sink = auditLogSink(auditLog);
+    // Sign-ins and operator changes go to the console's own audit trail (one chain, the same sinks),
+    // which exists once Gatehouse has started, after the team (it hands Gatehouse the operators.*
+    // handlers). Nothing is signed in before the server answers requests, which is later still.
+    const started: { gatehouse?: Gatehouse } = {};
     const audit: TeamAudit = {
-      record(event) {
-        sink.record(event);
-        bus.events?.emit("audit.appended", { seq: auditLog.list({ limit: 1 }).entries[0]?.seq ?? 0, operation: event.operation });
+      async record(event) {
+        const running = started.gatehouse;
+        if (!running) throw new Error("The audit trail is not open yet.");
+        await auditLogSink(running.audit, (entry) => running.events.emit("audit.appended", { seq: entry.seq, operation: entry.operation })).record(event);
       },
     };
     directory = await openDirectoryCore({ dataDir: config.dataDir, db, secrets, config: directoryConfig(config) });
@@ -124,7 +120,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
       ...(options.auditSinks ? { auditSinks: options.auditSinks } : {}),
       ...options.gatehouse,
     });
-    bus.events = gatehouse.events;
+    started.gatehouse = gatehouse;
     const streams = new SessionEventStreams({ events: gatehouse.events, heartbeatMs: options.heartbeatMs ?? 15_000, checkMs: options.sessionCheckMs ?? 2_000 });
     handle = teamServerHandler({ team, dispatcher: gatehouse.dispatcher, streams, rendererDir: options.rendererDir, origin, secure, trustedProxies: config.trustedProxies, maxBodyBytes: DEFAULT_MAX_BODY_BYTES });
     const running = { gatehouse, directory, db, streams };

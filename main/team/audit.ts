@@ -1,10 +1,11 @@
 /**
  * What the team server's sign-in and operator management write to the audit trail. A small
  * interface so the module does not depend on how the trail is kept; auditLogSink writes to
- * Gatehouse's chained AuditLog. Events carry who, from where, what and why — never a password,
+ * Gatehouse's chained audit trail. Events carry who, from where, what and why — never a password,
  * code, token or link.
  */
-import type { AuditLog } from "../services/audit-log.ts";
+import type { AuditEntry } from "../../shared/contract/schemas.ts";
+import type { AuditTrail } from "../services/audit/trail.ts";
 
 export interface TeamAuditEvent {
   /** e.g. "team.signIn", "team.invite". */
@@ -20,16 +21,18 @@ export interface TeamAuditEvent {
 }
 
 export interface TeamAudit {
-  record(event: TeamAuditEvent): void;
+  /** Resolves once the event is written: an answer is not given before its audit entry. */
+  record(event: TeamAuditEvent): Promise<void>;
 }
 
 /** The profile column of the audit log for team events: they concern the server, not a Core profile. */
 export const TEAM_AUDIT_PROFILE = "(team server)";
 
-export function auditLogSink(log: AuditLog): TeamAudit {
+/** Writes team events to the audit trail; `appended` hears of each entry written (the server's event bus). */
+export function auditLogSink(log: AuditTrail, appended?: (entry: AuditEntry) => void): TeamAudit {
   return {
-    record(e) {
-      log.append({
+    async record(e) {
+      const entry = await log.append({
         operator: e.actor,
         address: e.address,
         role: e.role,
@@ -40,6 +43,7 @@ export function auditLogSink(log: AuditLog): TeamAudit {
         outcome: e.outcome,
         detail: e.detail,
       });
+      appended?.(entry);
     },
   };
 }

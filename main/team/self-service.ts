@@ -21,40 +21,40 @@ export class SelfService {
 
   async signOut(caller: Caller, token: unknown): Promise<void> {
     await this.deps.sessions.end(token);
-    this.record(caller, "team.signOut", "signed out");
+    await this.record(caller, "team.signOut", "signed out");
   }
 
   async signOutEverywhere(caller: Caller): Promise<{ endedSessions: number }> {
     const endedSessions = await this.deps.sessions.endAllOf(caller.userId);
-    this.record(caller, "team.signOutEverywhere", `${endedSessions} session(s) ended`);
+    await this.record(caller, "team.signOutEverywhere", `${endedSessions} session(s) ended`);
     return { endedSessions };
   }
 
   /** The secret, this once: after confirmation it is never shown again. */
   async enrolSecondFactor(caller: Caller): Promise<Enrolment> {
     const enrolment = await this.deps.secondFactor.enrol(caller.userId, caller.email);
-    this.record(caller, "team.secondFactor.enrol", "enrolment started");
+    await this.record(caller, "team.secondFactor.enrol", "enrolment started");
     return enrolment;
   }
 
   async confirmSecondFactor(caller: Caller, input: { code?: unknown }): Promise<{ secondFactor: true }> {
     await this.deps.secondFactor.confirm(caller.userId, readString(input.code, "code", 16));
-    this.record(caller, "team.secondFactor.on", "second factor turned on");
+    await this.record(caller, "team.secondFactor.on", "second factor turned on");
     return { secondFactor: true };
   }
 
   async turnOffSecondFactor(caller: Caller, input: { code?: unknown }): Promise<{ secondFactor: false }> {
     const check = await this.deps.secondFactor.check(caller.userId, readString(input.code, "code", 16));
     if (check !== "ok") {
-      this.record(caller, "team.secondFactor.off", `refused: ${check === "reused" ? "code used before" : "wrong code"}`, "error");
+      await this.record(caller, "team.secondFactor.off", `refused: ${check === "reused" ? "code used before" : "wrong code"}`, "error");
       throw new TeamError("VALIDATION", "code: that is not a current code from your authenticator app.", { field: "code" });
     }
     await this.deps.secondFactor.remove(caller.userId);
-    this.record(caller, "team.secondFactor.off", "second factor turned off");
+    await this.record(caller, "team.secondFactor.off", "second factor turned off");
     return { secondFactor: false };
   }
 
-  private record(caller: Caller, operation: string, detail: string, outcome: "ok" | "error" = "ok"): void {
-    this.deps.audit.record({ operation, actor: caller.email, role: caller.role, target: caller.email, address: caller.address, outcome, detail: `${detail} (session ${caller.sessionId})` });
+  private async record(caller: Caller, operation: string, detail: string, outcome: "ok" | "error" = "ok"): Promise<void> {
+    await this.deps.audit.record({ operation, actor: caller.email, role: caller.role, target: caller.email, address: caller.address, outcome, detail: `${detail} (session ${caller.sessionId})` });
   }
 }

@@ -35,7 +35,7 @@ test.beforeAll(async () => {
     const log = new AuditLog(store, new FileKeySecretBox(join(app.dataDir, "secrets.key")), Date.now);
     store.transaction(() => {
       for (let i = 1; i <= AUDIT_ENTRIES; i++) {
-        log.append({ operator: "importer", address: null, role: "admin", profile: "Local demo", operation: "users.updateMetadata", target: `imported-${i}`, input: { i }, outcome: "ok", detail: null });
+        void log.append({ operator: "importer", address: null, role: "admin", profile: "Local demo", operation: "users.updateMetadata", target: `imported-${i}`, input: { i }, outcome: "ok", detail: null });
       }
     })();
   } finally {

@@ -81,7 +81,7 @@ describe("add-operator", () => {
       expect(await team.setPassword({ token, password: "ada's long passphrase" }, "127.0.0.1")).toEqual({ email: "ada@example.com" });
       const step = await team.signIn.withPassword({ email: "ada@example.com", password: "ada's long passphrase" }, "127.0.0.1");
       expect(step.kind === "session" && step.session.caller.role).toBe("admin");
-      const entries = audit.list({ limit: 100, operation: "team.addOperator" }).entries;
+      const entries = (await audit.list({ limit: 100, operation: "team.addOperator" })).entries;
       expect(entries.map((e) => [e.operator, e.role, e.target, e.outcome])).toEqual([
         ["cli:tester", "cli", "ada@example.com", "ok"],
         // The real process names the OS account that ran it.
@@ -100,7 +100,7 @@ describe("add-operator", () => {
     // A refusal once the directory was asked is audited; mistyped input (refused before) is not.
     const db = openStore(join(dataDir, "gatehouse.sqlite"));
     try {
-      const entries = new AuditLog(db, new FileKeySecretBox(join(dataDir, "secrets.key")), Date.now).list({ limit: 100, operation: "team.addOperator" }).entries;
+      const entries = (await new AuditLog(db, new FileKeySecretBox(join(dataDir, "secrets.key")), Date.now).list({ limit: 100, operation: "team.addOperator" })).entries;
       expect(entries.map((e) => [e.outcome, e.detail])).toEqual([
         ["error", "ada@example.com is already an operator (admin). Change their role instead."],
         ["ok", "invited again as admin; one-time set-password link printed"],

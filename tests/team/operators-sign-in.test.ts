@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => f.close());
 
-const cli = () => ({ directory: f.team.directory, links: f.team.links, audit: { record: () => undefined }, now: f.now });
+const cli = () => ({ directory: f.team.directory, links: f.team.links, audit: { record: async () => undefined }, now: f.now });
 
 describe("the first admin", () => {
   let userId = "";

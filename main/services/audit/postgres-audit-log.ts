@@ -7,23 +7,19 @@
  */
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
-import type { z } from "zod";
-import { OPERATIONS } from "../../../shared/contract/index.ts";
-import type { auditFilter } from "../../../shared/contract/operations/audit.ts";
 import type { AuditEntry } from "../../../shared/contract/schemas.ts";
 import type { SecretBox } from "../../secrets/secret-box.ts";
 import type { AuditSink } from "../audit-stream/sink.ts";
 import { ChainCheck, chainedRow, sealHead, toEntry, type AuditRow, type NewAuditEntry, type VerifyResult } from "./chain.ts";
 import { auditExport } from "./export-format.ts";
 import { auditPage, type AuditPage, type AuditPaging } from "./paging.ts";
-
-type AuditFilter = z.output<typeof auditFilter>;
+import { withAuditedOperations, type AuditFilter, type AuditTrail } from "./trail.ts";
 
 /** Gatehouse's advisory lock for appending to the audit chain ("GHAUDIT" in ASCII). */
 const APPEND_LOCK = "20061049372165460";
 const VERIFY_BATCH = 5000;
 
-export class PostgresAuditLog {
+export class PostgresAuditLog implements AuditTrail {
   private constructor(
     private readonly pool: pg.Pool,
     private readonly secrets: SecretBox,
@@ -90,11 +86,8 @@ export class PostgresAuditLog {
     });
   }
 
-  /** For the filter's picker: every operation that is audited (the changes), and any other name found in the log. */
   async operations(): Promise<string[]> {
-    const logged = (await this.pool.query<{ operation: string }>("SELECT DISTINCT operation FROM audit_log")).rows.map((r) => r.operation);
-    const changes = Object.entries(OPERATIONS).filter(([, spec]) => spec.mutates).map(([name]) => name);
-    return [...new Set([...changes, ...logged])].sort();
+    return withAuditedOperations((await this.pool.query<{ operation: string }>("SELECT DISTINCT operation FROM audit_log")).rows.map((r) => r.operation));
   }
 
   async verify(): Promise<VerifyResult> {

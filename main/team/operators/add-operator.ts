@@ -27,10 +27,10 @@ export async function addOperator(deps: AddOperatorDeps, input: { email?: unknow
     deps.audit.record({ operation: "team.addOperator", actor: by, role: "cli", target: typeof input.email === "string" ? input.email : null, address: null, outcome, detail });
   try {
     const created = await createOperator(deps, input, by, linkLifetimeMs);
-    audit("ok", `${created.reinvited ? "invited again" : "added"} as ${created.role}; one-time set-password link printed`);
+    await audit("ok", `${created.reinvited ? "invited again" : "added"} as ${created.role}; one-time set-password link printed`);
     return created;
   } catch (err) {
-    audit("error", err instanceof Error ? err.message : String(err));
+    await audit("error", err instanceof Error ? err.message : String(err));
     throw err;
   }
 }
@@ -41,10 +41,10 @@ export async function passwordLink(deps: AddOperatorDeps, rawEmail: unknown, by:
   const userId = await deps.directory.findByEmail(email);
   const role = userId === undefined ? null : await deps.directory.roleOf(userId);
   if (userId === undefined || role === null) {
-    deps.audit.record({ operation: "team.passwordLink", actor: by, role: "cli", target: email, address: null, outcome: "error", detail: "not an operator" });
+    await deps.audit.record({ operation: "team.passwordLink", actor: by, role: "cli", target: email, address: null, outcome: "error", detail: "not an operator" });
     throw new TeamError("NOT_FOUND", `${email} is not an operator. Add them with add-operator.`, { field: "email" });
   }
   const { token, expiresAt } = await deps.links.issue(userId, "set-password", linkLifetimeMs);
-  deps.audit.record({ operation: "team.passwordLink", actor: by, role: "cli", target: email, address: null, outcome: "ok", detail: "one-time set-password link printed" });
+  await deps.audit.record({ operation: "team.passwordLink", actor: by, role: "cli", target: email, address: null, outcome: "ok", detail: "one-time set-password link printed" });
   return { email, link: { url: deps.links.urlFor(token), expiresAt } };
 }

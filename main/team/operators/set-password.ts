@@ -38,7 +38,7 @@ export async function setPassword(deps: SetPasswordDeps, input: { token?: unknow
     throw err;
   }
   const ended = await deps.sessions.endAllOf(link.userId);
-  deps.audit.record({
+  await deps.audit.record({
     operation: "team.setPassword",
     actor: email,
     role: "-",

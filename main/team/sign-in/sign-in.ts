@@ -67,26 +67,26 @@ export class SignIn {
   private async open(operator: { userId: string; email: string; role: IssuedSession["caller"]["role"] }, address: string, how: string): Promise<IssuedSession> {
     await this.deps.throttle.succeeded(operator.email);
     const session = await this.deps.sessions.start(operator, address);
-    this.deps.audit.record({ operation: "team.signIn", actor: operator.email, role: operator.role, target: operator.email, address, outcome: "ok", detail: `signed in with ${how}` });
+    await this.deps.audit.record({ operation: "team.signIn", actor: operator.email, role: operator.role, target: operator.email, address, outcome: "ok", detail: `signed in with ${how}` });
     return session;
   }
 
   private async refuseIfPaused(email: string, address: string): Promise<void> {
     const paused = await this.deps.throttle.pausedFor(email, address);
     if (!paused) return;
-    this.record(email, address, `refused while paused: ${paused.message}`);
+    await this.record(email, address, `refused while paused: ${paused.message}`);
     throw paused;
   }
 
   /** Counts, audits and logs a refused attempt, then throws what the person is told. */
   private async refuse(email: string, address: string, why: string, message: string): Promise<never> {
     const paused = await this.deps.throttle.failed(email, address);
-    this.record(email, address, paused ? `${why}; ${paused.message}` : why);
+    await this.record(email, address, paused ? `${why}; ${paused.message}` : why);
     throw paused ? new TeamError("RATE_LIMITED", `${message} ${paused.message}`, { retryAfterSec: paused.retryAfterSec ?? 60 }) : new TeamError("SIGN_IN_FAILED", message);
   }
 
-  private record(email: string, address: string, detail: string): void {
-    this.deps.audit.record({ operation: "team.signIn", actor: email, role: "-", target: email, address, outcome: "error", detail });
+  private async record(email: string, address: string, detail: string): Promise<void> {
+    await this.deps.audit.record({ operation: "team.signIn", actor: email, role: "-", target: email, address, outcome: "error", detail });
     this.deps.log(`team: sign-in refused for ${email} from ${address}: ${detail}`);
   }
 }

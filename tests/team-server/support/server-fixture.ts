@@ -8,8 +8,6 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { FileKeySecretBox } from "../../../main/secrets/file-key-box.ts";
-import { AuditLog } from "../../../main/services/audit-log.ts";
 import { fileSink } from "../../../main/services/audit-stream/file-sink.ts";
 import { openStore } from "../../../main/store/database.ts";
 import { parseServerConfig, type ServerConfigFile } from "../../../main/team-server/config.ts";
@@ -18,6 +16,7 @@ import { addOperator } from "../../../main/team/operators/add-operator.ts";
 import type { OperatorRole } from "../../../shared/contract/permissions.ts";
 import type { AuditEntry } from "../../../shared/contract/schemas.ts";
 import { stubRenderer } from "../../server/helpers.ts";
+import { auditEntriesIn } from "../../support/audit-rows.ts";
 import { Browser } from "../../team/support/team-http.ts";
 
 export const T0 = Date.UTC(2025, 9, 1, 9, 0, 0);
@@ -94,8 +93,7 @@ export async function startServerFixture(
       // A reader of its own on the server's files, as `audit.list` reads them: the one trail.
       const db = openStore(path.join(parsed.dataDir, "gatehouse.sqlite"));
       try {
-        const log = new AuditLog(db, new FileKeySecretBox(path.join(parsed.dataDir, "secrets.key")), Date.now);
-        return log.list({ limit: 10_000 }).entries.sort((a, b) => a.seq - b.seq);
+        return auditEntriesIn(db);
       } finally {
         db.close();
       }

@@ -13,6 +13,7 @@ import { FileKeySecretBox } from "../../../main/secrets/file-key-box.ts";
 import { AuditLog } from "../../../main/services/audit-log.ts";
 import { openStore, type StoreDb } from "../../../main/store/database.ts";
 import { auditLogSink } from "../../../main/team/audit.ts";
+import { auditEntriesIn } from "../../support/audit-rows.ts";
 import { createTeam, type Team, type TeamOptions } from "../../../main/team/index.ts";
 import { addOperator } from "../../../main/team/operators/add-operator.ts";
 import { SqliteTeamStore } from "../../../main/team/store/sqlite-team-store.ts";
@@ -93,7 +94,7 @@ export async function startTeamFixture(options: Partial<Pick<TeamOptions, "limit
         if (step.kind !== "session") throw new Error(`expected a session, got ${step.kind}`);
         return step.session;
       },
-      audit: () => auditLog.list({ limit: 10_000 }).entries.sort((a, b) => a.seq - b.seq),
+      audit: () => auditEntriesIn(store),
       async close() {
         store.close();
         await running.close();
