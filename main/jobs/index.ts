@@ -16,6 +16,7 @@ import type { AnyJobKind } from "./kind.ts";
 import { rolesBulkAssignKind } from "./kinds/roles-bulk-assign.ts";
 import type { ProbePolicy, RetryPolicy } from "./retry.ts";
 import { JobRunner } from "./runner.ts";
+import type { JobStore } from "./store/job-store.ts";
 
 export type { JobKind, AnyJobKind, ItemContext, PrepareContext, PreparedItem } from "./kind.ts";
 export { JobRunner } from "./runner.ts";
@@ -33,6 +34,8 @@ export interface JobsOptions {
 
 export interface JobsDeps {
   db: StoreDb;
+  /** Where jobs are kept when not in `db` (PostgreSQL, shared by two or more team-server instances). */
+  store?: JobStore;
   events: EventBus;
   now: () => number;
   profiles: ProfilesService;
@@ -47,7 +50,7 @@ type JobHandlers = Pick<Handlers, keyof typeof jobsOps>;
 
 export function createJobs(deps: JobsDeps): { runner: JobRunner; handlers: JobHandlers } {
   const runner = new JobRunner({
-    db: deps.db,
+    ...(deps.store ? { store: deps.store } : { db: deps.db }),
     events: deps.events,
     now: deps.now,
     coreFor: (profileId) => new CoreClient(deps.profiles.target(deps.profiles.get(profileId))),
@@ -80,11 +83,11 @@ export function createJobs(deps: JobsDeps): { runner: JobRunner; handlers: JobHa
     return profile.id;
   };
   /** A job of another profile is NOT_FOUND from here, as if it did not exist. */
-  const inForce = (jobId: string): string => {
+  const inForce = async (jobId: string): Promise<string> => {
     const profileId = profileInForce();
     let owner: string | undefined;
     try {
-      owner = runner.profileOf(jobId);
+      owner = await runner.profileOf(jobId);
     } catch {
       owner = undefined;
     }
@@ -94,27 +97,27 @@ export function createJobs(deps: JobsDeps): { runner: JobRunner; handlers: JobHa
 
   const handlers: JobHandlers = {
     "jobs.list": (i) => runner.list(profileInForce(), i.offset, i.limit),
-    "jobs.get": (i) => runner.get(inForce(i.jobId), i.offset, i.limit, i.state),
-    "jobs.result": (i) => runner.result(inForce(i.jobId)),
+    "jobs.get": async (i) => runner.get(await inForce(i.jobId), i.offset, i.limit, i.state),
+    "jobs.result": async (i) => runner.result(await inForce(i.jobId)),
     "jobs.dryRun": (i, caller) => {
       const kind = runner.kind(i.kind);
       mayRun(kind, caller);
       return runner.dryRun(kind.name, i.input, { profileId: profileInForce(), createdBy: caller.operator });
     },
-    "jobs.start": (i, caller) => {
-      mayRun(runner.kindOfJob(inForce(i.jobId)), caller);
-      return { job: runner.start(i.jobId) };
+    "jobs.start": async (i, caller) => {
+      mayRun(await runner.kindOfJob(await inForce(i.jobId)), caller);
+      return { job: await runner.start(i.jobId) };
     },
-    "jobs.pause": (i) => ({ job: runner.pause(inForce(i.jobId)) }),
-    "jobs.resume": (i, caller) => {
-      mayRun(runner.kindOfJob(inForce(i.jobId)), caller);
-      return { job: runner.resume(i.jobId) };
+    "jobs.pause": async (i) => ({ job: await runner.pause(await inForce(i.jobId)) }),
+    "jobs.resume": async (i, caller) => {
+      mayRun(await runner.kindOfJob(await inForce(i.jobId)), caller);
+      return { job: await runner.resume(i.jobId) };
     },
-    "jobs.retryFailed": (i, caller) => {
-      mayRun(runner.kindOfJob(inForce(i.jobId)), caller);
+    "jobs.retryFailed": async (i, caller) => {
+      mayRun(await runner.kindOfJob(await inForce(i.jobId)), caller);
       return runner.retryFailed(i.jobId);
     },
-    "jobs.cancel": (i) => ({ job: runner.cancel(inForce(i.jobId)) }),
+    "jobs.cancel": async (i) => ({ job: await runner.cancel(await inForce(i.jobId)) }),
   };
   return { runner, handlers };
 }

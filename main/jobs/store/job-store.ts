@@ -93,8 +93,8 @@ export interface JobStore {
   /** At start-up, for a job that was running or paused: items left running by a dead process go back to pending (a shared store leaves that to leases). */
   recover(id: string): Promise<void>;
 
-  /** Shared: this instance still works on its items of these jobs. */
-  renew(jobIds: readonly string[]): Promise<void>;
+  /** Shared: this instance still works on these items of these jobs (under way, or ended and not journaled yet). */
+  renew(held: readonly { jobId: string; indexes: readonly number[] }[]): Promise<void>;
   /** Shared: items whose lease ran out go back to pending; the jobs they belong to. */
   requeueExpired(): Promise<string[]>;
 }

@@ -220,9 +220,17 @@ export class PostgresJobStore implements JobStore {
     return Promise.resolve();
   }
 
-  async renew(jobIds: readonly string[]): Promise<void> {
-    if (jobIds.length === 0) return;
-    await this.pool.query(`UPDATE job_items SET lease_until = ${DB_NOW} + $3 WHERE owner = $1 AND state = 'running' AND job_id = ANY($2::text[])`, [this.instanceId, jobIds, this.leaseMs]);
+  /** Only the items named: one this instance lost track of (a claim whose answer never came) is left to expire. */
+  async renew(held: readonly { jobId: string; indexes: readonly number[] }[]): Promise<void> {
+    for (const { jobId, indexes } of held) {
+      if (indexes.length === 0) continue;
+      await this.pool.query(`UPDATE job_items SET lease_until = ${DB_NOW} + $4 WHERE job_id = $1 AND idx = ANY($2::int[]) AND owner = $3 AND state = 'running'`, [
+        jobId,
+        indexes,
+        this.instanceId,
+        this.leaseMs,
+      ]);
+    }
   }
 
   async requeueExpired(): Promise<string[]> {
