@@ -14,11 +14,13 @@ import { operatorOps } from "./operations/operators.ts";
 import { profileOps } from "./operations/profiles.ts";
 import { roleOps } from "./operations/roles.ts";
 import { secondFactorOps } from "./operations/second-factor.ts";
+import { serverOps } from "./operations/servers.ts";
 import { userOps } from "./operations/users.ts";
 
 export const OPERATIONS = {
   ...connectionOps,
   ...profileOps,
+  ...serverOps,
   ...userOps,
   ...roleOps,
   ...auditOps,

@@ -4,6 +4,7 @@ import { JOBS_MIGRATIONS } from "./jobs.ts";
 import { MIGRATION_END_MIGRATIONS } from "./migration-end.ts";
 import { MIGRATION_MIGRATIONS } from "./migration.ts";
 import { SECOND_FACTOR_MIGRATIONS } from "./second-factor.ts";
+import { SERVERS_MIGRATIONS } from "./servers.ts";
 import { TEAM_MIGRATIONS } from "./team.ts";
 
 /**
@@ -17,5 +18,6 @@ export const MIGRATIONS: Readonly<Record<string, readonly string[]>> = {
   "migration-end": MIGRATION_END_MIGRATIONS,
   "second-factor": SECOND_FACTOR_MIGRATIONS,
   migration: MIGRATION_MIGRATIONS,
+  servers: SERVERS_MIGRATIONS,
   team: TEAM_MIGRATIONS,
 };

@@ -27,6 +27,8 @@ export interface SampleContext {
   newSession(): Promise<string>;
   /** A draft job planned as admin (roles.bulkAssign of "admin" to the user): see draftJob(). */
   jobId: string;
+  /** A Gatehouse server the test added (servers.open and servers.remove act on it). */
+  serverId?: string;
 }
 
 type Samples = { [N in OperationName]: (ctx: SampleContext) => InputOf<N> | Promise<InputOf<N>> };
@@ -50,6 +52,11 @@ export const SAMPLE_INPUTS: Samples = {
   "profiles.remove": (c) => ({ id: c.otherProfileId }),
   "profiles.switch": (c) => ({ id: c.profileId }),
   "profiles.test": (c) => ({ id: c.profileId }),
+  // A new address each time: one server is listed once.
+  "servers.add": () => ({ name: `Sample server ${Math.random().toString(36).slice(2, 8)}`, url: `https://gatehouse-${Math.random().toString(36).slice(2, 8)}.example.com` }),
+  "servers.open": (c) => ({ id: c.serverId ?? fail("SampleContext.serverId: add a server (servers.add) before the samples run") }),
+  "servers.list": () => ({}),
+  "servers.remove": (c) => ({ id: c.serverId ?? fail("SampleContext.serverId: add a server (servers.add) before the samples run") }),
   "users.list": () => ({ tenantId: "public", order: "newest", limit: 5 }),
   "users.export": () => ({ tenantId: "public", order: "newest", max: 5 }),
   "users.quickSearch": () => ({ text: "ada", tenantId: "public" }),
@@ -131,6 +138,10 @@ export const SAMPLE_INPUTS: Samples = {
   "operators.remove": () => ({ userId: "operator-1" }),
   "operators.resetSecondFactor": () => ({ userId: "operator-1" }),
 };
+
+function fail(message: string): never {
+  throw new Error(message);
+}
 
 /** A legacy user the demo data left mid-reset (temporary password, flag set). */
 export function midResetDemoUser(): string {
