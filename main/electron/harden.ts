@@ -5,9 +5,15 @@
 import type { Session, WebContents } from "electron";
 import { externalLinkTarget, isAllowedRequestUrl, isAppUrl } from "./security-policy.ts";
 
-export function hardenWebContents(contents: WebContents, openExternal: (url: string) => Promise<void>, warn: (message: string) => void = console.warn): void {
+/** mayNavigate: where this contents may go (default our page; a Gatehouse server's window: its origin). */
+export function hardenWebContents(
+  contents: WebContents,
+  openExternal: (url: string) => Promise<void>,
+  warn: (message: string) => void = console.warn,
+  mayNavigate: (url: string) => boolean = isAppUrl,
+): void {
   const blockNavigation = (event: { preventDefault(): void }, url: string) => {
-    if (isAppUrl(url)) return;
+    if (mayNavigate(url)) return;
     event.preventDefault();
     warn(`Blocked navigation to ${url}`);
   };

@@ -13,6 +13,7 @@ import { menuTemplate } from "./menu.ts";
 import { serveRenderer } from "./app-protocol.ts";
 import { chooseSecretBox } from "./safe-storage-box.ts";
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES } from "./security-policy.ts";
+import { ElectronServerWindows } from "./server-windows.ts";
 import { createMainWindow } from "./window.ts";
 
 // __dirname is the bundle's folder (dist/electron), also inside the packaged app.asar.
@@ -23,6 +24,8 @@ const developer = !app.isPackaged;
 let gatehouse: Gatehouse | undefined;
 let mainWindow: BrowserWindow | undefined;
 let quitting = false;
+// Gatehouse servers open in windows of their own, held to their origin (server-windows.ts).
+const serverWindows = new ElectronServerWindows({ createWindow: (options) => new BrowserWindow(options), sessionFor: (partition) => session.fromPartition(partition), allowDevTools: developer });
 
 // Launched as `electron dist/electron/main.cjs`, Electron would call itself "Electron" and keep
 // its data in that folder; name it, so dev runs and the packaged app share one data folder.
@@ -36,7 +39,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on("second-instance", showWindow);
-  app.on("web-contents-created", (_event, contents) => hardenWebContents(contents, (url) => shell.openExternal(url)));
+  app.on("web-contents-created", (_event, contents) => hardenWebContents(contents, (url) => shell.openExternal(url), console.warn, (url) => serverWindows.mayNavigate(contents, url)));
   app.on("window-all-closed", () => {
     if (process.platform !== "darwin") app.quit();
   });
@@ -57,7 +60,7 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   const dataDir = process.env.GATEHOUSE_DATA_DIR ? path.resolve(process.env.GATEHOUSE_DATA_DIR) : app.getPath("userData");
   const secrets = chooseSecretBox({ safeStorage, dataDir, platform: process.platform, warn: console.warn });
-  const running = await startGatehouse({ dataDir, secrets });
+  const running = await startGatehouse({ dataDir, secrets, serverWindows });
   gatehouse = running;
   hardenSession(session.defaultSession);
   protocol.handle(APP_SCHEME, serveRenderer(RENDERER_DIR));
