@@ -5,6 +5,9 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import type pg from "pg";
+import { PostgresJobStore } from "./jobs/store/postgres-job-store.ts";
+import { SqliteJobStore } from "./jobs/store/sqlite-job-store.ts";
 import { startEmbeddedCore, type RunningEmbeddedCore } from "./embedded-core/index.ts";
 import { desktopCaller, osUserName } from "./desktop-caller.ts";
 import { Dispatcher, effectivePermissions, type DispatcherDeps, type Handlers } from "./dispatch.ts";
@@ -20,6 +23,7 @@ import type { SecretBox } from "./secrets/secret-box.ts";
 import { AllowListsService } from "./services/allowlists/service.ts";
 import { AuditLog } from "./services/audit-log.ts";
 import type { AuditSink } from "./services/audit-stream/sink.ts";
+import { PostgresAuditLog } from "./services/audit/postgres-audit-log.ts";
 import type { AuditTrail } from "./services/audit/trail.ts";
 import { ConnectionService } from "./services/connection.ts";
 import { createInvites, inviteScope } from "./services/invites/index.ts";
@@ -27,6 +31,7 @@ import { ProfilesService } from "./services/profiles.ts";
 import { RoleIndex } from "./services/role-index.ts";
 import { RolesService } from "./services/roles.ts";
 import { secondFactorHandlers } from "./services/second-factor/index.ts";
+import { ServersService, serverHandlers, type ServerWindows } from "./services/servers.ts";
 import { UsersService } from "./services/users.ts";
 import { openStore, type StoreDb } from "./store/database.ts";
 import type { Caller } from "../shared/contract/caller.ts";
@@ -47,6 +52,11 @@ export interface GatehouseOptions {
   operators?: OperatorHandlers;
   /** Where the audit trail is streamed as JSON lines besides the chained log (services/audit-stream/). */
   auditSinks?: AuditSink[];
+  /**
+   * A team server's PostgreSQL, shared with its other instances: the audit trail and the jobs are
+   * kept there (services/audit/, jobs/store/). Gatehouse does not close it.
+   */
+  postgres?: pg.Pool;
   /** Stricter permissions where a deployment needs them (the team server; see DispatcherDeps). */
   permissionOf?: DispatcherDeps["permissionOf"];
   now?: () => number;
@@ -56,6 +66,8 @@ export interface GatehouseOptions {
   mailer?: Mailer;
   /** The end of the migration: its roster (default: the migration area's) and bulk-import polling (tests). */
   migrationEnd?: { roster?: RosterReader; bulk?: Partial<BatchOptions> };
+  /** The desktop shell's windows for Gatehouse servers (Electron); absent: the page opens them in a tab. */
+  serverWindows?: ServerWindows;
 }
 
 export type OperatorHandlers = Pick<Handlers, `operators.${string}` & keyof Handlers>;
@@ -94,7 +106,8 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     const roles = new RolesService(() => connection.active(), roleIndex);
     const allowLists = new AllowListsService(() => connection.active(), { now });
     const auditSinks = options.auditSinks ?? [];
-    const audit = new AuditLog(db, secrets, now, auditSinks);
+    // Several server instances on one PostgreSQL share one audit chain there; otherwise it is this store's.
+    const audit: AuditTrail = options.postgres ? await PostgresAuditLog.open(options.postgres, secrets, now, auditSinks) : new AuditLog(db, secrets, now, auditSinks);
     const operator = options.operator ?? osUserName();
     const invitesArea = createInvites({
       db,
@@ -132,6 +145,8 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     });
     const jobs = createJobs({
       db,
+      // Instances on one PostgreSQL share their jobs: each claims items there with a lease (jobs/store/).
+      store: options.postgres ? new PostgresJobStore({ pool: options.postgres, now }) : new SqliteJobStore(db, now),
       events,
       now,
       profiles,
@@ -145,6 +160,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
         ...secondFactorHandlers({ db, secrets, now, connection: () => connection.active() }),
         ...migrationArea.handlers,
         ...migrationEnd.handlers,
+        ...serverHandlers(new ServersService({ db, now, windows: options.serverWindows })),
         ...(options.operators ?? NO_OPERATORS),
       },
       profiles,
@@ -153,7 +169,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
       ...(options.permissionOf ? { permissionOf: options.permissionOf } : {}),
     });
     const store = db;
-    jobs.runner.resumeInterrupted();
+    await jobs.runner.resumeInterrupted();
     return {
       dispatcher,
       audit,

@@ -51,16 +51,16 @@ export async function benchJobsList(log: (line: string) => void): Promise<BenchR
     }
     log(`${2 * JOBS} jobs of ${ITEMS} items planned in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     const last = Math.floor((JOBS - 1) / 50) * 50;
-    const someJob = runner.list("mine", 0, 1).jobs[0]?.id ?? "";
+    const someJob = (await runner.list("mine", 0, 1)).jobs[0]?.id ?? "";
     const times = await medianMs(
       {
-        first: () => Promise.resolve(runner.list("mine", 0, 50)),
-        last: () => Promise.resolve(runner.list("mine", last, 50)),
-        items: () => Promise.resolve(runner.get(someJob, 0, 200)),
+        first: () => runner.list("mine", 0, 50),
+        last: () => runner.list("mine", last, 50),
+        items: () => runner.get(someJob, 0, 200),
       },
       { warmup: 3, reps: 15 },
     );
-    const { total } = runner.list("mine", 0, 1);
+    const { total } = await runner.list("mine", 0, 1);
     if (total !== JOBS) throw new Error(`the profile lists ${total} jobs, not ${JOBS}`);
     log(`jobs.list page of 50: first ${times.first.toFixed(1)} ms, last ${times.last.toFixed(1)} ms; jobs.get 200 items ${times.items.toFixed(1)} ms`);
     const row = (measure: string, ms: number, budget: number): BenchRow => ({ measure, value: `${ms.toFixed(1)} ms`, baseline: `${budget} ms budget`, ratio: ms / budget, maxRatio: 1 });

@@ -46,9 +46,9 @@ export interface MigrationAreaDeps {
 
 /** What the Users list asks the index (main/services/users.ts). */
 export interface UsersIndexPort {
-  freshness(profileId: string): IndexFreshness;
+  freshness(profileId: string): Promise<IndexFreshness>;
   /** A page of the index; `freshness` when the caller has just read it. */
-  page(profileId: string, q: IndexPageQuery, freshness?: IndexFreshness): { rows: IndexRow[]; nextPaginationToken: string | null; matches: number; index: IndexFreshness };
+  page(profileId: string, q: IndexPageQuery, freshness?: IndexFreshness): Promise<{ rows: IndexRow[]; nextPaginationToken: string | null; matches: number; index: IndexFreshness }>;
 }
 
 type MigrationOpName = Extract<keyof Handlers, `migration.${string}`>;
@@ -95,16 +95,16 @@ export function createMigration(deps: MigrationAreaDeps): {
   ];
 
   const runner = () => deps.jobs();
-  const jobOf = (jobId: string | null | undefined) => {
+  const jobOf = async (jobId: string | null | undefined) => {
     if (!jobId) return null;
     try {
-      return runner().get(jobId, 0, 1).job;
+      return (await runner().get(jobId, 0, 1)).job;
     } catch {
       return null; // the job was removed with its profile
     }
   };
-  const freshness = (profileId: string): IndexFreshness => {
-    const job = jobOf(index.meta(profileId)?.last_job_id);
+  const freshness = async (profileId: string): Promise<IndexFreshness> => {
+    const job = await jobOf(index.meta(profileId)?.last_job_id);
     const scanning = job && ACTIVE_JOB.has(job.state) ? { jobId: job.id, state: job.state, done: job.done, total: job.total, etaMs: job.etaMs } : null;
     return index.freshness(profileId, scanning);
   };
@@ -115,7 +115,7 @@ export function createMigration(deps: MigrationAreaDeps): {
   };
 
   const startScan = async (profileId: string, mode: "full" | "refresh", createdBy: string) => {
-    const current = jobOf(index.meta(profileId)?.last_job_id);
+    const current = await jobOf(index.meta(profileId)?.last_job_id);
     // One scan at a time per profile: asking again answers with the one under way.
     if (current && ACTIVE_JOB.has(current.state)) return current;
     if (current) index.dropStage(current.id); // a scan that ended without replacing the index
@@ -138,8 +138,8 @@ export function createMigration(deps: MigrationAreaDeps): {
     return profile;
   };
 
-  const readJobRunning = (profileId: string) => {
-    const job = jobOf(roster.source(profileId)?.read_job_id);
+  const readJobRunning = async (profileId: string) => {
+    const job = await jobOf(roster.source(profileId)?.read_job_id);
     if (job && ACTIVE_JOB.has(job.state)) {
       throw new GatehouseError({ code: "CONFLICT", message: `The roster is being read from the legacy service (job ${job.id}). Wait for it, or cancel it on the Jobs screen, then try again.` });
     }
@@ -147,19 +147,19 @@ export function createMigration(deps: MigrationAreaDeps): {
 
   /** A read under way is cancelled when the service's settings change (they supersede it); asked again otherwise, it answers. */
   const startRead = async (profileId: string, supersede: boolean, createdBy: string) => {
-    const current = jobOf(roster.source(profileId)?.read_job_id);
+    const current = await jobOf(roster.source(profileId)?.read_job_id);
     if (current && ACTIVE_JOB.has(current.state)) {
       if (!supersede) return current;
-      runner().cancel(current.id);
+      await runner().cancel(current.id);
     }
     const job = await startJob(ROSTER_READ_KIND, {}, profileId, createdBy);
     roster.noteRead(profileId, job.id, null);
     return job;
   };
 
-  const rosterStatus = (profileId: string): RosterStatus => {
+  const rosterStatus = async (profileId: string): Promise<RosterStatus> => {
     const s = roster.source(profileId);
-    const readJob = jobOf(s?.read_job_id);
+    const readJob = await jobOf(s?.read_job_id);
     return {
       source:
         s?.kind === "service"
@@ -195,10 +195,10 @@ export function createMigration(deps: MigrationAreaDeps): {
   };
 
   const handlers: Pick<Handlers, MigrationOpName> = {
-    "migration.source.get": async () => rosterStatus((await active()).id),
+    "migration.source.get": async () => await rosterStatus((await active()).id),
     "migration.source.importCsv": async (i, caller): Promise<Out<"migration.source.importCsv">> => {
       const profile = await active();
-      readJobRunning(profile.id);
+      await readJobRunning(profile.id);
       if (Buffer.byteLength(i.rosterCsv, "utf8") > ROSTER_CSV_MAX_BYTES) {
         return { status: "refused", problems: [{ line: 1, field: null, message: "The file is over 50 MB. Split the roster, or read it from the legacy service." }], problemCount: 1, rows: 0 };
       }
@@ -206,7 +206,7 @@ export function createMigration(deps: MigrationAreaDeps): {
       if (!read.ok) return { status: "refused", problems: read.problems.slice(0, 500), problemCount: read.problems.length, rows: read.rows };
       const replaced = roster.replace(profile.id, read.entries, { kind: "csv", fileName: i.fileName ?? null, at: deps.now(), by: caller.operator });
       reclassify(profile.id);
-      return { status: "imported", roster: rosterStatus(profile.id), imported: read.entries.length, replaced };
+      return { status: "imported", roster: await rosterStatus(profile.id), imported: read.entries.length, replaced };
     },
     "migration.source.setService": async (i, caller) => {
       const profile = await active();
@@ -214,7 +214,7 @@ export function createMigration(deps: MigrationAreaDeps): {
       if (i.legacyToken === undefined && !hasToken) throw new GatehouseError({ code: "VALIDATION", field: "legacyToken", message: "legacyToken: the legacy service's bearer token is required." });
       roster.setService(profile.id, { url: i.url, token: i.legacyToken ?? null, tenantId: i.tenantId, at: deps.now(), by: caller.operator });
       const job = await startRead(profile.id, true, caller.operator);
-      return { roster: rosterStatus(profile.id), job };
+      return { roster: await rosterStatus(profile.id), job };
     },
     "migration.source.read": async (_i, caller) => {
       const profile = await active();
@@ -224,16 +224,16 @@ export function createMigration(deps: MigrationAreaDeps): {
     "migration.scan.start": async (i, caller) => {
       const profile = await active();
       const job = await startScan(profile.id, i.mode, caller.operator);
-      return { job, index: freshness(profile.id) };
+      return { job, index: await freshness(profile.id) };
     },
     "migration.scan.status": async () => {
       const profile = await active();
-      return { job: jobOf(index.meta(profile.id)?.last_job_id), index: freshness(profile.id) };
+      return { job: await jobOf(index.meta(profile.id)?.last_job_id), index: await freshness(profile.id) };
     },
     "migration.summary": async () => {
       const profile = await active();
       const t = totals(deps.db, profile.id);
-      const f = freshness(profile.id);
+      const f = await freshness(profile.id);
       const built = f.state === "ready";
       const { tenantId: _omit, ...none } = { tenantId: "", rosterTotal: roster.count(profile.id), migrated: 0, temporaryPassword: 0, notMigrated: 0, conflict: 0, outsideRoster: 0, share: 0 };
       return {
@@ -254,7 +254,7 @@ export function createMigration(deps: MigrationAreaDeps): {
     },
     "migration.list": async (i) => {
       const profile = await active();
-      return { ...listPage(deps.db, profile.id, i, i), index: freshness(profile.id) };
+      return { ...listPage(deps.db, profile.id, i, i), index: await freshness(profile.id) };
     },
     "migration.export": async (i) => {
       const profile = await active();
@@ -263,7 +263,7 @@ export function createMigration(deps: MigrationAreaDeps): {
     },
     "migration.report": async (i) => {
       const profile = await active();
-      const status = rosterStatus(profile.id);
+      const status = await rosterStatus(profile.id);
       const source = status.source === null ? "none" : status.source.kind === "service" ? `legacy service ${status.source.url}` : `${status.source.kind} ${status.source.fileName ?? ""}`.trim();
       return buildReport(i.format, {
         generatedAt: deps.now(),
@@ -278,8 +278,8 @@ export function createMigration(deps: MigrationAreaDeps): {
 
   const usersIndex: UsersIndexPort = {
     freshness,
-    page: (profileId, q, known) => {
-      const f = known ?? freshness(profileId);
+    page: async (profileId, q, known) => {
+      const f = known ?? (await freshness(profileId));
       requireIndex(f);
       return { ...indexPage(index, profileId, q), index: f };
     },

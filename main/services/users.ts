@@ -57,12 +57,12 @@ export class UsersService {
    * Whether the index answers this query: always for its own filters (temporary password, migration
    * state, invites); for the second-factor filter while the index is fresh (else the bounded scan).
    */
-  private fromIndex(profileId: string, f: IndexFilters): { index: UsersIndexPort; fresh?: IndexFreshness } | undefined {
+  private async fromIndex(profileId: string, f: IndexFilters): Promise<{ index: UsersIndexPort; fresh?: IndexFreshness } | undefined> {
     const index = this.index();
     if (!index) return undefined;
     if (usesIndexFilter(f)) return { index };
     if (f.secondFactor) {
-      const fresh = index.freshness(profileId);
+      const fresh = await index.freshness(profileId);
       return fresh.state === "ready" && !fresh.stale ? { index, fresh } : undefined;
     }
     return undefined;
@@ -70,9 +70,9 @@ export class UsersService {
 
   async list(input: In<"users.list">): Promise<Out<"users.list">> {
     const { core, profile } = this.connection();
-    const fromIndex = this.fromIndex(profile.id, input);
+    const fromIndex = await this.fromIndex(profile.id, input);
     if (fromIndex) {
-      const page = fromIndex.index.page(profile.id, input, fromIndex.fresh);
+      const page = await fromIndex.index.page(profile.id, input, fromIndex.fresh);
       return { rows: await this.indexRows(core, input.tenantId, page.rows), nextPaginationToken: page.nextPaginationToken, index: { ...page.index, matches: page.matches } };
     }
     const source = await this.source(core, input);
@@ -123,13 +123,13 @@ export class UsersService {
 
   async export(input: In<"users.export">): Promise<Out<"users.export">> {
     const { core, profile } = this.connection();
-    const fromIndex = this.fromIndex(profile.id, input);
+    const fromIndex = await this.fromIndex(profile.id, input);
     if (fromIndex) {
       const rows: UserRow[] = [];
       let token: string | undefined;
-      let last: ReturnType<UsersIndexPort["page"]> | undefined;
+      let last: Awaited<ReturnType<UsersIndexPort["page"]>> | undefined;
       do {
-        last = fromIndex.index.page(profile.id, { ...input, limit: Math.min(500, input.max - rows.length), paginationToken: token }, fromIndex.fresh ?? last?.index);
+        last = await fromIndex.index.page(profile.id, { ...input, limit: Math.min(500, input.max - rows.length), paginationToken: token }, fromIndex.fresh ?? last?.index);
         rows.push(...(await this.indexRows(core, input.tenantId, last.rows)));
         token = last.nextPaginationToken ?? undefined;
       } while (token && rows.length < input.max);
@@ -322,7 +322,7 @@ export class UsersService {
   }
 
   /** Rows the user index answered, with live roles and the SuperTokens ids of mapped users (as rows() adds them). */
-  private async indexRows(core: CoreClient, tenantId: string, rows: ReturnType<UsersIndexPort["page"]>["rows"]): Promise<UserRow[]> {
+  private async indexRows(core: CoreClient, tenantId: string, rows: Awaited<ReturnType<UsersIndexPort["page"]>>["rows"]): Promise<UserRow[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
     const [rolesByUser, mappings] = await Promise.all([this.roles.rolesFor(core, tenantId, ids), this.superTokensIds(core, ids.filter((id) => !SUPERTOKENS_ID.test(id)))]);

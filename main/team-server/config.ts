@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
+import type { SyslogTarget } from "../services/audit-stream/syslog-sink.ts";
 import { isLoopbackHost, isUnspecifiedHost, originOf } from "./hosts.ts";
 
 const filePath = z.string().trim().min(1, "give a file path");
@@ -45,6 +46,30 @@ const schema = z.strictObject({
       absoluteHours: z.number().min(0.25).max(7 * 24).optional(),
     })
     .optional(),
+
+  /** The key file that seals API keys, second-factor secrets and the audit key; every instance on one PostgreSQL must share it. */
+  serverKeyFile: filePath.optional(),
+  /** Where the server keeps its state: SQLite in the data folder, or PostgreSQL shared by several instances. */
+  store: z
+    .discriminatedUnion("kind", [
+      z.strictObject({ kind: z.literal("sqlite") }),
+      z.strictObject({ kind: z.literal("postgres"), url: z.string().trim().min(1).optional(), urlFile: filePath.optional() }),
+    ], { error: 'must be {"kind": "sqlite"} or {"kind": "postgres", "url" or "urlFile"}' })
+    .optional(),
+  /** The audit trail streamed as JSON lines, for a SIEM. */
+  audit: z
+    .strictObject({
+      file: filePath.optional(),
+      syslog: z
+        .strictObject({
+          host: z.string().trim().min(1, "give the syslog collector's host"),
+          port: z.number().int().min(1).max(65535),
+          protocol: z.enum(["udp", "tcp"], { error: 'must be "udp" or "tcp"' }),
+          appName: z.string().trim().regex(/^[!-~]{1,48}$/, "must be 1 to 48 printable ASCII characters without spaces (RFC 5424 APP-NAME)").optional(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
 export type ServerConfigFile = z.input<typeof schema>;
@@ -63,6 +88,11 @@ export interface ServerConfig {
   demoCore: boolean;
   operatorDirectory: DirectoryConfig;
   sessions: { idleMs: number | undefined; absoluteMs: number | undefined };
+  /** Absolute path of the server key file (default: secrets.key in the data folder). */
+  serverKeyFile: string;
+  /** SQLite in the data folder, or PostgreSQL (its connection URL, read from urlFile when given there). */
+  store: { kind: "sqlite" } | { kind: "postgres"; url: string };
+  audit: { file: string | undefined; syslog: SyslogTarget | undefined };
 }
 
 export class ConfigError extends Error {
@@ -135,7 +165,19 @@ export function parseServerConfig(json: unknown, baseDir: string): ServerConfig 
       idleMs: c.sessions?.idleMinutes === undefined ? undefined : c.sessions.idleMinutes * 60_000,
       absoluteMs: c.sessions?.absoluteHours === undefined ? undefined : Math.round(c.sessions.absoluteHours * 3_600_000),
     },
+    serverKeyFile: c.serverKeyFile === undefined ? path.join(at(c.dataDir), "secrets.key") : at(c.serverKeyFile),
+    store: storeOf(c.store, at),
+    audit: { file: c.audit?.file === undefined ? undefined : at(c.audit.file), syslog: c.audit?.syslog },
   };
+}
+
+/** The PostgreSQL URL, from the config or (to keep its password out of it) from a file. */
+function storeOf(store: z.output<typeof schema>["store"], at: (p: string) => string): ServerConfig["store"] {
+  if (!store || store.kind === "sqlite") return { kind: "sqlite" };
+  if ((store.url === undefined) === (store.urlFile === undefined)) throw new ConfigError("store", 'give the PostgreSQL connection URL as "url" or, to keep its password out of the config, "urlFile" (one of them).');
+  const url = store.url ?? readFileSync(readable(at(store.urlFile ?? ""), "store.urlFile"), "utf8").trim();
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(store.url !== undefined ? "store.url" : "store.urlFile", "must be a postgres:// connection URL, e.g. postgres://gatehouse@db.example.com/gatehouse.");
+  return { kind: "postgres", url };
 }
 
 function checkPublicUrl(raw: string, tls: boolean): string {

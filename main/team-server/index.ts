@@ -15,6 +15,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { startGatehouse, type Gatehouse, type GatehouseOptions } from "../app.ts";
 import type { DispatcherDeps } from "../dispatch.ts";
+import type pg from "pg";
 import { FileKeySecretBox } from "../secrets/file-key-box.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "../server/index.ts";
 import { sendJson } from "../server/respond.ts";
@@ -23,7 +24,11 @@ import { openStore, type StoreDb } from "../store/database.ts";
 import { auditLogSink, type TeamAudit } from "../team/audit.ts";
 import { createTeam, type Team, type TeamOptions } from "../team/index.ts";
 import { openDirectoryCore, type DirectoryCore } from "../team/operator-core.ts";
+import { PostgresTeamStore } from "../team/store/postgres-team-store.ts";
 import { SqliteTeamStore } from "../team/store/sqlite-team-store.ts";
+import { fileSink } from "../services/audit-stream/file-sink.ts";
+import { syslogSink } from "../services/audit-stream/syslog-sink.ts";
+import { openPostgres } from "../store/postgres/pool.ts";
 import type { ServerConfig } from "./config.ts";
 import { SessionEventStreams } from "./event-stream.ts";
 import { listeningOrigin } from "./hosts.ts";
@@ -38,10 +43,7 @@ export interface TeamServerOptions {
   log?: (line: string) => void;
   /** Tests: the demo core in memory, job tuning. */
   gatehouse?: Pick<GatehouseOptions, "embeddedCoreInMemory" | "jobs" | "mailer">;
-  /**
-   * Where the audit trail is streamed besides the chained log (a file, syslog: built from the
-   * config by the audit-stream part); sign-in and operator events go there as well.
-   */
+  /** More places the audit trail is streamed to, besides those the config names (tests). */
   auditSinks?: AuditSink[];
   /** Tests: the team's clock and sign-in throttle. */
   team?: Pick<TeamOptions, "now" | "throttle">;
@@ -92,11 +94,15 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   const secure = origin.startsWith("https:");
 
   let db: StoreDb | undefined;
+  let pool: pg.Pool | undefined;
   let directory: DirectoryCore | undefined;
   let gatehouse: Gatehouse | undefined;
   try {
     db = openStore(join(config.dataDir, "gatehouse.sqlite"));
-    const secrets = new FileKeySecretBox(join(config.dataDir, "secrets.key"));
+    const secrets = new FileKeySecretBox(config.serverKeyFile);
+    // Several instances behind a load balancer share one PostgreSQL: sessions, the audit trail and jobs live there.
+    pool = config.store.kind === "postgres" ? await openPostgres(config.store.url) : undefined;
+    const sinks = [...streamSinks(config, log), ...(options.auditSinks ?? [])];
     // Sign-ins and operator changes go to the console's own audit trail (one chain, the same sinks),
     // which exists once Gatehouse has started, after the team (it hands Gatehouse the operators.*
     // handlers). Nothing is signed in before the server answers requests, which is later still.
@@ -110,20 +116,21 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     };
     directory = await openDirectoryCore({ dataDir: config.dataDir, db, secrets, config: directoryConfig(config) });
     const limits = Object.fromEntries(Object.entries(config.sessions).filter(([, v]) => v !== undefined)) as TeamOptions["limits"];
-    const team = await createTeam({ core: directory.core, tenantId: directory.tenantId, store: new SqliteTeamStore(db), secrets, audit, publicUrl: origin, log, ...(limits ? { limits } : {}), ...options.team });
+    const team = await createTeam({ core: directory.core, tenantId: directory.tenantId, store: pool ? new PostgresTeamStore(pool) : new SqliteTeamStore(db), secrets, audit, publicUrl: origin, log, ...(limits ? { limits } : {}), ...options.team });
     gatehouse = await startGatehouse({
       dataDir: config.dataDir,
       secrets,
       embeddedCore: config.demoCore,
       operators: operatorHandlers(team.admin),
       permissionOf: teamPermissions,
-      ...(options.auditSinks ? { auditSinks: options.auditSinks } : {}),
+      auditSinks: sinks,
+      ...(pool ? { postgres: pool } : {}),
       ...options.gatehouse,
     });
     started.gatehouse = gatehouse;
     const streams = new SessionEventStreams({ events: gatehouse.events, heartbeatMs: options.heartbeatMs ?? 15_000, checkMs: options.sessionCheckMs ?? 2_000 });
     handle = teamServerHandler({ team, dispatcher: gatehouse.dispatcher, streams, rendererDir: options.rendererDir, origin, secure, trustedProxies: config.trustedProxies, maxBodyBytes: DEFAULT_MAX_BODY_BYTES });
-    const running = { gatehouse, directory, db, streams };
+    const running = { gatehouse, directory, db, streams, pool };
     return {
       origin,
       port,
@@ -137,6 +144,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
         await running.gatehouse.close();
         await running.directory.close();
         running.db.close();
+        await running.pool?.end();
       },
     };
   } catch (err) {
@@ -144,8 +152,17 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     await gatehouse?.close();
     await directory?.close();
     db?.close();
+    await pool?.end();
     throw err;
   }
+}
+
+/** The audit stream the config asks for: a file and/or syslog, one JSON line per entry. */
+function streamSinks(config: ServerConfig, log: (line: string) => void): AuditSink[] {
+  return [
+    ...(config.audit.file ? [fileSink(config.audit.file, log)] : []),
+    ...(config.audit.syslog ? [syslogSink(config.audit.syslog, log)] : []),
+  ];
 }
 
 function directoryConfig(config: ServerConfig): Parameters<typeof openDirectoryCore>[0]["config"] {

@@ -106,8 +106,35 @@ describe("defaults and paths", () => {
       demoCore: true,
       operatorDirectory: { kind: "embedded" },
       sessions: { idleMs: undefined, absoluteMs: undefined },
+      serverKeyFile: path.join(dir, "data", "secrets.key"),
+      store: { kind: "sqlite" },
+      audit: { file: undefined, syslog: undefined },
     });
     expect(parseServerConfig({ ...base, sessions: { idleMinutes: 10, absoluteHours: 8 } }, dir).sessions).toEqual({ idleMs: 600_000, absoluteMs: 8 * 3_600_000 });
+  });
+
+  it("takes a shared server key, PostgreSQL (URL inline or from a file) and the audit stream, naming the field when wrong", () => {
+    writeFileSync(path.join(dir, "pg-url"), "postgres://gatehouse:s3cret@db.example.com/gatehouse\n");
+    const parsed = parseServerConfig(
+      { ...base, serverKeyFile: "keys/server.key", store: { kind: "postgres", urlFile: "pg-url" }, audit: { file: "audit.jsonl", syslog: { host: "siem.example.com", port: 514, protocol: "udp" } } },
+      dir,
+    );
+    expect(parsed).toMatchObject({
+      serverKeyFile: path.join(dir, "keys", "server.key"),
+      store: { kind: "postgres", url: "postgres://gatehouse:s3cret@db.example.com/gatehouse" },
+      audit: { file: path.join(dir, "audit.jsonl"), syslog: { host: "siem.example.com", port: 514, protocol: "udp" } },
+    });
+    expect(parseServerConfig({ ...base, store: { kind: "postgres", url: "postgres://db/gatehouse" } }, dir).store).toEqual({ kind: "postgres", url: "postgres://db/gatehouse" });
+    const wrong: [unknown, RegExp][] = [
+      [{ store: { kind: "postgres" } }, /^store: give the PostgreSQL connection URL as "url" or/],
+      [{ store: { kind: "postgres", url: "mysql://db/x" } }, /^store\.url: must be a postgres:\/\/ connection URL/],
+      [{ store: { kind: "postgres", urlFile: "missing" } }, /^store\.urlFile: there is no file /],
+      [{ store: { kind: "mongo" } }, /^store\.kind: must be \{"kind": "sqlite"\}/],
+      [{ audit: { syslog: { host: "siem", port: 514, protocol: "http" } } }, /^audit\.syslog\.protocol: must be "udp" or "tcp"/],
+      [{ audit: { syslog: { host: "siem", port: 514, protocol: "udp", appName: "has space" } } }, /^audit\.syslog\.appName: must be 1 to 48 printable ASCII/],
+      [{ audit: { stream: "x" } }, /^audit\.stream: is not a setting/],
+    ];
+    for (const [extra, message] of wrong) expect(() => parseServerConfig({ ...base, ...(extra as object) }, dir)).toThrow(message);
   });
 
   it("the example config at the repo root is valid: loopback HTTP, embedded directory, data in ./.gatehouse-server", () => {

@@ -79,12 +79,12 @@ export function createMigrationEnd(deps: MigrationEndDeps): { handlers: Pick<Han
    * The end-of-migration job of the profile in force: the one named, or the newest of its jobs of
    * these kinds (however it was planned). Another profile's job is NOT_FOUND, as if it did not exist.
    */
-  const jobOf = (profileId: string, jobId: string | undefined): { jobId: string; path: MigrationEndPath } | undefined => {
+  const jobOf = async (profileId: string, jobId: string | undefined): Promise<{ jobId: string; path: MigrationEndPath } | undefined> => {
     const runner = deps.runner();
     if (jobId) {
       let path: MigrationEndPath | undefined;
       try {
-        path = runner.profileOf(jobId) === profileId ? PATH_OF.get(runner.kindOfJob(jobId).name) : undefined;
+        path = (await runner.profileOf(jobId)) === profileId ? PATH_OF.get((await runner.kindOfJob(jobId)).name) : undefined;
       } catch {
         path = undefined;
       }
@@ -92,7 +92,7 @@ export function createMigrationEnd(deps: MigrationEndDeps): { handlers: Pick<Han
       return { jobId, path };
     }
     for (let offset = 0; ; offset += 100) {
-      const { jobs, total } = runner.list(profileId, offset, 100);
+      const { jobs, total } = await runner.list(profileId, offset, 100);
       const found = jobs.find((j) => PATH_OF.has(j.kind));
       if (found) return { jobId: found.id, path: PATH_OF.get(found.kind) as MigrationEndPath };
       if (offset + 100 >= total) return undefined;
@@ -133,17 +133,17 @@ export function createMigrationEnd(deps: MigrationEndDeps): { handlers: Pick<Han
       // Counted over every item (the answer carries the first 1000).
       const all: { input: Record<string, unknown>; error?: string }[] = [];
       for (let offset = 0; offset < job.total; offset += 5000) {
-        for (const it of deps.runner().get(job.id, offset, 5000).items) all.push({ input: it.input, ...(it.error !== null && it.state === "skipped" ? { error: it.error } : {}) });
+        for (const it of (await deps.runner().get(job.id, offset, 5000)).items) all.push({ input: it.input, ...(it.error !== null && it.state === "skipped" ? { error: it.error } : {}) });
       }
       return { path, pathReason, job, nothing: null, items, counts: countPlan(all) };
     },
 
-    "migrationEnd.status": (i) => {
+    "migrationEnd.status": async (i) => {
       const profileId = active().profile.id;
-      const found = jobOf(profileId, i.jobId);
+      const found = await jobOf(profileId, i.jobId);
       const empty: MigrationEndStatus = { job: null, path: null, phase: null, links: { sent: 0, outbox: 0 }, bulk: null };
       if (!found) return empty;
-      const { job } = deps.runner().get(found.jobId, 0, 1);
+      const { job } = await deps.runner().get(found.jobId, 0, 1);
       const progress = found.path === "bulk-import" ? (bulk.progress(found.jobId) ?? storedProgress(found.jobId)) : null;
       const linksMade = marks.deliveries(found.jobId);
       const phase: MigrationEndStatus["phase"] =
