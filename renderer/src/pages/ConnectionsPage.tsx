@@ -1,4 +1,4 @@
-/** Connection profiles: list, switch, test, add, edit, remove. */
+/** Connections: Core profiles (list, switch, test, add, edit, remove) and, on the desktop, Gatehouse servers. */
 import { useEffect, useState } from "react";
 import { useStore } from "zustand";
 import type { ProfileView } from "../../../shared/contract/schemas.ts";
@@ -11,6 +11,7 @@ import { Spinner } from "../components/Spinner.tsx";
 import { useAsyncAction } from "../lib/hooks.ts";
 import type { ProfileTestResult } from "../stores/types.ts";
 import { ProfileForm } from "./connections/ProfileForm.tsx";
+import { ServersSection } from "./connections/ServersSection.tsx";
 import { TestResultView } from "./connections/TestResultView.tsx";
 
 type Editing = { kind: "new" } | { kind: "edit"; profile: ProfileView } | null;
@@ -20,6 +21,8 @@ export function ConnectionsPage() {
   const state = useStore(stores.profiles);
   const [editing, setEditing] = useState<Editing>(null);
   const [removing, setRemoving] = useState<ProfileView | null>(null);
+  // Gatehouse servers are the desktop's connections; a team server's console is itself one.
+  const desktop = useStore(stores.session, (s) => s.whoami?.mode === "desktop");
 
   useEffect(() => {
     void stores.profiles.getState().load();
@@ -53,6 +56,7 @@ export function ConnectionsPage() {
           <ProfileCard key={p.id} profile={p} onEdit={() => setEditing({ kind: "edit", profile: p })} onRemove={() => setRemoving(p)} />
         ))}
       </ul>
+      {desktop ? <ServersSection /> : null}
       {removing ? (
         <ConfirmDialog
           title={`Remove profile “${removing.name}”?`}
