@@ -55,7 +55,7 @@ describe("signing in over HTTP", () => {
     expect(cookie).toBe(`gatehouse-session=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200`);
     expect(right.body.value).toEqual({
       step: "signed-in",
-      operator: { userId: wes.userId, email: "wes@example.com", role: "support", sessionId: expect.stringMatching(/^[0-9a-f]{16}$/) },
+      operator: { userId: wes.userId, email: "wes@example.com", role: "support", sessionId: expect.stringMatching(/^[0-9a-f]{16}$/), secondFactor: false },
       csrfToken: csrfTokenFor(token),
       expiresAt: f.now() + 12 * 3_600_000,
     });
@@ -174,6 +174,7 @@ describe("the second factor over HTTP", () => {
 
     const second = await c.post("/api/team/sign-in/code", { code: totpAt(secret, f.now()) });
     expect(second.status).toBe(200);
+    expect(second.body.value).toMatchObject({ step: "signed-in", operator: { email: "wes@example.com", secondFactor: true } });
     expect(c.cookies.has("gatehouse-sign-in")).toBe(false);
     expect((await c.post("/api/probe")).body.value).toMatchObject({ email: "wes@example.com" });
   });

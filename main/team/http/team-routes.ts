@@ -79,9 +79,9 @@ const ROUTES: Record<string, (o: TeamRouteOptions) => Handler> = {
     return opened(o, x.res, session);
   },
   "POST /api/team/set-password": (o) => async (x) => o.team.setPassword(await x.body(), x.address),
-  "GET /api/team/session": () => async (x) => {
+  "GET /api/team/session": (o) => async (x) => {
     const { caller, token } = await x.auth();
-    return { operator: publicOperator(caller), csrfToken: csrfTokenFor(token), expiresAt: caller.expiresAt };
+    return { operator: await publicOperator(o.team, caller), csrfToken: csrfTokenFor(token), expiresAt: caller.expiresAt };
   },
   "POST /api/team/sign-out": (o) => async (x) => {
     const { caller, token } = await x.auth();
@@ -106,13 +106,20 @@ const ROUTES: Record<string, (o: TeamRouteOptions) => Handler> = {
   },
 };
 
-function opened(o: TeamRouteOptions, res: ServerResponse, session: IssuedSession): Json {
+async function opened(o: TeamRouteOptions, res: ServerResponse, session: IssuedSession): Promise<Json> {
   const maxAgeSec = (session.caller.expiresAt - o.team.now()) / 1000;
   res.appendHeader("Set-Cookie", setCookie(cookieNames(o.secure).session, session.token, { secure: o.secure, maxAgeSec }));
-  return { step: "signed-in", operator: publicOperator(session.caller), csrfToken: session.csrfToken, expiresAt: session.caller.expiresAt };
+  return { step: "signed-in", operator: await publicOperator(o.team, session.caller), csrfToken: session.csrfToken, expiresAt: session.caller.expiresAt };
 }
 
-const publicOperator = (c: IssuedSession["caller"]) => ({ userId: c.userId, email: c.email, role: c.role, sessionId: c.sessionId });
+/** Who is signed in, as the page shows it (with whether two-step sign-in is on, for the account menu). */
+const publicOperator = async (team: Team, c: IssuedSession["caller"]) => ({
+  userId: c.userId,
+  email: c.email,
+  role: c.role,
+  sessionId: c.sessionId,
+  secondFactor: await team.secondFactor.isOn(c.userId),
+});
 
 async function jsonBody(req: IncomingMessage, limit: number): Promise<Json> {
   if (!/^application\/json\b/i.test(req.headers["content-type"] ?? "")) throw new TeamError("VALIDATION", "Send the request as application/json.");

@@ -7,7 +7,7 @@ import type { OperatorDirectory } from "../directory/operator-directory.ts";
 import { TeamError } from "../errors.ts";
 import { readString } from "../input.ts";
 import type { OneTimeLinks } from "../links.ts";
-import { passwordProblem } from "../passwords.ts";
+import { passwordProblem } from "../../../shared/operator-password.ts";
 import type { Sessions } from "../sessions/sessions.ts";
 
 export interface SetPasswordDeps {

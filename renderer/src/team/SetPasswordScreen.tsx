@@ -6,7 +6,7 @@
 import { useState } from "react";
 import { useStore } from "zustand";
 import { Field } from "./Field.tsx";
-import { PASSWORD_RULE, passwordProblem } from "./passwordRule.ts";
+import { PASSWORD_RULE, passwordProblem } from "../../../shared/operator-password.ts";
 import { TeamErrorBanner } from "./TeamErrorBanner.tsx";
 import { useTeam } from "./TeamContext.tsx";
 import { teamFieldError, useTeamAction } from "./useTeamAction.ts";
