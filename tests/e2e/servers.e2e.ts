@@ -60,7 +60,7 @@ test("add a team server, open its sign-in in a new tab, remove it", async ({ pag
   expect(new URL(tab.url()).origin).toBe(server.origin);
   await expect(tab.getByTestId("sign-in")).toBeVisible();
   // noopener: the server's page cannot reach back into the console.
-  expect(await tab.evaluate(() => window.opener)).toBeNull();
+  expect(await tab.evaluate("window.opener")).toBeNull();
   await tab.close();
   await expect(row.getByTestId("server-opened-here")).toBeVisible();
   expect(await seriousViolations(page), "the Connections page with a server").toEqual([]);
