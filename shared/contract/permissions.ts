@@ -38,6 +38,8 @@ export const PERMISSIONS = [
   "phones:read",
   /** On a team server: invite and remove operators, set their roles, reset their second factor. */
   "operators:manage",
+  /** On the desktop: keep the list of Gatehouse team servers (a link grants nothing: the server gives the role). */
+  "servers:write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -54,10 +56,13 @@ const READ: Permission[] = [
   "migration:read",
 ];
 
+/** What every role may do: read, and keep its own list of Gatehouse servers. */
+const EVERY_ROLE: Permission[] = [...READ, "servers:write"];
+
 export const ROLE_PERMISSIONS: Readonly<Record<OperatorRole, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  support: [...READ, "sessions:revoke", "invites:resend", "second-factor:reset", "reset-links:send", "links:read", "phones:read"],
-  auditor: READ,
+  support: [...EVERY_ROLE, "sessions:revoke", "invites:resend", "second-factor:reset", "reset-links:send", "links:read", "phones:read"],
+  auditor: EVERY_ROLE,
 };
 
 export const can = (role: OperatorRole, permission: Permission): boolean => ROLE_PERMISSIONS[role].includes(permission);

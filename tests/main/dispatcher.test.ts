@@ -35,7 +35,8 @@ beforeAll(async () => {
   // before the jobs): each its own draft job (a job is seen from its own profile only).
   demoJobId = await draftJob(t.client, user.id);
   const jobId = await draftJobOn(t.client, scratch.id, user.id);
-  ctx = { coreUrl: t.coreUrl, profileId: scratch.id, otherProfileId: doomed.id, userId: user.id, email: user.email, newSession: () => createSession(core, user.id), jobId };
+  const server = await t.client.invoke("servers.add", { name: "Team server", url: "https://gatehouse.example.com" });
+  ctx = { coreUrl: t.coreUrl, profileId: scratch.id, otherProfileId: doomed.id, userId: user.id, email: user.email, newSession: () => createSession(core, user.id), jobId, serverId: server.id };
 });
 
 afterAll(async () => {

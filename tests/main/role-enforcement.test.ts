@@ -13,12 +13,15 @@ let user: { id: string; email: string };
 /** A draft job of each profile (a job is seen from its own profile only). */
 const jobIds = {} as Record<OperatorRole, string>;
 const profileIds = {} as Record<OperatorRole, string>;
+/** A Gatehouse server per role (servers.open opens it, then servers.remove removes it). */
+const serverIds = {} as Record<OperatorRole, string>;
 const PROFILE_NAMES: Record<OperatorRole, string> = { admin: "Local demo", auditor: "Auditor desk", support: "Support desk" };
 
 /** What the design (DESIGN.md, "Who uses it") lets each lesser role do. */
-// Every role may switch profiles (the role belongs to the profile) and refresh the migration's
-// user index (it reads the Core and changes only Gatehouse's own index); both are audited.
-const EVERY_ROLE = (op: OperationName): boolean => op === "profiles.switch" || op === "migration.scan.start";
+// Every role may switch profiles (the role belongs to the profile), keep its list of Gatehouse
+// servers (a link grants nothing: the server gives the role) and refresh the migration's user
+// index (it reads the Core and changes only Gatehouse's own index); all are audited.
+const EVERY_ROLE = (op: OperationName): boolean => op === "profiles.switch" || op.startsWith("servers.") || op === "migration.scan.start";
 // Who the operators of a team server are is an admin's business, even to read.
 const READ = (op: OperationName): boolean => !OPERATIONS[op].mutates && OPERATIONS[op].permission !== "operators:manage";
 const EXPECTED_ALLOWED: Record<"auditor" | "support", (op: OperationName) => boolean> = {
@@ -37,6 +40,7 @@ const context = (role: OperatorRole): SampleContext => {
     email: user.email,
     newSession: () => createSession(core, user.id),
     jobId: jobIds[role],
+    serverId: serverIds[role],
   };
 };
 
@@ -69,6 +73,7 @@ beforeAll(async () => {
   await createSession(directCore(t.coreUrl), user.id);
   jobIds.admin = await draftJob(t.client, user.id);
   for (const role of ["auditor", "support"] as const) jobIds[role] = await draftJobOn(t.client, profileIds[role], user.id);
+  for (const role of ["auditor", "support"] as const) serverIds[role] = (await t.client.invoke("servers.add", { name: `${role} server`, url: `https://${role}.gatehouse.example.com` })).id;
 });
 
 afterAll(async () => {
@@ -120,6 +125,14 @@ describe("role enforcement", () => {
     if (op === "profiles.switch") {
       const [switched] = (await t.client.invoke("audit.list", { limit: 1 })).entries;
       expect(switched).toMatchObject({ operation: op, role, target: (input as { id: string }).id, outcome: "ok" });
+      return;
+    }
+    if (op.startsWith("servers.")) {
+      // any role's Gatehouse servers (the desktop's own list): audited with the role; nothing else changed.
+      const [entry] = (await t.client.invoke("audit.list", { limit: 1 })).entries;
+      expect(entry).toMatchObject({ operation: op, role, profile: PROFILE_NAMES[role], outcome: "ok" });
+      expect(entry?.target).toBe(op === "servers.add" ? (input as { url: string }).url : serverIds[role]);
+      expect(await snapshot()).toEqual(before);
       return;
     }
     if (op === "invites.resend" || op === "invites.outbox.markHandled" || op === "resetLinks.send") {

@@ -39,7 +39,7 @@ export const serverOps = {
   }),
   "servers.add": op({
     summary: "Add a Gatehouse server",
-    permission: "profiles:switch",
+    permission: "servers:write",
     mutates: true,
     input: z.object({ name: z.string().trim().min(1, "a name is required").max(80, "a name is at most 80 characters"), url: serverUrl }),
     output: serverView,
@@ -48,7 +48,7 @@ export const serverOps = {
   "servers.open": op({
     // Audited like a profile switch: the operator moves to another console.
     summary: "Open a Gatehouse server",
-    permission: "profiles:switch",
+    permission: "servers:write",
     mutates: true,
     input: z.object({ id: serverId }),
     /** openedByMain: the desktop app opened its own window; false (browser mode): the page opens url in a new tab. */
@@ -57,7 +57,7 @@ export const serverOps = {
   }),
   "servers.remove": op({
     summary: "Remove a Gatehouse server",
-    permission: "profiles:switch",
+    permission: "servers:write",
     mutates: true,
     input: z.object({ id: serverId }),
     output: z.object({ removed: z.boolean() }),

@@ -17,7 +17,7 @@ import { useServers, type ServersList } from "./servers.ts";
 
 export function ServersSection() {
   const stores = useStores();
-  const canChange = useCan("profiles:switch");
+  const canChange = useCan("servers:write");
   const list = useServers(stores.client);
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<ServerView | null>(null);
