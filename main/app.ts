@@ -59,6 +59,8 @@ export interface GatehouseOptions {
   postgres?: pg.Pool;
   /** Stricter permissions where a deployment needs them (the team server; see DispatcherDeps). */
   permissionOf?: DispatcherDeps["permissionOf"];
+  /** Profiles set elsewhere (a team server's config, several instances): profile changes answer CONFLICT with this message. */
+  profilesReadOnly?: string;
   now?: () => number;
   /** Job engine tuning (retry backoff, close grace) and extra job kinds (tests). */
   jobs?: JobsOptions;
@@ -156,7 +158,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     });
     const dispatcher = new Dispatcher({
       handlers: {
-        ...handlers({ profiles, connection, users, roles, invites, allowLists, jobs: jobs.handlers, audit, permissionOf: options.permissionOf }),
+        ...handlers({ profiles, connection, users, roles, invites, allowLists, jobs: jobs.handlers, audit, permissionOf: options.permissionOf, profilesReadOnly: options.profilesReadOnly }),
         ...secondFactorHandlers({ db, secrets, now, connection: () => connection.active() }),
         ...migrationArea.handlers,
         ...migrationEnd.handlers,
@@ -201,6 +203,7 @@ interface Services {
   jobs: ReturnType<typeof createJobs>["handlers"];
   audit: AuditTrail;
   permissionOf: DispatcherDeps["permissionOf"];
+  profilesReadOnly: string | undefined;
 }
 
 /** Each operation of the contract, wired to the service that does it. */
@@ -208,6 +211,9 @@ function handlers(s: Services): Omit<Handlers, `secondFactor.${string}` | `migra
   const activeView = () => {
     const active = s.profiles.active();
     return active ? s.profiles.view(active, active.id) : null;
+  };
+  const changeable = () => {
+    if (s.profilesReadOnly !== undefined) throw new GatehouseError({ code: "CONFLICT", message: s.profilesReadOnly });
   };
   return {
     "session.whoami": (_i, caller) => ({
@@ -224,14 +230,24 @@ function handlers(s: Services): Omit<Handlers, `secondFactor.${string}` | `migra
       return { tenants: list.tenants.map((t) => ({ tenantId: t.tenantId })) };
     },
     "profiles.list": () => ({ profiles: s.profiles.list() }),
-    "profiles.create": (i) => s.profiles.create(i),
+    "profiles.create": (i) => {
+      changeable();
+      return s.profiles.create(i);
+    },
     "profiles.update": async (i) => {
+      changeable();
       const view = s.profiles.update(i);
       await s.connection.announceIfActive(i.id);
       return view;
     },
-    "profiles.remove": (i) => ({ removed: s.profiles.remove(i.id) }),
-    "profiles.switch": (i) => s.connection.switchTo(i.id),
+    "profiles.remove": (i) => {
+      changeable();
+      return { removed: s.profiles.remove(i.id) };
+    },
+    "profiles.switch": (i) => {
+      changeable();
+      return s.connection.switchTo(i.id);
+    },
     "profiles.test": (i) => {
       if ("id" in i) return s.connection.test(s.connection.targetFor(i.id));
       const stored = i.keyFrom !== undefined && i.apiKey === undefined ? s.connection.targetFor(i.keyFrom).apiKey : undefined;

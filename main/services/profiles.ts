@@ -1,7 +1,8 @@
 /**
  * Connection profiles: which Core(s) to talk to, with which API key (sealed at rest, never sent
  * to the renderer), as which operator role, and the data-contract keys. On first run there is
- * one profile, "Local demo", on the embedded local core.
+ * one profile, "Local demo", on the embedded local core. A team server may set its profiles in its
+ * config file instead (applyConfigured), with ids of its own so that every instance agrees.
  */
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
@@ -40,6 +41,17 @@ interface ProfileRow {
   embedded: number;
 }
 
+/** A profile a team server's config sets: its id is the config's, its key read from a file. */
+export interface ConfiguredProfileInput {
+  id: string;
+  name: string;
+  uris: string[];
+  apiKey: string | undefined;
+  defaultTenant: string;
+  timeoutMs: number;
+  contract: DataContract;
+}
+
 type CreateInput = z.output<(typeof profileOps)["profiles.create"]["input"]>;
 type UpdateInput = z.output<(typeof profileOps)["profiles.update"]["input"]>;
 
@@ -71,6 +83,49 @@ export class ProfilesService {
       embedded: true,
     });
     this.setActiveId(id);
+  }
+
+  /**
+   * Writes a team server's configured profiles with their own ids (created, or updated in place so
+   * that jobs planned for them still find them), the API key sealed anew, and makes `active` the
+   * active one. The role is admin: on a server the signed-in operator's role counts, not the
+   * profile's. `exclusive` (several instances on PostgreSQL, where the config is the whole list)
+   * removes every other profile, the Local demo included, so that all instances hold the same ones.
+   * Another profile with a configured profile's name is a CONFLICT naming both.
+   */
+  applyConfigured(profiles: readonly ConfiguredProfileInput[], options: { active: string | undefined; exclusive: boolean }): void {
+    const { db } = this.deps;
+    const ids = new Set(profiles.map((p) => p.id));
+    db.transaction(() => {
+      if (options.exclusive) {
+        for (const { id } of db.prepare("SELECT id FROM profiles").all() as { id: string }[]) if (!ids.has(id)) this.remove(id);
+      }
+      for (const p of profiles) {
+        const clash = db.prepare("SELECT id FROM profiles WHERE name = ? AND id <> ?").get(p.name, p.id) as { id: string } | undefined;
+        if (clash) {
+          throw new GatehouseError({ code: "CONFLICT", message: `The configured profile "${p.id}" is named "${p.name}", as is the saved profile ${clash.id}: rename one of them.` });
+        }
+        const record: ProfileRecord = {
+          id: p.id,
+          name: p.name,
+          uris: p.uris,
+          apiKeySealed: p.apiKey === undefined ? null : this.deps.secrets.seal(p.apiKey),
+          role: "admin",
+          defaultTenant: p.defaultTenant,
+          timeoutMs: p.timeoutMs,
+          contract: p.contract,
+          embedded: false,
+        };
+        const now = this.deps.now();
+        db.prepare(
+          `INSERT INTO profiles (id, name, uris, api_key_sealed, role, default_tenant, timeout_ms, contract, embedded, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET name = excluded.name, uris = excluded.uris, api_key_sealed = excluded.api_key_sealed, role = excluded.role,
+             default_tenant = excluded.default_tenant, timeout_ms = excluded.timeout_ms, contract = excluded.contract, embedded = 0, updated_at = excluded.updated_at`,
+        ).run(record.id, record.name, JSON.stringify(record.uris), record.apiKeySealed, record.role, record.defaultTenant, record.timeoutMs, JSON.stringify(record.contract), now, now);
+      }
+      if (options.active !== undefined) this.setActiveId(this.get(options.active).id);
+    })();
   }
 
   list(): ProfileView[] {

@@ -13,10 +13,27 @@ import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_DATA_CONTRACT, type DataContract } from "../../shared/data-contract.ts";
+import { contractKeys, tenantId } from "../../shared/contract/schemas.ts";
 import type { SyslogTarget } from "../services/audit-stream/syslog-sink.ts";
+import { DEFAULT_TIMEOUT_MS } from "../services/profiles.ts";
 import { isLoopbackHost, isUnspecifiedHost, originOf } from "./hosts.ts";
 
 const filePath = z.string().trim().min(1, "give a file path");
+
+/** A Core connection the server offers, set here rather than in the console (see `profiles`). */
+const profile = z.strictObject({
+  /** Stable, so that every instance (and every job planned for it) names the same profile. */
+  id: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a slug of lower-case letters, digits and hyphens (up to 63), e.g. production"),
+  name: z.string().trim().min(1, "a name is required").max(80),
+  uris: z.array(z.url({ protocol: /^https?$/, error: "each Core URI must be an http:// or https:// URL" })).min(1, "give at least one Core URI"),
+  /** The Core's API key, read from this file at start (kept out of the config). */
+  apiKeyFile: filePath.optional(),
+  defaultTenant: tenantId.optional(),
+  timeoutMs: z.number().int().min(500, "the timeout is at least 500 ms").max(120_000, "the timeout is at most 120 s").optional(),
+  /** Data-contract keys that differ from the seeds' defaults. */
+  contract: z.strictObject(contractKeys.shape).partial().optional(),
+});
 
 const schema = z.strictObject({
   listen: z.strictObject({
@@ -56,6 +73,10 @@ const schema = z.strictObject({
       z.strictObject({ kind: z.literal("postgres"), url: z.string().trim().min(1).optional(), urlFile: filePath.optional() }),
     ], { error: 'must be {"kind": "sqlite"} or {"kind": "postgres", "url" or "urlFile"}' })
     .optional(),
+  /** The Core connections, applied at every start with these ids; with PostgreSQL the only ones. */
+  profiles: z.array(profile).min(1, 'give at least one profile, or leave "profiles" out').optional(),
+  /** The id of the profile every operator works in (default: the first of `profiles`). */
+  activeProfile: z.string().trim().min(1).optional(),
   /** The audit trail streamed as JSON lines, for a SIEM. */
   audit: z
     .strictObject({
@@ -73,6 +94,17 @@ const schema = z.strictObject({
 });
 
 export type ServerConfigFile = z.input<typeof schema>;
+
+/** A profile from the config, its API key file's path made absolute. */
+export interface ConfiguredProfile {
+  id: string;
+  name: string;
+  uris: string[];
+  apiKeyFile: string | undefined;
+  defaultTenant: string;
+  timeoutMs: number;
+  contract: DataContract;
+}
 
 export type DirectoryConfig = { kind: "embedded" } | { kind: "core"; uri: string; apiKeyFile: string | undefined; tenantId: string | undefined };
 
@@ -93,6 +125,8 @@ export interface ServerConfig {
   /** SQLite in the data folder, or PostgreSQL (its connection URL, read from urlFile when given there). */
   store: { kind: "sqlite" } | { kind: "postgres"; url: string };
   audit: { file: string | undefined; syslog: SyslogTarget | undefined };
+  /** The config's profiles and the id of the one to make active; undefined when the config gives none. */
+  profiles: { list: ConfiguredProfile[]; active: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -168,7 +202,35 @@ export function parseServerConfig(json: unknown, baseDir: string): ServerConfig 
     serverKeyFile: c.serverKeyFile === undefined ? path.join(at(c.dataDir), "secrets.key") : at(c.serverKeyFile),
     store: storeOf(c.store, at),
     audit: { file: c.audit?.file === undefined ? undefined : at(c.audit.file), syslog: c.audit?.syslog },
+    profiles: profilesOf(c.profiles, c.activeProfile, at),
   };
+}
+
+/** The profiles with defaults filled in; ids and names each once; the active one among them. */
+function profilesOf(list: z.output<typeof profile>[] | undefined, active: string | undefined, at: (p: string) => string): ServerConfig["profiles"] {
+  if (list === undefined) {
+    if (active !== undefined) throw new ConfigError("activeProfile", `"${active}" names a profile, but "profiles" gives none.`);
+    return undefined;
+  }
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  const profiles = list.map((p, i): ConfiguredProfile => {
+    if (ids.has(p.id)) throw new ConfigError(`profiles[${i}].id`, `"${p.id}" is the id of an earlier profile; each profile needs its own.`);
+    if (names.has(p.name)) throw new ConfigError(`profiles[${i}].name`, `"${p.name}" is the name of an earlier profile; each profile needs its own.`);
+    ids.add(p.id);
+    names.add(p.name);
+    return {
+      id: p.id,
+      name: p.name,
+      uris: p.uris,
+      apiKeyFile: p.apiKeyFile === undefined ? undefined : readable(at(p.apiKeyFile), `profiles[${i}].apiKeyFile`),
+      defaultTenant: p.defaultTenant ?? "public",
+      timeoutMs: p.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      contract: { ...DEFAULT_DATA_CONTRACT, ...p.contract },
+    };
+  });
+  if (active !== undefined && !ids.has(active)) throw new ConfigError("activeProfile", `"${active}" is not the id of one of "profiles" (${[...ids].join(", ")}).`);
+  return { list: profiles, active: active ?? profiles[0]?.id ?? "" };
 }
 
 /** The PostgreSQL URL, from the config or (to keep its password out of it) from a file. */

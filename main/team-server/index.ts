@@ -7,6 +7,11 @@
  * One data folder holds it all: gatehouse.sqlite (profiles, audit log, jobs, the team's sessions,
  * links and TOTP secrets), secrets.key (seals API keys and TOTP secrets), embedded-core.sqlite
  * (the demo core) and operators-core.sqlite (the embedded operator directory).
+ *
+ * Several instances share one PostgreSQL (config `store`): sessions, the audit chain and jobs live
+ * there. Their connection profiles are the config's (`profiles`, `activeProfile`), written into
+ * each instance's own store at start with the config's ids, and the console may not change them,
+ * so that every instance knows the profile a job was planned for and works in the same one.
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -29,7 +34,10 @@ import { SqliteTeamStore } from "../team/store/sqlite-team-store.ts";
 import { fileSink } from "../services/audit-stream/file-sink.ts";
 import { syslogSink } from "../services/audit-stream/syslog-sink.ts";
 import { openPostgres } from "../store/postgres/pool.ts";
-import type { ServerConfig } from "./config.ts";
+import { ProfilesService } from "../services/profiles.ts";
+import type { SecretBox } from "../secrets/secret-box.ts";
+import { GatehouseError } from "../../shared/contract/errors.ts";
+import { ConfigError, type ServerConfig } from "./config.ts";
 import { SessionEventStreams } from "./event-stream.ts";
 import { listeningOrigin } from "./hosts.ts";
 import { operatorHandlers } from "./operators-handlers.ts";
@@ -73,6 +81,10 @@ export interface TeamServer {
 const ADMIN_ON_A_SERVER: ReadonlySet<string> = new Set(["profiles.switch", "profiles.test"]);
 export const teamPermissions: NonNullable<DispatcherDeps["permissionOf"]> = (name, declared) => (ADMIN_ON_A_SERVER.has(name) ? "profiles:write" : declared);
 
+/** What profiles.create/update/remove/switch answer when the profiles are the config's (PostgreSQL). */
+export const PROFILES_IN_CONFIG =
+  "This team server's connection profiles are set in its config file (profiles, activeProfile): change them there and restart every instance.";
+
 export async function startTeamServer(options: TeamServerOptions): Promise<TeamServer> {
   const { config } = options;
   const log = options.log ?? ((line: string) => console.log(line));
@@ -100,6 +112,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   try {
     db = openStore(join(config.dataDir, "gatehouse.sqlite"));
     const secrets = new FileKeySecretBox(config.serverKeyFile);
+    applyConfiguredProfiles(config, db, secrets, log);
     // Several instances behind a load balancer share one PostgreSQL: sessions, the audit trail and jobs live there.
     pool = config.store.kind === "postgres" ? await openPostgres(config.store.url) : undefined;
     const sinks = [...streamSinks(config, log), ...(options.auditSinks ?? [])];
@@ -124,7 +137,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
       operators: operatorHandlers(team.admin),
       permissionOf: teamPermissions,
       auditSinks: sinks,
-      ...(pool ? { postgres: pool } : {}),
+      ...(pool ? { postgres: pool, profilesReadOnly: PROFILES_IN_CONFIG } : {}),
       ...options.gatehouse,
     });
     started.gatehouse = gatehouse;
@@ -155,6 +168,33 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     await pool?.end();
     throw err;
   }
+}
+
+/**
+ * The config's profiles into this instance's store, before Gatehouse starts (so it opens on the
+ * config's active profile, and makes no Local demo when the config gives profiles). On PostgreSQL
+ * the config's list is the whole list: every instance holds the same profiles, whatever it held before.
+ */
+function applyConfiguredProfiles(config: ServerConfig, db: StoreDb, secrets: SecretBox, log: (line: string) => void): void {
+  const shared = config.store.kind === "postgres";
+  if (!config.profiles) {
+    if (shared) log('team server: no "profiles" in the config: on PostgreSQL the console cannot add any, and each instance has only its own Local demo.');
+    return;
+  }
+  const profiles = config.profiles.list.map(({ apiKeyFile, ...p }, i) => ({ ...p, apiKey: apiKeyFile === undefined ? undefined : readKey(apiKeyFile, i) }));
+  try {
+    new ProfilesService({ db, secrets, now: Date.now, embeddedCoreUrl: () => undefined }).applyConfigured(profiles, { active: config.profiles.active, exclusive: shared });
+  } catch (err) {
+    if (err instanceof GatehouseError) throw new ConfigError("profiles", err.message);
+    throw err;
+  }
+  log(`team server: connection profiles from the config: ${profiles.map((p) => p.id).join(", ")}; active: ${config.profiles.active}.`);
+}
+
+function readKey(file: string, index: number): string {
+  const key = readFileSync(file, "utf8").trim();
+  if (key === "") throw new ConfigError(`profiles[${index}].apiKeyFile`, `${file} is empty: it should hold the Core's API key.`);
+  return key;
 }
 
 /** The audit stream the config asks for: a file and/or syslog, one JSON line per entry. */
