@@ -13,17 +13,25 @@ export function useDebounced<T>(value: T, delayMs: number): T {
   return settled;
 }
 
-export interface AsyncAction<A extends unknown[]> {
+export interface AsyncAction<A extends unknown[], E = ErrorBody> {
   run: (...args: A) => Promise<boolean>;
   pending: boolean;
-  error: ErrorBody | null;
+  error: E | null;
   reset: () => void;
 }
 
 /** Runs an operation from a button or form, tracking pending and the error to show; resolves true on success. */
 export function useAsyncAction<A extends unknown[]>(action: (...args: A) => Promise<unknown>): AsyncAction<A> {
+  return useActionWithError(action, toErrorBody);
+}
+
+/**
+ * useAsyncAction with the caught error turned into `E` by `toError`, for callers that need more than the
+ * envelope's error (the team endpoints keep their TeamApiError). `toError` is read once, so pass a stable function.
+ */
+export function useActionWithError<A extends unknown[], E>(action: (...args: A) => Promise<unknown>, toError: (err: unknown) => E): AsyncAction<A, E> {
   const [pending, setPending] = useState(false);
-  const [error, setError] = useState<ErrorBody | null>(null);
+  const [error, setError] = useState<E | null>(null);
   const mounted = useRef(true);
   useEffect(() => {
     mounted.current = true;
@@ -33,6 +41,7 @@ export function useAsyncAction<A extends unknown[]>(action: (...args: A) => Prom
   }, []);
   const latest = useRef(action);
   latest.current = action;
+  const convert = useRef(toError);
   const run = useCallback(async (...args: A) => {
     setPending(true);
     setError(null);
@@ -40,7 +49,7 @@ export function useAsyncAction<A extends unknown[]>(action: (...args: A) => Prom
       await latest.current(...args);
       return true;
     } catch (err) {
-      if (mounted.current) setError(toErrorBody(err));
+      if (mounted.current) setError(convert.current(err));
       return false;
     } finally {
       if (mounted.current) setPending(false);
