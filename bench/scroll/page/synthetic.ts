@@ -83,7 +83,7 @@ export function benchTransport(rows: UserRow[]): Transport {
     active: true,
   };
   const answers: Answers = {
-    "session.whoami": () => ({ operator: "bench", role: "admin", permissions: [...ROLE_PERMISSIONS.admin], profile }),
+    "session.whoami": () => ({ operator: "bench", role: "admin", permissions: [...ROLE_PERMISSIONS.admin], profile, mode: "desktop" }),
     "connection.status": () => ({ profileId: profile.id, state: "connected", cdiVersion: "5.4", message: null }),
     "tenants.list": () => ({ tenants: [{ tenantId: "public" }] }),
     // The whole data set as one page: the table under test is the one that shows a page.
