@@ -2,13 +2,14 @@
  * Adding or editing a connection profile. The API key is write-only: "stored" when there is one,
  * typing replaces it, "Remove key" deletes it. Field errors from the main process show by the field.
  */
-import { useId, useState, type ReactNode } from "react";
+import { useState } from "react";
 import { OPERATOR_ROLES } from "../../../../shared/contract/permissions.ts";
 import type { ProfileView } from "../../../../shared/contract/schemas.ts";
 import { DEFAULT_DATA_CONTRACT, type DataContract } from "../../../../shared/data-contract.ts";
 import { fieldError } from "../../api/errors.ts";
 import { useStores } from "../../app/StoresContext.tsx";
 import { ErrorBanner } from "../../components/ErrorBanner.tsx";
+import { FormField } from "../../components/FormField.tsx";
 import { useAsyncAction } from "../../lib/hooks.ts";
 import type { ProfileTestResult } from "../../stores/types.ts";
 import { CONTRACT_LABELS, emptyForm, formFromProfile, toCreateInput, toTestInput, toUpdateInput, type ProfileFormValues } from "./profileForm.ts";
@@ -54,13 +55,13 @@ export function ProfileForm({ profile, onDone, onCancel }: Props) {
     >
       <h2>{profile ? `Edit “${profile.name}”` : "New connection profile"}</h2>
       <div className="form-grid">
-        <Field label="Name" error={errorFor("name")}>
+        <FormField label="Name" error={errorFor("name")}>
           {(id, describedBy) => <input id={id} aria-describedby={describedBy} value={values.name} onChange={(e) => set("name", e.target.value)} autoFocus data-testid="profile-name" />}
-        </Field>
-        <Field label="Core URIs" hint='One per line, or separated by ";".' error={errorFor("uris")}>
+        </FormField>
+        <FormField label="Core URIs" hint='One per line, or separated by ";".' error={errorFor("uris")}>
           {(id, describedBy) => <textarea id={id} aria-describedby={describedBy} rows={2} value={values.uris} onChange={(e) => set("uris", e.target.value)} spellCheck={false} data-testid="profile-uris" />}
-        </Field>
-        <Field label="API key" hint={`Write-only: ${keyState}. Typing a key replaces the stored one.`} error={errorFor("apiKey")}>
+        </FormField>
+        <FormField label="API key" hint={`Write-only: ${keyState}. Typing a key replaces the stored one.`} error={errorFor("apiKey")}>
           {(id, describedBy) => (
             <span className="input-with-button">
               <input
@@ -80,8 +81,8 @@ export function ProfileForm({ profile, onDone, onCancel }: Props) {
               ) : null}
             </span>
           )}
-        </Field>
-        <Field label="Operator role" hint="What this console may do on this Core." error={errorFor("role")}>
+        </FormField>
+        <FormField label="Operator role" hint="What this console may do on this Core." error={errorFor("role")}>
           {(id, describedBy) => (
             <select id={id} aria-describedby={describedBy} value={values.role} onChange={(e) => set("role", e.target.value as ProfileFormValues["role"])} data-testid="profile-role">
               {OPERATOR_ROLES.map((r) => (
@@ -91,22 +92,22 @@ export function ProfileForm({ profile, onDone, onCancel }: Props) {
               ))}
             </select>
           )}
-        </Field>
-        <Field label="Default tenant" error={errorFor("defaultTenant")}>
+        </FormField>
+        <FormField label="Default tenant" error={errorFor("defaultTenant")}>
           {(id, describedBy) => <input id={id} aria-describedby={describedBy} value={values.defaultTenant} onChange={(e) => set("defaultTenant", e.target.value)} data-testid="profile-tenant" />}
-        </Field>
-        <Field label="Timeout (ms)" hint="Per Core call; 500 to 120000." error={errorFor("timeoutMs")}>
+        </FormField>
+        <FormField label="Timeout (ms)" hint="Per Core call; 500 to 120000." error={errorFor("timeoutMs")}>
           {(id, describedBy) => <input id={id} aria-describedby={describedBy} type="number" min={500} max={120000} step={500} value={values.timeoutMs} onChange={(e) => set("timeoutMs", e.target.value)} data-testid="profile-timeout" />}
-        </Field>
+        </FormField>
       </div>
       <details className="advanced" open={errorFor("contract") !== undefined || undefined}>
         <summary>Advanced: where the app's backend keeps things (data contract)</summary>
         <p className="field__hint">The defaults are the SuperTokens guides' own; change them only if your backend uses other ids or keys.</p>
         <div className="form-grid">
           {(Object.keys(CONTRACT_LABELS) as (keyof DataContract)[]).map((key) => (
-            <Field key={key} label={CONTRACT_LABELS[key]} hint={`Default: ${DEFAULT_DATA_CONTRACT[key]}`} error={errorFor(`contract.${key}`)}>
+            <FormField key={key} label={CONTRACT_LABELS[key]} hint={`Default: ${DEFAULT_DATA_CONTRACT[key]}`} error={errorFor(`contract.${key}`)}>
               {(id, describedBy) => <input id={id} aria-describedby={describedBy} value={values.contract[key]} onChange={(e) => setContract(key, e.target.value)} spellCheck={false} />}
-            </Field>
+            </FormField>
           ))}
         </div>
         <button type="button" onClick={() => set("contract", { ...DEFAULT_DATA_CONTRACT })}>
@@ -132,25 +133,3 @@ export function ProfileForm({ profile, onDone, onCancel }: Props) {
 }
 
 const FIELDS = ["name", "uris", "apiKey", "role", "defaultTenant", "timeoutMs", "contract"];
-
-function Field({ label, hint, error, children }: { label: string; hint?: string; error: string | undefined; children: (id: string, describedBy: string) => ReactNode }) {
-  const id = useId();
-  const noteId = `${id}-note`;
-  return (
-    <div className="field" data-invalid={error ? "true" : undefined}>
-      <label htmlFor={id} className="field__label">
-        {label}
-      </label>
-      {children(id, noteId)}
-      {error ? (
-        <span id={noteId} className="field__error" role="alert" data-testid="field-error">
-          {error}
-        </span>
-      ) : hint ? (
-        <span id={noteId} className="field__hint">
-          {hint}
-        </span>
-      ) : null}
-    </div>
-  );
-}

@@ -3,12 +3,13 @@
  * computer, the origin only, no user name or password) is checked here first and again by main;
  * either way the reason shows by the field it is about. Enter adds, Escape cancels.
  */
-import { useId, useState, type ReactNode } from "react";
+import { useState } from "react";
 import type { ErrorBody } from "../../../../shared/contract/errors.ts";
 import type { ServerView } from "../../../../shared/contract/operations/servers.ts";
 import { checkServerUrl } from "../../../../shared/server-url.ts";
 import { fieldError } from "../../api/errors.ts";
 import { ErrorBanner } from "../../components/ErrorBanner.tsx";
+import { FormField } from "../../components/FormField.tsx";
 import { useAsyncAction } from "../../lib/hooks.ts";
 
 interface Props {
@@ -78,26 +79,4 @@ export function ServerForm({ add, onDone, onCancel }: Props) {
 function byField(error: ErrorBody | null, field: Field): string | undefined {
   if (error?.code === "CONFLICT" && error.field === field) return error.message;
   return fieldError(error, field);
-}
-
-function FormField({ label, hint, error, children }: { label: string; hint?: string; error: string | undefined; children: (id: string, describedBy: string) => ReactNode }) {
-  const id = useId();
-  const noteId = `${id}-note`;
-  return (
-    <div className="field" data-invalid={error ? "true" : undefined}>
-      <label htmlFor={id} className="field__label">
-        {label}
-      </label>
-      {children(id, noteId)}
-      {error ? (
-        <span id={noteId} className="field__error" role="alert" data-testid="field-error">
-          {error}
-        </span>
-      ) : hint ? (
-        <span id={noteId} className="field__hint">
-          {hint}
-        </span>
-      ) : null}
-    </div>
-  );
 }
