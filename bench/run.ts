@@ -26,6 +26,8 @@ async function main(): Promise<void> {
       ...(await benchInvites({ dir, port, serial: 300, parallel: 800, log })),
       // Gatehouse initialises supertokens-node its own way: its benchmark gets its own process.
       ...(await runChildBench("bench/console/page-load.ts", { BENCH_CONSOLE_USERS: "10000", BENCH_CONSOLE_REPS: "60" })),
+      // The team server (issue 14): a Users page over HTTP vs in-process, sign-in in Chromium vs a session open.
+      ...(await runChildBench("bench/team-server/team-server.ts", { BENCH_TEAM_USERS: "10000" })),
       // The issue's size: 10k invites, about 20 s per side on 2 cores.
       ...(await runChildBench("bench/jobs/bulk-invite.ts", { BENCH_BULK_INVITES: "10000" })),
       // How soon a misbehaving Core or an absurd CSV is answered (timings kept out of the tests).
