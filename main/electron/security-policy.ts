@@ -15,23 +15,27 @@ export const APP_SCHEME_PRIVILEGES = {
   privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true },
 } as const;
 
+/**
+ * The locks every Gatehouse window gets, whatever it shows (our page or a Gatehouse server's): isolated,
+ * sandboxed, no Node anywhere, web security on, no webview, no drag-and-drop navigation.
+ */
+export const LOCKED_WEB_PREFERENCES = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  webviewTag: false,
+  navigateOnDragDrop: false,
+  experimentalFeatures: false,
+  safeDialogs: true,
+} as const;
+
 /** The BrowserWindow's webPreferences: the renderer gets the preload's bridge and nothing else. */
 export function secureWebPreferences(preloadPath: string, allowDevTools: boolean) {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    experimentalFeatures: false,
-    safeDialogs: true,
-    devTools: allowDevTools,
-  } as const;
+  return { preload: preloadPath, ...LOCKED_WEB_PREFERENCES, devTools: allowDevTools } as const;
 }
 
 /** True for URLs of our own page: gatehouse://app/… */
@@ -68,10 +72,18 @@ export function isTrustedSender(frame: SenderFrame | null | undefined): boolean 
  * console shows no remote content and talks to the Core only from the main process.
  */
 export function isAllowedRequestUrl(url: string): boolean {
+  return isAllowedRequest(url, isAppUrl);
+}
+
+/**
+ * The request rule every window's session shares, given what counts as the window's own URLs: those,
+ * data: images, blob: URLs one of its own pages made, and DevTools.
+ */
+export function isAllowedRequest(url: string, isOwn: (url: string) => boolean): boolean {
   const protocol = url.slice(0, url.indexOf(":") + 1).toLowerCase();
   if (protocol === "data:" || protocol === "devtools:") return true;
-  if (protocol === "blob:") return isAppUrl(url.slice("blob:".length));
-  return isAppUrl(url);
+  if (protocol === "blob:") return isOwn(url.slice("blob:".length));
+  return isOwn(url);
 }
 
 /** A link the OS browser may open: plain http(s) only, never file:, javascript: or app schemes. */

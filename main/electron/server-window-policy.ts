@@ -6,6 +6,7 @@
  * session keeps between windows; removing the server clears it.
  */
 import { checkServerUrl } from "../../shared/server-url.ts";
+import { isAllowedRequest, LOCKED_WEB_PREFERENCES } from "./security-policy.ts";
 
 const PARTITION_PREFIX = "persist:gatehouse-server-";
 
@@ -24,22 +25,7 @@ export function serverOrigin(url: string): string | undefined {
 
 /** The window's webPreferences: no preload, no Node, sandboxed, its own partition. */
 export function serverWebPreferences(partition: string, allowDevTools: boolean) {
-  return {
-    partition,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    experimentalFeatures: false,
-    safeDialogs: true,
-    spellcheck: false,
-    devTools: allowDevTools,
-  } as const;
+  return { partition, ...LOCKED_WEB_PREFERENCES, spellcheck: false, devTools: allowDevTools } as const;
 }
 
 const originOf = (url: string): string | undefined => {
@@ -61,10 +47,7 @@ export function mayServerNavigate(origin: string, url: string): boolean {
  * stream), data: images, blob: URLs its page made, DevTools. Nothing from anywhere else.
  */
 export function isAllowedServerRequest(origin: string, url: string): boolean {
-  const protocol = url.slice(0, url.indexOf(":") + 1).toLowerCase();
-  if (protocol === "data:" || protocol === "devtools:") return true;
-  if (protocol === "blob:") return originOf(url.slice("blob:".length)) === origin;
-  return originOf(url) === origin;
+  return isAllowedRequest(url, (own) => originOf(own) === origin);
 }
 
 /**
