@@ -6,13 +6,13 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { browserModeDataDir } from "../../scripts/data-dir.ts";
 import { electronBinary } from "../../scripts/electron-binary.ts";
 import { ROOT } from "../../scripts/run-tool.ts";
+import { freePort, waitForOutput } from "../support/process.ts";
 import { invoke } from "./helpers.ts";
 
 const ELECTRON_MISSING =
@@ -27,38 +27,6 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-/** Resolves with everything printed so far once `pattern` shows up on stdout. */
-function waitForOutput(proc: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms; stdout:\n${out}\nstderr:\n${err}`)), timeoutMs);
-    proc.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString("utf8");
-      if (pattern.test(out)) {
-        clearTimeout(timer);
-        resolve(out);
-      }
-    });
-    proc.stderr?.on("data", (chunk: Buffer) => (err += chunk.toString("utf8")));
-    proc.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`start exited with ${code} before printing ${pattern}; stdout:\n${out}\nstderr:\n${err}`));
-    });
-  });
-}
-
 describe("npm start", () => {
   it("serves browser mode on the given port with a token, then stops with exit 0 on SIGTERM", async () => {
     const port = await freePort();
@@ -70,7 +38,7 @@ describe("npm start", () => {
       env: { ...process.env, GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_PORT: String(port), FORCE_COLOR: "0" },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const output = await waitForOutput(child, /Press Ctrl-C to stop\.\n/, 120_000); // the last line it prints
+    const output = await waitForOutput(child, /Press Ctrl-C to stop\.\n/, 120_000, "start"); // the last line it prints
 
     if (!electronPresent) expect(output.split("\n").filter((line) => line === ELECTRON_MISSING)).toHaveLength(1);
     const [, url, printedPort, token] = URL_LINE.exec(output) ?? [];

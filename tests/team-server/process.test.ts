@@ -7,11 +7,11 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../scripts/run-tool.ts";
+import { freePort, waitForOutput } from "../support/process.ts";
 import { Browser } from "../team/support/team-http.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "gatehouse-server-process-"));
@@ -21,17 +21,6 @@ afterAll(() => {
   if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   rmSync(dir, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 function server(args: string[]): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", "scripts/server.ts", ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: "0" }, stdio: ["ignore", "pipe", "pipe"] });
@@ -45,26 +34,6 @@ function run(args: string[]): Promise<{ code: number | null; out: string; err: s
   proc.stdout?.on("data", (c: Buffer) => (out += c.toString("utf8")));
   proc.stderr?.on("data", (c: Buffer) => (err += c.toString("utf8")));
   return new Promise((resolve) => proc.on("exit", (code) => resolve({ code, out, err })));
-}
-
-function waitForOutput(proc: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms; stdout:\n${out}\nstderr:\n${err}`)), timeoutMs);
-    proc.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString("utf8");
-      if (pattern.test(out)) {
-        clearTimeout(timer);
-        resolve(out);
-      }
-    });
-    proc.stderr?.on("data", (chunk: Buffer) => (err += chunk.toString("utf8")));
-    proc.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited with ${code} before printing ${pattern}; stdout:\n${out}\nstderr:\n${err}`));
-    });
-  });
 }
 
 describe("npm run server", () => {
@@ -82,7 +51,7 @@ describe("npm run server", () => {
     expect(link).not.toBeNull();
 
     child = server(["--config", config]);
-    const output = await waitForOutput(child, /Press Ctrl-C to stop\.\n/, 120_000);
+    const output = await waitForOutput(child, /Press Ctrl-C to stop\.\n/, 120_000, "the server");
     expect(output).toContain(`Gatehouse team server is running: open ${origin}/`);
     expect(output).toContain(`Listening on 127.0.0.1:${port} (plain HTTP). Data folder: ${path.join(dir, "data")}.`);
 
