@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { ItemState, JobItem, JobState } from "../../../shared/contract/operations/jobs.ts";
 import type { JsonObject } from "../../../shared/contract/schemas.ts";
+import { inTransaction } from "../../store/postgres/transaction.ts";
 import type { PreparedItem } from "../kind.ts";
 import type { Claimed, Counts, FinalOutcome, ItemOutcome, JobRow, JobStore, StateChange } from "./job-store.ts";
 
@@ -68,7 +69,7 @@ export class PostgresJobStore implements JobStore {
   async createDraft(job: { kind: string; profileId: string; createdBy: string; inputSummary: string }, items: readonly PreparedItem[]): Promise<string> {
     const id = randomUUID();
     const at = this.now();
-    await this.transaction(async (c) => {
+    await inTransaction(this.pool, async (c) => {
       await c.query(`INSERT INTO jobs (id, kind, profile_id, created_by, input_summary, state, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'draft', $6, $6)`, [
         id,
         job.kind,
@@ -127,7 +128,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async cancel(id: string, reason: string): Promise<boolean> {
-    return this.transaction(async (c) => {
+    return inTransaction(this.pool, async (c) => {
       const row = (await c.query<{ state: JobState }>("SELECT state FROM jobs WHERE id = $1 FOR UPDATE", [id])).rows[0];
       if (!row || row.state === "completed" || row.state === "cancelled" || row.state === "failed") return false;
       await this.setStateWith(c, id, "cancelled", { finished: true, ...(row.state === "waiting" ? { error: null } : {}) });
@@ -259,20 +260,5 @@ export class PostgresJobStore implements JobStore {
       [id, state, at, change.error !== undefined, change.error ?? null, change.started === true, change.finished === true, change.reopened === true, from ?? null],
     );
     return (res.rowCount ?? 0) > 0;
-  }
-
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      const value = await work(client);
-      await client.query("COMMIT");
-      return value;
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
   }
 }

@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import type { AuditEntry } from "../../../shared/contract/schemas.ts";
 import type { SecretBox } from "../../secrets/secret-box.ts";
+import { inTransaction } from "../../store/postgres/transaction.ts";
 import type { AuditSink } from "../audit-stream/sink.ts";
 import { ChainCheck, chainedRow, sealHead, toEntry, type AuditRow, type NewAuditEntry, type VerifyResult } from "./chain.ts";
 import { auditExport } from "./export-format.ts";
@@ -44,26 +45,18 @@ export class PostgresAuditLog implements AuditTrail {
   }
 
   async append(entry: NewAuditEntry): Promise<AuditEntry> {
-    const client = await this.pool.connect();
-    let row: AuditRow;
-    try {
-      await client.query("BEGIN");
+    const stored = await inTransaction(this.pool, async (client) => {
       await client.query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK]);
       const last = (await client.query<{ seq: number; hash: string }>("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")).rows[0];
-      row = chainedRow(this.key, last, entry, this.now());
+      const row = chainedRow(this.key, last, entry, this.now());
       await client.query(
         "INSERT INTO audit_log (seq, at, operator, address, role, profile, operation, target, input, outcome, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         [row.seq, row.at, row.operator, row.address, row.role, row.profile, row.operation, row.target, row.input, row.outcome, row.detail, row.prev_hash, row.hash],
       );
       await client.query("INSERT INTO audit_settings (key, value) VALUES ('audit_head', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [sealHead(this.secrets, row)]);
-      await client.query("COMMIT");
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
-    const written = toEntry(row);
+      return row;
+    });
+    const written = toEntry(stored);
     for (const sink of this.sinks) sink.write(written);
     return written;
   }

@@ -4,6 +4,7 @@
  */
 import pg from "pg";
 import { POSTGRES_MIGRATIONS } from "./migrations.ts";
+import { inTransaction } from "./transaction.ts";
 
 /** Any number in pg_advisory_xact_lock's key space, Gatehouse's own: "GATEHOUS" in ASCII. */
 const MIGRATION_LOCK = "5138203942233102163";
@@ -28,10 +29,8 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   return pool;
 }
 
-async function migrate(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+function migrate(pool: pg.Pool): Promise<void> {
+  return inTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
     await client.query("CREATE TABLE IF NOT EXISTS schema_versions (area TEXT PRIMARY KEY, version INTEGER NOT NULL)");
     for (const [area, steps] of Object.entries(POSTGRES_MIGRATIONS)) {
@@ -43,11 +42,5 @@ async function migrate(pool: pg.Pool): Promise<void> {
         await client.query("INSERT INTO schema_versions (area, version) VALUES ($1, $2) ON CONFLICT (area) DO UPDATE SET version = excluded.version", [area, steps.length]);
       }
     }
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

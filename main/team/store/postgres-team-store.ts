@@ -5,6 +5,7 @@
  */
 import type pg from "pg";
 import type { OperatorRole } from "../../../shared/contract/permissions.ts";
+import { inTransaction } from "../../store/postgres/transaction.ts";
 import type { LinkPurpose, LinkRecord, SessionRecord, TeamStore, ThrottleRecord, TotpRecord } from "./team-store.ts";
 
 interface SessionRow {
@@ -172,16 +173,8 @@ export class PostgresTeamStore implements TeamStore {
   }
 
   async forgetOperator(userId: string): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
+    await inTransaction(this.pool, async (client) => {
       for (const table of ["team_sessions", "team_links", "team_totp"]) await client.query(`DELETE FROM ${table} WHERE user_id = $1`, [userId]);
-      await client.query("COMMIT");
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 }
