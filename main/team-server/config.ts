@@ -7,7 +7,10 @@
  * - plain HTTP only on a loopback address (anything else holds the Core API keys on a network
  *   without TLS): give `tls`, or listen on 127.0.0.1 behind a reverse proxy that does TLS;
  * - `publicUrl` (the origin browsers use) is https, unless it is itself a loopback address;
- * - with `tls`, `publicUrl` is https.
+ * - with `tls`, `publicUrl` is https;
+ * - `profiles` (the Core connections) have ids and names of their own, and `activeProfile` is one
+ *   of their ids (default: the first). They are written into the instance's store at every start
+ *   (index.ts), so with PostgreSQL, where the console may not change them, every instance agrees.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
