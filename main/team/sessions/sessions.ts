@@ -25,6 +25,9 @@ export interface RoleSource {
 
 const ENDED = "Your session has ended (signed out, or ended by an admin). Sign in again.";
 
+/** How stale a session's last-seen time may get before a request records it again. */
+const TOUCH_EVERY_MS = 5_000;
+
 export class Sessions {
   constructor(
     private readonly store: TeamStore,
@@ -69,7 +72,9 @@ export class Sessions {
       }
       checkedAt = now;
     }
-    await this.store.touchSession(tokenHash, now, checkedAt);
+    // Activity is recorded at most every few seconds: the idle limit is minutes, and a write per
+    // request would cost every call of a busy page (on PostgreSQL, a round trip).
+    if (checkedAt !== session.checkedAt || now - session.lastSeenAt >= TOUCH_EVERY_MS) await this.store.touchSession(tokenHash, now, checkedAt);
     return {
       userId: session.userId,
       email: session.email,
