@@ -61,7 +61,9 @@ async function operatorCommand(config: ServerConfig, positionals: string[], role
     url,
     ...(d.kind === "core" ? ["--directory-core", d.uri, ...(d.apiKeyFile ? ["--directory-api-key-file", d.apiKeyFile] : []), ...(d.tenantId ? ["--directory-tenant", d.tenantId] : [])] : []),
   ];
-  return runTeamCli(argv, { out: (l) => console.log(l), err: (l) => console.error(l), env: {}, user: osUser() });
+  // The link and its audit entry go where the server's instances read them: its key file, its PostgreSQL.
+  const stores = { serverKeyFile: config.serverKeyFile, ...(config.store.kind === "postgres" ? { postgresUrl: config.store.url } : {}) };
+  return runTeamCli(argv, { out: (l) => console.log(l), err: (l) => console.error(l), env: {}, user: osUser() }, stores);
 }
 
 async function serve(config: ServerConfig): Promise<void> {

@@ -23,6 +23,10 @@ import { createTeam } from "./index.ts";
 import { readEmail, readRole } from "./input.ts";
 import { openDirectoryCore } from "./operator-core.ts";
 import { addOperator, passwordLink } from "./operators/add-operator.ts";
+import type pg from "pg";
+import { PostgresAuditLog } from "../services/audit/postgres-audit-log.ts";
+import { openPostgres } from "../store/postgres/pool.ts";
+import { PostgresTeamStore } from "./store/postgres-team-store.ts";
 import { SqliteTeamStore } from "./store/sqlite-team-store.ts";
 
 export interface CliIo {
@@ -44,7 +48,15 @@ Options:
   --directory-tenant <id>          the tenant operators live in (default public)`;
 
 /** Runs one command; answers the exit code (0 done, 1 refused or failed, 2 wrong usage). */
-export async function runTeamCli(argv: string[], io: CliIo): Promise<number> {
+/** Where a team server keeps what the commands write, when not the data folder's defaults (from its config). */
+export interface CliStores {
+  /** The config's serverKeyFile (default: secrets.key in the data folder). */
+  serverKeyFile?: string;
+  /** The config's PostgreSQL: the link and its audit entry go where every instance reads them. */
+  postgresUrl?: string;
+}
+
+export async function runTeamCli(argv: string[], io: CliIo, stores: CliStores = {}): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -85,21 +97,24 @@ export async function runTeamCli(argv: string[], io: CliIo): Promise<number> {
   // The first admin usually comes before the server ever ran: the data folder may not exist yet.
   mkdirSync(resolve(dataDir), { recursive: true, mode: 0o700 });
   const db = openStore(join(resolve(dataDir), "gatehouse.sqlite"));
-  const secrets = new FileKeySecretBox(join(resolve(dataDir), "secrets.key"));
-  const audit = auditLogSink(new AuditLog(db, secrets, Date.now));
-  const apiKeyFile = values["directory-api-key-file"];
-  const core = await openDirectoryCore({
-    dataDir: resolve(dataDir),
-    db,
-    secrets,
-    config: {
-      ...(values["directory-core"] ? { uris: [values["directory-core"]] } : {}),
-      ...(apiKeyFile ? { apiKey: readFileSync(apiKeyFile, "utf8").trim() } : {}),
-      ...(values["directory-tenant"] ? { tenantId: values["directory-tenant"] } : {}),
-    },
-  });
+  const secrets = new FileKeySecretBox(stores.serverKeyFile ?? join(resolve(dataDir), "secrets.key"));
+  let pool: pg.Pool | undefined;
+  let core: Awaited<ReturnType<typeof openDirectoryCore>> | undefined;
   try {
-    const team = await createTeam({ core: core.core, tenantId: core.tenantId, store: new SqliteTeamStore(db), secrets, audit, publicUrl: url, log: io.err });
+    pool = stores.postgresUrl ? await openPostgres(stores.postgresUrl) : undefined;
+    const audit = auditLogSink(pool ? await PostgresAuditLog.open(pool, secrets, Date.now) : new AuditLog(db, secrets, Date.now));
+    const apiKeyFile = values["directory-api-key-file"];
+    core = await openDirectoryCore({
+      dataDir: resolve(dataDir),
+      db,
+      secrets,
+      config: {
+        ...(values["directory-core"] ? { uris: [values["directory-core"]] } : {}),
+        ...(apiKeyFile ? { apiKey: readFileSync(apiKeyFile, "utf8").trim() } : {}),
+        ...(values["directory-tenant"] ? { tenantId: values["directory-tenant"] } : {}),
+      },
+    });
+    const team = await createTeam({ core: core.core, tenantId: core.tenantId, store: pool ? new PostgresTeamStore(pool) : new SqliteTeamStore(db), secrets, audit, publicUrl: url, log: io.err });
     const deps = { directory: team.directory, links: team.links, audit, now: Date.now };
     const by = `cli:${io.user}`;
     if (command === "add-operator") {
@@ -116,8 +131,9 @@ export async function runTeamCli(argv: string[], io: CliIo): Promise<number> {
     io.err(err instanceof TeamError ? err.message : `Failed: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   } finally {
-    await core.close();
+    await core?.close();
     db.close();
+    await pool?.end();
   }
 }
 
