@@ -27,6 +27,7 @@ import { PostgresAuditLog } from "./services/audit/postgres-audit-log.ts";
 import type { AuditTrail } from "./services/audit/trail.ts";
 import { ConnectionService } from "./services/connection.ts";
 import { createInvites, inviteScope } from "./services/invites/index.ts";
+import { SqliteInviteStore } from "./services/invites/store/sqlite-invite-store.ts";
 import { ProfilesService } from "./services/profiles.ts";
 import { RoleIndex } from "./services/role-index.ts";
 import { RolesService } from "./services/roles.ts";
@@ -111,8 +112,9 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     // Several server instances on one PostgreSQL share one audit chain there; otherwise it is this store's.
     const audit: AuditTrail = options.postgres ? await PostgresAuditLog.open(options.postgres, secrets, now, auditSinks) : new AuditLog(db, secrets, now, auditSinks);
     const operator = options.operator ?? osUserName();
+    const inviteStore = new SqliteInviteStore(db);
     const invitesArea = createInvites({
-      db,
+      store: inviteStore,
       secrets,
       now,
       connection: () => connection.active(),
@@ -140,6 +142,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
       connection: () => connection.active(),
       profileFor: (id) => profiles.get(id),
       scopeOf: (active) => inviteScope(active, embedded?.url),
+      inviteStore,
       roster: options.migrationEnd?.roster ?? migrationArea.roster,
       ...(options.migrationEnd?.bulk ? { bulk: options.migrationEnd.bulk } : {}),
       runner: () => jobs.runner,
@@ -159,7 +162,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     const dispatcher = new Dispatcher({
       handlers: {
         ...handlers({ profiles, connection, users, roles, invites, allowLists, jobs: jobs.handlers, audit, permissionOf: options.permissionOf, profilesReadOnly: options.profilesReadOnly }),
-        ...secondFactorHandlers({ db, secrets, now, connection: () => connection.active() }),
+        ...secondFactorHandlers({ db, secrets, now, connection: () => connection.active(), inviteStore }),
         ...migrationArea.handlers,
         ...migrationEnd.handlers,
         ...serverHandlers(new ServersService({ db, now, windows: options.serverWindows })),

@@ -4,9 +4,10 @@
  * profile's reset template.
  *
  * Inside a job (`item` given) the delivery happens once per item whatever crashes in between:
- * the outbox message and the "delivered" mark are one SQLite transaction; a mail commits
- * "mailing" right before its end mark goes to the server (mailer.ts). A repeat that finds
- * either returns that delivery and sends nothing.
+ * the outbox message carries the item as its origin, so a repeat finds the message queued before
+ * its "delivered" mark (the outbox may be in another store than the marks: a team's PostgreSQL);
+ * a mail commits "mailing" right before its end mark goes to the server (mailer.ts). A repeat that
+ * finds either returns that delivery and sends nothing.
  */
 import { GatehouseError } from "../../../shared/contract/errors.ts";
 import type { InviteSettings } from "../../../shared/contract/operations/invites.ts";
@@ -14,7 +15,7 @@ import type { JsonObject } from "../../../shared/contract/schemas.ts";
 import type { CoreClient } from "../../core/core-client.ts";
 import { MailError, type SmtpConfig } from "../../mail/mailer.ts";
 import { renderTemplate, type MailTemplate } from "../../mail/template.ts";
-import type { InviteRecords } from "../../services/invites/records.ts";
+import type { InviteStore } from "../../services/invites/store/invite-store.ts";
 import type { Mark, Marks, Phase } from "../end/marks.ts";
 import { createResetLink, type ResetLink } from "./link.ts";
 import type { CommittingMailer } from "./mailer.ts";
@@ -28,7 +29,7 @@ export interface DeliveryContext {
   smtp: SmtpConfig | undefined;
   template: MailTemplate;
   mailer: CommittingMailer;
-  records: InviteRecords;
+  records: InviteStore;
   now: () => number;
 }
 
@@ -84,23 +85,22 @@ export async function deliverResetLink(ctx: DeliveryContext, who: Recipient, ite
   const message = composeReset(ctx, who, link);
 
   if (!ctx.smtp) {
-    const queue = () => {
-      const id = ctx.records.addToOutbox(ctx.scope, ctx.profileId, {
-        createdAt: ctx.now(),
-        tenantId: who.tenantId,
-        userId: who.userId,
-        to: who.email,
-        channel: "email",
-        subject: message.subject,
-        text: message.text,
-        link: link.link,
-        linkExpiresAt: link.expiresAt,
-      });
-      const delivered: Delivered = { link: link.link, expiresAt: link.expiresAt, delivery: "outbox", messageId: `outbox:${id}` };
-      if (item) item.marks.set(item.jobId, item.index, "delivered", { result: delivered });
-      return delivered;
-    };
-    return item ? item.marks.db.transaction(queue)() : queue();
+    const queued = await ctx.records.addToOutbox(ctx.scope, ctx.profileId, {
+      createdAt: ctx.now(),
+      tenantId: who.tenantId,
+      userId: who.userId,
+      to: who.email,
+      channel: "email",
+      subject: message.subject,
+      text: message.text,
+      link: link.link,
+      linkExpiresAt: link.expiresAt,
+      ...(item ? { origin: `reset:${item.jobId}:${item.index}` } : {}),
+    });
+    // A repeat gets the message its item queued before (and the link in it), not a second one.
+    const delivered: Delivered = { link: queued.link, expiresAt: queued.linkExpiresAt, delivery: "outbox", messageId: `outbox:${queued.id}` };
+    if (item) item.marks.set(item.jobId, item.index, "delivered", { result: delivered });
+    return delivered;
   }
 
   const messageId = item ? itemMessageId(item) : undefined;
