@@ -27,6 +27,7 @@ import { PostgresAuditLog } from "./services/audit/postgres-audit-log.ts";
 import type { AuditTrail } from "./services/audit/trail.ts";
 import { ConnectionService } from "./services/connection.ts";
 import { createInvites, inviteScope } from "./services/invites/index.ts";
+import { PostgresInviteStore } from "./services/invites/store/postgres-invite-store.ts";
 import { SqliteInviteStore } from "./services/invites/store/sqlite-invite-store.ts";
 import { ProfilesService } from "./services/profiles.ts";
 import { RoleIndex } from "./services/role-index.ts";
@@ -54,8 +55,9 @@ export interface GatehouseOptions {
   /** Where the audit trail is streamed as JSON lines besides the chained log (services/audit-stream/). */
   auditSinks?: AuditSink[];
   /**
-   * A team server's PostgreSQL, shared with its other instances: the audit trail and the jobs are
-   * kept there (services/audit/, jobs/store/). Gatehouse does not close it.
+   * A team server's PostgreSQL, shared with its other instances: the audit trail, the jobs and the
+   * invites area are kept there (services/audit/, jobs/store/, services/invites/store/). Gatehouse
+   * does not close it.
    */
   postgres?: pg.Pool;
   /** Stricter permissions where a deployment needs them (the team server; see DispatcherDeps). */
@@ -112,7 +114,8 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     // Several server instances on one PostgreSQL share one audit chain there; otherwise it is this store's.
     const audit: AuditTrail = options.postgres ? await PostgresAuditLog.open(options.postgres, secrets, now, auditSinks) : new AuditLog(db, secrets, now, auditSinks);
     const operator = options.operator ?? osUserName();
-    const inviteStore = new SqliteInviteStore(db);
+    // Instances on one PostgreSQL share invites, the outbox, invite settings and bulk-invite marks there.
+    const inviteStore = options.postgres ? new PostgresInviteStore(options.postgres) : new SqliteInviteStore(db);
     const invitesArea = createInvites({
       store: inviteStore,
       secrets,
@@ -151,7 +154,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     const jobs = createJobs({
       db,
       // Instances on one PostgreSQL share their jobs: each claims items there with a lease (jobs/store/).
-      store: options.postgres ? new PostgresJobStore({ pool: options.postgres, now }) : new SqliteJobStore(db, now),
+      store: options.postgres ? new PostgresJobStore({ pool: options.postgres, now, ...(options.jobs?.leaseMs ? { leaseMs: options.jobs.leaseMs } : {}) }) : new SqliteJobStore(db, now),
       events,
       now,
       profiles,

@@ -1,10 +1,11 @@
 /**
  * Gatehouse's tables in PostgreSQL (team servers with two or more instances), per area as in
  * SQLite (main/store/migrations/): numbered steps, append-only. The job engine, the team
- * server's sign-in state and the audit log live here so far. Times are epoch milliseconds (BIGINT), as in SQLite;
- * JSON is kept as text, as written.
+ * server's sign-in state, the audit log and the invites area live here so far. Times are epoch
+ * milliseconds (BIGINT), as in SQLite; JSON is kept as text, as written.
  */
 import { AUDIT_POSTGRES_MIGRATIONS } from "../../services/audit/postgres-audit-migrations.ts";
+import { INVITES_POSTGRES_MIGRATIONS } from "../../services/invites/store/postgres-invite-migrations.ts";
 import { TEAM_POSTGRES_MIGRATIONS } from "../../team/store/postgres-team-migrations.ts";
 
 export const POSTGRES_MIGRATIONS: Readonly<Record<string, readonly string[]>> = {
@@ -49,4 +50,5 @@ export const POSTGRES_MIGRATIONS: Readonly<Record<string, readonly string[]>> = 
   ],
   team: TEAM_POSTGRES_MIGRATIONS,
   audit: AUDIT_POSTGRES_MIGRATIONS,
+  invites: INVITES_POSTGRES_MIGRATIONS,
 };
