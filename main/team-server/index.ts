@@ -5,8 +5,10 @@
  * folder; the caller of every call is the signed-in operator.
  *
  * One data folder holds it all: gatehouse.sqlite (profiles, audit log, jobs, the team's sessions,
- * links and TOTP secrets), secrets.key (seals API keys and TOTP secrets), embedded-core.sqlite
- * (the demo core) and operators-core.sqlite (the embedded operator directory).
+ * links and TOTP secrets), secrets.key (seals API keys, TOTP secrets and the audit key; or the
+ * config's serverKeyFile), embedded-core.sqlite (the demo core) and operators-core.sqlite (the
+ * embedded operator directory). With `store: postgres` (several instances) the sessions, links,
+ * TOTP, throttling, audit trail and jobs are in that database instead, shared by every instance.
  *
  * Several instances share one PostgreSQL (config `store`): sessions, the audit chain and jobs live
  * there. Their connection profiles are the config's (`profiles`, `activeProfile`), written into
