@@ -228,6 +228,7 @@ function handlers(s: Services): Omit<Handlers, `secondFactor.${string}` | `migra
       permissions: effectivePermissions(caller.role, s.permissionOf),
       profile: activeView(),
       mode: caller.sessionId === undefined ? "desktop" : "team",
+      ...(s.profilesReadOnly !== undefined ? { profilesLocked: s.profilesReadOnly } : {}),
     }),
     "connection.status": () => s.connection.status(),
     "tenants.list": async () => {

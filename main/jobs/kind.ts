@@ -1,10 +1,11 @@
 /**
  * What a job kind is: the interface a new kind of bulk work implements to run on the JobRunner.
  *
- * The runner journals every item in SQLite before and after each attempt, retries transport
- * errors and Core 5xx with backoff, and resumes jobs that were running when Gatehouse stopped.
- * Because a crash can fall between an item's effect in the Core and the journal entry saying
- * so, an item may be attempted again after its effect already happened. Hence the contract:
+ * The runner journals every item in its store (SQLite, or PostgreSQL shared by several team-server
+ * instances) before and after each attempt, retries transport errors and Core 5xx with backoff,
+ * and resumes jobs that were running when Gatehouse (or, on PostgreSQL, another instance)
+ * stopped. Because a crash can fall between an item's effect in the Core and the journal entry
+ * saying so, an item may be attempted again after its effect already happened. Hence the contract:
  *
  *   runItem MUST be idempotent: before doing its effect it checks whether the effect is already
  *   there (the user already holds the role, the invited user already exists, ...) and, if so,

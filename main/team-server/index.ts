@@ -5,8 +5,10 @@
  * folder; the caller of every call is the signed-in operator.
  *
  * One data folder holds it all: gatehouse.sqlite (profiles, audit log, jobs, the team's sessions,
- * links and TOTP secrets), secrets.key (seals API keys and TOTP secrets), embedded-core.sqlite
- * (the demo core) and operators-core.sqlite (the embedded operator directory).
+ * links and TOTP secrets), secrets.key (seals API keys, TOTP secrets and the audit key; or the
+ * config's serverKeyFile), embedded-core.sqlite (the demo core) and operators-core.sqlite (the
+ * embedded operator directory). With `store: postgres` (several instances) the sessions, links,
+ * TOTP, throttling, audit trail and jobs are in that database instead, shared by every instance.
  *
  * Several instances share one PostgreSQL (config `store`): sessions, the audit chain and jobs live
  * there. Their connection profiles are the config's (`profiles`, `activeProfile`), written into
@@ -34,6 +36,7 @@ import { SqliteTeamStore } from "../team/store/sqlite-team-store.ts";
 import { fileSink } from "../services/audit-stream/file-sink.ts";
 import { syslogSink } from "../services/audit-stream/syslog-sink.ts";
 import { openPostgres } from "../store/postgres/pool.ts";
+import { isPostgresUnavailable } from "../store/postgres/unavailable.ts";
 import { ProfilesService } from "../services/profiles.ts";
 import type { SecretBox } from "../secrets/secret-box.ts";
 import { GatehouseError } from "../../shared/contract/errors.ts";
@@ -97,6 +100,10 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     handle(req, res).catch((err: unknown) => {
       log(`team server: ${req.method ?? "?"} ${(req.url ?? "").split("?")[0]} failed: ${err instanceof Error ? err.message : String(err)}`);
       if (res.headersSent) return void res.destroy();
+      if (isPostgresUnavailable(err)) {
+        res.setHeader("Retry-After", "5");
+        return sendJson(res, 503, { ok: false, error: { code: "INTERNAL", message: "The server's database (PostgreSQL) is not reachable right now; nothing was done. Try again in a moment." } });
+      }
       sendJson(res, 500, { ok: false, error: { code: "INTERNAL", message: "Something went wrong on the server; try again." } });
     });
   };

@@ -4,13 +4,11 @@
  * writes the audit entry; OperatorAdmin's own admin check stays as a second lock). Team errors
  * become the contract's error codes, so the console shows them like any other.
  */
-import type { Handlers } from "../dispatch.ts";
+import type { OperatorHandlers } from "../app.ts";
 import type { Caller } from "../../shared/contract/caller.ts";
 import { GatehouseError, type ErrorCode } from "../../shared/contract/errors.ts";
 import { TeamError, type TeamErrorCode } from "../team/errors.ts";
 import type { OperatorAdmin } from "../team/operators/admin.ts";
-
-export type OperatorHandlers = Pick<Handlers, "operators.list" | "operators.invite" | "operators.setRole" | "operators.remove" | "operators.resetSecondFactor">;
 
 const CODES: Record<TeamErrorCode, ErrorCode> = {
   VALIDATION: "VALIDATION",

@@ -66,6 +66,19 @@ describe("connections page", () => {
   });
 });
 
+describe("profiles set in a team server's config", () => {
+  it("offers no add, edit, remove or switch, and says where to change them", async () => {
+    const locked = "This team server's connection profiles are set in its config file (profiles, activeProfile): change them there and restart every instance.";
+    const admin = sessionHandlers("admin");
+    renderApp({ ...admin, "session.whoami": (i) => ({ ...(admin["session.whoami"]?.(i) as object), mode: "team", profilesLocked: locked }) } as typeof admin, "#/connections");
+    expect((await screen.findByTestId("profiles-locked")).textContent).toBe(locked);
+    const rows = await screen.findAllByTestId("profile-row");
+    expect(rows.length).toBeGreaterThan(0);
+    for (const id of ["profile-add", "profile-edit", "profile-remove", "profile-switch"]) expect(screen.queryAllByTestId(id), id).toHaveLength(0);
+    expect(screen.getAllByTestId("profile-test-saved").length).toBeGreaterThan(0); // reading still works
+  });
+});
+
 describe("test connection", () => {
   const base = { cdiVersions: [] as string[], supported: false, tenants: [] as string[], reachable: true };
 

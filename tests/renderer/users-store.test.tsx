@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createClient } from "../../shared/contract/client.ts";
 import { GatehouseError } from "../../shared/contract/errors.ts";
 import { createUsersStore } from "../../renderer/src/stores/users.ts";
+import { refreshAfterProfileChange } from "../../renderer/src/app/profileSwitch.ts";
 import { fakeTransport, sessionHandlers, userRow } from "./fakeTransport.ts";
 import { renderApp } from "./render.tsx";
 
@@ -170,5 +171,17 @@ describe("a search pages like the list", () => {
     fireEvent.keyDown(screen.getByTestId("users-search"), { key: "Enter" });
     await waitFor(() => expect(screen.getByTestId("users-pager-info").textContent).toContain("users 1–30 of 30 matches"));
     expect(screen.queryByTestId("users-search-cut")).toBeNull();
+  });
+});
+
+describe("opening the console", () => {
+  it("asks for the first page of users once, and once more after a profile switch", async () => {
+    const { transport, stores } = renderApp(sessionHandlers("admin"), "#/users");
+    expect((await screen.findAllByTestId("user-row")).length).toBeGreaterThan(0);
+    await waitFor(() => expect(stores.tenants.getState().selected).toBe("public"));
+    await new Promise((r) => setTimeout(r, 50)); // anything the first load would still start
+    expect(transport.callsOf("users.list")).toHaveLength(1);
+    await refreshAfterProfileChange(stores);
+    await waitFor(() => expect(transport.callsOf("users.list")).toHaveLength(2));
   });
 });

@@ -224,6 +224,8 @@ describe("on PostgreSQL (several instances)", () => {
         ["production", "Production", false],
         ["staging", "Staging", true],
       ]);
+      // whoami says why, so the Connections page offers none of these.
+      expect((await invoke(browser, "session.whoami", {})).value).toMatchObject({ mode: "team", profilesLocked: PROFILES_IN_CONFIG });
       // Reads still work: the saved key connects.
       expect((await invoke(browser, "profiles.test", { id: "production" })).value).toMatchObject({ state: "connected" });
 

@@ -28,6 +28,30 @@ export interface JobRow {
   updated_at: number;
 }
 
+/** An item's row as both stores keep it (the columns its view needs). */
+export interface ItemRow {
+  idx: number;
+  input: string;
+  plan: string | null;
+  state: ItemState;
+  attempts: number;
+  result: string | null;
+  error: string | null;
+  updated_at: number;
+}
+
+/** An item as the jobs.* operations show it. */
+export const toItem = (r: ItemRow): JobItem => ({
+  index: r.idx,
+  input: JSON.parse(r.input) as JsonObject,
+  state: r.state,
+  plan: r.plan,
+  attempts: r.attempts,
+  result: r.result === null ? null : (JSON.parse(r.result) as JsonObject),
+  error: r.error,
+  updatedAt: r.updated_at,
+});
+
 /** An item taken up for an attempt: `attempts` counts toward the cap, `tries` every take-up (given back or not). */
 export interface Claimed {
   index: number;

@@ -12,7 +12,7 @@ import type { ItemState, JobItem, JobState } from "../../../shared/contract/oper
 import type { JsonObject } from "../../../shared/contract/schemas.ts";
 import { inTransaction } from "../../store/postgres/transaction.ts";
 import type { PreparedItem } from "../kind.ts";
-import type { Claimed, Counts, FinalOutcome, ItemOutcome, JobRow, JobStore, StateChange } from "./job-store.ts";
+import { type Claimed, type Counts, type FinalOutcome, type ItemOutcome, type JobRow, type JobStore, type StateChange, type ItemRow, toItem } from "./job-store.ts";
 
 export interface PostgresJobStoreOptions {
   pool: pg.Pool;
@@ -27,28 +27,6 @@ export interface PostgresJobStoreOptions {
 const DB_NOW = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
 const JOB_COLUMNS = "id, kind, profile_id, created_by, input_summary, state, error, created_at, started_at, finished_at, updated_at";
 const INSERT_BATCH = 5000;
-
-interface ItemRow {
-  idx: number;
-  input: string;
-  plan: string | null;
-  state: ItemState;
-  attempts: number;
-  result: string | null;
-  error: string | null;
-  updated_at: number;
-}
-
-const toItem = (r: ItemRow): JobItem => ({
-  index: r.idx,
-  input: JSON.parse(r.input) as JsonObject,
-  state: r.state,
-  plan: r.plan,
-  attempts: r.attempts,
-  result: r.result === null ? null : (JSON.parse(r.result) as JsonObject),
-  error: r.error,
-  updatedAt: r.updated_at,
-});
 
 export class PostgresJobStore implements JobStore {
   readonly sharedPollMs: number;

@@ -10,31 +10,10 @@ import type { JsonObject } from "../../../shared/contract/schemas.ts";
 import type { StoreDb } from "../../store/database.ts";
 import { preparedFor, type Prepared } from "../../store/statements.ts";
 import type { PreparedItem } from "../kind.ts";
-import type { Claimed, Counts, FinalOutcome, ItemOutcome, JobRow, JobStore, StateChange } from "./job-store.ts";
+import { type Claimed, type Counts, type FinalOutcome, type ItemOutcome, type JobRow, type JobStore, type StateChange, type ItemRow, toItem } from "./job-store.ts";
 
-interface ItemRow {
-  idx: number;
-  input: string;
-  valid: number;
-  plan: string | null;
-  state: ItemState;
-  attempts: number;
-  tries: number;
-  result: string | null;
-  error: string | null;
-  updated_at: number;
-}
-
-const toItem = (r: ItemRow): JobItem => ({
-  index: r.idx,
-  input: JSON.parse(r.input) as JsonObject,
-  state: r.state,
-  plan: r.plan,
-  attempts: r.attempts,
-  result: r.result === null ? null : (JSON.parse(r.result) as JsonObject),
-  error: r.error,
-  updatedAt: r.updated_at,
-});
+/** SQLite's item row: the common one, with the columns only this store reads. */
+type SqliteItemRow = ItemRow & { valid: number; tries: number };
 
 const SETTLED = ["completed", "cancelled", "failed"];
 
@@ -120,7 +99,7 @@ export class SqliteJobStore implements JobStore {
   items(id: string, offset: number, limit: number, state?: ItemState | "invalid"): Promise<{ items: JobItem[]; total: number }> {
     const where = state === undefined ? "" : state === "invalid" ? " AND valid = 0" : " AND state = ?";
     const args: (string | number)[] = state === undefined || state === "invalid" ? [id] : [id, state];
-    const rows = this.sql(`SELECT * FROM job_items WHERE job_id = ?${where} ORDER BY idx LIMIT ? OFFSET ?`).all(...args, limit, offset) as ItemRow[];
+    const rows = this.sql(`SELECT * FROM job_items WHERE job_id = ?${where} ORDER BY idx LIMIT ? OFFSET ?`).all(...args, limit, offset) as SqliteItemRow[];
     const { n } = this.sql(`SELECT COUNT(*) AS n FROM job_items WHERE job_id = ?${where}`).get(...args) as { n: number };
     return Promise.resolve({ items: rows.map(toItem), total: n });
   }
@@ -142,7 +121,7 @@ export class SqliteJobStore implements JobStore {
       `UPDATE job_items SET state = 'running', attempts = attempts + 1, tries = tries + 1, updated_at = ?
        WHERE job_id = ? AND idx = (SELECT idx FROM job_items INDEXED BY job_items_by_state WHERE job_id = ? AND state = 'pending' ORDER BY idx LIMIT 1)
        RETURNING idx, input, attempts, tries`,
-    ).get(this.now(), id, id) as Pick<ItemRow, "idx" | "input" | "attempts" | "tries"> | undefined;
+    ).get(this.now(), id, id) as Pick<SqliteItemRow, "idx" | "input" | "attempts" | "tries"> | undefined;
     return row && { index: row.idx, input: JSON.parse(row.input) as JsonObject, attempts: row.attempts, tries: row.tries };
   }
 

@@ -4,20 +4,8 @@
  * change is one statement, so two instances never both use one link or one TOTP step.
  */
 import type pg from "pg";
-import type { OperatorRole } from "../../../shared/contract/permissions.ts";
 import { inTransaction } from "../../store/postgres/transaction.ts";
-import type { LinkPurpose, LinkRecord, SessionRecord, TeamStore, ThrottleRecord, TotpRecord } from "./team-store.ts";
-
-interface SessionRow {
-  token_hash: string;
-  user_id: string;
-  email: string;
-  role: string;
-  address: string;
-  created_at: number;
-  last_seen_at: number;
-  checked_at: number;
-}
+import { type LinkPurpose, type LinkRecord, type SessionRecord, type TeamStore, type ThrottleRecord, type TotpRecord, type SessionRow, toSession } from "./team-store.ts";
 
 interface ThrottleRow {
   key: string;
@@ -48,18 +36,7 @@ export class PostgresTeamStore implements TeamStore {
 
   async session(tokenHash: string): Promise<SessionRecord | undefined> {
     const [row] = await this.rows<SessionRow>("SELECT * FROM team_sessions WHERE token_hash = $1", [tokenHash]);
-    return (
-      row && {
-        tokenHash: row.token_hash,
-        userId: row.user_id,
-        email: row.email,
-        role: row.role as OperatorRole,
-        address: row.address,
-        createdAt: row.created_at,
-        lastSeenAt: row.last_seen_at,
-        checkedAt: row.checked_at,
-      }
-    );
+    return row && toSession(row);
   }
 
   async touchSession(tokenHash: string, lastSeenAt: number, checkedAt: number): Promise<void> {

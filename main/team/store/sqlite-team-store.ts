@@ -1,19 +1,7 @@
 /** The team store on Gatehouse's SQLite database (tables from main/store/migrations/team.ts). */
 import type { StoreDb } from "../../store/database.ts";
 import { preparedFor, type Prepared } from "../../store/statements.ts";
-import type { OperatorRole } from "../../../shared/contract/permissions.ts";
-import type { LinkPurpose, LinkRecord, SessionRecord, TeamStore, ThrottleRecord, TotpRecord } from "./team-store.ts";
-
-interface SessionRow {
-  token_hash: string;
-  user_id: string;
-  email: string;
-  role: string;
-  address: string;
-  created_at: number;
-  last_seen_at: number;
-  checked_at: number;
-}
+import { type LinkPurpose, type LinkRecord, type SessionRecord, type TeamStore, type ThrottleRecord, type TotpRecord, type SessionRow, toSession } from "./team-store.ts";
 
 interface LinkRow {
   token_hash: string;
@@ -54,16 +42,7 @@ export class SqliteTeamStore implements TeamStore {
 
   async session(tokenHash: string): Promise<SessionRecord | undefined> {
     const row = this.sql("SELECT * FROM team_sessions WHERE token_hash = ?").get(tokenHash) as SessionRow | undefined;
-    return row && {
-      tokenHash: row.token_hash,
-      userId: row.user_id,
-      email: row.email,
-      role: row.role as OperatorRole,
-      address: row.address,
-      createdAt: row.created_at,
-      lastSeenAt: row.last_seen_at,
-      checkedAt: row.checked_at,
-    };
+    return row && toSession(row);
   }
 
   async touchSession(tokenHash: string, lastSeenAt: number, checkedAt: number): Promise<void> {

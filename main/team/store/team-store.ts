@@ -1,6 +1,6 @@
 /**
- * What the team server keeps about signing in, behind one interface: SQLite today
- * (sqlite-team-store.ts), PostgreSQL for several server instances later. Every method is async
+ * What the team server keeps about signing in, behind one interface: SQLite (sqlite-team-store.ts,
+ * one server) or PostgreSQL (postgres-team-store.ts, several instances). Every method is async
  * so a networked store fits; every check-and-change (using a link, taking a TOTP step, counting a
  * failure) is one atomic step, so two instances never both accept the same thing.
  */
@@ -17,6 +17,29 @@ export interface SessionRecord {
   /** When the role was last confirmed on the operator directory. */
   checkedAt: number;
 }
+
+/** A session's row as both stores keep it. */
+export interface SessionRow {
+  token_hash: string;
+  user_id: string;
+  email: string;
+  role: string;
+  address: string;
+  created_at: number;
+  last_seen_at: number;
+  checked_at: number;
+}
+
+export const toSession = (row: SessionRow): SessionRecord => ({
+  tokenHash: row.token_hash,
+  userId: row.user_id,
+  email: row.email,
+  role: row.role as OperatorRole,
+  address: row.address,
+  createdAt: row.created_at,
+  lastSeenAt: row.last_seen_at,
+  checkedAt: row.checked_at,
+});
 
 export type LinkPurpose = "set-password" | "second-factor";
 

@@ -33,7 +33,7 @@ function Shell({ stores }: { stores: Stores }) {
   useGlobalShortcuts(openQuickSearch, useNavItems());
 
   useEffect(() => {
-    void refreshAfterProfileChange(stores);
+    void refreshAfterProfileChange(stores, { firstLoad: true });
     return stores.client.on("connection.changed", (event) => {
       const before = stores.session.getState().whoami?.profile?.id ?? null;
       stores.session.getState().connectionChanged(event);

@@ -23,6 +23,8 @@ export function ConnectionsPage() {
   const [removing, setRemoving] = useState<ProfileView | null>(null);
   // Gatehouse servers are the desktop's connections; a team server's console is itself one.
   const desktop = useStore(stores.session, (s) => s.whoami?.mode === "desktop");
+  // A team server whose profiles are set in its config file (several instances): nothing to change here.
+  const locked = useStore(stores.session, (s) => s.whoami?.profilesLocked);
 
   useEffect(() => {
     void stores.profiles.getState().load();
@@ -40,20 +42,27 @@ export function ConnectionsPage() {
         <h1 id="connections-title">Connections</h1>
         <div className="toolbar">
           <span className="toolbar__spacer" />
-          <Can permission="profiles:write">
-            <button type="button" className="button--primary" onClick={() => setEditing({ kind: "new" })} disabled={editing !== null} data-testid="profile-add">
-              Add profile
-            </button>
-          </Can>
+          {locked === undefined ? (
+            <Can permission="profiles:write">
+              <button type="button" className="button--primary" onClick={() => setEditing({ kind: "new" })} disabled={editing !== null} data-testid="profile-add">
+                Add profile
+              </button>
+            </Can>
+          ) : null}
         </div>
       </header>
+      {locked !== undefined ? (
+        <p className="muted" role="note" data-testid="profiles-locked">
+          {locked}
+        </p>
+      ) : null}
       {editing ? <ProfileForm key={editing.kind === "edit" ? editing.profile.id : "new"} {...(editing.kind === "edit" ? { profile: editing.profile } : {})} onDone={saved} onCancel={() => setEditing(null)} /> : null}
       {state.error ? <ErrorBanner error={state.error} title="Could not list profiles" onRetry={() => void state.load()} /> : null}
       {state.status === "loading" ? <Spinner label="Loading profiles…" /> : null}
       {state.status === "ready" && state.profiles.length === 0 ? <EmptyState title="No connection profiles.">Add one with the Core's URI and API key.</EmptyState> : null}
       <ul className="profile-list" data-testid="profiles">
         {state.profiles.map((p) => (
-          <ProfileCard key={p.id} profile={p} onEdit={() => setEditing({ kind: "edit", profile: p })} onRemove={() => setRemoving(p)} />
+          <ProfileCard key={p.id} profile={p} locked={locked !== undefined} onEdit={() => setEditing({ kind: "edit", profile: p })} onRemove={() => setRemoving(p)} />
         ))}
       </ul>
       {desktop ? <ServersSection /> : null}
@@ -76,13 +85,13 @@ export function ConnectionsPage() {
   );
 }
 
-function ProfileCard({ profile, onEdit, onRemove }: { profile: ProfileView; onEdit: () => void; onRemove: () => void }) {
+function ProfileCard({ profile, locked, onEdit, onRemove }: { profile: ProfileView; locked: boolean; onEdit: () => void; onRemove: () => void }) {
   const stores = useStores();
   // On a team server every operator shares the active profile, and testing a saved one uses its
   // stored key: both are an admin's (main's teamPermissions), so others do not see the buttons.
   const teamServer = useStore(stores.session, (s) => s.whoami?.mode === "team");
   const canWrite = useCan("profiles:write");
-  const canSwitch = useCan("profiles:switch") && (!teamServer || canWrite);
+  const canSwitch = useCan("profiles:switch") && (!teamServer || canWrite) && !locked;
   const canTest = !teamServer || canWrite;
   const [result, setResult] = useState<ProfileTestResult | null>(null);
   const test = useAsyncAction(async () => setResult(await stores.profiles.getState().test({ id: profile.id })));
@@ -135,14 +144,16 @@ function ProfileCard({ profile, onEdit, onRemove }: { profile: ProfileView; onEd
             {test.pending ? "Testing…" : "Test connection"}
           </button>
         ) : null}
-        <Can permission="profiles:write">
-          <button type="button" onClick={onEdit} data-testid="profile-edit">
-            Edit
-          </button>
-          <button type="button" className="button--danger" onClick={onRemove} data-testid="profile-remove">
-            Remove
-          </button>
-        </Can>
+        {locked ? null : (
+          <Can permission="profiles:write">
+            <button type="button" onClick={onEdit} data-testid="profile-edit">
+              Edit
+            </button>
+            <button type="button" className="button--danger" onClick={onRemove} data-testid="profile-remove">
+              Remove
+            </button>
+          </Can>
+        )}
       </div>
       {test.error ? <ErrorBanner error={test.error} title="Could not test" onDismiss={test.reset} /> : null}
       {switchTo.error ? <ErrorBanner error={switchTo.error} title="Could not switch" onDismiss={switchTo.reset} /> : null}

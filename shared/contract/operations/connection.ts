@@ -16,6 +16,8 @@ export const connectionOps = {
       profile: profileView.nullable(),
       /** desktop: the OS account with the profile's role; team: an operator signed in to a Gatehouse server. */
       mode: z.enum(["desktop", "team"]),
+      /** Why the console cannot change connection profiles here (a team server whose profiles are its config's); absent when it can. */
+      profilesLocked: z.string().optional(),
     }),
   }),
   "connection.status": op({
