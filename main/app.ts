@@ -3,7 +3,8 @@
  * their dependencies, and (for the Local demo profile) the embedded local core. Electron and
  * browser mode both start Gatehouse through here; tests build it with a temporary data folder.
  */
-import { mkdirSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type pg from "pg";
 import { PostgresJobStore } from "./jobs/store/postgres-job-store.ts";
@@ -154,7 +155,9 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     const jobs = createJobs({
       db,
       // Instances on one PostgreSQL share their jobs: each claims items there with a lease (jobs/store/).
-      store: options.postgres ? new PostgresJobStore({ pool: options.postgres, now, ...(options.jobs?.leaseMs ? { leaseMs: options.jobs.leaseMs } : {}) }) : new SqliteJobStore(db, now),
+      store: options.postgres
+        ? new PostgresJobStore({ pool: options.postgres, now, instanceId: instanceIdIn(options.dataDir), ...(options.jobs?.leaseMs ? { leaseMs: options.jobs.leaseMs } : {}) })
+        : new SqliteJobStore(db, now),
       events,
       now,
       profiles,
@@ -290,6 +293,18 @@ function handlers(s: Services): Omit<Handlers, `secondFactor.${string}` | `migra
     "audit.verify": () => s.audit.verify(),
     "audit.export": (i) => s.audit.export(i, i.format),
   };
+}
+
+/**
+ * This instance's id among a team server's instances, kept in its data folder so that it stays the
+ * same across restarts: jobs pinned to it (instance-bound kinds) are taken up again when it is back.
+ */
+function instanceIdIn(dataDir: string): string {
+  const file = join(dataDir, "instance-id");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const id = randomUUID();
+  writeFileSync(file, `${id}\n`, { mode: 0o600 });
+  return id;
 }
 
 /** The desktop has no operators: they are a team server's (npm run server). */

@@ -47,6 +47,8 @@ export const POSTGRES_MIGRATIONS: Readonly<Record<string, readonly string[]>> = 
      CREATE INDEX job_items_pending ON job_items (job_id, idx) WHERE state = 'pending';
      CREATE INDEX job_items_running ON job_items (lease_until) WHERE state = 'running';
      CREATE INDEX job_items_by_state ON job_items (job_id, state);`,
+    // The instance an instance-bound job's items must run on (its planner), or null: any instance.
+    `ALTER TABLE jobs ADD COLUMN pinned_to TEXT`,
   ],
   team: TEAM_POSTGRES_MIGRATIONS,
   audit: AUDIT_POSTGRES_MIGRATIONS,
