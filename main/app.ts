@@ -11,7 +11,8 @@ import { PostgresJobStore } from "./jobs/store/postgres-job-store.ts";
 import { SqliteJobStore } from "./jobs/store/sqlite-job-store.ts";
 import { startEmbeddedCore, type RunningEmbeddedCore } from "./embedded-core/index.ts";
 import { desktopCaller, osUserName } from "./desktop-caller.ts";
-import { Dispatcher, effectivePermissions, type DispatcherDeps, type Handlers } from "./dispatch.ts";
+import { allowedOperations, effectivePermissions } from "../shared/contract/allowances.ts";
+import { Dispatcher, type DispatcherDeps, type Handlers } from "./dispatch.ts";
 import { EventBus } from "./events.ts";
 import { createJobs, type JobsOptions } from "./jobs/index.ts";
 import { createMigration } from "./migration/index.ts";
@@ -229,6 +230,7 @@ function handlers(s: Services): Omit<Handlers, `secondFactor.${string}` | `migra
       operator: caller.operator,
       role: caller.role,
       permissions: effectivePermissions(caller.role, s.permissionOf),
+      operations: allowedOperations(caller.role, s.permissionOf),
       profile: activeView(),
       mode: caller.sessionId === undefined ? "desktop" : "team",
       ...(s.profilesReadOnly !== undefined ? { profilesLocked: s.profilesReadOnly } : {}),

@@ -7,8 +7,9 @@
 import { z } from "zod";
 import { OPERATIONS, isOperationName, type OperationName, type Operations } from "../shared/contract/index.ts";
 import { type Envelope, GatehouseError } from "../shared/contract/errors.ts";
+import { permissionFor, type PermissionOf } from "../shared/contract/allowances.ts";
 import type { Caller } from "../shared/contract/caller.ts";
-import { can, ROLE_PERMISSIONS, type OperatorRole, type Permission } from "../shared/contract/permissions.ts";
+import { can } from "../shared/contract/permissions.ts";
 import type { JsonObject } from "../shared/contract/schemas.ts";
 import { discloseFor } from "./disclosure.ts";
 import type { EventBus } from "./events.ts";
@@ -29,26 +30,11 @@ export interface DispatcherDeps {
    * Where a deployment asks more than the contract's permission for an operation: the team server
    * makes switching the active profile (shared by every operator there) an admin's change.
    */
-  permissionOf?: (name: OperationName, declared: Permission) => Permission;
+  permissionOf?: PermissionOf;
 }
 
 /** Input fields never written to the audit log in clear. */
 const SECRET_FIELDS = new Set(["apiKey", "password", "newPassword", "smtpPassword", "legacyToken", "rosterCsv"]);
-
-/**
- * What a role may really do where `permissionOf` asks more than the contract: its permissions,
- * less any whose every operation now needs one the role lacks (on a team server, support's
- * profiles:switch). session.whoami answers this, so the renderer hides what would be refused.
- */
-export function effectivePermissions(role: OperatorRole, permissionOf?: DispatcherDeps["permissionOf"]): Permission[] {
-  const held = ROLE_PERMISSIONS[role];
-  if (!permissionOf) return [...held];
-  const names = Object.keys(OPERATIONS) as OperationName[];
-  return held.filter((p) => {
-    const declaring = names.filter((n) => OPERATIONS[n].permission === p);
-    return declaring.length === 0 || declaring.some((n) => can(role, permissionOf(n, p)));
-  });
-}
 
 export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
@@ -58,7 +44,7 @@ export class Dispatcher {
     if (!isOperationName(name)) return fail(new GatehouseError({ code: "NOT_FOUND", message: `There is no operation "${name}".` }));
     const spec = OPERATIONS[name];
     const { role } = caller;
-    const permission = this.deps.permissionOf?.(name, spec.permission) ?? spec.permission;
+    const permission = permissionFor(name, this.deps.permissionOf);
     // The profile in force when the call came in (a change may rename or remove it).
     const profile = this.deps.profiles.active()?.name ?? "(none)";
     const parsed = spec.input.safeParse(rawInput ?? {});

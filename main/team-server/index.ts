@@ -21,7 +21,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { startGatehouse, type Gatehouse, type GatehouseOptions } from "../app.ts";
-import type { DispatcherDeps } from "../dispatch.ts";
+import { teamPermissions } from "./permissions.ts";
 import type pg from "pg";
 import { FileKeySecretBox } from "../secrets/file-key-box.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "../server/index.ts";
@@ -74,15 +74,6 @@ export interface TeamServer {
   gatehouse: Gatehouse;
   close(): Promise<void>;
 }
-
-/**
- * What a team server asks more than the contract does: the Core connections are its configuration,
- * an admin's (profiles:write). Every operator shares the active profile, so switching it is such a
- * change. Testing a connection may use a saved profile's API key against URIs given in the call
- * (keyFrom), which would send that key wherever a caller points it: an admin's too.
- */
-const ADMIN_ON_A_SERVER: ReadonlySet<string> = new Set(["profiles.switch", "profiles.test"]);
-export const teamPermissions: NonNullable<DispatcherDeps["permissionOf"]> = (name, declared) => (ADMIN_ON_A_SERVER.has(name) ? "profiles:write" : declared);
 
 /** What profiles.create/update/remove/switch answer when the profiles are the config's (PostgreSQL). */
 export const PROFILES_IN_CONFIG =

@@ -5,7 +5,8 @@
 import Database from "better-sqlite3";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { effectivePermissions } from "../../main/dispatch.ts";
+import { teamPermissions } from "../../main/team-server/permissions.ts";
+import { allowedOperations, effectivePermissions } from "../../shared/contract/allowances.ts";
 import { OPERATIONS, ROLE_PERMISSIONS, type OperationName, type Permission } from "../../shared/contract/index.ts";
 import { startRewritingProxy, type Stoppable } from "./helpers/faults.ts";
 import { directCore, expectFailure, plainDemoUsers, profileInput, startTestGatehouse, type TestGatehouse } from "./helpers/gatehouse.ts";
@@ -243,5 +244,14 @@ describe("effective permissions", () => {
     expect(effectivePermissions("support", stricter)).toContain("second-factor:reset");
     expect(effectivePermissions("admin", stricter)).toEqual([...ROLE_PERMISSIONS.admin]);
     expect(effectivePermissions("support")).toEqual([...ROLE_PERMISSIONS.support]);
+  });
+
+  it("answer per operation what a deployment refuses though the role holds its permission (support may read profiles, not test them, on a team server)", () => {
+    expect(allowedOperations("support", teamPermissions)).toContain("profiles.list");
+    expect(allowedOperations("support", teamPermissions)).not.toContain("profiles.test");
+    expect(allowedOperations("support", teamPermissions)).not.toContain("profiles.switch");
+    expect(allowedOperations("support")).toContain("profiles.test");
+    expect(allowedOperations("admin", teamPermissions)).toEqual(Object.keys(OPERATIONS));
+    expect(allowedOperations("auditor")).not.toContain("secondFactor.reset");
   });
 });

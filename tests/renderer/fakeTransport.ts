@@ -2,6 +2,7 @@
  * A Transport test double for the renderer's unit tests: answers each operation from a handler,
  * records the calls, and lets a test push events. The real stack is covered by the e2e tests.
  */
+import { allowedOperations } from "../../shared/contract/allowances.ts";
 import type { EventHandler, Transport } from "../../shared/contract/client.ts";
 import { GatehouseError, type Envelope, type ErrorBody } from "../../shared/contract/errors.ts";
 import type { EventName, EventPayload } from "../../shared/contract/events.ts";
@@ -80,7 +81,7 @@ export function userRow(i: number, overrides: Partial<UserRow> = {}): UserRow {
 /** Handlers for a console session in `role`, with one user and one role; tests add or override. */
 export function sessionHandlers(role: OperatorRole, metadata: JsonObject = { plan: "pro" }): Handlers {
   return {
-    "session.whoami": () => ({ operator: "tester", role, permissions: [...ROLE_PERMISSIONS[role]], profile: profile(role), mode: "desktop" }),
+    "session.whoami": () => ({ operator: "tester", role, permissions: [...ROLE_PERMISSIONS[role]], operations: allowedOperations(role), profile: profile(role), mode: "desktop" }),
     "connection.status": () => ({ profileId: "p1", state: "connected", cdiVersion: "5.4", message: null }),
     "tenants.list": () => ({ tenants: [{ tenantId: "public" }, { tenantId: "acme" }] }),
     "users.list": () => ({ rows: [userRow(1, { secondFactor: { state: "enrolled", passwordlessUserId: "pl-1", phoneNumber: "+14155550123" } })], nextPaginationToken: null }),

@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import { allowedOperations } from "../../shared/contract/allowances.ts";
 import { cleanup, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { ROLE_PERMISSIONS } from "../../shared/contract/permissions.ts";
@@ -22,6 +23,7 @@ function userWith(metadata: JsonObject, inviteKey?: string): Handlers {
       operator: "tester",
       role: "auditor",
       permissions: [...ROLE_PERMISSIONS.auditor],
+      operations: allowedOperations("auditor"),
       profile: profile("auditor", { contract: { ...DEFAULT_DATA_CONTRACT, inviteKey } }),
       mode: "desktop",
     }),

@@ -20,8 +20,10 @@ import { handleTeamRoute } from "../../main/team/http/team-routes.ts";
 import { base32Decode } from "../../main/team/totp/base32.ts";
 import { totpAt } from "../../main/team/totp/totp.ts";
 import type { Caller } from "../../main/team/types.ts";
-import { OPERATIONS, isOperationName } from "../../shared/contract/index.ts";
-import { ROLE_PERMISSIONS, type OperatorRole } from "../../shared/contract/permissions.ts";
+import { teamPermissions } from "../../main/team-server/permissions.ts";
+import { allowedOperations, effectivePermissions, permissionFor } from "../../shared/contract/allowances.ts";
+import { isOperationName } from "../../shared/contract/index.ts";
+import { can, type OperatorRole } from "../../shared/contract/permissions.ts";
 import type { ThrottlePolicy } from "../../main/team/sign-in/throttle.ts";
 import { startTeamFixture, tokenOf, type TeamFixture } from "../team/support/team-fixture.ts";
 
@@ -67,12 +69,12 @@ export async function startTeamConsole(options: TeamConsoleOptions): Promise<Tea
   const invoke = async (caller: Caller, op: string, input: unknown): Promise<unknown> => {
     invoked.push(`${caller.email} ${op}`);
     if (!isOperationName(op)) throw new TeamError("NOT_FOUND", `There is no operation ${op}.`);
-    if (!ROLE_PERMISSIONS[caller.role].includes(OPERATIONS[op].permission)) throw new TeamError("FORBIDDEN", `Your role (${caller.role}) does not allow ${op}.`);
+    if (!can(caller.role, permissionFor(op, teamPermissions))) throw new TeamError("FORBIDDEN", `Your role (${caller.role}) does not allow ${op}.`);
     const i = (input ?? {}) as Record<string, unknown>;
     switch (op) {
       case "session.whoami": {
         const desktop = options.handlers(caller.role)["session.whoami"]?.({} as never) as Record<string, unknown> | undefined;
-        return { operator: caller.email, role: caller.role, permissions: [...ROLE_PERMISSIONS[caller.role]], profile: desktop?.profile ?? null, mode: "team" };
+        return { operator: caller.email, role: caller.role, permissions: effectivePermissions(caller.role, teamPermissions), operations: allowedOperations(caller.role, teamPermissions), profile: desktop?.profile ?? null, mode: "team" };
       }
       case "operators.list":
         return { operators: await team.admin.list(caller) };

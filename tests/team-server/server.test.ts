@@ -45,6 +45,10 @@ describe("signed-in operators call the console's operations as themselves", () =
       const answer = await invoke(browser, "session.whoami");
       expect(answer.status).toBe(200);
       expect(answer.value).toMatchObject({ operator: email, role, mode: "team", profile: { name: "Local demo" } });
+      // Per operation: every role reads the profiles; only an admin tests one here (its stored key).
+      const { operations } = answer.value as { operations: string[] };
+      expect(operations).toContain("profiles.list");
+      expect(operations.includes("profiles.test"), role).toBe(role === "admin");
     }
   });
 

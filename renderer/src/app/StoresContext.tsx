@@ -2,7 +2,8 @@
 import { createContext, useContext, type ReactNode } from "react";
 import { useStore } from "zustand";
 import type { Permission } from "../../../shared/contract/permissions.ts";
-import { hasPermission } from "../stores/session.ts";
+import type { OperationName } from "../../../shared/contract/index.ts";
+import { hasPermission, mayCall } from "../stores/session.ts";
 import type { Stores } from "../stores/index.ts";
 
 const StoresContext = createContext<Stores | null>(null);
@@ -21,6 +22,12 @@ export function useStores(): Stores {
 export function useCan(permission: Permission): boolean {
   const { session } = useStores();
   return useStore(session, (s) => hasPermission(s.whoami, permission));
+}
+
+/** Whether main lets this operator call `operation` here: for a button whose operation a deployment asks more for than its permission. */
+export function useMayCall(operation: OperationName): boolean {
+  const { session } = useStores();
+  return useStore(session, (s) => mayCall(s.whoami, operation));
 }
 
 /** Renders its children only when the role allows `permission`: change buttons stay hidden otherwise. */

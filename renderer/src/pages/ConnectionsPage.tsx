@@ -3,7 +3,7 @@ import { useEffect, useState } from "react";
 import { useStore } from "zustand";
 import type { ProfileView } from "../../../shared/contract/schemas.ts";
 import { refreshAfterProfileChange } from "../app/profileSwitch.ts";
-import { Can, useCan, useStores } from "../app/StoresContext.tsx";
+import { Can, useMayCall, useStores } from "../app/StoresContext.tsx";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { EmptyState } from "../components/EmptyState.tsx";
 import { ErrorBanner } from "../components/ErrorBanner.tsx";
@@ -87,12 +87,9 @@ export function ConnectionsPage() {
 
 function ProfileCard({ profile, locked, onEdit, onRemove }: { profile: ProfileView; locked: boolean; onEdit: () => void; onRemove: () => void }) {
   const stores = useStores();
-  // On a team server every operator shares the active profile, and testing a saved one uses its
-  // stored key: both are an admin's (main's teamPermissions), so others do not see the buttons.
-  const teamServer = useStore(stores.session, (s) => s.whoami?.mode === "team");
-  const canWrite = useCan("profiles:write");
-  const canSwitch = useCan("profiles:switch") && (!teamServer || canWrite) && !locked;
-  const canTest = !teamServer || canWrite;
+  // Asked per operation: a team server makes switching and testing an admin's (main's teamPermissions).
+  const canSwitch = useMayCall("profiles.switch") && !locked;
+  const canTest = useMayCall("profiles.test");
   const [result, setResult] = useState<ProfileTestResult | null>(null);
   const test = useAsyncAction(async () => setResult(await stores.profiles.getState().test({ id: profile.id })));
   const switchTo = useAsyncAction(async () => {

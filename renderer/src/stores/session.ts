@@ -2,6 +2,7 @@
 import { createStore } from "zustand/vanilla";
 import type { GatehouseClient } from "../../../shared/contract/client.ts";
 import type { EventPayload } from "../../../shared/contract/events.ts";
+import type { OperationName } from "../../../shared/contract/index.ts";
 import type { Permission } from "../../../shared/contract/permissions.ts";
 import { toErrorBody } from "../api/errors.ts";
 import type { ConnectionStatus, Loadable, Whoami } from "./types.ts";
@@ -49,3 +50,6 @@ export const createSessionStore = (client: GatehouseClient) =>
 export type SessionStore = ReturnType<typeof createSessionStore>;
 
 export const hasPermission = (whoami: Whoami | null, permission: Permission): boolean => whoami?.permissions.includes(permission) ?? false;
+
+/** Whether main would let this caller call `operation` here (whoami's per-operation answer). */
+export const mayCall = (whoami: Whoami | null, operation: OperationName): boolean => whoami?.operations.includes(operation) ?? false;

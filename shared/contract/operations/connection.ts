@@ -13,6 +13,8 @@ export const connectionOps = {
       operator: z.string(),
       role: operatorRole,
       permissions: z.array(z.enum(PERMISSIONS)),
+      /** The operations this caller may call here (a deployment may ask more for one than its permission says). */
+      operations: z.array(z.string()),
       profile: profileView.nullable(),
       /** desktop: the OS account with the profile's role; team: an operator signed in to a Gatehouse server. */
       mode: z.enum(["desktop", "team"]),
