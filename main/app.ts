@@ -130,6 +130,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
       profileFor: (id) => profiles.get(id),
       jobs: () => jobs.runner,
       audit,
+      ...(options.postgres ? { postgres: options.postgres } : {}),
     });
     // The Users list answers the filters the Core cannot from the migration area's user index.
     const users = new UsersService(() => connection.active(), roleIndex, () => migrationArea.usersIndex);
