@@ -145,6 +145,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
       ...(options.migrationEnd?.bulk ? { bulk: options.migrationEnd.bulk } : {}),
       runner: () => jobs.runner,
       ...(options.mailer ? { mailer: options.mailer } : {}),
+      ...(options.postgres ? { postgres: options.postgres } : {}),
     });
     const jobs = createJobs({
       db,

@@ -58,9 +58,10 @@ export interface ItemRef {
 const itemMessageId = (item: ItemRef) => `<reset.${item.jobId}.${item.index}@gatehouse.invalid>`;
 
 /** The delivery an earlier try of the item already made, if any ("mailing" becomes "delivered": its end mark was on its way). */
-export function deliveredBefore(item: ItemRef, mark: Mark | undefined = item.marks.get(item.jobId, item.index)): Delivered | undefined {
+export async function deliveredBefore(item: ItemRef, known?: Mark): Promise<Delivered | undefined> {
+  const mark = known ?? (await item.marks.get(item.jobId, item.index));
   if (!mark?.result || (mark.phase !== "delivered" && mark.phase !== "mailing")) return undefined;
-  if (mark.phase === "mailing") item.marks.set(item.jobId, item.index, "delivered");
+  if (mark.phase === "mailing") await item.marks.set(item.jobId, item.index, "delivered");
   return mark.result as Delivered;
 }
 
@@ -75,16 +76,16 @@ export function composeReset(ctx: Pick<DeliveryContext, "template" | "invite">, 
 }
 
 export async function deliverResetLink(ctx: DeliveryContext, who: Recipient, item?: ItemRef): Promise<Delivered> {
-  const before = item ? item.marks.get(item.jobId, item.index) : undefined;
+  const before = item ? await item.marks.get(item.jobId, item.index) : undefined;
   if (item) {
-    const done = deliveredBefore(item, before);
+    const done = await deliveredBefore(item, before);
     if (done) return done;
   }
   const link = await createResetLink(ctx.core, ctx.invite, who, ctx.now);
   const message = composeReset(ctx, who, link);
 
   if (!ctx.smtp) {
-    const queue = () => {
+    const queue = (): Delivered => {
       const id = ctx.records.addToOutbox(ctx.scope, ctx.profileId, {
         createdAt: ctx.now(),
         tenantId: who.tenantId,
@@ -96,11 +97,13 @@ export async function deliverResetLink(ctx: DeliveryContext, who: Recipient, ite
         link: link.link,
         linkExpiresAt: link.expiresAt,
       });
-      const delivered: Delivered = { link: link.link, expiresAt: link.expiresAt, delivery: "outbox", messageId: `outbox:${id}` };
-      if (item) item.marks.set(item.jobId, item.index, "delivered", { result: delivered });
-      return delivered;
+      return { link: link.link, expiresAt: link.expiresAt, delivery: "outbox", messageId: `outbox:${id}` };
     };
-    return item ? item.marks.db.transaction(queue)() : queue();
+    if (!item) return queue();
+    return item.marks.afterLocalWrite(item.jobId, item.index, () => {
+      const delivered = queue();
+      return { value: delivered, mark: { phase: "delivered", fields: { result: delivered } } };
+    });
   }
 
   const messageId = item ? itemMessageId(item) : undefined;
@@ -109,17 +112,17 @@ export async function deliverResetLink(ctx: DeliveryContext, who: Recipient, ite
   try {
     const sent = await ctx.mailer.send(ctx.smtp, { to: who.email, ...message }, {
       ...(messageId ? { messageId } : {}),
-      commit: () => {
-        if (item) item.marks.set(item.jobId, item.index, "mailing", { result: pending });
+      commit: async () => {
+        if (item) await item.marks.set(item.jobId, item.index, "mailing", { result: pending });
         committed = true;
       },
     });
     const delivered: Delivered = { ...pending, messageId: sent.messageId || pending.messageId };
-    if (item) item.marks.set(item.jobId, item.index, "delivered", { result: delivered });
+    if (item) await item.marks.set(item.jobId, item.index, "delivered", { result: delivered });
     return delivered;
   } catch (err) {
     // Refused (or cut off) after all: the item is not delivered; a retry mails again.
-    if (item && committed) item.marks.set(item.jobId, item.index, (before?.phase ?? "account") as Phase, { result: (before?.result ?? null) as JsonObject | null });
+    if (item && committed) await item.marks.set(item.jobId, item.index, (before?.phase ?? "account") as Phase, { result: (before?.result ?? null) as JsonObject | null });
     if (err instanceof MailError) throw new GatehouseError({ code: "MAIL_FAILED", message: `${err.message}; no reset link reached ${who.email}.` });
     throw err;
   }

@@ -1,10 +1,11 @@
 /**
  * Gatehouse's tables in PostgreSQL (team servers with two or more instances), per area as in
  * SQLite (main/store/migrations/): numbered steps, append-only. The job engine, the team
- * server's sign-in state, the audit log and the migration area's progress live here so far. Times are epoch milliseconds (BIGINT), as in SQLite;
+ * server's sign-in state, the audit log and the migration area's progress and job marks live here so far. Times are epoch milliseconds (BIGINT), as in SQLite;
  * JSON is kept as text, as written.
  */
 import { AUDIT_POSTGRES_MIGRATIONS } from "../../services/audit/postgres-audit-migrations.ts";
+import { MIGRATION_END_POSTGRES } from "../../migration/end/postgres-marks.ts";
 import { MIGRATION_PROGRESS_POSTGRES } from "../../migration/progress/postgres-store.ts";
 import { TEAM_POSTGRES_MIGRATIONS } from "../../team/store/postgres-team-migrations.ts";
 
@@ -50,6 +51,7 @@ export const POSTGRES_MIGRATIONS: Readonly<Record<string, readonly string[]>> = 
   ],
   team: TEAM_POSTGRES_MIGRATIONS,
   audit: AUDIT_POSTGRES_MIGRATIONS,
-  // The migration area's progress (snapshots, end criterion); its roster and index stay per instance so far.
-  migration: [MIGRATION_PROGRESS_POSTGRES],
+  // The migration area's progress (snapshots, end criterion) and its end-of-migration jobs' marks;
+  // its roster and index stay per instance so far.
+  migration: [MIGRATION_PROGRESS_POSTGRES, MIGRATION_END_POSTGRES],
 };
