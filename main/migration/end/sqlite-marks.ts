@@ -1,4 +1,4 @@
-/** End-of-migration marks in Gatehouse's SQLite (marks.ts says what they are). */
+/** End-of-migration marks in Gatehouse's SQLite (marks.ts says what they are); async so that a failure rejects, as on PostgreSQL. */
 import type { BulkImportProgress } from "../../../shared/contract/operations/migration-end.ts";
 import type { StoreDb } from "../../store/database.ts";
 import { preparedFor, type Prepared } from "../../store/statements.ts";
@@ -22,49 +22,44 @@ export class SqliteMarks implements Marks {
     this.sql = preparedFor(db);
   }
 
-  get(jobId: string, index: number): Promise<Mark | undefined> {
+  async get(jobId: string, index: number): Promise<Mark | undefined> {
     const row = this.sql("SELECT phase, super_tokens_id, staged_id, result, updated_at FROM migration_end_marks WHERE job_id = ? AND item_index = ?").get(jobId, index) as MarkRow | undefined;
-    return Promise.resolve(row && toMark(row));
+    return row && toMark(row);
   }
 
-  set(jobId: string, index: number, phase: Phase, fields?: MarkFields): Promise<void> {
+  async set(jobId: string, index: number, phase: Phase, fields?: MarkFields): Promise<void> {
     this.write(jobId, index, phase, fields);
-    return Promise.resolve();
   }
 
-  setMany(jobId: string, marks: NewMark[]): Promise<void> {
+  async setMany(jobId: string, marks: NewMark[]): Promise<void> {
     this.db.transaction(() => marks.forEach((m) => this.write(jobId, m.index, m.phase, m.fields)))();
-    return Promise.resolve();
   }
 
-  afterLocalWrite<T>(jobId: string, index: number, write: () => { value: T; mark: Omit<NewMark, "index"> }): Promise<T> {
-    return Promise.resolve(
-      this.db.transaction(() => {
-        const { value, mark } = write();
-        this.write(jobId, index, mark.phase, mark.fields);
-        return value;
-      })(),
-    );
+  async afterLocalWrite<T>(jobId: string, index: number, write: () => { value: T; mark: Omit<NewMark, "index"> }): Promise<T> {
+    return this.db.transaction(() => {
+      const { value, mark } = write();
+      this.write(jobId, index, mark.phase, mark.fields);
+      return value;
+    })();
   }
 
-  deliveries(jobId: string): Promise<{ sent: number; outbox: number }> {
+  async deliveries(jobId: string): Promise<{ sent: number; outbox: number }> {
     const rows = this.sql(
       "SELECT json_extract(result, '$.delivery') AS delivery, COUNT(*) AS n FROM migration_end_marks WHERE job_id = ? AND phase IN ('delivered', 'mailing') GROUP BY 1",
     ).all(jobId) as { delivery: string | null; n: number }[];
-    return Promise.resolve(countDeliveries(rows));
+    return countDeliveries(rows);
   }
 
-  saveBulkProgress(jobId: string, profileId: string, progress: BulkImportProgress): Promise<void> {
+  async saveBulkProgress(jobId: string, profileId: string, progress: BulkImportProgress): Promise<void> {
     this.sql(
       `INSERT INTO migration_end_jobs (job_id, profile_id, path, bulk_state, created_at) VALUES (?, ?, 'bulk-import', ?, ?)
        ON CONFLICT (job_id) DO UPDATE SET bulk_state = excluded.bulk_state`,
     ).run(jobId, profileId, JSON.stringify(progress), this.now());
-    return Promise.resolve();
   }
 
-  bulkProgress(jobId: string): Promise<BulkImportProgress | null> {
+  async bulkProgress(jobId: string): Promise<BulkImportProgress | null> {
     const row = this.sql("SELECT bulk_state FROM migration_end_jobs WHERE job_id = ?").get(jobId) as { bulk_state: string | null } | undefined;
-    return Promise.resolve(row?.bulk_state ? (JSON.parse(row.bulk_state) as BulkImportProgress) : null);
+    return row?.bulk_state ? (JSON.parse(row.bulk_state) as BulkImportProgress) : null;
   }
 
   private write(jobId: string, index: number, phase: Phase, fields?: MarkFields): void {

@@ -296,11 +296,7 @@ export class JobBatch {
   }
 
   private publish(): void {
-    // The store closing (SQLite throws at once) or away (PostgreSQL rejects): the next look publishes again.
-    try {
-      this.saveProgress(this.progress()).catch(() => {});
-    } catch {
-      // as above
-    }
+    // The store closing or away: the next look publishes again.
+    this.saveProgress(this.progress()).catch(() => {});
   }
 }
