@@ -161,7 +161,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     const dispatcher = new Dispatcher({
       handlers: {
         ...handlers({ profiles, connection, users, roles, invites, allowLists, jobs: jobs.handlers, audit, permissionOf: options.permissionOf, profilesReadOnly: options.profilesReadOnly }),
-        ...secondFactorHandlers({ db, secrets, now, connection: () => connection.active() }),
+        ...secondFactorHandlers({ db, secrets, now, connection: () => connection.active(), ...(options.postgres ? { postgres: options.postgres } : {}) }),
         ...migrationArea.handlers,
         ...migrationEnd.handlers,
         ...serverHandlers(new ServersService({ db, now, windows: options.serverWindows })),
