@@ -3,7 +3,8 @@
  * their dependencies, and (for the Local demo profile) the embedded local core. Electron and
  * browser mode both start Gatehouse through here; tests build it with a temporary data folder.
  */
-import { mkdirSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type pg from "pg";
 import { PostgresJobStore } from "./jobs/store/postgres-job-store.ts";
@@ -27,6 +28,8 @@ import { PostgresAuditLog } from "./services/audit/postgres-audit-log.ts";
 import type { AuditTrail } from "./services/audit/trail.ts";
 import { ConnectionService } from "./services/connection.ts";
 import { createInvites, inviteScope } from "./services/invites/index.ts";
+import { PostgresInviteStore } from "./services/invites/store/postgres-invite-store.ts";
+import { SqliteInviteStore } from "./services/invites/store/sqlite-invite-store.ts";
 import { ProfilesService } from "./services/profiles.ts";
 import { RoleIndex } from "./services/role-index.ts";
 import { RolesService } from "./services/roles.ts";
@@ -53,8 +56,9 @@ export interface GatehouseOptions {
   /** Where the audit trail is streamed as JSON lines besides the chained log (services/audit-stream/). */
   auditSinks?: AuditSink[];
   /**
-   * A team server's PostgreSQL, shared with its other instances: the audit trail and the jobs are
-   * kept there (services/audit/, jobs/store/). Gatehouse does not close it.
+   * A team server's PostgreSQL, shared with its other instances: the audit trail, the jobs and the
+   * invites area are kept there (services/audit/, jobs/store/, services/invites/store/). Gatehouse
+   * does not close it.
    */
   postgres?: pg.Pool;
   /** Stricter permissions where a deployment needs them (the team server; see DispatcherDeps). */
@@ -111,8 +115,10 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     // Several server instances on one PostgreSQL share one audit chain there; otherwise it is this store's.
     const audit: AuditTrail = options.postgres ? await PostgresAuditLog.open(options.postgres, secrets, now, auditSinks) : new AuditLog(db, secrets, now, auditSinks);
     const operator = options.operator ?? osUserName();
+    // Instances on one PostgreSQL share invites, the outbox, invite settings and bulk-invite marks there.
+    const inviteStore = options.postgres ? new PostgresInviteStore(options.postgres) : new SqliteInviteStore(db);
     const invitesArea = createInvites({
-      db,
+      store: inviteStore,
       secrets,
       now,
       connection: () => connection.active(),
@@ -141,6 +147,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
       connection: () => connection.active(),
       profileFor: (id) => profiles.get(id),
       scopeOf: (active) => inviteScope(active, embedded?.url),
+      inviteStore,
       roster: options.migrationEnd?.roster ?? migrationArea.roster,
       ...(options.migrationEnd?.bulk ? { bulk: options.migrationEnd.bulk } : {}),
       runner: () => jobs.runner,
@@ -150,7 +157,9 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     const jobs = createJobs({
       db,
       // Instances on one PostgreSQL share their jobs: each claims items there with a lease (jobs/store/).
-      store: options.postgres ? new PostgresJobStore({ pool: options.postgres, now }) : new SqliteJobStore(db, now),
+      store: options.postgres
+        ? new PostgresJobStore({ pool: options.postgres, now, instanceId: instanceIdIn(options.dataDir), ...(options.jobs?.leaseMs ? { leaseMs: options.jobs.leaseMs } : {}) })
+        : new SqliteJobStore(db, now),
       events,
       now,
       profiles,
@@ -161,7 +170,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     const dispatcher = new Dispatcher({
       handlers: {
         ...handlers({ profiles, connection, users, roles, invites, allowLists, jobs: jobs.handlers, audit, permissionOf: options.permissionOf, profilesReadOnly: options.profilesReadOnly }),
-        ...secondFactorHandlers({ db, secrets, now, connection: () => connection.active(), ...(options.postgres ? { postgres: options.postgres } : {}) }),
+        ...secondFactorHandlers({ db, secrets, now, connection: () => connection.active(), inviteStore, ...(options.postgres ? { postgres: options.postgres } : {}) }),
         ...migrationArea.handlers,
         ...migrationEnd.handlers,
         ...serverHandlers(new ServersService({ db, now, windows: options.serverWindows })),
@@ -286,6 +295,18 @@ function handlers(s: Services): Omit<Handlers, `secondFactor.${string}` | `migra
     "audit.verify": () => s.audit.verify(),
     "audit.export": (i) => s.audit.export(i, i.format),
   };
+}
+
+/**
+ * This instance's id among a team server's instances, kept in its data folder so that it stays the
+ * same across restarts: jobs pinned to it (instance-bound kinds) are taken up again when it is back.
+ */
+function instanceIdIn(dataDir: string): string {
+  const file = join(dataDir, "instance-id");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const id = randomUUID();
+  writeFileSync(file, `${id}\n`, { mode: 0o600 });
+  return id;
 }
 
 /** The desktop has no operators: they are a team server's (npm run server). */

@@ -27,6 +27,8 @@ export interface JobsOptions {
   /** How often a job waiting for its Core looks again. */
   probe?: Partial<ProbePolicy>;
   closeGraceMs?: number;
+  /** How long an item's claim holds without renewal on a shared store (PostgreSQL; tests shorten it). */
+  leaseMs?: number;
   progressIntervalMs?: number;
   /** More kinds (tests; areas that have not wired theirs in yet). */
   kinds?: AnyJobKind[];

@@ -69,6 +69,12 @@ export interface JobKind<I = unknown, P extends JsonObject = JsonObject, R exten
   input: z.ZodType<I>;
   /** Items in flight at once against the Core. */
   concurrency: number;
+  /**
+   * The items use state only the instance that planned the job has (the migration's staging tables
+   * in its own SQLite): on a store shared by several team-server instances, only that instance
+   * runs them (after a restart too), instead of whichever instance is free.
+   */
+  instanceBound?: boolean;
   /** One line for the jobs list, e.g. 'role "admin" in public to 120 users'. */
   describe(input: I, items: readonly PreparedItem<P>[]): string;
   /** The dry run: every item with its plan or validation error. Throw a GatehouseError to refuse the whole input. */

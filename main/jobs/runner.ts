@@ -101,7 +101,10 @@ export class JobRunner {
     const core = this.opts.coreFor(who.profileId);
     const items = await kind.prepare(parsed.data, { core, profileId: who.profileId });
     if (items.length === 0) throw new GatehouseError({ code: "VALIDATION", field: "input", message: "input: there is nothing to do (no items)." });
-    const id = await this.store.createDraft({ kind: kind.name, profileId: who.profileId, createdBy: who.createdBy, inputSummary: kind.describe(parsed.data, items) }, items);
+    const id = await this.store.createDraft(
+      { kind: kind.name, profileId: who.profileId, createdBy: who.createdBy, inputSummary: kind.describe(parsed.data, items), pinned: kind.instanceBound === true },
+      items,
+    );
     if (kind.dryRunOnly?.(parsed.data)) {
       await this.store.setState(id, "cancelled", { finished: true, error: "dry run only: this plan is kept for reference and cannot be started" });
     }

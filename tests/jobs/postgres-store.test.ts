@@ -41,7 +41,7 @@ describe("PostgresJobStore", () => {
     const [a, b] = await Promise.all([openPostgres(db), openPostgres(db)]);
     const versions = await a.query<{ area: string; version: number }>("SELECT area, version FROM schema_versions ORDER BY area");
     expect(versions.rows).toEqual(Object.entries(POSTGRES_MIGRATIONS).map(([area, steps]) => ({ area, version: steps.length })).sort((x, y) => x.area.localeCompare(y.area)));
-    expect(versions.rows).toContainEqual({ area: "jobs", version: 1 });
+    expect(versions.rows).toContainEqual({ area: "jobs", version: 2 });
     await Promise.all([a.end(), b.end()]);
   });
 
@@ -58,6 +58,24 @@ describe("PostgresJobStore", () => {
     expect(invalid).toMatchObject({ total: 1, items: [{ index: 1, state: "skipped", error: "no such user", input: { n: 1 } }] });
     expect((await store.items(id, 1, 1)).items.map((i) => i.index)).toEqual([1]);
     expect((await store.jobsOf("p1", 0, 10)).rows.map((r) => r.id)).toContain(id);
+  });
+
+  it("gives a pinned job's items (an instance-bound kind) to the instance that planned it only, after its restart too", async () => {
+    const planner = storeOf("planner");
+    const other = storeOf("other");
+    const id = await planner.createDraft({ kind: "migration.scan", profileId: "p", createdBy: "tester", inputSummary: "2 pages", pinned: true }, [
+      { input: { n: 0 }, plan: "do" },
+      { input: { n: 1 }, plan: "do" },
+    ]);
+    expect(await planner.setState(id, "running", { started: true }, ["draft"])).toBe(true);
+    expect(await other.claimNext(id)).toBeUndefined();
+    expect(await planner.claimNext(id)).toMatchObject({ index: 0 });
+    expect(await other.claimNext(id)).toBeUndefined();
+    // The planner restarted (the same instance id, from its data folder): it carries on.
+    expect(await storeOf("planner").claimNext(id)).toMatchObject({ index: 1 });
+    // An unpinned job is anyone's.
+    const free = await runningJob(planner, 1);
+    expect(await other.claimNext(free)).toMatchObject({ index: 0 });
   });
 
   it("never gives one item to two instances claiming at once", async () => {

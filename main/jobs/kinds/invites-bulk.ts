@@ -13,9 +13,9 @@
  * and takes a passwordless user it finds for the one an earlier attempt created (the dry run
  * found nobody; Passwordless.signInUp is itself idempotent for the same email or phone). A user
  * someone else created since the dry run is noted ("signing-up" with created 0) so a repeat does
- * not claim it. Once the link went out, the item's result is kept in invite_bulk_items
+ * not claim it. Once the link went out, the item's result is kept in the invites store's marks
  * ("delivered") in the same transaction as the invite record and outbox message, and a repeat
- * returns it instead of sending again.
+ * returns it instead of sending again: on PostgreSQL, whichever instance takes the item over.
  */
 import supertokens from "supertokens-node";
 import Passwordless from "supertokens-node/recipe/passwordless";
@@ -30,12 +30,11 @@ import type { CoreClient } from "../../core/core-client.ts";
 import type { Mailer } from "../../mail/mailer.ts";
 import type { ActiveConnection } from "../../services/connection.ts";
 import { mapLimit } from "../../services/concurrency.ts";
-import { composeInvite, createMagicLink, mailIfPossible, queueInOutbox, type Delivered } from "../../services/invites/delivery.ts";
+import { composeInvite, createMagicLink, mailIfPossible, outboxDraft, queuedAs, type Delivered } from "../../services/invites/delivery.ts";
 import type { Contact } from "../../services/invites/normalize.ts";
-import type { InviteRecords } from "../../services/invites/records.ts";
 import type { InviteSettingsStore } from "../../services/invites/settings.ts";
+import type { BulkMark, InviteStore } from "../../services/invites/store/invite-store.ts";
 import type { ProfileRecord } from "../../services/profiles.ts";
-import type { StoreDb } from "../../store/database.ts";
 import type { ItemContext, JobKind, PreparedItem } from "../kind.ts";
 import { errorText, isOutage } from "../retry.ts";
 import { readInviteCsv } from "./invites-csv.ts";
@@ -64,22 +63,13 @@ const PLAN: Record<Action, string> = {
 };
 
 export interface InvitesBulkDeps {
-  db: StoreDb;
   settings: InviteSettingsStore;
-  records: InviteRecords;
+  records: InviteStore;
   mailer: Mailer;
   now: () => number;
   profileFor: (profileId: string) => ProfileRecord;
   scopeOf: (active: ActiveConnection) => string;
   rolesChanged: () => void;
-}
-
-interface Mark {
-  /** Only "delivered" is written now; journals from earlier versions may hold "signing-up" or "recorded" (read as nothing done). */
-  phase: "signing-up" | "recorded" | "delivered";
-  user_id: string | null;
-  created: number;
-  result: string | null;
 }
 
 type SdkUser = Awaited<ReturnType<typeof supertokens.listUsersByAccountInfo>>[number];
@@ -98,21 +88,14 @@ function classify(users: SdkUser[], tenantId: string, contact: Contact): { passw
 }
 
 export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Result> {
-  const marks = {
-    get: deps.db.prepare("SELECT phase, user_id, created, result FROM invite_bulk_items WHERE job_id = ? AND item_index = ?"),
-    set: deps.db.prepare(
-      `INSERT INTO invite_bulk_items (job_id, item_index, phase, user_id, created, result, updated_at) VALUES (@job, @index, @phase, @user, @created, @result, @at)
-       ON CONFLICT (job_id, item_index) DO UPDATE SET phase = excluded.phase, user_id = excluded.user_id, created = excluded.created, result = excluded.result, updated_at = excluded.updated_at`,
-    ),
-  };
-  const mark = (job: string, index: number, phase: Mark["phase"], user: string | null, created: boolean, result: Result | null = null) =>
-    marks.set.run({ job, index, phase, user, created: created ? 1 : 0, result: result ? JSON.stringify(result) : null, at: deps.now() });
+  const markOf = (jobId: string, index: number) => deps.records.bulkMark(jobId, index);
 
   /** Per job: the profile, its settings and SMTP, the invites scope (read once a second at most, not per item). */
-  const contexts = new Map<string, { at: number; value: ReturnType<typeof load> }>();
-  const load = (profileId: string, core: CoreClient) => {
+  const contexts = new Map<string, { at: number; value: Promise<Awaited<ReturnType<typeof load>>> }>();
+  const load = async (profileId: string, core: CoreClient) => {
     const profile = deps.profileFor(profileId);
-    return { profile, settings: deps.settings.get(profileId), smtp: deps.settings.smtp(profileId), scope: deps.scopeOf({ profile, core }) };
+    const { settings, smtp } = await deps.settings.withSmtp(profileId);
+    return { profile, settings, smtp, scope: deps.scopeOf({ profile, core }) };
   };
   const contextFor = (jobId: string, profileId: string, core: CoreClient) => {
     const cached = contexts.get(jobId);
@@ -120,6 +103,9 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
     if (cached && now - cached.at < 1000) return cached.value;
     const value = load(profileId, core);
     contexts.set(jobId, { at: now, value });
+    // A failed read is not kept: the next item reads again.
+    value.catch(() => contexts.delete(jobId));
+    if (contexts.size > 64) contexts.delete(contexts.keys().next().value as string);
     return value;
   };
 
@@ -139,7 +125,7 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
 
     async prepare(input, { core, profileId }) {
       const profile = deps.profileFor(profileId);
-      const settings = deps.settings.get(profileId);
+      const settings = await deps.settings.get(profileId);
       const rows = readInviteCsv(input.csv, { defaultTenant: input.defaultTenant ?? profile.defaultTenant, defaultRegion: settings.defaultRegion });
 
       // Tenants and roles are listed once each, and only when a row needs them.
@@ -183,7 +169,7 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
     },
 
     async runItem(item, ctx) {
-      const before = marks.get.get(ctx.jobId, ctx.index) as Mark | undefined;
+      const before = await markOf(ctx.jobId, ctx.index);
       if (before?.phase === "delivered" && before.result) return JSON.parse(before.result) as Result;
       const who = await userFor(item, ctx, before);
       if ("skipped" in who) return who.skipped;
@@ -194,7 +180,7 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
     // the one the dry run found) gets what the row lacks — invite record and roles if this job
     // created it, and a link — and the row ends done; otherwise the error says what is there.
     async reconcile(item, ctx) {
-      const before = marks.get.get(ctx.jobId, ctx.index) as Mark | undefined;
+      const before = await markOf(ctx.jobId, ctx.index);
       if (before?.phase === "delivered" && before.result) return { state: "done", result: JSON.parse(before.result) as Result };
       const contact = contactOf(item);
       const found = classify(await ctx.core.sdk(() => supertokens.listUsersByAccountInfo(item.tenantId, contact)), item.tenantId, contact);
@@ -203,7 +189,7 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
       if (!found.passwordless && found.other) return { state: "done", result: skippedAs(found.other.id) };
       const userId = found.passwordless?.id ?? "";
       // Someone else made the user since the dry run (noted at sign-up), else this job did when the dry run found nobody.
-      const created = before?.phase === "signing-up" && before.user_id === userId ? before.created === 1 : item.action === "invite";
+      const created = before?.phase === "signing-up" && before.userId === userId ? before.created : item.action === "invite";
       try {
         return { state: "done", result: await complete(item, ctx, userId, created) };
       } catch (err) {
@@ -215,7 +201,7 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
   return kind;
 
   /** The row's passwordless user: found, or signed up (or, when the contact has an account of another kind, the row's "skipped" result). */
-  async function userFor(item: Item, { core, jobId, index, fresh }: ItemContext, before: Mark | undefined): Promise<{ userId: string; created: boolean } | { skipped: Result }> {
+  async function userFor(item: Item, { core, jobId, index, fresh }: ItemContext, before: BulkMark | undefined): Promise<{ userId: string; created: boolean } | { skipped: Result }> {
     const contact = contactOf(item);
     const tenantId = item.tenantId;
     if (item.action === "invite" && fresh) {
@@ -223,10 +209,10 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
       // try is journaled first, so a repeat knows a sign-up may have happened, and looks).
       const res = await core.sdk(() => Passwordless.signInUp({ ...contact, tenantId }));
       // Someone else made this user since the dry run (rare): noted, so that a repeat does not take it for ours.
-      if (!res.createdNewRecipeUser) mark(jobId, index, "signing-up", res.user.id, false);
+      if (!res.createdNewRecipeUser) await deps.records.setBulkMark(jobId, index, { phase: "signing-up", userId: res.user.id, created: false, result: null }, deps.now());
       return { userId: res.user.id, created: res.createdNewRecipeUser };
     }
-    if (before?.phase === "signing-up" && before.user_id) return { userId: before.user_id, created: before.created === 1 };
+    if (before?.phase === "signing-up" && before.userId) return { userId: before.userId, created: before.created };
     // A repeat, or the dry run found someone: look first.
     const found = classify(await core.sdk(() => supertokens.listUsersByAccountInfo(tenantId, contact)), tenantId, contact);
     if (!found.passwordless && found.other) return { skipped: skippedAs(found.other.id) };
@@ -242,7 +228,7 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
    * are set, not added to; a repeat sends a new link only when the last one did not go out).
    */
   async function complete(item: Item, { core, profileId, createdBy, jobId, index }: ItemContext, userId: string, created: boolean): Promise<Result> {
-    const ctx = contextFor(jobId, profileId, core);
+    const ctx = await contextFor(jobId, profileId, core);
     const contact = contactOf(item);
     const tenantId = item.tenantId;
     // The invite record and roles (for a user this job created) and the link are independent:
@@ -267,36 +253,44 @@ export function invitesBulkKind(deps: InvitesBulkDeps): JobKind<Input, Item, Res
 
     // Everything local about this item in one transaction: the invite record, the outbox
     // message, and the result that makes a repeat return at once instead of sending again.
-    const result = deps.db.transaction((): Result & { error: Delivered["error"] } => {
-      const sent = mailed ?? queueInOutbox({ scope: ctx.scope, profileId, records: deps.records, now: deps.now }, tenantId, userId, contact, message, magic);
-      const link = { expiresAt: magic.expiresAt, delivery: sent.delivery, messageId: sent.messageId, error: sent.error?.reason ?? null };
-      if (created && !deps.records.get(ctx.scope, userId)) {
-        deps.records.insert({
-          scope: ctx.scope,
-          user_id: userId,
-          tenant_id: tenantId,
-          email: item.email || null,
-          phone_number: item.phoneNumber || null,
-          invited_at: invitedAt,
-          invited_by: createdBy,
-          link_expires_at: link.expiresAt,
-          delivery: link.delivery,
-          message_id: link.messageId,
-          delivery_error: link.error,
-          revoked_at: null,
-        });
-      } else deps.records.linkSent(ctx.scope, userId, link);
-      const done: Result = {
-        outcome: created ? "invited" : "already existed: new link sent",
-        userId,
-        link: magic.link,
-        expiresAt: new Date(magic.expiresAt).toISOString(),
-        delivery: sent.delivery,
-        deliveryError: sent.error ? sent.error.message : "",
-      };
-      if (!sent.error) mark(jobId, index, "delivered", userId, created, done);
-      return { ...done, error: sent.error };
-    })();
+    const result = await deps.records.bulkDelivered<Result & { error: Delivered["error"] }>(
+      {
+        scope: ctx.scope,
+        profileId,
+        ...(mailed ? {} : { queue: outboxDraft(deps.now(), tenantId, userId, contact, message, magic) }),
+        then: (outboxId) => {
+          const sent = mailed ?? queuedAs(outboxId ?? 0);
+          const done: Result = {
+            outcome: created ? "invited" : "already existed: new link sent",
+            userId,
+            link: magic.link,
+            expiresAt: new Date(magic.expiresAt).toISOString(),
+            delivery: sent.delivery,
+            deliveryError: sent.error ? sent.error.message : "",
+          };
+          return {
+            value: { ...done, error: sent.error },
+            record: {
+              scope: ctx.scope,
+              user_id: userId,
+              tenant_id: tenantId,
+              email: item.email || null,
+              phone_number: item.phoneNumber || null,
+              invited_at: invitedAt,
+              invited_by: createdBy,
+              link_expires_at: magic.expiresAt,
+              delivery: sent.delivery,
+              message_id: sent.messageId,
+              delivery_error: sent.error?.reason ?? null,
+              revoked_at: null,
+            },
+            create: created,
+            ...(sent.error ? {} : { mark: { jobId, index, mark: { phase: "delivered", userId, created, result: JSON.stringify(done) } } }),
+          };
+        },
+      },
+      deps.now(),
+    );
     if (result.error) {
       // Not delivered: the item fails (the user and invite are there; "resend" on the Invites page, or run the CSV again).
       throw new GatehouseError({ code: "MAIL_FAILED", message: `${result.error.message}; user ${userId} is ${created ? "invited" : "there"} but got no link (resend it from Invites).` });

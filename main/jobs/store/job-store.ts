@@ -86,7 +86,8 @@ export interface JobStore {
   /** Null: this Gatehouse is the store's only user. Else how often the runner renews its leases and looks at what other instances did. */
   readonly sharedPollMs: number | null;
 
-  createDraft(job: { kind: string; profileId: string; createdBy: string; inputSummary: string }, items: readonly PreparedItem[]): Promise<string>;
+  /** `pinned`: only this instance may claim the job's items (an instance-bound kind; see JobKind). */
+  createDraft(job: { kind: string; profileId: string; createdBy: string; inputSummary: string; pinned?: boolean }, items: readonly PreparedItem[]): Promise<string>;
   job(id: string): Promise<JobRow | undefined>;
   /** A page of one profile's jobs, newest first, and how many it has. */
   jobsOf(profileId: string, offset: number, limit: number): Promise<{ rows: JobRow[]; total: number }>;

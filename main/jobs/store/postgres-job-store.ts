@@ -44,17 +44,18 @@ export class PostgresJobStore implements JobStore {
     this.sharedPollMs = Math.max(50, Math.floor(this.leaseMs / 4));
   }
 
-  async createDraft(job: { kind: string; profileId: string; createdBy: string; inputSummary: string }, items: readonly PreparedItem[]): Promise<string> {
+  async createDraft(job: { kind: string; profileId: string; createdBy: string; inputSummary: string; pinned?: boolean }, items: readonly PreparedItem[]): Promise<string> {
     const id = randomUUID();
     const at = this.now();
     await inTransaction(this.pool, async (c) => {
-      await c.query(`INSERT INTO jobs (id, kind, profile_id, created_by, input_summary, state, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'draft', $6, $6)`, [
+      await c.query(`INSERT INTO jobs (id, kind, profile_id, created_by, input_summary, state, created_at, updated_at, pinned_to) VALUES ($1, $2, $3, $4, $5, 'draft', $6, $6, $7)`, [
         id,
         job.kind,
         job.profileId,
         job.createdBy,
         job.inputSummary,
         at,
+        job.pinned ? this.instanceId : null,
       ]);
       for (let from = 0; from < items.length; from += INSERT_BATCH) {
         const batch = items.slice(from, from + INSERT_BATCH);
@@ -154,7 +155,7 @@ export class PostgresJobStore implements JobStore {
        UPDATE job_items SET state = 'running', attempts = attempts + 1, tries = tries + 1, owner = $2, lease_until = ${DB_NOW} + $3, updated_at = $4
        WHERE job_id = $1 AND idx = (
          SELECT idx FROM job_items WHERE job_id = $1 AND state = 'pending' ORDER BY idx LIMIT 1 FOR UPDATE SKIP LOCKED
-       ) AND EXISTS (SELECT 1 FROM jobs WHERE id = $1 AND state = 'running')
+       ) AND EXISTS (SELECT 1 FROM jobs WHERE id = $1 AND state = 'running' AND (pinned_to IS NULL OR pinned_to = $2))
        RETURNING idx, input, attempts, tries`,
       args,
     );

@@ -28,7 +28,8 @@ export class SqliteJobStore implements JobStore {
     this.sql = preparedFor(db);
   }
 
-  createDraft(job: { kind: string; profileId: string; createdBy: string; inputSummary: string }, items: readonly PreparedItem[]): Promise<string> {
+  /** One instance has this store: `pinned` changes nothing. */
+  createDraft(job: { kind: string; profileId: string; createdBy: string; inputSummary: string; pinned?: boolean }, items: readonly PreparedItem[]): Promise<string> {
     const id = randomUUID();
     const at = this.now();
     const insertItem = this.sql(

@@ -12,8 +12,8 @@ import type { JobRunner } from "../../jobs/runner.ts";
 import type { Mailer } from "../../mail/mailer.ts";
 import type { SecretBox } from "../../secrets/secret-box.ts";
 import type { ActiveConnection } from "../../services/connection.ts";
-import { InviteRecords } from "../../services/invites/records.ts";
 import { InviteSettingsStore } from "../../services/invites/settings.ts";
+import type { InviteStore } from "../../services/invites/store/invite-store.ts";
 import type { ProfileRecord } from "../../services/profiles.ts";
 import type { StoreDb } from "../../store/database.ts";
 import { requireCandidate } from "../reset-links/candidate.ts";
@@ -42,6 +42,8 @@ export interface MigrationEndDeps {
   profileFor: (profileId: string) => ProfileRecord;
   /** The invites' outbox scope of a profile's Core (reset mail without SMTP goes to that outbox). */
   scopeOf: (active: ActiveConnection) => string;
+  /** The invites store (settings: where links land, SMTP; the outbox). */
+  inviteStore: InviteStore;
   roster: RosterReader;
   /** The job engine (built after this area: its kinds come from here). */
   runner: () => JobRunner;
@@ -60,9 +62,9 @@ const PATH_OF = new Map<string, MigrationEndPath>(Object.entries(KIND_OF).map(([
 const isCommitting = (m: Mailer | CommittingMailer): m is CommittingMailer => m instanceof SmtpCommittingMailer;
 
 export function createMigrationEnd(deps: MigrationEndDeps): { handlers: Pick<Handlers, OpName>; jobKinds: AnyJobKind[]; close: () => void } {
-  const inviteSettings = new InviteSettingsStore(deps.db, deps.secrets, deps.now);
+  const inviteSettings = new InviteSettingsStore(deps.inviteStore, deps.secrets, deps.now);
   const resetSettings = new ResetLinkSettingsStore(deps.db, inviteSettings, deps.now);
-  const records = new InviteRecords(deps.db);
+  const records = deps.inviteStore;
   const marks: Marks = deps.postgres ? new PostgresMarks(deps.postgres, deps.now) : new SqliteMarks(deps.db, deps.now);
   const mailer: CommittingMailer = deps.mailer ? (isCommitting(deps.mailer) ? deps.mailer : committingFrom(deps.mailer as Mailer)) : new SmtpCommittingMailer();
   const linkDeps: ResetLinkDeps = { inviteSettings, resetSettings, records, mailer, now: deps.now, profileFor: deps.profileFor, scopeOf: deps.scopeOf };
@@ -156,7 +158,7 @@ export function createMigrationEnd(deps: MigrationEndDeps): { handlers: Pick<Han
 
     "resetLinks.send": async (i) => {
       const { profile, core } = active();
-      const context = deliveryContext(linkDeps, profile.id, core);
+      const context = await deliveryContext(linkDeps, profile.id, core);
       const who = await requireCandidate(core, profile.contract, i.userId, profile.defaultTenant);
       const sent = await deliverResetLink(context, who);
       return { userId: who.userId, email: who.email, tenantId: who.tenantId, link: sent.link, expiresAt: sent.expiresAt, delivery: sent.delivery, messageId: sent.messageId };

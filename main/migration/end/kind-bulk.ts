@@ -77,7 +77,7 @@ export function migrationEndBulkKind(deps: BulkKindDeps): { kind: JobKind<Input,
           if (mapped.status !== "OK") throw new GatehouseError({ code: "NOT_FOUND", message: `The Core has no account for ${item.legacyId} after its import (was it unstaged by someone else?).` });
           return doneResult(item, id, true, null);
         }
-        const delivered = await deliverResetLink(contextFor(ctx.jobId, ctx.profileId, ctx.core), { tenantId: item.tenantId, userId: item.legacyId, email: item.email }, ref);
+        const delivered = await deliverResetLink(await contextFor(ctx.jobId, ctx.profileId, ctx.core), { tenantId: item.tenantId, userId: item.legacyId, email: item.email }, ref);
         return doneResult(item, id, true, delivered);
       });
     },
@@ -94,7 +94,7 @@ export function migrationEndBulkKind(deps: BulkKindDeps): { kind: JobKind<Input,
       }
       if (item.password === "legacy hash") return { state: "done", result: doneResult(item, mapping.superTokensUserId, true, null) };
       try {
-        const delivered = await deliverResetLink(contextFor(ctx.jobId, ctx.profileId, ctx.core), { tenantId: item.tenantId, userId: item.legacyId, email: item.email }, { marks: deps.marks, jobId: ctx.jobId, index: ctx.index });
+        const delivered = await deliverResetLink(await contextFor(ctx.jobId, ctx.profileId, ctx.core), { tenantId: item.tenantId, userId: item.legacyId, email: item.email }, { marks: deps.marks, jobId: ctx.jobId, index: ctx.index });
         return { state: "done", result: doneResult(item, mapping.superTokensUserId, true, delivered) };
       } catch (err) {
         if (isOutage(err)) throw err;

@@ -51,7 +51,7 @@ export function migrationEndSdkKind(deps: EndKindDeps): JobKind<Input, Migration
       const mark = await deps.marks.get(ctx.jobId, ctx.index);
       const sent = await deliveredBefore(ref, mark);
       if (sent) return doneResult(item, mark?.superTokensId ?? "", false, sent);
-      const context = contextFor(ctx.jobId, ctx.profileId, ctx.core);
+      const context = await contextFor(ctx.jobId, ctx.profileId, ctx.core);
       let superTokensId = mark?.phase === "account" ? mark.superTokensId : null;
       let created = false;
       if (superTokensId === null) {
@@ -84,7 +84,7 @@ export function migrationEndSdkKind(deps: EndKindDeps): JobKind<Input, Migration
       }
       if (item.password === "legacy hash") return { state: "done", result: doneResult(item, mark.superTokensId, false, null) };
       try {
-        const context = contextFor(ctx.jobId, ctx.profileId, ctx.core);
+        const context = await contextFor(ctx.jobId, ctx.profileId, ctx.core);
         const delivered = await deliverResetLink(context, { tenantId: item.tenantId, userId: item.legacyId, email: item.email }, ref);
         return { state: "done", result: doneResult(item, mark.superTokensId, false, delivered) };
       } catch (err) {

@@ -14,6 +14,7 @@
  */
 import type { BulkImportProgress } from "../../../shared/contract/operations/migration-end.ts";
 import type { JsonObject } from "../../../shared/contract/schemas.ts";
+import type { InviteStore, OutboxDraft, Queued } from "../../services/invites/store/invite-store.ts";
 
 export type Phase = "signing-up" | "account" | "staging" | "staged" | "mailing" | "delivered";
 
@@ -38,6 +39,19 @@ export interface NewMark {
   fields?: MarkFields;
 }
 
+/** An outbox message: where it goes and what it says. */
+export interface OutboxMessage {
+  scope: string;
+  profileId: string;
+  draft: OutboxDraft;
+}
+
+/** What queueMarked answers, and the item's mark that goes with the message. */
+export interface MarkedValue<T> {
+  value: T;
+  mark: Omit<NewMark, "index">;
+}
+
 export interface Marks {
   get(jobId: string, index: number): Promise<Mark | undefined>;
   /** Sets the phase; fields not given keep their value. */
@@ -45,10 +59,12 @@ export interface Marks {
   /** Several items' marks in one transaction (a bulk-import batch). */
   setMany(jobId: string, marks: NewMark[]): Promise<void>;
   /**
-   * `write` (a write to this instance's SQLite: the invite outbox) and the mark it returns: one
-   * transaction on SQLite; on PostgreSQL the mark follows the write (the outbox is per instance).
+   * A message queued in the invites' outbox and the mark `then` makes of it: one transaction when
+   * the outbox lives in the same database as the marks (SQLite with SQLite, PostgreSQL with the
+   * same pool), so a crash leaves both or neither; otherwise the mark right after the message (a
+   * repeat finds the message by its origin and does not queue a second).
    */
-  afterLocalWrite<T>(jobId: string, index: number, write: () => { value: T; mark: Omit<NewMark, "index"> }): Promise<T>;
+  queueMarked<T>(outbox: InviteStore, message: OutboxMessage, jobId: string, index: number, then: (queued: Queued) => MarkedValue<T>): Promise<T>;
   /** Deliveries of a job so far, per delivery ("sent" / "outbox"). */
   deliveries(jobId: string): Promise<{ sent: number; outbox: number }>;
   /** The last look at the Core of a bulk-import job, for migrationEnd.status after a restart or on another instance. */
@@ -82,6 +98,13 @@ export const markValues = (fields: MarkFields = {}) => ({
   keepStaged: fields.stagedId === undefined,
   keepResult: fields.result === undefined,
 });
+
+/** The mark right after the message, for an outbox in another database than the marks. */
+export async function queueThenMark<T>(marks: Marks, outbox: InviteStore, m: OutboxMessage, jobId: string, index: number, then: (queued: Queued) => MarkedValue<T>): Promise<T> {
+  const { value, mark } = then(await outbox.addToOutbox(m.scope, m.profileId, m.draft));
+  await marks.set(jobId, index, mark.phase, mark.fields);
+  return value;
+}
 
 export const countDeliveries = (rows: { delivery: string | null; n: number }[]): { sent: number; outbox: number } => {
   const out = { sent: 0, outbox: 0 };

@@ -4,8 +4,10 @@
  */
 import type pg from "pg";
 import type { BulkImportProgress } from "../../../shared/contract/operations/migration-end.ts";
+import { PostgresInviteStore } from "../../services/invites/store/postgres-invite-store.ts";
+import type { InviteStore, Queued } from "../../services/invites/store/invite-store.ts";
 import { inTransaction } from "../../store/postgres/transaction.ts";
-import { countDeliveries, markValues, toMark, type Mark, type MarkFields, type MarkRow, type Marks, type NewMark, type Phase } from "./marks.ts";
+import { countDeliveries, markValues, queueThenMark, toMark, type Mark, type MarkedValue, type MarkFields, type MarkRow, type Marks, type NewMark, type OutboxMessage, type Phase } from "./marks.ts";
 
 export const MIGRATION_END_POSTGRES = `CREATE TABLE migration_end_marks (
      job_id TEXT NOT NULL,
@@ -35,7 +37,7 @@ const UPSERT = `INSERT INTO migration_end_marks (job_id, item_index, phase, supe
 
 export class PostgresMarks implements Marks {
   constructor(
-    private readonly pool: pg.Pool,
+    readonly pool: pg.Pool,
     private readonly now: () => number,
   ) {}
 
@@ -54,11 +56,13 @@ export class PostgresMarks implements Marks {
     });
   }
 
-  async afterLocalWrite<T>(jobId: string, index: number, write: () => { value: T; mark: Omit<NewMark, "index"> }): Promise<T> {
-    // Two databases: a crash between them leaves the local write without its mark (a repeat writes it again).
-    const { value, mark } = write();
-    await this.set(jobId, index, mark.phase, mark.fields);
-    return value;
+  async queueMarked<T>(outbox: InviteStore, m: OutboxMessage, jobId: string, index: number, then: (queued: Queued) => MarkedValue<T>): Promise<T> {
+    if (!(outbox instanceof PostgresInviteStore) || outbox.pool !== this.pool) return queueThenMark(this, outbox, m, jobId, index, then);
+    return inTransaction(this.pool, async (client) => {
+      const { value, mark } = then(await outbox.queueWith(client, m.scope, m.profileId, m.draft));
+      await client.query(UPSERT, this.args(jobId, index, mark.phase, mark.fields));
+      return value;
+    });
   }
 
   async deliveries(jobId: string): Promise<{ sent: number; outbox: number }> {

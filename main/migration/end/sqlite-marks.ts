@@ -1,8 +1,10 @@
 /** End-of-migration marks in Gatehouse's SQLite (marks.ts says what they are); async so that a failure rejects, as on PostgreSQL. */
 import type { BulkImportProgress } from "../../../shared/contract/operations/migration-end.ts";
+import { SqliteInviteStore } from "../../services/invites/store/sqlite-invite-store.ts";
+import type { InviteStore, Queued } from "../../services/invites/store/invite-store.ts";
 import type { StoreDb } from "../../store/database.ts";
 import { preparedFor, type Prepared } from "../../store/statements.ts";
-import { countDeliveries, markValues, toMark, type Mark, type MarkFields, type MarkRow, type Marks, type NewMark, type Phase } from "./marks.ts";
+import { countDeliveries, markValues, queueThenMark, toMark, type Mark, type MarkedValue, type MarkFields, type MarkRow, type Marks, type NewMark, type OutboxMessage, type Phase } from "./marks.ts";
 
 const UPSERT = `INSERT INTO migration_end_marks (job_id, item_index, phase, super_tokens_id, staged_id, result, updated_at)
   VALUES (@job, @index, @phase, @st, @staged, @result, @at)
@@ -35,9 +37,10 @@ export class SqliteMarks implements Marks {
     this.db.transaction(() => marks.forEach((m) => this.write(jobId, m.index, m.phase, m.fields)))();
   }
 
-  async afterLocalWrite<T>(jobId: string, index: number, write: () => { value: T; mark: Omit<NewMark, "index"> }): Promise<T> {
+  async queueMarked<T>(outbox: InviteStore, m: OutboxMessage, jobId: string, index: number, then: (queued: Queued) => MarkedValue<T>): Promise<T> {
+    if (!(outbox instanceof SqliteInviteStore) || outbox.db !== this.db) return queueThenMark(this, outbox, m, jobId, index, then);
     return this.db.transaction(() => {
-      const { value, mark } = write();
+      const { value, mark } = then(outbox.queueNow(m.scope, m.profileId, m.draft));
       this.write(jobId, index, mark.phase, mark.fields);
       return value;
     })();

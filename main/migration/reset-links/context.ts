@@ -5,8 +5,8 @@
  */
 import type { CoreClient } from "../../core/core-client.ts";
 import type { ActiveConnection } from "../../services/connection.ts";
-import type { InviteRecords } from "../../services/invites/records.ts";
 import type { InviteSettingsStore } from "../../services/invites/settings.ts";
+import type { InviteStore } from "../../services/invites/store/invite-store.ts";
 import type { ProfileRecord } from "../../services/profiles.ts";
 import type { DeliveryContext } from "./deliver.ts";
 import type { CommittingMailer } from "./mailer.ts";
@@ -15,7 +15,8 @@ import type { ResetLinkSettingsStore } from "./settings.ts";
 export interface ResetLinkDeps {
   inviteSettings: InviteSettingsStore;
   resetSettings: ResetLinkSettingsStore;
-  records: InviteRecords;
+  /** The invites store: its outbox takes reset mail when there is no SMTP. */
+  records: InviteStore;
   mailer: CommittingMailer;
   now: () => number;
   profileFor: (profileId: string) => ProfileRecord;
@@ -23,15 +24,18 @@ export interface ResetLinkDeps {
   scopeOf: (active: ActiveConnection) => string;
 }
 
-export function deliveryContext(deps: ResetLinkDeps, profileId: string, core: CoreClient): DeliveryContext & { profile: ProfileRecord } {
+export type ProfileContext = DeliveryContext & { profile: ProfileRecord };
+
+export async function deliveryContext(deps: ResetLinkDeps, profileId: string, core: CoreClient): Promise<ProfileContext> {
   const profile = deps.profileFor(profileId);
+  const { settings, smtp } = await deps.inviteSettings.withSmtp(profileId);
   return {
     profile,
     core,
     profileId,
     scope: deps.scopeOf({ profile, core }),
-    invite: deps.inviteSettings.get(profileId),
-    smtp: deps.inviteSettings.smtp(profileId),
+    invite: settings,
+    smtp,
     template: deps.resetSettings.template(profileId),
     mailer: deps.mailer,
     records: deps.records,
@@ -40,14 +44,16 @@ export function deliveryContext(deps: ResetLinkDeps, profileId: string, core: Co
 }
 
 /** deliveryContext per job, read again after a second. */
-export function perJobContexts(deps: ResetLinkDeps): (jobId: string, profileId: string, core: CoreClient) => ReturnType<typeof deliveryContext> {
-  const cache = new Map<string, { at: number; value: ReturnType<typeof deliveryContext> }>();
+export function perJobContexts(deps: ResetLinkDeps): (jobId: string, profileId: string, core: CoreClient) => Promise<ProfileContext> {
+  const cache = new Map<string, { at: number; value: Promise<ProfileContext> }>();
   return (jobId, profileId, core) => {
     const hit = cache.get(jobId);
     const now = Date.now();
     if (hit && now - hit.at < 1000) return hit.value;
     const value = deliveryContext(deps, profileId, core);
     cache.set(jobId, { at: now, value });
+    // A failed read is not kept: the next item reads again.
+    value.catch(() => cache.delete(jobId));
     if (cache.size > 64) cache.delete(cache.keys().next().value as string);
     return value;
   };

@@ -4,9 +4,10 @@
  * profile's reset template.
  *
  * Inside a job (`item` given) the delivery happens once per item whatever crashes in between:
- * the outbox message and the "delivered" mark are one SQLite transaction; a mail commits
- * "mailing" right before its end mark goes to the server (mailer.ts). A repeat that finds
- * either returns that delivery and sends nothing.
+ * the outbox message (its origin the item, so a repeat finds it and queues no second) and the
+ * "delivered" mark are one transaction, on SQLite as on PostgreSQL (marks.queueMarked), the mark
+ * right after only when the outbox is kept in another database than the marks; a mail commits "mailing" right before its end mark goes to the server (mailer.ts). A repeat that
+ * finds either returns that delivery and sends nothing.
  */
 import { GatehouseError } from "../../../shared/contract/errors.ts";
 import type { InviteSettings } from "../../../shared/contract/operations/invites.ts";
@@ -14,7 +15,7 @@ import type { JsonObject } from "../../../shared/contract/schemas.ts";
 import type { CoreClient } from "../../core/core-client.ts";
 import { MailError, type SmtpConfig } from "../../mail/mailer.ts";
 import { renderTemplate, type MailTemplate } from "../../mail/template.ts";
-import type { InviteRecords } from "../../services/invites/records.ts";
+import type { InviteStore, Queued } from "../../services/invites/store/invite-store.ts";
 import type { Mark, Marks, Phase } from "../end/marks.ts";
 import { createResetLink, type ResetLink } from "./link.ts";
 import type { CommittingMailer } from "./mailer.ts";
@@ -28,7 +29,7 @@ export interface DeliveryContext {
   smtp: SmtpConfig | undefined;
   template: MailTemplate;
   mailer: CommittingMailer;
-  records: InviteRecords;
+  records: InviteStore;
   now: () => number;
 }
 
@@ -85,24 +86,24 @@ export async function deliverResetLink(ctx: DeliveryContext, who: Recipient, ite
   const message = composeReset(ctx, who, link);
 
   if (!ctx.smtp) {
-    const queue = (): Delivered => {
-      const id = ctx.records.addToOutbox(ctx.scope, ctx.profileId, {
-        createdAt: ctx.now(),
-        tenantId: who.tenantId,
-        userId: who.userId,
-        to: who.email,
-        channel: "email",
-        subject: message.subject,
-        text: message.text,
-        link: link.link,
-        linkExpiresAt: link.expiresAt,
-      });
-      return { link: link.link, expiresAt: link.expiresAt, delivery: "outbox", messageId: `outbox:${id}` };
+    const draft = {
+      createdAt: ctx.now(),
+      tenantId: who.tenantId,
+      userId: who.userId,
+      to: who.email,
+      channel: "email" as const,
+      subject: message.subject,
+      text: message.text,
+      link: link.link,
+      linkExpiresAt: link.expiresAt,
+      ...(item ? { origin: `reset:${item.jobId}:${item.index}` } : {}),
     };
-    if (!item) return queue();
-    return item.marks.afterLocalWrite(item.jobId, item.index, () => {
-      const delivered = queue();
-      return { value: delivered, mark: { phase: "delivered", fields: { result: delivered } } };
+    // A repeat gets the message its item queued before (and the link in it), not a second one.
+    const delivered = (queued: Queued): Delivered => ({ link: queued.link, expiresAt: queued.linkExpiresAt, delivery: "outbox", messageId: `outbox:${queued.id}` });
+    if (!item) return delivered(await ctx.records.addToOutbox(ctx.scope, ctx.profileId, draft));
+    return item.marks.queueMarked(ctx.records, { scope: ctx.scope, profileId: ctx.profileId, draft }, item.jobId, item.index, (queued) => {
+      const value = delivered(queued);
+      return { value, mark: { phase: "delivered", fields: { result: value } } };
     });
   }
 

@@ -98,7 +98,7 @@ export function resetLinksKind(deps: ResetLinkDeps & { marks: Marks }): JobKind<
       const ref = { marks: deps.marks, jobId: ctx.jobId, index: ctx.index };
       const before = await deliveredBefore(ref);
       if (before) return resultOf(before);
-      const context = contextFor(ctx.jobId, ctx.profileId, ctx.core);
+      const context = await contextFor(ctx.jobId, ctx.profileId, ctx.core);
       // Looked at again: someone who set a password since the dry run gets no link.
       const found = await resetCandidate(ctx.core, context.profile.contract, item.userId, item.tenantId);
       if (!found.ok) return skipped(found.why);

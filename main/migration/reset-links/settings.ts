@@ -40,12 +40,12 @@ export class ResetLinkSettingsStore {
     return { ...DEFAULT_RESET_TEMPLATE, ...stored.template };
   }
 
-  view(profileId: string): ResetLinkSettings {
-    const invite = this.invites.get(profileId);
+  async view(profileId: string): Promise<ResetLinkSettings> {
+    const invite = await this.invites.get(profileId);
     return { template: this.template(profileId), appUrl: invite.appUrl, websiteBasePath: invite.websiteBasePath, smtp: invite.smtp !== null };
   }
 
-  update(profileId: string, template: MailTemplate): ResetLinkSettings {
+  update(profileId: string, template: MailTemplate): Promise<ResetLinkSettings> {
     this.sql(
       `INSERT INTO reset_link_settings (profile_id, settings, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (profile_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at`,

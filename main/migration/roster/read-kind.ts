@@ -59,6 +59,8 @@ export function rosterReadKind(deps: RosterReadDeps): JobKind<Record<string, nev
     permission: "migration:write",
     input: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
     concurrency: 1,
+    // Its pages are staged in this instance's SQLite: on a shared job store it runs here only.
+    instanceBound: true,
     inputColumns: ["step", "page"],
     resultColumns: ["users", "skipped", "problems", "detail"],
     describe: (_input, items) => `read the legacy roster (${items.length - 1} page${items.length === 2 ? "" : "s"})`,

@@ -87,6 +87,8 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
     permission: "migration:read",
     input: scanInput,
     concurrency: 1,
+    // Its pages are staged in this instance's SQLite: on a shared job store it runs here only.
+    instanceBound: true,
     inputColumns: ["step", "tenantId", "chunk"],
     resultColumns: ["users", "pages", "detail"],
     describe: (input, items) => {

@@ -9,7 +9,7 @@ import type { CoreClient } from "../../core/core-client.ts";
 import { MailError, type Mailer, type SmtpConfig } from "../../mail/mailer.ts";
 import { SMS_INVITE_SUBJECT, renderSmsTemplate, renderTemplate } from "../../mail/template.ts";
 import type { Contact } from "./normalize.ts";
-import type { Delivery, InviteRecords } from "./records.ts";
+import type { Delivery, InviteStore, OutboxDraft } from "./store/invite-store.ts";
 
 export interface MagicLink {
   link: string;
@@ -44,7 +44,7 @@ export interface DeliverDeps {
   settings: InviteSettings;
   smtp: SmtpConfig | undefined;
   mailer: Mailer;
-  records: InviteRecords;
+  records: InviteStore;
   now: () => number;
 }
 
@@ -88,17 +88,10 @@ export async function mailIfPossible(
   }
 }
 
-/** Puts the message in the outbox (synchronous, so that callers can do it inside their own transaction). */
-export function queueInOutbox(
-  deps: Pick<DeliverDeps, "scope" | "profileId" | "records" | "now">,
-  tenantId: string,
-  userId: string,
-  contact: Contact,
-  message: InviteMessage,
-  magic: MagicLink,
-): Pick<Delivered, "delivery" | "messageId" | "error"> {
-  const id = deps.records.addToOutbox(deps.scope, deps.profileId, {
-    createdAt: deps.now(),
+/** The outbox message for this contact and link (see queueInOutbox). */
+export function outboxDraft(createdAt: number, tenantId: string, userId: string, contact: Contact, message: InviteMessage, magic: MagicLink): OutboxDraft {
+  return {
+    createdAt,
     tenantId,
     userId,
     to: "email" in contact ? contact.email : contact.phoneNumber,
@@ -107,14 +100,29 @@ export function queueInOutbox(
     text: message.text,
     link: magic.link,
     linkExpiresAt: magic.expiresAt,
-  });
-  return { delivery: "outbox", messageId: `outbox:${id}`, error: null };
+  };
+}
+
+/** How a message put in the outbox is delivered. */
+export const queuedAs = (outboxId: number): Pick<Delivered, "delivery" | "messageId" | "error"> => ({ delivery: "outbox", messageId: `outbox:${outboxId}`, error: null });
+
+/** Puts the message in the outbox. */
+export async function queueInOutbox(
+  deps: Pick<DeliverDeps, "scope" | "profileId" | "records" | "now">,
+  tenantId: string,
+  userId: string,
+  contact: Contact,
+  message: InviteMessage,
+  magic: MagicLink,
+): Promise<Pick<Delivered, "delivery" | "messageId" | "error">> {
+  const { id } = await deps.records.addToOutbox(deps.scope, deps.profileId, outboxDraft(deps.now(), tenantId, userId, contact, message, magic));
+  return queuedAs(id);
 }
 
 /** Delivers a fresh link: by mail when possible, else to the outbox. */
 export async function deliverLink(deps: DeliverDeps, tenantId: string, userId: string, contact: Contact): Promise<Delivered> {
   const magic = await createMagicLink(deps.core, deps.settings, tenantId, contact);
   const message = composeInvite(deps.settings, contact, magic);
-  const sent = (await mailIfPossible(deps, contact, message)) ?? queueInOutbox(deps, tenantId, userId, contact, message, magic);
+  const sent = (await mailIfPossible(deps, contact, message)) ?? (await queueInOutbox(deps, tenantId, userId, contact, message, magic));
   return { ...magic, ...sent };
 }

@@ -4,15 +4,15 @@ import type { AnyJobKind } from "../../jobs/kind.ts";
 import { invitesBulkKind } from "../../jobs/kinds/invites-bulk.ts";
 import { SmtpMailer, type Mailer } from "../../mail/mailer.ts";
 import type { SecretBox } from "../../secrets/secret-box.ts";
-import type { StoreDb } from "../../store/database.ts";
 import type { ActiveConnection } from "../connection.ts";
 import type { ProfileRecord } from "../profiles.ts";
-import { InviteRecords } from "./records.ts";
 import { InvitesService } from "./service.ts";
 import { InviteSettingsStore } from "./settings.ts";
+import type { InviteStore } from "./store/invite-store.ts";
 
 export interface InvitesAreaDeps {
-  db: StoreDb;
+  /** Where invites, the outbox, the settings and bulk marks are kept (SQLite, or a team's PostgreSQL). */
+  store: InviteStore;
   secrets: SecretBox;
   now: () => number;
   connection: () => ActiveConnection;
@@ -40,17 +40,17 @@ export function inviteHandlers(deps: InvitesAreaDeps): Pick<Handlers, InviteOpNa
 
 /** The invites area: its operations, and the "invites.bulk" job kind for the job engine. */
 export function createInvites(deps: InvitesAreaDeps): { handlers: Pick<Handlers, InviteOpName>; jobKinds: AnyJobKind[] } {
-  const settings = new InviteSettingsStore(deps.db, deps.secrets, deps.now);
-  const records = new InviteRecords(deps.db);
+  const settings = new InviteSettingsStore(deps.store, deps.secrets, deps.now);
+  const records = deps.store;
   const scopeOf = (active: ActiveConnection): string => inviteScope(active, deps.embeddedCoreUrl());
   const mailer = deps.mailer ?? new SmtpMailer();
-  const service = new InvitesService({ ...deps, db: deps.db, scopeOf, settings, records, mailer });
+  const service = new InvitesService({ ...deps, scopeOf, settings, records, mailer });
   const profileId = () => deps.connection().profile.id;
   const scope = () => scopeOf(deps.connection());
   const outbox = () => ({ scope: scope(), profile: profileId() });
   const profileFor = deps.profileFor;
   const jobKinds: AnyJobKind[] = profileFor
-    ? [invitesBulkKind({ db: deps.db, settings, records, mailer, now: deps.now, profileFor, scopeOf, rolesChanged: deps.rolesChanged })]
+    ? [invitesBulkKind({ settings, records, mailer, now: deps.now, profileFor, scopeOf, rolesChanged: deps.rolesChanged })]
     : [];
   const handlers: Pick<Handlers, InviteOpName> = {
     "invites.create": (i, caller) => service.create(i, caller),
@@ -64,17 +64,11 @@ export function createInvites(deps: InvitesAreaDeps): { handlers: Pick<Handlers,
     },
     "invites.outbox.export": (i) => {
       const { scope, profile } = outbox();
-      let jsonl = "";
-      let count = 0;
-      for (const e of records.outboxAll(scope, profile, i.includeHandled)) {
-        jsonl += JSON.stringify(e) + "\n";
-        count++;
-      }
-      return { jsonl, count };
+      return records.outboxAll(scope, profile, i.includeHandled).then((entries) => ({ jsonl: entries.map((e) => JSON.stringify(e) + "\n").join(""), count: entries.length }));
     },
     "invites.outbox.markHandled": (i) => {
       const { scope, profile } = outbox();
-      return { marked: records.markHandled(scope, profile, i, deps.now()) };
+      return records.markHandled(scope, profile, i, deps.now()).then((marked) => ({ marked }));
     },
     "invites.settings.get": () => settings.get(profileId()),
     "invites.settings.update": (i) => settings.update(profileId(), i),

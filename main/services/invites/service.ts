@@ -2,7 +2,7 @@
  * Invites (seed 01): create an invited Passwordless user with a magic link, resend a link,
  * revoke an invite that was never accepted, and list invites with their status. The Core holds
  * the truth about acceptance (the invite record in the user's metadata, which the backend kit
- * completes on first sign-in); Gatehouse's SQLite holds the links, deliveries and revocations,
+ * completes on first sign-in); Gatehouse's store (store/) holds the links, deliveries and revocations,
  * and remembers an acceptance once seen.
  */
 import type { Caller } from "../../../shared/contract/caller.ts";
@@ -17,25 +17,23 @@ import type { JsonObject } from "../../../shared/contract/schemas.ts";
 import type { InviteRecord } from "../../../shared/data-contract.ts";
 import type { CoreClient } from "../../core/core-client.ts";
 import type { Mailer } from "../../mail/mailer.ts";
-import type { StoreDb } from "../../store/database.ts";
 import type { ActiveConnection } from "../connection.ts";
 import { revokeSignInCodes, signInContacts } from "../sign-in-codes.ts";
 import { type SdkUser, describeLoginMethods, inviteRecordOf, passwordlessContactOf } from "./accounts.ts";
 import { deliverLink, type Delivered } from "./delivery.ts";
 import { contactLabel, normalizeContact, type Contact } from "./normalize.ts";
-import type { InviteRecordRow, InviteRecords } from "./records.ts";
+import type { InviteRecordRow, InviteStore } from "./store/invite-store.ts";
 import type { InviteSettingsStore } from "./settings.ts";
 
 type Out<N extends keyof typeof inviteOps> = z.output<(typeof inviteOps)[N]["output"]>;
 type In<N extends keyof typeof inviteOps> = z.output<(typeof inviteOps)[N]["input"]>;
 
 export interface InvitesDeps {
-  db: StoreDb;
   connection: () => ActiveConnection;
   /** Which Core a connection is to: invites are kept per Core, so every profile on it sees them. */
   scopeOf: (active: ActiveConnection) => string;
   settings: InviteSettingsStore;
-  records: InviteRecords;
+  records: InviteStore;
   mailer: Mailer;
   now: () => number;
   /** Called after Gatehouse gave or took roles (the role index drops its cache). */
@@ -60,7 +58,7 @@ export class InvitesService {
     const active = this.deps.connection();
     const { core, profile } = active;
     const scope = this.deps.scopeOf(active);
-    const settings = this.deps.settings.get(profile.id);
+    const settings = await this.deps.settings.get(profile.id);
     const contact = normalizeContact(input, settings.defaultRegion);
     const key = contactLabel(contact);
     const roles = [...new Set(input.roles)];
@@ -74,15 +72,15 @@ export class InvitesService {
     const existing = await core.sdk(() => supertokens.listUsersByAccountInfo(input.tenantId, contact));
     const own = existing.find((u) => passwordlessContactOf(u, input.tenantId, contact) !== undefined);
     let userId: string;
-    if (own && this.deps.records.pendingSince(scope, input.tenantId, key) !== undefined) {
+    if (own && (await this.deps.records.pendingSince(scope, input.tenantId, key)) !== undefined) {
       userId = own.id; // an earlier run signed them up, then failed before recording the invite
     } else if (existing.length > 0) {
       return exists(existing, own, contact);
     } else {
-      this.deps.records.pendingStart(scope, input.tenantId, key, this.deps.now());
+      await this.deps.records.pendingStart(scope, input.tenantId, key, this.deps.now());
       const signedUp = await core.sdk(() => Passwordless.signInUp({ ...contact, tenantId: input.tenantId }));
       if (!signedUp.createdNewRecipeUser) {
-        this.deps.records.pendingEnd(scope, input.tenantId, key);
+        await this.deps.records.pendingEnd(scope, input.tenantId, key);
         return exists([signedUp.user], signedUp.user, contact);
       }
       userId = signedUp.user.id;
@@ -94,8 +92,8 @@ export class InvitesService {
       for (const role of roles) await UserRoles.addRoleToUser(input.tenantId, userId, role);
     });
     if (roles.length > 0) this.deps.rolesChanged();
-    this.deps.db.transaction(() => {
-      this.deps.records.insert({
+    await this.deps.records.recordInvite(
+      {
         scope,
         user_id: userId,
         tenant_id: input.tenantId,
@@ -108,9 +106,9 @@ export class InvitesService {
         message_id: null,
         delivery_error: "no link sent yet",
         revoked_at: null,
-      });
-      this.deps.records.pendingEnd(scope, input.tenantId, key);
-    })();
+      },
+      { tenantId: input.tenantId, contact: key },
+    );
     const sent = await this.send(core, profile.id, scope, input.tenantId, userId, contact);
     return { status: "invited", ...sent };
   }
@@ -121,7 +119,7 @@ export class InvitesService {
     const { core, profile } = active;
     const scope = this.deps.scopeOf(active);
     const user = await this.requireUser(core, input.userId);
-    const record = this.deps.records.get(scope, user.id);
+    const record = await this.deps.records.get(scope, user.id);
     if (record?.revoked_at !== null && record?.revoked_at !== undefined) {
       throw new GatehouseError({ code: "CONFLICT", message: `The invite of ${labelOf(user)} was revoked; invite them again instead.` });
     }
@@ -147,7 +145,7 @@ export class InvitesService {
     const active = this.deps.connection();
     const { core, profile } = active;
     const scope = this.deps.scopeOf(active);
-    const local = this.deps.records.get(scope, input.userId);
+    const local = await this.deps.records.get(scope, input.userId);
     const user = (await core.sdk(() => supertokens.getUser(input.userId))) ?? undefined;
     if (!user && !local) throw new GatehouseError({ code: "NOT_FOUND", message: `There is no user ${input.userId} (any more), and no invite of theirs.` });
     let invite: InviteRecord | undefined;
@@ -173,11 +171,8 @@ export class InvitesService {
     if (user) await core.sdk(() => supertokens.deleteUser(user.id));
     this.deps.rolesChanged();
     const at = this.deps.now();
-    const outboxRemoved = this.deps.db.transaction(() => {
-      if (local) this.deps.records.revoked(scope, input.userId, at);
-      else this.deps.records.insert(foundRow(scope, input.userId, user?.tenantIds[0] ?? profile.defaultTenant, contacts[0], invite, "invited outside this console", at));
-      return this.deps.records.dropUnsent(scope, input.userId);
-    })();
+    const unknown = foundRow(scope, input.userId, user?.tenantIds[0] ?? profile.defaultTenant, contacts[0], invite, "invited outside this console", at);
+    const outboxRemoved = await this.deps.records.revoke(scope, input.userId, at, unknown);
     return { revoked: true, outboxRemoved };
   }
 
@@ -187,15 +182,15 @@ export class InvitesService {
     await this.readTenantAcceptances(active, scope, input.tenantId);
     const now = this.deps.now();
     const query = { status: input.status, search: input.search, now, offset: input.offset, limit: input.limit };
-    let page = this.deps.records.page(scope, input.tenantId, query);
+    let page = await this.deps.records.page(scope, input.tenantId, query);
     // What is on screen is always fresh; when one of them was accepted meanwhile, the page is read again.
     const open = page.rows.filter((r) => r.revoked_at === null && (r.accepted_at ?? null) === null).map((r) => r.user_id);
-    if ((await this.readAcceptances(active, scope, open)) > 0) page = this.deps.records.page(scope, input.tenantId, query);
+    if ((await this.readAcceptances(active, scope, open)) > 0) page = await this.deps.records.page(scope, input.tenantId, query);
     return {
       invites: page.rows.map((r) => toRow(r, now)),
       total: page.total,
-      counts: this.deps.records.counts(scope, input.tenantId, now),
-      sync: this.deps.records.syncState(scope, input.tenantId),
+      counts: await this.deps.records.counts(scope, input.tenantId, now),
+      sync: await this.deps.records.syncState(scope, input.tenantId),
     };
   }
 
@@ -221,13 +216,13 @@ export class InvitesService {
         if (!invite) continue;
         found++;
         const contact = signInContacts(user, undefined)[0];
-        if (this.deps.records.insertFound(foundRow(scope, user.id, input.tenantId, contact, invite, null, null))) added++;
-        if (invite.acceptedAt !== undefined) this.deps.records.accepted(scope, user.id, invite.acceptedAt);
+        if (await this.deps.records.insertFound(foundRow(scope, user.id, input.tenantId, contact, invite, null, null))) added++;
+        if (invite.acceptedAt !== undefined) await this.deps.records.accepted(scope, [{ userId: user.id, at: invite.acceptedAt }]);
       }
       token = page.nextPaginationToken;
     } while (token && scanned < input.max);
     const state = { syncedAt: this.deps.now(), scanned, found, truncated: token !== undefined };
-    this.deps.records.synced(scope, input.tenantId, state);
+    await this.deps.records.synced(scope, input.tenantId, state);
     return { ...state, added };
   }
 
@@ -236,7 +231,7 @@ export class InvitesService {
     const key = `${scope}\u0000${tenantId}`;
     const now = this.deps.now();
     if (now - (this.acceptanceReadAt.get(key) ?? Number.NEGATIVE_INFINITY) < ACCEPTANCE_FRESH_MS) return;
-    await this.readAcceptances(active, scope, this.deps.records.openUserIds(scope, tenantId));
+    await this.readAcceptances(active, scope, await this.deps.records.openUserIds(scope, tenantId));
     this.acceptanceReadAt.set(key, now);
   }
 
@@ -244,29 +239,25 @@ export class InvitesService {
   private async readAcceptances({ core, profile }: ActiveConnection, scope: string, userIds: string[]): Promise<number> {
     if (userIds.length === 0) return 0;
     const metadata = await core.metadataOf(userIds);
-    return this.deps.db.transaction(() => {
-      let accepted = 0;
-      for (const [userId, m] of metadata) {
-        const acceptedAt = inviteRecordOf(m, profile.contract.inviteKey)?.acceptedAt;
-        if (acceptedAt !== undefined) {
-          this.deps.records.accepted(scope, userId, acceptedAt);
-          accepted++;
-        }
-      }
-      return accepted;
-    })();
+    const seen: { userId: string; at: number }[] = [];
+    for (const [userId, m] of metadata) {
+      const acceptedAt = inviteRecordOf(m, profile.contract.inviteKey)?.acceptedAt;
+      if (acceptedAt !== undefined) seen.push({ userId, at: acceptedAt });
+    }
+    if (seen.length > 0) await this.deps.records.accepted(scope, seen);
+    return seen.length;
   }
 
   /** A new link for the user, delivered; the local record follows. A mail failure is recorded, then thrown. */
   private async send(core: CoreClient, profileId: string, scope: string, tenantId: string, userId: string, contact: Contact): Promise<Out<"invites.resend">> {
-    const settings = this.deps.settings.get(profileId);
+    const { settings, smtp } = await this.deps.settings.withSmtp(profileId);
     const sent: Delivered = await deliverLink(
-      { core, scope, profileId, settings, smtp: this.deps.settings.smtp(profileId), mailer: this.deps.mailer, records: this.deps.records, now: this.deps.now },
+      { core, scope, profileId, settings, smtp, mailer: this.deps.mailer, records: this.deps.records, now: this.deps.now },
       tenantId,
       userId,
       contact,
     );
-    this.deps.records.linkSent(scope, userId, { expiresAt: sent.expiresAt, delivery: sent.delivery, messageId: sent.messageId, error: sent.error?.reason ?? null });
+    await this.deps.records.linkSent(scope, userId, { expiresAt: sent.expiresAt, delivery: sent.delivery, messageId: sent.messageId, error: sent.error?.reason ?? null });
     if (sent.error) {
       throw new GatehouseError({
         code: "MAIL_FAILED",

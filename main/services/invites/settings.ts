@@ -1,6 +1,6 @@
 /**
  * Per-profile invite settings: where the app's sign-in page is (for magic links), the default
- * phone region, SMTP (the password sealed with the SecretBox, never returned) and the templates
+ * phone region, SMTP (the password sealed with the SecretBox before it reaches the store, never returned) and the templates
  * (the email one, and the text message of phone invites; settings stored before it get the default).
  */
 import type { z } from "zod";
@@ -8,7 +8,7 @@ import type { InviteSettings, inviteOps } from "../../../shared/contract/operati
 import { DEFAULT_INVITE_TEMPLATE, DEFAULT_SMS_INVITE_TEMPLATE } from "../../mail/template.ts";
 import type { SmtpConfig } from "../../mail/mailer.ts";
 import type { SecretBox } from "../../secrets/secret-box.ts";
-import type { StoreDb } from "../../store/database.ts";
+import type { InviteStore, StoredSettings } from "./store/invite-store.ts";
 
 type UpdateInput = z.output<(typeof inviteOps)["invites.settings.update"]["input"]>;
 type Stored = Omit<InviteSettings, "hasPassword">;
@@ -22,26 +22,20 @@ export const DEFAULT_INVITE_SETTINGS: Readonly<Stored> = Object.freeze({
   smsTemplate: DEFAULT_SMS_INVITE_TEMPLATE,
 });
 
-interface Row {
-  settings: string;
-  smtp_password_sealed: string | null;
-}
-
 export class InviteSettingsStore {
   constructor(
-    private readonly db: StoreDb,
+    private readonly store: InviteStore,
     private readonly secrets: SecretBox,
     private readonly now: () => number,
   ) {}
 
-  get(profileId: string): InviteSettings {
-    const row = this.row(profileId);
-    const stored = row ? { ...DEFAULT_INVITE_SETTINGS, ...(JSON.parse(row.settings) as Partial<Stored>) } : { ...DEFAULT_INVITE_SETTINGS };
-    return { ...stored, hasPassword: Boolean(row?.smtp_password_sealed) };
+  async get(profileId: string): Promise<InviteSettings> {
+    return view(await this.store.settings(profileId));
   }
 
-  update(profileId: string, input: UpdateInput): InviteSettings {
-    const current = this.get(profileId);
+  async update(profileId: string, input: UpdateInput): Promise<InviteSettings> {
+    const row = await this.store.settings(profileId);
+    const current = view(row);
     const next: Stored = {
       appUrl: input.appUrl ?? current.appUrl,
       websiteBasePath: input.websiteBasePath ?? current.websiteBasePath,
@@ -51,26 +45,24 @@ export class InviteSettingsStore {
       smsTemplate: input.smsTemplate ?? current.smsTemplate,
     };
     const sealed =
-      input.smtpPassword === undefined ? (this.row(profileId)?.smtp_password_sealed ?? null) : input.smtpPassword === null || input.smtpPassword === "" ? null : this.secrets.seal(input.smtpPassword);
-    this.db
-      .prepare(
-        `INSERT INTO invite_settings (profile_id, settings, smtp_password_sealed, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (profile_id) DO UPDATE SET settings = excluded.settings, smtp_password_sealed = excluded.smtp_password_sealed, updated_at = excluded.updated_at`,
-      )
-      .run(profileId, JSON.stringify(next), sealed, this.now());
-    return this.get(profileId);
+      input.smtpPassword === undefined ? (row?.smtpPasswordSealed ?? null) : input.smtpPassword === null || input.smtpPassword === "" ? null : this.secrets.seal(input.smtpPassword);
+    const stored: StoredSettings = { settings: JSON.stringify(next), smtpPasswordSealed: sealed };
+    await this.store.saveSettings(profileId, stored, this.now());
+    return view(stored);
   }
 
-  /** The SMTP server to send through, with its password opened; undefined when none is set. */
-  smtp(profileId: string): SmtpConfig | undefined {
-    const { smtp } = this.get(profileId);
-    if (!smtp) return undefined;
-    const sealed = this.row(profileId)?.smtp_password_sealed;
-    return { ...smtp, password: sealed ? this.secrets.open(sealed) : undefined };
+  /** The settings and the SMTP server to send through, with its password opened (undefined when none is set), from one read. */
+  async withSmtp(profileId: string): Promise<{ settings: InviteSettings; smtp: SmtpConfig | undefined }> {
+    const row = await this.store.settings(profileId);
+    const settings = view(row);
+    const sealed = row?.smtpPasswordSealed;
+    return { settings, smtp: settings.smtp ? { ...settings.smtp, password: sealed ? this.secrets.open(sealed) : undefined } : undefined };
   }
+}
 
-  private row(profileId: string): Row | undefined {
-    return this.db.prepare("SELECT settings, smtp_password_sealed FROM invite_settings WHERE profile_id = ?").get(profileId) as Row | undefined;
-  }
+/** The stored settings over the defaults (settings stored before a field existed get its default). */
+function view(row: StoredSettings | undefined): InviteSettings {
+  const stored = row ? { ...DEFAULT_INVITE_SETTINGS, ...(JSON.parse(row.settings) as Partial<Stored>) } : { ...DEFAULT_INVITE_SETTINGS };
+  return { ...stored, hasPassword: Boolean(row?.smtpPasswordSealed) };
 }
 

@@ -22,7 +22,7 @@ export interface PreviewDeps {
   journal: ResetJournal;
   /** Whether the caller may see phones unmasked (auditors may not). */
   seesPhones: boolean;
-  region: (profileId: string) => string;
+  region: (profileId: string) => string | Promise<string>;
   pointerScanCap?: number;
 }
 
@@ -54,7 +54,7 @@ export async function resetPreview(deps: PreviewDeps, requestedId: string): Prom
     replaceInPlace: plan.replaceInPlace,
     clearMayDelete: plan.clearMayDelete,
     keepReason: plan.keepReason,
-    defaultRegion: deps.region(profile.id),
+    defaultRegion: await deps.region(profile.id),
     pending,
   };
 }

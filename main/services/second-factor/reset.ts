@@ -33,7 +33,7 @@ export interface ResetDeps {
   journal: ResetJournal;
   now: () => number;
   /** The profile's default phone region (invite settings), for numbers typed without +. */
-  defaultRegion: (profileId: string) => string;
+  defaultRegion: (profileId: string) => string | Promise<string>;
   /** How many users the scan for other users of a phone user looks at, at most. */
   pointerScanCap?: number;
 }
@@ -60,8 +60,8 @@ interface Run {
 export class SecondFactorReset {
   constructor(private readonly deps: ResetDeps) {}
 
-  regionOf(profileId: string): string {
-    return this.deps.defaultRegion(profileId) || "US";
+  async regionOf(profileId: string): Promise<string> {
+    return (await this.deps.defaultRegion(profileId)) || "US";
   }
 
   async run(input: Input): Promise<Output> {
@@ -69,7 +69,7 @@ export class SecondFactorReset {
     const contract = profile.contract;
     if (input.action.kind === "abandon") return abandonReset({ core, contract, journal: this.deps.journal, profileId: profile.id }, input.userId);
     const action: ChangeAction =
-      input.action.kind === "replace" ? { kind: "replace", phoneNumber: normalizePhone(input.action.phoneNumber, this.regionOf(profile.id)) } : input.action;
+      input.action.kind === "replace" ? { kind: "replace", phoneNumber: normalizePhone(input.action.phoneNumber, await this.regionOf(profile.id)) } : input.action;
     const steps: ResetStep[] = [];
     /** The user whose journal record this run started (a refusal before any change removes it). */
     let startedFor: string | undefined;

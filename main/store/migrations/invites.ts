@@ -75,4 +75,8 @@ export const INVITES_MIGRATIONS: string[] = [
      started_at INTEGER NOT NULL,
      PRIMARY KEY (scope, tenant_id, contact)
    );`,
+  // origin: what made a message (a job's item), so that a repeat of the item finds it instead of
+  // queueing a second one (the reset links' marks are not in the same store as the outbox on PostgreSQL).
+  `ALTER TABLE invite_outbox ADD COLUMN origin TEXT;
+   CREATE UNIQUE INDEX invite_outbox_by_origin ON invite_outbox (origin);`,
 ];

@@ -1,7 +1,8 @@
 /**
  * The migration area's stores, the same contract on SQLite (desktop, one team server) and on
  * PostgreSQL (several team-server instances; a real cluster started for the test): progress
- * (snapshots, the end criterion) and the end-of-migration marks with the bulk-import progress.
+ * (snapshots, the end criterion) and the end-of-migration marks with the bulk-import progress,
+ * an outbox message and its mark in one transaction where both are in one database.
  * On PostgreSQL also across two pools (two instances): what one writes the other reads, and two
  * instances finishing a scan at once write the demo's invented past once.
  */
@@ -14,6 +15,9 @@ import type { TenantTotals } from "../../../shared/contract/operations/migration
 import type { Totals } from "../../../main/migration/classify.ts";
 import type { Marks } from "../../../main/migration/end/marks.ts";
 import { PostgresMarks } from "../../../main/migration/end/postgres-marks.ts";
+import type { InviteStore, Queued } from "../../../main/services/invites/store/invite-store.ts";
+import { PostgresInviteStore } from "../../../main/services/invites/store/postgres-invite-store.ts";
+import { SqliteInviteStore } from "../../../main/services/invites/store/sqlite-invite-store.ts";
 import { SqliteMarks } from "../../../main/migration/end/sqlite-marks.ts";
 import { PostgresProgressStore } from "../../../main/migration/progress/postgres-store.ts";
 import { SqliteProgressStore } from "../../../main/migration/progress/sqlite-store.ts";
@@ -47,10 +51,18 @@ const progressStores: [string, () => ProgressStore][] = [
   ["SQLite", () => new SqliteProgressStore(db)],
   ["PostgreSQL", () => new PostgresProgressStore(pool(0))],
 ];
-const markStores: [string, () => Marks][] = [
-  ["SQLite", () => new SqliteMarks(db, clock)],
-  ["PostgreSQL", () => new PostgresMarks(pool(0), clock)],
+const marksOn = (name: string, now: () => number): Marks => (name === "SQLite" ? new SqliteMarks(db, now) : new PostgresMarks(pool(0), now));
+// Each kind of marks with the invites' outbox in the same database (as startGatehouse builds them).
+const outboxOf = (name: string): InviteStore => (name === "SQLite" ? new SqliteInviteStore(db) : new PostgresInviteStore(pool(0)));
+const markStores: [string, () => Marks, (now: () => number) => Marks][] = [
+  ["SQLite", () => marksOn("SQLite", clock), (now) => marksOn("SQLite", now)],
+  ["PostgreSQL", () => marksOn("PostgreSQL", clock), (now) => marksOn("PostgreSQL", now)],
 ];
+const message = (scope: string, origin: string) => ({
+  scope,
+  profileId: "p",
+  draft: { createdAt: 1, tenantId: "public", userId: "u", to: "u@example.com", channel: "email" as const, subject: "s", text: "t", link: "https://app.example/reset#1", linkExpiresAt: 2, origin },
+});
 
 let n = 0;
 const unique = (what: string) => `${what}-${++n}-${Date.now()}`;
@@ -117,7 +129,7 @@ describe.each(progressStores)("progress store on %s", (_name, make) => {
   });
 });
 
-describe.each(markStores)("end-of-migration marks on %s", (_name, make) => {
+describe.each(markStores)("end-of-migration marks on %s", (name, make, makeWithClock) => {
   it("sets a phase, keeping the fields not given, per job and item", async () => {
     const marks = make();
     const job = unique("job");
@@ -146,14 +158,46 @@ describe.each(markStores)("end-of-migration marks on %s", (_name, make) => {
     expect(await marks.deliveries(unique("job"))).toEqual({ sent: 0, outbox: 0 });
   });
 
-  it("writes the mark a local write returns, after it, and answers its value", async () => {
-    const marks = make();
+  it("queues an outbox message and its mark together, and answers then's value", async () => {
+    const [marks, outbox] = [make(), outboxOf(name)];
     const job = unique("job");
-    const value = await marks.afterLocalWrite(job, 4, () => ({ value: "outbox:7", mark: { phase: "delivered", fields: { result: { delivery: "outbox", messageId: "outbox:7" } } } }));
-    expect(value).toBe("outbox:7");
-    expect(await marks.get(job, 4)).toMatchObject({ phase: "delivered", result: { delivery: "outbox", messageId: "outbox:7" } });
-    await expect(marks.afterLocalWrite(job, 5, () => { throw new Error("outbox refused"); })).rejects.toThrow("outbox refused");
+    const scope = unique("scope");
+    const value = await marks.queueMarked(outbox, message(scope, `reset:${job}:4`), job, 4, (q) => ({ value: `outbox:${q.id}`, mark: { phase: "delivered", fields: { result: { delivery: "outbox", messageId: `outbox:${q.id}` } } } }));
+    const [queued] = await outbox.outboxAll(scope, "p", false);
+    expect(value).toBe(`outbox:${queued?.id}`);
+    expect(await marks.get(job, 4)).toMatchObject({ phase: "delivered", result: { delivery: "outbox", messageId: value } });
+  });
+
+  it("keeps neither the message nor the mark when the mark cannot be written (one transaction)", async () => {
+    let failing = true;
+    // Fault injected: the mark's clock throws once, after the message was queued in the same transaction.
+    const marks = makeWithClock(() => {
+      if (failing) throw new Error("mark refused");
+      return clock();
+    });
+    const outbox = outboxOf(name);
+    const job = unique("job");
+    const scope = unique("scope");
+    const then = (q: Queued) => ({ value: q.id, mark: { phase: "delivered" as const, fields: { result: { delivery: "outbox" } } } });
+    await expect(marks.queueMarked(outbox, message(scope, `reset:${job}:5`), job, 5, then)).rejects.toThrow("mark refused");
+    expect(await outbox.outboxAll(scope, "p", true)).toEqual([]);
     expect(await marks.get(job, 5)).toBeUndefined();
+    failing = false;
+    const id = await marks.queueMarked(outbox, message(scope, `reset:${job}:5`), job, 5, then);
+    expect((await outbox.outboxAll(scope, "p", true)).map((e) => e.id)).toEqual([id]);
+  });
+
+  it("marks right after the message when the outbox is in another database, and a repeat gets the same message", async () => {
+    const marks = make();
+    const other = name === "SQLite" ? new PostgresInviteStore(pool(1)) : new SqliteInviteStore(db);
+    const job = unique("job");
+    const scope = unique("scope");
+    const then = (q: Queued) => ({ value: q.id, mark: { phase: "delivered" as const, fields: { result: { delivery: "outbox", id: q.id } } } });
+    const first = await marks.queueMarked(other, message(scope, `reset:${job}:6`), job, 6, then);
+    const again = await marks.queueMarked(other, message(scope, `reset:${job}:6`), job, 6, then);
+    expect(again).toBe(first);
+    expect((await other.outboxAll(scope, "p", true)).map((e) => e.id)).toEqual([first]);
+    expect(await marks.get(job, 6)).toMatchObject({ phase: "delivered", result: { id: first } });
   });
 
   it("keeps the last look at the Core per bulk-import job", async () => {

@@ -8,7 +8,8 @@
  * repeat. B must:
  *   - show A's snapshots and criterion (shared progress);
  *   - count A's links (shared marks), and answer the item with the link A made, adding no second
- *     mail to any outbox (with per-instance marks it would make a new link and queue it again).
+ *     mail to the outbox, which is shared too (the invites store): B lists A's messages, one per
+ *     user (with per-instance marks it would ask the Core for a new link, and count no links of A's).
  * The roster is still per instance: both instances are given the same one (migrationEnd.roster).
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -119,7 +120,10 @@ describe("two instances on one PostgreSQL: the migration area", () => {
     const item = items[REPEAT];
     expect(item).toMatchObject({ state: "done", attempts: 2 });
     expect(item?.result?.link).toBe(linkOfRepeat);
-    expect(await resets(b)).toHaveLength(0);
+    // The outbox is shared too: B lists A's messages, one per user, and the repeat's link once (no second message).
+    const listed = await resets(b);
+    expect(listed).toHaveLength(users.length);
+    expect(listed.filter((e) => e.link === linkOfRepeat)).toHaveLength(1);
     expect(await b.client.invoke("migrationEnd.status", { jobId })).toMatchObject({ phase: "finished", links: { sent: 0, outbox: users.length } });
   });
 });
