@@ -5,40 +5,17 @@
  * settings, the marks of bulk-invite jobs and a bulk row's writes at once; and on PostgreSQL, two
  * instances (two pools) queueing one job item's message at the same moment: one message.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useSqliteAndPostgres } from "../support/sqlite-and-postgres.ts";
 import type { InviteRecordRow, InviteStore, OutboxDraft } from "../../main/services/invites/store/invite-store.ts";
 import { PostgresInviteStore } from "../../main/services/invites/store/postgres-invite-store.ts";
 import { SqliteInviteStore } from "../../main/services/invites/store/sqlite-invite-store.ts";
-import { openStore, type StoreDb } from "../../main/store/database.ts";
-import { openPostgres } from "../../main/store/postgres/pool.ts";
-import { startTestPostgres, type TestPostgres } from "../support/postgres.ts";
 
-let dir: string;
-let db: StoreDb;
-let cluster: TestPostgres;
-const pools: pg.Pool[] = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "gatehouse-invite-store-"));
-  db = openStore(join(dir, "gatehouse.sqlite"));
-  cluster = await startTestPostgres();
-  for (let i = 0; i < 2; i++) pools.push(await openPostgres(cluster.url, { max: 4 }));
-}, 90_000);
-
-afterAll(async () => {
-  db?.close();
-  await Promise.all(pools.map((p) => p.end()));
-  await cluster?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const both = useSqliteAndPostgres("gatehouse-invite-store-");
 
 const stores: [string, () => InviteStore][] = [
-  ["SQLite", () => new SqliteInviteStore(db)],
-  ["PostgreSQL", () => new PostgresInviteStore(pools[0] as pg.Pool)],
+  ["SQLite", () => new SqliteInviteStore(both.db)],
+  ["PostgreSQL", () => new PostgresInviteStore(both.pools[0])],
 ];
 
 let n = 0;
@@ -247,7 +224,7 @@ describe.each(stores)("the invites store on %s", (_name, make) => {
 
 describe("the invites store on PostgreSQL, two instances", () => {
   it("share invites and the outbox, and one job item's message queued by both at once is one message", async () => {
-    const [a, b] = pools.map((p) => new PostgresInviteStore(p)) as [PostgresInviteStore, PostgresInviteStore];
+    const [a, b] = both.pools.map((p) => new PostgresInviteStore(p)) as [PostgresInviteStore, PostgresInviteStore];
     const scope = unique("scope");
     await a.insert(invite(scope, "s1"));
     const queued = await a.addToOutbox(scope, "alpha", draft("s1"));

@@ -4,40 +4,18 @@
  * throttling; and on PostgreSQL, two instances (two pools) racing for one link, one TOTP step and
  * one failure count: exactly one wins, every failure counts.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openStore, type StoreDb } from "../../main/store/database.ts";
-import { openPostgres } from "../../main/store/postgres/pool.ts";
+import { describe, expect, it } from "vitest";
+import { useSqliteAndPostgres } from "../support/sqlite-and-postgres.ts";
 import { PostgresTeamStore } from "../../main/team/store/postgres-team-store.ts";
 import { SqliteTeamStore } from "../../main/team/index.ts";
 import type { SessionRecord, TeamStore } from "../../main/team/store/team-store.ts";
-import { startTestPostgres, type TestPostgres } from "../support/postgres.ts";
 
-let dir: string;
-let db: StoreDb;
-let cluster: TestPostgres;
-const pools: pg.Pool[] = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "gatehouse-team-store-"));
-  db = openStore(join(dir, "gatehouse.sqlite"));
-  cluster = await startTestPostgres();
-  for (let i = 0; i < 2; i++) pools.push(await openPostgres(cluster.url, { max: 4 }));
-}, 90_000);
-
-afterAll(async () => {
-  db?.close();
-  await Promise.all(pools.map((p) => p.end()));
-  await cluster?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const both = useSqliteAndPostgres("gatehouse-team-store-");
 
 const stores: [string, () => TeamStore][] = [
-  ["SQLite", () => new SqliteTeamStore(db)],
-  ["PostgreSQL", () => new PostgresTeamStore(pools[0] as pg.Pool)],
+  ["SQLite", () => new SqliteTeamStore(both.db)],
+  ["PostgreSQL", () => new PostgresTeamStore(both.pools[0])],
 ];
 
 let n = 0;
@@ -142,7 +120,7 @@ describe.each(stores)("the team store on %s", (_name, make) => {
 });
 
 describe("two instances on one PostgreSQL", () => {
-  const [a, b] = [0, 1].map((i) => () => new PostgresTeamStore(pools[i] as pg.Pool));
+  const [a, b] = [0, 1].map((i) => () => new PostgresTeamStore(both.pools[i] as pg.Pool));
 
   it("see each other's sessions at once: opened on one, good on the other; ended on one, gone on both", async () => {
     const user = unique("user");
