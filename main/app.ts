@@ -137,6 +137,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
       profileFor: (id) => profiles.get(id),
       jobs: () => jobs.runner,
       audit,
+      ...(options.postgres ? { postgres: options.postgres } : {}),
     });
     // The Users list answers the filters the Core cannot from the migration area's user index.
     const users = new UsersService(() => connection.active(), roleIndex, () => migrationArea.usersIndex);
@@ -152,6 +153,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
       ...(options.migrationEnd?.bulk ? { bulk: options.migrationEnd.bulk } : {}),
       runner: () => jobs.runner,
       ...(options.mailer ? { mailer: options.mailer } : {}),
+      ...(options.postgres ? { postgres: options.postgres } : {}),
     });
     const jobs = createJobs({
       db,
@@ -169,7 +171,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     const dispatcher = new Dispatcher({
       handlers: {
         ...handlers({ profiles, connection, users, roles, invites, allowLists, jobs: jobs.handlers, audit, permissionOf: options.permissionOf, profilesReadOnly: options.profilesReadOnly }),
-        ...secondFactorHandlers({ db, secrets, now, connection: () => connection.active(), inviteStore }),
+        ...secondFactorHandlers({ db, secrets, now, connection: () => connection.active(), inviteStore, ...(options.postgres ? { postgres: options.postgres } : {}) }),
         ...migrationArea.handlers,
         ...migrationEnd.handlers,
         ...serverHandlers(new ServersService({ db, now, windows: options.serverWindows })),

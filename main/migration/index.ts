@@ -5,6 +5,7 @@
  * kinds for the job engine, the RosterReader the end-of-migration job reads, and the port the
  * Users list answers its index filters through.
  */
+import type pg from "pg";
 import type { z } from "zod";
 import { GatehouseError } from "../../shared/contract/errors.ts";
 import { OPERATIONS } from "../../shared/contract/index.ts";
@@ -23,6 +24,8 @@ import { classify, totals } from "./classify.ts";
 import { DEMO_SOURCE_NAME, demoDisabledCount, demoHistory, demoRoster } from "./demo.ts";
 import { listCsv, listPage } from "./lists.ts";
 import { Progress } from "./progress.ts";
+import { PostgresProgressStore } from "./progress/postgres-store.ts";
+import { SqliteProgressStore } from "./progress/sqlite-store.ts";
 import { buildReport } from "./report.ts";
 import { readRosterCsv } from "./roster/csv.ts";
 import { ROSTER_READ_KIND, rosterReadKind } from "./roster/read-kind.ts";
@@ -42,6 +45,8 @@ export interface MigrationAreaDeps {
   /** The job engine (made after the areas, since it takes their kinds). */
   jobs: () => JobRunner;
   audit: AuditTrail;
+  /** Several team-server instances on one PostgreSQL: progress (snapshots, criterion) is kept there, shared. */
+  postgres?: pg.Pool;
 }
 
 /** What the Users list asks the index (main/services/users.ts). */
@@ -64,27 +69,24 @@ export function createMigration(deps: MigrationAreaDeps): {
 } {
   const roster = new RosterStore(deps.db, deps.secrets);
   const index = new IndexStore(deps.db, deps.now);
-  const progress = new Progress(deps.db, deps.now);
+  const progress = new Progress(deps.postgres ? new PostgresProgressStore(deps.postgres) : new SqliteProgressStore(deps.db), deps.now);
 
   /** After the roster changed: classified again against the index as the last scan left it (no Core calls). */
   const reclassify = (profileId: string) => {
     if (index.meta(profileId)?.built_at) classify(deps.db, profileId, index);
   };
 
-  const finishScan = (profileId: string, jobId: string, mode: "full" | "refresh", removed: number): string => {
+  const finishScan = async (profileId: string, jobId: string, mode: "full" | "refresh", removed: number): Promise<string> => {
     // A full scan resolved them as it replaced the index; a refresh may have changed links or phone users.
     if (mode === "refresh") deps.db.transaction(() => index.resolveSecondFactors(profileId))();
     classify(deps.db, profileId, index);
     const at = deps.now();
     const t = totals(deps.db, profileId);
-    deps.db.transaction(() => {
-      // The demo's invented past comes before its first real snapshot (demo.ts).
-      if (roster.source(profileId)?.kind === "demo" && !progress.hasSnapshots(profileId, "demo")) {
-        for (const s of demoHistory(at, t)) progress.addSnapshot(profileId, { ...s, kind: "demo" });
-      }
-      progress.addSnapshot(profileId, { at, kind: mode, overall: t.overall, tenants: t.tenants, jobId });
-      index.noteScanned(profileId, mode === "full", at, roster.version(profileId));
-    })();
+    // The demo's invented past comes before its first real snapshot (demo.ts).
+    const demo = roster.source(profileId)?.kind === "demo" ? demoHistory(at, t).map((s) => ({ ...s, kind: "demo" as const })) : [];
+    // The snapshot first: a crash before the index notes the scan leaves the scan to finish again (one more snapshot), never a scan without one.
+    await progress.addSnapshot(profileId, { at, kind: mode, overall: t.overall, tenants: t.tenants, jobId }, demo);
+    index.noteScanned(profileId, mode === "full", at, roster.version(profileId));
     const o = t.overall;
     return `${o.rosterTotal} roster users: ${o.migrated} migrated, ${o.temporaryPassword} on a temporary password, ${o.notMigrated} not migrated, ${o.conflict} in conflict; ${o.outsideRoster} users outside the roster${removed ? `; ${removed} gone from the Core` : ""}`;
   };
@@ -244,13 +246,13 @@ export function createMigration(deps: MigrationAreaDeps): {
         rosterChangedSinceScan: built && (index.meta(profile.id)?.roster_version ?? 0) !== roster.version(profile.id),
       };
     },
-    "migration.history": async (i) => progress.history((await active()).id, i),
-    "migration.rate": async () => progress.rate((await active()).id),
-    "migration.criterion.get": async () => progress.criterion((await active()).id),
+    "migration.history": async (i) => await progress.history((await active()).id, i),
+    "migration.rate": async () => await progress.rate((await active()).id),
+    "migration.criterion.get": async () => await progress.criterion((await active()).id),
     "migration.criterion.set": async (i, caller) => {
       const profile = await active();
-      progress.setCriterion(profile.id, i.criterion, caller.operator);
-      return progress.criterion(profile.id);
+      await progress.setCriterion(profile.id, i.criterion, caller.operator);
+      return await progress.criterion(profile.id);
     },
     "migration.list": async (i) => {
       const profile = await active();
@@ -269,8 +271,8 @@ export function createMigration(deps: MigrationAreaDeps): {
         generatedAt: deps.now(),
         profile: profile.name,
         roster: { source, total: status.total, updatedAt: status.updatedAt },
-        criterion: progress.criterion(profile.id),
-        snapshots: progress.history(profile.id, { limit: 100_000 }).snapshots,
+        criterion: await progress.criterion(profile.id),
+        snapshots: (await progress.history(profile.id, { limit: 100_000 })).snapshots,
         changes: await changes(profile.name),
       });
     },

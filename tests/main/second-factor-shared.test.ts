@@ -10,7 +10,7 @@ import Session from "supertokens-node/recipe/session";
 import UserMetadata from "supertokens-node/recipe/usermetadata";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CoreClient } from "../../main/core/core-client.ts";
-import { ResetJournal } from "../../main/services/second-factor/journal.ts";
+import { SqliteResetJournal } from "../../main/services/second-factor/sqlite-journal.ts";
 import { SecondFactorReset } from "../../main/services/second-factor/reset.ts";
 import { scanPointers } from "../../main/services/second-factor/pointers.ts";
 import type { ProfileRecord } from "../../main/services/profiles.ts";
@@ -158,7 +158,7 @@ describe("the preview for an auditor", () => {
 
 describe("a scan for other users cut at its cap", () => {
   const profile: ProfileRecord = { id: "cap-test", name: "cap", uris: [], apiKeySealed: null, role: "admin", defaultTenant: "public", timeoutMs: 10_000, contract: DEFAULT_DATA_CONTRACT, embedded: true };
-  const capped = () => new SecondFactorReset({ connection: () => ({ profile, core }), journal: new ResetJournal(openStore(":memory:")), now: Date.now, defaultRegion: () => "US", pointerScanCap: 10 });
+  const capped = () => new SecondFactorReset({ connection: () => ({ profile, core }), journal: new SqliteResetJournal(openStore(":memory:")), now: Date.now, defaultRegion: () => "US", pointerScanCap: 10 });
 
   it("says it was cut, and finds what it looked at", async () => {
     const user = rows.filter(isEnrolled).at(-1);

@@ -90,7 +90,7 @@ export async function ensureAccountSdk(ctx: AccountContext, item: MigrationEndIt
       return (await complete(ctx, item, entry, found.byEmail.superTokensId, true)) ?? { superTokensId: found.byEmail.superTokensId, created: true };
     }
   }
-  ctx.marks.set(ctx.jobId, ctx.index, "signing-up");
+  await ctx.marks.set(ctx.jobId, ctx.index, "signing-up");
   const superTokensId = await createRecipeUser(ctx, item, entry);
   if (superTokensId === undefined) {
     const found = await lookUp(ctx.core, item);

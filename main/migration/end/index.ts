@@ -3,6 +3,7 @@
  * operations (migrationEnd.*, resetLinks.*) and the job kinds ("migration.end",
  * "migration.endBulk", "migration.resetLinks") for the job engine.
  */
+import type pg from "pg";
 import { GatehouseError } from "../../../shared/contract/errors.ts";
 import { MIGRATION_END_KINDS, type BulkImportProgress, type MigrationEndPath, type MigrationEndStatus } from "../../../shared/contract/operations/migration-end.ts";
 import type { Handlers } from "../../dispatch.ts";
@@ -15,7 +16,6 @@ import { InviteSettingsStore } from "../../services/invites/settings.ts";
 import type { InviteStore } from "../../services/invites/store/invite-store.ts";
 import type { ProfileRecord } from "../../services/profiles.ts";
 import type { StoreDb } from "../../store/database.ts";
-import { preparedFor } from "../../store/statements.ts";
 import { requireCandidate } from "../reset-links/candidate.ts";
 import type { ResetLinkDeps } from "../reset-links/context.ts";
 import { deliveryContext } from "../reset-links/context.ts";
@@ -28,7 +28,9 @@ import { bulkImportSupport } from "./bulk/api.ts";
 import type { BatchOptions } from "./bulk/batcher.ts";
 import { migrationEndBulkKind } from "./kind-bulk.ts";
 import { migrationEndSdkKind } from "./kind-sdk.ts";
-import { Marks } from "./marks.ts";
+import type { Marks } from "./marks.ts";
+import { PostgresMarks } from "./postgres-marks.ts";
+import { SqliteMarks } from "./sqlite-marks.ts";
 import { NothingToMigrate } from "./plan.ts";
 import { countPlan } from "./results.ts";
 
@@ -49,6 +51,8 @@ export interface MigrationEndDeps {
   mailer?: Mailer | CommittingMailer;
   /** Bulk-import polling (tests). */
   bulk?: Partial<BatchOptions>;
+  /** Several team-server instances on one PostgreSQL: the jobs' marks are kept there, shared. */
+  postgres?: pg.Pool;
 }
 
 type OpName = Extract<keyof Handlers, `migrationEnd.${string}` | `resetLinks.${string}`>;
@@ -61,17 +65,12 @@ export function createMigrationEnd(deps: MigrationEndDeps): { handlers: Pick<Han
   const inviteSettings = new InviteSettingsStore(deps.inviteStore, deps.secrets, deps.now);
   const resetSettings = new ResetLinkSettingsStore(deps.db, inviteSettings, deps.now);
   const records = deps.inviteStore;
-  const marks = new Marks(deps.db, deps.now);
+  const marks: Marks = deps.postgres ? new PostgresMarks(deps.postgres, deps.now) : new SqliteMarks(deps.db, deps.now);
   const mailer: CommittingMailer = deps.mailer ? (isCommitting(deps.mailer) ? deps.mailer : committingFrom(deps.mailer as Mailer)) : new SmtpCommittingMailer();
   const linkDeps: ResetLinkDeps = { inviteSettings, resetSettings, records, mailer, now: deps.now, profileFor: deps.profileFor, scopeOf: deps.scopeOf };
-  const sql = preparedFor(deps.db);
 
   // The last look at the Core per bulk-import job (jobs planned with jobs.dryRun too), for migrationEnd.status after a restart.
-  const saveProgress = (jobId: string, profileId: string, p: BulkImportProgress) =>
-    sql(
-      `INSERT INTO migration_end_jobs (job_id, profile_id, path, bulk_state, created_at) VALUES (?, ?, 'bulk-import', ?, ?)
-       ON CONFLICT (job_id) DO UPDATE SET bulk_state = excluded.bulk_state`,
-    ).run(jobId, profileId, JSON.stringify(p), deps.now());
+  const saveProgress = (jobId: string, profileId: string, p: BulkImportProgress) => marks.saveBulkProgress(jobId, profileId, p);
   const endDeps = { ...linkDeps, roster: deps.roster, marks };
   const bulk = migrationEndBulkKind({ ...endDeps, saveProgress, ...(deps.bulk ? { batch: deps.bulk } : {}) });
   const jobKinds: AnyJobKind[] = [migrationEndSdkKind(endDeps), bulk.kind, resetLinksKind({ ...linkDeps, marks })];
@@ -99,10 +98,6 @@ export function createMigrationEnd(deps: MigrationEndDeps): { handlers: Pick<Han
       if (found) return { jobId: found.id, path: PATH_OF.get(found.kind) as MigrationEndPath };
       if (offset + 100 >= total) return undefined;
     }
-  };
-  const storedProgress = (jobId: string): BulkImportProgress | null => {
-    const row = sql("SELECT bulk_state FROM migration_end_jobs WHERE job_id = ?").get(jobId) as { bulk_state: string | null } | undefined;
-    return row?.bulk_state ? (JSON.parse(row.bulk_state) as BulkImportProgress) : null;
   };
 
   const handlers: Pick<Handlers, OpName> = {
@@ -146,8 +141,8 @@ export function createMigrationEnd(deps: MigrationEndDeps): { handlers: Pick<Han
       const empty: MigrationEndStatus = { job: null, path: null, phase: null, links: { sent: 0, outbox: 0 }, bulk: null };
       if (!found) return empty;
       const { job } = await deps.runner().get(found.jobId, 0, 1);
-      const progress = found.path === "bulk-import" ? (bulk.progress(found.jobId) ?? storedProgress(found.jobId)) : null;
-      const linksMade = marks.deliveries(found.jobId);
+      const progress = found.path === "bulk-import" ? (bulk.progress(found.jobId) ?? (await marks.bulkProgress(found.jobId))) : null;
+      const linksMade = await marks.deliveries(found.jobId);
       const phase: MigrationEndStatus["phase"] =
         job.state === "draft"
           ? "planned"

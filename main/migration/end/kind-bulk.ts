@@ -27,7 +27,7 @@ export const LINK_CONCURRENCY = 8;
 export interface BulkKindDeps extends EndKindDeps {
   batch?: Partial<BatchOptions>;
   /** Where a job's last look at the Core is kept (migrationEnd.status reads it). */
-  saveProgress: (jobId: string, profileId: string, progress: BulkImportProgress) => void;
+  saveProgress: (jobId: string, profileId: string, progress: BulkImportProgress) => Promise<void>;
 }
 
 export function migrationEndBulkKind(deps: BulkKindDeps): { kind: JobKind<Input, MigrationEndItem, EndResult>; progress: (jobId: string) => BulkImportProgress | undefined; stop: () => void } {
@@ -58,8 +58,8 @@ export function migrationEndBulkKind(deps: BulkKindDeps): { kind: JobKind<Input,
 
     async runItem(item, ctx) {
       const ref = { marks: deps.marks, jobId: ctx.jobId, index: ctx.index };
-      const mark = deps.marks.get(ctx.jobId, ctx.index);
-      const sent = deliveredBefore(ref, mark);
+      const mark = await deps.marks.get(ctx.jobId, ctx.index);
+      const sent = await deliveredBefore(ref, mark);
       if (sent) return doneResult(item, mark?.superTokensId ?? "", false, sent);
       let superTokensId = mark?.phase === "account" ? mark.superTokensId : null;
       if (superTokensId === null) {
@@ -67,7 +67,7 @@ export function migrationEndBulkKind(deps: BulkKindDeps): { kind: JobKind<Input,
         const account = await batchFor(ctx.jobId, ctx.profileId, ctx.core).account({ index: ctx.index, item, entry, mark, fresh: ctx.fresh });
         if ("skip" in account) throw new ItemSkipped(account.skip, { ...skippedResult(account.skip) });
         superTokensId = account.superTokensId;
-        deps.marks.set(ctx.jobId, ctx.index, "account", { superTokensId });
+        await deps.marks.set(ctx.jobId, ctx.index, "account", { superTokensId });
       }
       const id = superTokensId;
       return links.run(async () => {
@@ -83,8 +83,8 @@ export function migrationEndBulkKind(deps: BulkKindDeps): { kind: JobKind<Input,
     },
 
     async reconcile(item, ctx) {
-      const mark = deps.marks.get(ctx.jobId, ctx.index);
-      const sent = deliveredBefore({ marks: deps.marks, jobId: ctx.jobId, index: ctx.index }, mark);
+      const mark = await deps.marks.get(ctx.jobId, ctx.index);
+      const sent = await deliveredBefore({ marks: deps.marks, jobId: ctx.jobId, index: ctx.index }, mark);
       if (sent) return { state: "done", result: doneResult(item, mark?.superTokensId ?? "", true, sent) };
       const error = ctx.error.replace(/\.$/, "");
       const mapping = await ctx.core.sdk(() => supertokens.getUserIdMapping({ userId: item.legacyId, userIdType: "EXTERNAL" }));

@@ -48,8 +48,8 @@ export function migrationEndSdkKind(deps: EndKindDeps): JobKind<Input, Migration
 
     async runItem(item, ctx) {
       const ref = { marks: deps.marks, jobId: ctx.jobId, index: ctx.index };
-      const mark = deps.marks.get(ctx.jobId, ctx.index);
-      const sent = deliveredBefore(ref, mark);
+      const mark = await deps.marks.get(ctx.jobId, ctx.index);
+      const sent = await deliveredBefore(ref, mark);
       if (sent) return doneResult(item, mark?.superTokensId ?? "", false, sent);
       const context = await contextFor(ctx.jobId, ctx.profileId, ctx.core);
       let superTokensId = mark?.phase === "account" ? mark.superTokensId : null;
@@ -64,7 +64,7 @@ export function migrationEndSdkKind(deps: EndKindDeps): JobKind<Input, Migration
         );
         if ("skip" in account) throw new ItemSkipped(account.skip, { ...skippedResult(account.skip) });
         ({ superTokensId, created } = account);
-        deps.marks.set(ctx.jobId, ctx.index, "account", { superTokensId });
+        await deps.marks.set(ctx.jobId, ctx.index, "account", { superTokensId });
       }
       if (item.password === "legacy hash") return doneResult(item, superTokensId, created, null);
       const delivered = await deliverResetLink(context, { tenantId: item.tenantId, userId: item.legacyId, email: item.email }, ref);
@@ -74,9 +74,9 @@ export function migrationEndSdkKind(deps: EndKindDeps): JobKind<Input, Migration
     // Before an item is failed: what the Core holds. An account of ours that got everything but
     // its link gets the link now (and the item is done); otherwise the error says what is there.
     async reconcile(item, ctx) {
-      const mark = deps.marks.get(ctx.jobId, ctx.index);
+      const mark = await deps.marks.get(ctx.jobId, ctx.index);
       const ref = { marks: deps.marks, jobId: ctx.jobId, index: ctx.index };
-      const sent = deliveredBefore(ref, mark);
+      const sent = await deliveredBefore(ref, mark);
       if (sent) return { state: "done", result: doneResult(item, mark?.superTokensId ?? "", false, sent) };
       const error = ctx.error.replace(/\.$/, "");
       if (mark?.phase !== "account" || !mark.superTokensId) {

@@ -4,9 +4,9 @@
  * profile's reset template.
  *
  * Inside a job (`item` given) the delivery happens once per item whatever crashes in between:
- * the outbox message carries the item as its origin, so a repeat finds the message queued before
- * its "delivered" mark (the outbox may be in another store than the marks: a team's PostgreSQL);
- * a mail commits "mailing" right before its end mark goes to the server (mailer.ts). A repeat that
+ * the outbox message (its origin the item, so a repeat finds it and queues no second) and the
+ * "delivered" mark are one transaction, on SQLite as on PostgreSQL (marks.queueMarked), the mark
+ * right after only when the outbox is kept in another database than the marks; a mail commits "mailing" right before its end mark goes to the server (mailer.ts). A repeat that
  * finds either returns that delivery and sends nothing.
  */
 import { GatehouseError } from "../../../shared/contract/errors.ts";
@@ -15,7 +15,7 @@ import type { JsonObject } from "../../../shared/contract/schemas.ts";
 import type { CoreClient } from "../../core/core-client.ts";
 import { MailError, type SmtpConfig } from "../../mail/mailer.ts";
 import { renderTemplate, type MailTemplate } from "../../mail/template.ts";
-import type { InviteStore } from "../../services/invites/store/invite-store.ts";
+import type { InviteStore, Queued } from "../../services/invites/store/invite-store.ts";
 import type { Mark, Marks, Phase } from "../end/marks.ts";
 import { createResetLink, type ResetLink } from "./link.ts";
 import type { CommittingMailer } from "./mailer.ts";
@@ -59,9 +59,10 @@ export interface ItemRef {
 const itemMessageId = (item: ItemRef) => `<reset.${item.jobId}.${item.index}@gatehouse.invalid>`;
 
 /** The delivery an earlier try of the item already made, if any ("mailing" becomes "delivered": its end mark was on its way). */
-export function deliveredBefore(item: ItemRef, mark: Mark | undefined = item.marks.get(item.jobId, item.index)): Delivered | undefined {
+export async function deliveredBefore(item: ItemRef, known?: Mark): Promise<Delivered | undefined> {
+  const mark = known ?? (await item.marks.get(item.jobId, item.index));
   if (!mark?.result || (mark.phase !== "delivered" && mark.phase !== "mailing")) return undefined;
-  if (mark.phase === "mailing") item.marks.set(item.jobId, item.index, "delivered");
+  if (mark.phase === "mailing") await item.marks.set(item.jobId, item.index, "delivered");
   return mark.result as Delivered;
 }
 
@@ -76,31 +77,34 @@ export function composeReset(ctx: Pick<DeliveryContext, "template" | "invite">, 
 }
 
 export async function deliverResetLink(ctx: DeliveryContext, who: Recipient, item?: ItemRef): Promise<Delivered> {
-  const before = item ? item.marks.get(item.jobId, item.index) : undefined;
+  const before = item ? await item.marks.get(item.jobId, item.index) : undefined;
   if (item) {
-    const done = deliveredBefore(item, before);
+    const done = await deliveredBefore(item, before);
     if (done) return done;
   }
   const link = await createResetLink(ctx.core, ctx.invite, who, ctx.now);
   const message = composeReset(ctx, who, link);
 
   if (!ctx.smtp) {
-    const queued = await ctx.records.addToOutbox(ctx.scope, ctx.profileId, {
+    const draft = {
       createdAt: ctx.now(),
       tenantId: who.tenantId,
       userId: who.userId,
       to: who.email,
-      channel: "email",
+      channel: "email" as const,
       subject: message.subject,
       text: message.text,
       link: link.link,
       linkExpiresAt: link.expiresAt,
       ...(item ? { origin: `reset:${item.jobId}:${item.index}` } : {}),
-    });
+    };
     // A repeat gets the message its item queued before (and the link in it), not a second one.
-    const delivered: Delivered = { link: queued.link, expiresAt: queued.linkExpiresAt, delivery: "outbox", messageId: `outbox:${queued.id}` };
-    if (item) item.marks.set(item.jobId, item.index, "delivered", { result: delivered });
-    return delivered;
+    const delivered = (queued: Queued): Delivered => ({ link: queued.link, expiresAt: queued.linkExpiresAt, delivery: "outbox", messageId: `outbox:${queued.id}` });
+    if (!item) return delivered(await ctx.records.addToOutbox(ctx.scope, ctx.profileId, draft));
+    return item.marks.queueMarked(ctx.records, { scope: ctx.scope, profileId: ctx.profileId, draft }, item.jobId, item.index, (queued) => {
+      const value = delivered(queued);
+      return { value, mark: { phase: "delivered", fields: { result: value } } };
+    });
   }
 
   const messageId = item ? itemMessageId(item) : undefined;
@@ -109,17 +113,17 @@ export async function deliverResetLink(ctx: DeliveryContext, who: Recipient, ite
   try {
     const sent = await ctx.mailer.send(ctx.smtp, { to: who.email, ...message }, {
       ...(messageId ? { messageId } : {}),
-      commit: () => {
-        if (item) item.marks.set(item.jobId, item.index, "mailing", { result: pending });
+      commit: async () => {
+        if (item) await item.marks.set(item.jobId, item.index, "mailing", { result: pending });
         committed = true;
       },
     });
     const delivered: Delivered = { ...pending, messageId: sent.messageId || pending.messageId };
-    if (item) item.marks.set(item.jobId, item.index, "delivered", { result: delivered });
+    if (item) await item.marks.set(item.jobId, item.index, "delivered", { result: delivered });
     return delivered;
   } catch (err) {
     // Refused (or cut off) after all: the item is not delivered; a retry mails again.
-    if (item && committed) item.marks.set(item.jobId, item.index, (before?.phase ?? "account") as Phase, { result: (before?.result ?? null) as JsonObject | null });
+    if (item && committed) await item.marks.set(item.jobId, item.index, (before?.phase ?? "account") as Phase, { result: (before?.result ?? null) as JsonObject | null });
     if (err instanceof MailError) throw new GatehouseError({ code: "MAIL_FAILED", message: `${err.message}; no reset link reached ${who.email}.` });
     throw err;
   }

@@ -96,7 +96,7 @@ export function resetLinksKind(deps: ResetLinkDeps & { marks: Marks }): JobKind<
 
     async runItem(item, ctx) {
       const ref = { marks: deps.marks, jobId: ctx.jobId, index: ctx.index };
-      const before = deliveredBefore(ref);
+      const before = await deliveredBefore(ref);
       if (before) return resultOf(before);
       const context = await contextFor(ctx.jobId, ctx.profileId, ctx.core);
       // Looked at again: someone who set a password since the dry run gets no link.
@@ -106,7 +106,7 @@ export function resetLinksKind(deps: ResetLinkDeps & { marks: Marks }): JobKind<
     },
 
     async reconcile(_item, ctx) {
-      const before = deliveredBefore({ marks: deps.marks, jobId: ctx.jobId, index: ctx.index });
+      const before = await deliveredBefore({ marks: deps.marks, jobId: ctx.jobId, index: ctx.index });
       if (before) return { state: "done", result: resultOf(before) };
       return { state: "failed", error: `${ctx.error.replace(/\.$/, "")}. No reset link went out for this user.` };
     },

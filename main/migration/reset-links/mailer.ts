@@ -4,8 +4,8 @@
  *
  * A mail counts as sent once the server has the whole message and its end mark (the lone "."
  * line); until then a dropped connection discards it. So the sender writes the message, and only
- * then, right before the end mark goes out, calls `commit()` (which journals "mailing"
- * synchronously in SQLite); a repeat after a crash that finds "mailing" knows the end mark was on
+ * then, right before the end mark goes out, calls `commit()` and waits for it (it journals
+ * "mailing" in the marks' store); a repeat after a crash that finds "mailing" knows the end mark was on
  * its way and does not mail again. A crash before the commit leaves nothing on the server (the
  * connection drops inside DATA) and nothing in the journal: the repeat mails. The server's answer
  * after the end mark (a refusal) still turns the item back into "not sent".
@@ -16,8 +16,8 @@ import SMTPConnection from "nodemailer/lib/smtp-connection";
 import { MailError, type MailMessage, type Mailer, type SmtpConfig } from "../../mail/mailer.ts";
 
 export interface CommitHooks {
-  /** Called synchronously once the message is with the server, right before its end mark; throwing aborts the send. */
-  commit?: () => void;
+  /** Called once the message is with the server, right before its end mark (which waits for it); throwing or rejecting aborts the send. */
+  commit?: () => void | Promise<void>;
   /** A Message-ID of our own (angle brackets included), e.g. the same one for every try of a job's item. */
   messageId?: string;
 }
@@ -34,7 +34,7 @@ class HeldMessage extends Readable {
 
   constructor(
     private readonly content: Buffer,
-    private readonly commit: (() => void) | undefined,
+    private readonly commit: (() => void | Promise<void>) | undefined,
   ) {
     super();
   }
@@ -45,13 +45,16 @@ class HeldMessage extends Readable {
       this.push(this.content);
       return;
     }
+    const fail = (err: unknown) => this.destroy(err instanceof Error ? err : new Error(String(err)));
+    let committed: void | Promise<void>;
     try {
-      this.commit?.();
+      committed = this.commit?.();
     } catch (err) {
-      this.destroy(err instanceof Error ? err : new Error(String(err)));
+      fail(err);
       return;
     }
-    this.push(null);
+    // The end mark goes out only once the commit is written.
+    Promise.resolve(committed).then(() => this.push(null), fail);
   }
 }
 
@@ -101,7 +104,7 @@ export class SmtpCommittingMailer implements CommittingMailer {
 export function committingFrom(mailer: Mailer): CommittingMailer {
   return {
     async send(smtp, message, hooks = {}) {
-      hooks.commit?.();
+      await hooks.commit?.();
       return mailer.send(smtp, message);
     },
   };

@@ -68,7 +68,7 @@ export interface ScanDeps {
   store: IndexStore;
   contractOf: (profileId: string) => DataContract;
   /** The last item: classify the roster and store the snapshot; returns a line for the result. */
-  finish: (profileId: string, jobId: string, mode: "full" | "refresh", removed: number) => string;
+  finish: (profileId: string, jobId: string, mode: "full" | "refresh", removed: number) => Promise<string>;
 }
 
 export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
@@ -252,7 +252,7 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
     return { pages, added, removed: indexed.size };
   }
 
-  function finishScan(item: Extract<Item, { step: "finish" }>, profileId: string, jobId: string): Result {
+  async function finishScan(item: Extract<Item, { step: "finish" }>, profileId: string, jobId: string): Promise<Result> {
     // A scan with a part missing must not count as one: users it did not reach are not gone.
     const missing = Object.entries(item.chunks).flatMap(([tenantId, n]) => Array.from({ length: n }, (_, c) => ({ tenantId, c })).filter(({ c }) => !chunkRow(jobId, tenantId, c)?.done));
     if (missing.length > 0) {
@@ -262,7 +262,8 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
       });
     }
     const removed = item.mode === "full" ? store.db.transaction(() => store.replaceFromStage(profileId, jobId))() : 0;
-    return { users: store.users(profileId), pages: 0, detail: deps.finish(profileId, jobId, item.mode, removed) };
+    const detail = await deps.finish(profileId, jobId, item.mode, removed);
+    return { users: store.users(profileId), pages: 0, detail };
   }
 }
 

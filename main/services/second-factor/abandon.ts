@@ -23,14 +23,14 @@ export interface AbandonDeps {
 export async function abandonReset(deps: AbandonDeps, requestedId: string): Promise<Output> {
   const read = await readLinkState(deps.core, deps.contract, requestedId);
   const userId = read.user.id;
-  const pending = deps.journal.get(deps.profileId, userId);
+  const pending = await deps.journal.get(deps.profileId, userId);
   const base = { userId, action: { kind: "abandon" as const }, resumed: false, after: read.state, sessionsRevoked: 0, sessionsEndedFor: [], oldPasswordlessUser: "none" as const, shared: null };
   const readStep = { step: "read" as const, status: "done" as const, detail: describeFactor(read.state) };
   if (!pending) {
     return { ...base, alreadyDone: true, before: read.state, steps: [readStep, { step: "abandon", status: "already", detail: "there is no unfinished reset of this user" }] };
   }
   const look = await lookAtPending(deps.core, pending, read);
-  deps.journal.finish(deps.profileId, userId);
+  await deps.journal.finish(deps.profileId, userId);
   const what = look.changed
     ? `The Core keeps what it did: ${look.summary}. Sessions it had not ended yet were not ended; a new reset ends those that carry the old phone.`
     : "It had changed nothing on the Core.";

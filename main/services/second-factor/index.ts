@@ -1,4 +1,5 @@
 /** The second-factor area, built from its dependencies, and its operations wired for the dispatcher. */
+import type pg from "pg";
 import type { Caller } from "../../../shared/contract/caller.ts";
 import { can } from "../../../shared/contract/permissions.ts";
 import type { Handlers } from "../../dispatch.ts";
@@ -7,10 +8,12 @@ import type { StoreDb } from "../../store/database.ts";
 import type { InviteStore } from "../invites/store/invite-store.ts";
 import type { ActiveConnection } from "../connection.ts";
 import { InviteSettingsStore } from "../invites/settings.ts";
-import { ResetJournal } from "./journal.ts";
+import type { ResetJournal } from "./journal.ts";
+import { PostgresResetJournal } from "./postgres-journal.ts";
 import { resetPreview } from "./preview.ts";
 import { reportCsv, secondFactorReport } from "./report.ts";
 import { SecondFactorReset } from "./reset.ts";
+import { SqliteResetJournal } from "./sqlite-journal.ts";
 
 export interface SecondFactorAreaDeps {
   db: StoreDb;
@@ -21,6 +24,8 @@ export interface SecondFactorAreaDeps {
   inviteStore: InviteStore;
   /** How many users a scan for other users of a phone user looks at, at most (tests lower it). */
   pointerScanCap?: number;
+  /** Several team-server instances on one PostgreSQL: the reset journal is kept there, shared. */
+  postgres?: pg.Pool;
 }
 
 /** Whether the caller may see phones unmasked (auditors may not): scans mask what they label with it. */
@@ -30,7 +35,7 @@ type SecondFactorOpName = Extract<keyof Handlers, `secondFactor.${string}`>;
 
 export function secondFactorHandlers(deps: SecondFactorAreaDeps): Pick<Handlers, SecondFactorOpName> {
   const settings = new InviteSettingsStore(deps.inviteStore, deps.secrets, deps.now);
-  const journal = new ResetJournal(deps.db);
+  const journal: ResetJournal = deps.postgres ? new PostgresResetJournal(deps.postgres) : new SqliteResetJournal(deps.db);
   const cap = deps.pointerScanCap ? { pointerScanCap: deps.pointerScanCap } : {};
   const reset = new SecondFactorReset({ connection: deps.connection, journal, now: deps.now, defaultRegion: async (id) => (await settings.get(id)).defaultRegion, ...cap });
   return {

@@ -6,7 +6,6 @@
  */
 import type { SecondFactorResetAction } from "../../../shared/contract/operations/second-factor.ts";
 import type { SecondFactor } from "../../../shared/contract/schemas.ts";
-import type { StoreDb } from "../../store/database.ts";
 
 export interface PendingReset {
   action: string;
@@ -18,7 +17,8 @@ export interface PendingReset {
   changedAt: number | undefined;
 }
 
-interface Row {
+/** A record's row as both stores keep it. */
+export interface JournalRow {
   action: string;
   before: string;
   started_at: number;
@@ -38,44 +38,22 @@ export function actionOfKey(key: string): ChangeAction {
   return { kind: "clear", deletePasswordlessUser: key === "clear:delete" };
 }
 
-export class ResetJournal {
-  constructor(private readonly db: StoreDb) {}
+export const pendingOf = (row: JournalRow): PendingReset => ({
+  action: row.action,
+  before: JSON.parse(row.before) as SecondFactor,
+  startedAt: row.started_at,
+  createdUserId: row.created_user_id ?? undefined,
+  creatingPhone: row.creating_phone ?? undefined,
+  changedAt: row.changed_at ?? undefined,
+});
 
-  get(profileId: string, userId: string): PendingReset | undefined {
-    const row = this.db
-      .prepare("SELECT action, before, started_at, created_user_id, creating_phone, changed_at FROM second_factor_resets WHERE profile_id = ? AND user_id = ?")
-      .get(profileId, userId) as Row | undefined;
-    if (!row) return undefined;
-    return {
-      action: row.action,
-      before: JSON.parse(row.before) as SecondFactor,
-      startedAt: row.started_at,
-      createdUserId: row.created_user_id ?? undefined,
-      creatingPhone: row.creating_phone ?? undefined,
-      changedAt: row.changed_at ?? undefined,
-    };
-  }
-
-  start(profileId: string, userId: string, action: string, before: SecondFactor, at: number): PendingReset {
-    this.db
-      .prepare("INSERT OR REPLACE INTO second_factor_resets (profile_id, user_id, action, before, started_at, created_user_id, creating_phone, changed_at) VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL)")
-      .run(profileId, userId, action, JSON.stringify(before), at);
-    return { action, before, startedAt: at, createdUserId: undefined, creatingPhone: undefined, changedAt: undefined };
-  }
-
-  creating(profileId: string, userId: string, phoneNumber: string): void {
-    this.db.prepare("UPDATE second_factor_resets SET creating_phone = ? WHERE profile_id = ? AND user_id = ?").run(phoneNumber, profileId, userId);
-  }
-
-  createdUser(profileId: string, userId: string, createdUserId: string): void {
-    this.db.prepare("UPDATE second_factor_resets SET created_user_id = ? WHERE profile_id = ? AND user_id = ?").run(createdUserId, profileId, userId);
-  }
-
-  changed(profileId: string, userId: string, at: number): void {
-    this.db.prepare("UPDATE second_factor_resets SET changed_at = COALESCE(changed_at, ?) WHERE profile_id = ? AND user_id = ?").run(at, profileId, userId);
-  }
-
-  finish(profileId: string, userId: string): void {
-    this.db.prepare("DELETE FROM second_factor_resets WHERE profile_id = ? AND user_id = ?").run(profileId, userId);
-  }
+export interface ResetJournal {
+  get(profileId: string, userId: string): Promise<PendingReset | undefined>;
+  /** Opens (or opens anew) the record of a reset about to make its first change. */
+  start(profileId: string, userId: string, action: string, before: SecondFactor, at: number): Promise<PendingReset>;
+  creating(profileId: string, userId: string, phoneNumber: string): Promise<void>;
+  createdUser(profileId: string, userId: string, createdUserId: string): Promise<void>;
+  /** When the change was first in place (a later call keeps the first time). */
+  changed(profileId: string, userId: string, at: number): Promise<void>;
+  finish(profileId: string, userId: string): Promise<void>;
 }

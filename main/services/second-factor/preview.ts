@@ -35,7 +35,7 @@ export async function resetPreview(deps: PreviewDeps, requestedId: string): Prom
     ? await scanPointers(core, profile.contract.secondFactorUserIdKey, [read.phoneUser.id], { maskPhones: !show, ...(deps.pointerScanCap ? { cap: deps.pointerScanCap } : {}) })
     : undefined;
   const plan = planFor(read, scan);
-  const stored = deps.journal.get(profile.id, userId);
+  const stored = await deps.journal.get(profile.id, userId);
   let pending: Output["pending"] = null;
   if (stored) {
     const look = await lookAtPending(core, stored, read);

@@ -82,18 +82,21 @@ export class SecondFactorReset {
         const changed = steps.some((s) => s.status === "done" && CHANGES.has(s.step));
         if (err instanceof GatehouseError && PASSTHROUGH.has(err.code)) {
           // A refusal before any change leaves nothing behind to finish.
-          if (startedFor !== undefined && !changed) this.deps.journal.finish(profile.id, startedFor);
+          // (A journal that cannot remove it now leaves a record of nothing: the next run sets it aside.)
+          if (startedFor !== undefined && !changed) await this.deps.journal.finish(profile.id, startedFor).catch(() => {});
           throw err;
         }
         const code = err instanceof GatehouseError ? err.code : "INTERNAL";
         const message = err instanceof Error ? err.message : String(err);
         const done = steps.filter((s) => s.status === "done" && CHANGES.has(s.step)).map((s) => s.step);
+        // A record open for the user (or a journal that cannot say): offer to finish or abandon it.
+        const open = !changed && seen.userId !== undefined && (await this.deps.journal.get(profile.id, seen.userId).then((p) => p !== undefined, () => true));
         throw new GatehouseError({
           code,
           message:
             `Step "${name}" of the second-factor reset failed: ${message} ` +
             `${done.length ? `Changed before it: ${done.join(", ")}.` : "Nothing was changed in this run."} ` +
-            (changed || (seen.userId !== undefined && this.deps.journal.get(profile.id, seen.userId) !== undefined)
+            (changed || open
               ? "Run the reset again with the same choice to finish it (steps already done are not repeated), or abandon it."
               : "Nothing needs finishing: run the reset again when the Core answers."),
         });
@@ -105,14 +108,14 @@ export class SecondFactorReset {
     const userId = read.user.id;
     seen.userId = userId;
     const key = actionKey(action);
-    let pending = this.deps.journal.get(profile.id, userId);
+    let pending = await this.deps.journal.get(profile.id, userId);
     let readDetail = describeFactor(read.state);
     if (pending) {
       const earlier = pending;
       const look = await step("read", () => lookAtPending(core, earlier, read));
       if (!look.changed) {
         // It changed nothing on the Core (refused, or stopped before its first change): nothing to finish.
-        this.deps.journal.finish(profile.id, userId);
+        await this.deps.journal.finish(profile.id, userId);
         readDetail += `; an earlier reset (${describeActionKey(earlier.action)}) had changed nothing on the Core and was set aside`;
         pending = undefined;
       } else if (earlier.action !== key) {
@@ -148,9 +151,9 @@ export class SecondFactorReset {
       step,
       push,
     };
-    const begin = () => {
+    const begin = async () => {
       if (run.pending) return;
-      run.pending = this.deps.journal.start(profile.id, userId, key, read.state, this.deps.now());
+      run.pending = await this.deps.journal.start(profile.id, userId, key, read.state, this.deps.now());
       startedFor = userId;
     };
 
@@ -168,15 +171,15 @@ export class SecondFactorReset {
       await step("check-phone", () => this.checkPhone(run, action.phoneNumber));
       push({ step: "check-phone", status: "done", detail: `${action.phoneNumber} is free for this user` });
       const reached = read.state.state === "enrolled" && read.state.phoneNumber === action.phoneNumber;
-      if (!reached) begin(); // every check passed: the first change follows
+      if (!reached) await begin(); // every check passed: the first change follows
       ownPhoneUsers.add(await this.replace(run, action.phoneNumber));
       if (oldAlone && beforeId) ownPhoneUsers.add(beforeId);
     } else {
       await step("unlink", async () => {
         if (read.linkedId === undefined) return push({ step: "unlink", status: "already", detail: "no second-factor link in the metadata" });
-        begin();
+        await begin();
         await core.sdk(() => UserMetadata.updateUserMetadata(userId, { [run.linkKey]: null }));
-        this.deps.journal.changed(profile.id, userId, this.deps.now());
+        await this.deps.journal.changed(profile.id, userId, this.deps.now());
         const others = othersOn(scan, read.linkedId, userId);
         push({ step: "unlink", status: "done", detail: `removed ${run.linkKey} of this user only (was ${read.linkedId})${others.length ? `; ${others.length} other user(s) keep their link to it` : ""}` });
       });
@@ -184,7 +187,7 @@ export class SecondFactorReset {
       if (oldPasswordlessUser === "kept" && oldAlone && beforeId) ownPhoneUsers.add(beforeId);
     }
 
-    const changedAt = run.pending ? (this.deps.journal.get(profile.id, userId)?.changedAt ?? this.deps.now()) : undefined;
+    const changedAt = run.pending ? ((await this.deps.journal.get(profile.id, userId))?.changedAt ?? this.deps.now()) : undefined;
     const { revoked, endedFor } = await step("revoke-sessions", () => this.endSessions(run, before, { changedAt, phoneAfter, ownPhoneUsers: [...ownPhoneUsers], oldAlone, oldUser }));
     push({
       step: "revoke-sessions",
@@ -193,7 +196,7 @@ export class SecondFactorReset {
     });
 
     const after = (await step("read", () => readLinkState(core, contract, userId))).state;
-    this.deps.journal.finish(profile.id, userId);
+    await this.deps.journal.finish(profile.id, userId);
     return {
       userId,
       action,
@@ -245,7 +248,7 @@ export class SecondFactorReset {
         const res = await core.sdk(() => Passwordless.updateUser({ recipeUserId: supertokens.convertToRecipeUserId(phoneUser.id), phoneNumber }));
         if (res.status === "PHONE_NUMBER_ALREADY_EXISTS_ERROR") throw new GatehouseError({ code: "CONFLICT", field: "action.phoneNumber", message: `${phoneNumber} already belongs to another user. Nothing was changed.` });
         if (res.status !== "OK") throw new GatehouseError({ code: "CORE_ERROR", message: `the Core refused the phone change (${res.status}${"reason" in res ? `: ${res.reason}` : ""}).` });
-        this.deps.journal.changed(profileId, userId, this.deps.now());
+        await this.deps.journal.changed(profileId, userId, this.deps.now());
         push({ step: "update-phone", status: "done", detail: `phone user ${phoneUser.id} (this user's alone): ${current} → ${phoneNumber}` });
       });
       push({ step: "create-phone-user", status: "skipped", detail: "the phone user is this user's alone: it keeps its id" });
@@ -261,16 +264,16 @@ export class SecondFactorReset {
           return existing.id;
         }
       }
-      this.deps.journal.creating(profileId, userId, phoneNumber);
+      await this.deps.journal.creating(profileId, userId, phoneNumber);
       const res = await core.sdk(() => Passwordless.signInUp({ phoneNumber, tenantId: run.tenants[0] ?? "public" }));
       if (!res.createdNewRecipeUser) throw new GatehouseError({ code: "CONFLICT", field: "action.phoneNumber", message: `${phoneNumber} was taken by another user a moment ago. Nothing was linked.` });
-      this.deps.journal.createdUser(profileId, userId, res.user.id);
+      await this.deps.journal.createdUser(profileId, userId, res.user.id);
       push({ step: "create-phone-user", status: "done", detail: `created phone user ${res.user.id} for ${phoneNumber}, for this user alone` });
       return res.user.id;
     });
     await step("link", async () => {
       await core.sdk(() => UserMetadata.updateUserMetadata(userId, { [linkKey]: createdId }));
-      this.deps.journal.changed(profileId, userId, this.deps.now());
+      await this.deps.journal.changed(profileId, userId, this.deps.now());
       const left = read.phoneUser && read.linkedId ? `; phone user ${read.linkedId} is left as it is` : "";
       push({ step: "link", status: "done", detail: `${linkKey} → ${createdId}${read.linkedId ? ` (was ${read.linkedId})` : ""}${left}` });
     });

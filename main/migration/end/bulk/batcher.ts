@@ -77,7 +77,7 @@ export class JobBatch {
     private readonly marks: Marks,
     private readonly now: () => number,
     private readonly options: BatchOptions,
-    private readonly saveProgress: (p: BulkImportProgress) => void,
+    private readonly saveProgress: (p: BulkImportProgress) => Promise<void>,
   ) {
     this.delay = options.pollMs;
   }
@@ -173,16 +173,17 @@ export class JobBatch {
     for (;;) {
       const users = batch.map((w) => this.importUser(w));
       // Journaled before the request: a repeat after a crash knows these may be on the Core as ours.
-      this.marks.db.transaction(() => batch.forEach((w) => this.marks.set(this.jobId, w.index, "staging")))();
+      await this.marks.setMany(
+        this.jobId,
+        batch.map((w) => ({ index: w.index, phase: "staging" })),
+      );
       try {
         const { stagedIds } = await stageUsers(this.core, users);
-        this.marks.db.transaction(() => {
-          batch.forEach((w, i) => {
-            const stagedId = stagedIds[i] ?? "";
-            this.marks.set(this.jobId, w.index, "staged", { stagedId });
-            this.waiting.set(w.item.legacyId, { ...w, stagedId });
-          });
-        })();
+        await this.marks.setMany(
+          this.jobId,
+          batch.map((w, i) => ({ index: w.index, phase: "staged", fields: { stagedId: stagedIds[i] ?? "" } })),
+        );
+        batch.forEach((w, i) => this.waiting.set(w.item.legacyId, { ...w, stagedId: stagedIds[i] ?? "" }));
         return;
       } catch (err) {
         if (!(err instanceof BatchRefused)) throw err;
@@ -295,10 +296,7 @@ export class JobBatch {
   }
 
   private publish(): void {
-    try {
-      this.saveProgress(this.progress());
-    } catch {
-      // the store is closing: the next look publishes again
-    }
+    // The store closing or away: the next look publishes again.
+    this.saveProgress(this.progress()).catch(() => {});
   }
 }

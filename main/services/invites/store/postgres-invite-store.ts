@@ -59,7 +59,8 @@ function params(): { values: unknown[]; $: (value: unknown) => string } {
 }
 
 export class PostgresInviteStore implements InviteStore {
-  constructor(private readonly pool: pg.Pool) {}
+  /** `pool` is public for a caller that writes its own rows in one transaction with queueWith (migration/end/postgres-marks.ts). */
+  constructor(readonly pool: pg.Pool) {}
 
   async insert(row: InviteRecordRow): Promise<void> {
     await this.pool.query(REPLACE, rowArgs(row));
@@ -242,8 +243,8 @@ export class PostgresInviteStore implements InviteStore {
     ]);
   }
 
-  /** The message of the same origin if there is one, else a new one (two instances racing for one origin: one row, both answer it). */
-  private async queueWith(db: Db, scope: string, profileId: string, e: OutboxDraft): Promise<Queued> {
+  /** The message of the same origin if there is one, else a new one (two instances racing for one origin: one row, both answer it); `db` may be a client in a transaction. */
+  async queueWith(db: Db, scope: string, profileId: string, e: OutboxDraft): Promise<Queued> {
     const inserted = await db.query<{ id: number }>(
       `INSERT INTO invite_outbox (scope, profile_id, tenant_id, user_id, recipient, channel, subject, body, link, link_expires_at, created_at, origin)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (origin) DO NOTHING RETURNING id`,

@@ -30,7 +30,8 @@ const LINK_SET = "link_expires_at = excluded.link_expires_at, delivery = exclude
 export class SqliteInviteStore implements InviteStore {
   private readonly sql: Prepared;
 
-  constructor(private readonly db: StoreDb) {
+  /** `db` is public for a caller that writes its own rows in one transaction with queueNow (migration/end/sqlite-marks.ts). */
+  constructor(readonly db: StoreDb) {
     this.sql = preparedFor(db);
   }
 
@@ -193,8 +194,8 @@ export class SqliteInviteStore implements InviteStore {
     this.sql("DELETE FROM invite_pending WHERE scope = ? AND tenant_id = ? AND contact = ?").run(scope, tenantId, contact);
   }
 
-  /** Inside a transaction: the message of the same origin if there is one, else a new one. */
-  private queueNow(scope: string, profileId: string, e: OutboxDraft): Queued {
+  /** Inside a transaction of `db`: the message of the same origin if there is one, else a new one. */
+  queueNow(scope: string, profileId: string, e: OutboxDraft): Queued {
     if (e.origin !== undefined) {
       const had = this.sql("SELECT id, link, link_expires_at FROM invite_outbox WHERE origin = ?").get(e.origin) as { id: number; link: string; link_expires_at: number } | undefined;
       if (had) return { id: had.id, link: had.link, linkExpiresAt: had.link_expires_at };
