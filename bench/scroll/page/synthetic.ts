@@ -5,6 +5,7 @@
  * passwords, enrolled and broken second factors. And a Transport that answers the renderer's
  * start-up calls and users.list from them, so the real app shell and users page mount on top.
  */
+import { allowedOperations } from "../../../shared/contract/allowances.ts";
 import type { EventHandler, Transport } from "../../../shared/contract/client.ts";
 import type { Envelope } from "../../../shared/contract/errors.ts";
 import type { OperationName, OutputOf } from "../../../shared/contract/index.ts";
@@ -83,7 +84,7 @@ export function benchTransport(rows: UserRow[]): Transport {
     active: true,
   };
   const answers: Answers = {
-    "session.whoami": () => ({ operator: "bench", role: "admin", permissions: [...ROLE_PERMISSIONS.admin], profile, mode: "desktop" }),
+    "session.whoami": () => ({ operator: "bench", role: "admin", permissions: [...ROLE_PERMISSIONS.admin], operations: allowedOperations("admin"), profile, mode: "desktop" }),
     "connection.status": () => ({ profileId: profile.id, state: "connected", cdiVersion: "5.4", message: null }),
     "tenants.list": () => ({ tenants: [{ tenantId: "public" }] }),
     // The whole data set as one page: the table under test is the one that shows a page.
