@@ -235,6 +235,26 @@ describe("Migration page", () => {
       cleanup();
     }
   });
+
+  it("shows a scan that ended before the answer that started it as ended, and loads the figures again", async () => {
+    const fake: { emit?: (name: "job.progress", payload: { jobId: string; profileId: string; state: "completed"; done: number; failed: number; skipped: number; total: number; etaMs: null }) => void } = {};
+    const { transport } = renderApp(
+      {
+        ...handlers("admin"),
+        "migration.scan.start": () => {
+          // A small scan: done, and its end announced, before this answer is on its way.
+          fake.emit?.("job.progress", { jobId: "scan-1", profileId: "p1", state: "completed", done: 400, failed: 0, skipped: 0, total: 400, etaMs: null });
+          return { job: job(), index };
+        },
+      },
+      "#/migration",
+    );
+    fake.emit = (name, payload) => transport.emit(name, payload);
+    fireEvent.click(await screen.findByTestId("scan-refresh", {}, { timeout: 5000 }));
+    await waitFor(() => expect(transport.callsOf("migration.scan.start")).toHaveLength(1));
+    await waitFor(() => expect(transport.callsOf("migration.summary")).toHaveLength(2));
+    await waitFor(() => expect(screen.queryByTestId("scan-progress")).toBeNull());
+  });
 });
 
 const draftJob = job({ id: "end-1", kind: "migration.end", state: "draft", total: 3, valid: 2, pending: 2, startedAt: null, etaMs: null });

@@ -70,4 +70,29 @@ describe("Users list filters from the user index", () => {
     await waitFor(() => expect(screen.getByTestId("users-index-notice").textContent).toContain("refreshed less than a minute ago"));
     expect(screen.getByTestId("users-index-refresh")).toBeTruthy();
   });
+
+  it("loads the page again when the scan ended before the answer that started it (its end event came first)", async () => {
+    let index = { ...fresh, stale: true, ageMs: 3 * 3600_000 };
+    const fake: { emit?: (typeof transport)["emit"] } = {};
+    const { transport } = renderApp(
+      {
+        ...handlers(() => index),
+        "migration.scan.start": () => {
+          index = { ...fresh, ageMs: 1000, refreshedAt: NOW };
+          fake.emit?.("job.progress", { jobId: "scan-9", profileId: "p1", state: "completed", done: 10, failed: 0, skipped: 0, total: 10, etaMs: null });
+          return { job: scanJob, index: index };
+        },
+      },
+      "#/users",
+    );
+    fake.emit = (name, payload) => transport.emit(name, payload);
+    await screen.findAllByTestId("user-row");
+    fireEvent.change(screen.getByTestId("migration-filter"), { target: { value: "conflict" } });
+    await waitFor(() => expect(screen.getByTestId("users-index-notice").textContent).toContain("refreshed 3 hours ago"));
+    const before = transport.callsOf("users.list").length;
+    fireEvent.click(screen.getByTestId("users-index-refresh"));
+    await waitFor(() => expect(transport.callsOf("users.list").length).toBe(before + 1));
+    await waitFor(() => expect(screen.getByTestId("users-index-notice").textContent).toContain("refreshed less than a minute ago"));
+    expect(screen.queryByTestId("users-index-scanning")).toBeNull();
+  });
 });

@@ -12,6 +12,7 @@ import type { OutputOf } from "../../../../shared/contract/index.ts";
 import type { MigrationCriterion } from "../../../../shared/contract/operations/migration.ts";
 import type { JobSummary } from "../../../../shared/contract/operations/jobs.ts";
 import { toErrorBody } from "../../api/errors.ts";
+import { caughtUp, FINISHED, ProgressMemory, withProgress } from "../../lib/jobProgress.ts";
 
 /** Snapshots the chart asks for (a year of daily scans, and then some). */
 export const HISTORY_LIMIT = 2000;
@@ -41,8 +42,6 @@ export interface OverviewState extends Overview {
   applyProgress(p: EventPayload<"job.progress">): void;
 }
 
-const FINISHED = new Set(["completed", "failed", "cancelled"]);
-
 const fetchers: { [P in Part]: (client: GatehouseClient) => Promise<NonNullable<Overview[P]>> } = {
   summary: (c) => c.invoke("migration.summary", {}),
   history: (c) => c.invoke("migration.history", { limit: HISTORY_LIMIT }),
@@ -57,16 +56,9 @@ export const createOverviewStore = (client: GatehouseClient) =>
     let generation = 0;
     /** Jobs whose end reloads the screen: the scan and the roster's read. */
     const watched = (): (JobSummary | null | undefined)[] => [get().scan?.job, get().source?.read?.job];
-    const withProgress = (job: JobSummary, p: EventPayload<"job.progress">): JobSummary => ({
-      ...job,
-      state: p.state,
-      done: p.done,
-      failed: p.failed,
-      skipped: p.skipped,
-      total: p.total,
-      etaMs: p.etaMs,
-      pending: Math.max(0, p.total - p.done - p.failed - p.skipped),
-    });
+    // Events that came before the answer which started their job (lib/jobProgress.ts).
+    const memory = new ProgressMemory();
+    const reloadedFor = new Set<string>();
     return {
       summary: null,
       history: null,
@@ -88,11 +80,30 @@ export const createOverviewStore = (client: GatehouseClient) =>
           if (r.status === "fulfilled") (next as Record<Part, unknown>)[part] = r.value;
           else errors[part] = toErrorBody(r.reason);
         });
+        // A job that ended while this load was under way: its end event came before the answer.
+        const scanJob = next.scan?.job;
+        const readJob = next.source?.read?.job;
+        const endedMeanwhile: string[] = [];
+        const catchUp = (job: JobSummary): JobSummary => {
+          const now = caughtUp(job, memory.latest(job.id));
+          if (FINISHED.has(now.state) && !FINISHED.has(job.state)) endedMeanwhile.push(job.id);
+          return now;
+        };
+        if (next.scan && scanJob) next.scan = { ...next.scan, job: catchUp(scanJob) };
+        if (next.source?.read && readJob) next.source = { ...next.source, read: { ...next.source.read, job: catchUp(readJob) } };
         set({ ...next, errors, loading: false, version: get().version + 1 });
+        // Once per job: its end brings the figures it changed.
+        const again = endedMeanwhile.filter((id) => !reloadedFor.has(id));
+        again.forEach((id) => reloadedFor.add(id));
+        if (again.length > 0) void get().load();
       },
       async startScan(mode) {
-        const { job, index } = await client.invoke("migration.scan.start", { mode });
+        const answer = await client.invoke("migration.scan.start", { mode });
+        const { index } = answer;
+        const job = caughtUp(answer.job, memory.latest(answer.job.id));
         set({ scan: { job, index }, summary: get().summary ? { ...(get().summary as NonNullable<Overview["summary"]>), index } : null });
+        // A scan that ended before its answer came: its end's reload would otherwise never happen.
+        if (FINISHED.has(job.state)) void get().load();
       },
       async controlScan(action) {
         const id = get().scan?.job?.id;
@@ -112,6 +123,7 @@ export const createOverviewStore = (client: GatehouseClient) =>
         }
       },
       applyProgress(p) {
+        memory.note(p);
         const scan = get().scan;
         if (scan?.job?.id === p.jobId) set({ scan: { ...scan, job: withProgress(scan.job, p) } });
         const read = get().source?.read;

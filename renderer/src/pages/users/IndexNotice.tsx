@@ -3,26 +3,35 @@
  * all, with a refresh (a scan job; the page loads again when it ends). Without an index yet, says
  * that these filters need one.
  */
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { useStore } from "zustand";
 import { useStores } from "../../app/StoresContext.tsx";
 import { ErrorBanner } from "../../components/ErrorBanner.tsx";
 import { plural } from "../../lib/format.ts";
 import { useAsyncAction } from "../../lib/hooks.ts";
+import { caughtUp, FINISHED, ProgressMemory } from "../../lib/jobProgress.ts";
 import { freshnessText } from "../migration/freshness.ts";
 import type { IndexInfo } from "../../stores/users.ts";
-
-const FINISHED = new Set(["completed", "failed", "cancelled"]);
 
 export function IndexNotice({ index }: { index: IndexInfo }) {
   const { client, users, session } = useStores();
   const profileId = useStore(session, (s) => s.whoami?.profile?.id ?? null);
   const [scanId, setScanId] = useState<string | null>(index.scanning?.jobId ?? null);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const ended = useCallback(() => {
+    setScanId(null);
+    setProgress(null);
+    void users.getState().reload();
+  }, [users]);
+  // Events that overtake the answer starting the scan (lib/jobProgress.ts).
+  const [memory] = useState(() => new ProgressMemory());
+  useEffect(() => client.on("job.progress", (p) => p.profileId === profileId && memory.note(p)), [client, memory, profileId]);
   const refresh = useAsyncAction(async () => {
-    const { job } = await client.invoke("migration.scan.start", { mode: "refresh" });
+    const answer = await client.invoke("migration.scan.start", { mode: "refresh" });
+    const job = caughtUp(answer.job, memory.latest(answer.job.id));
+    if (FINISHED.has(job.state)) return ended();
     setScanId(job.id);
-    setProgress({ done: job.done, total: job.total });
+    setProgress({ done: job.done + job.failed + job.skipped, total: job.total });
   });
   // The scan's end brings the page up to date.
   useEffect(() => {
@@ -30,13 +39,9 @@ export function IndexNotice({ index }: { index: IndexInfo }) {
     return client.on("job.progress", (p) => {
       if (p.jobId !== scanId || p.profileId !== profileId) return;
       setProgress({ done: p.done + p.failed + p.skipped, total: p.total });
-      if (FINISHED.has(p.state)) {
-        setScanId(null);
-        setProgress(null);
-        void users.getState().reload();
-      }
+      if (FINISHED.has(p.state)) ended();
     });
-  }, [client, users, scanId, profileId]);
+  }, [client, ended, scanId, profileId]);
 
   const scanning = scanId !== null;
   return (
