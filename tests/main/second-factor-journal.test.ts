@@ -5,45 +5,22 @@
  * first in place, and goes when the reset is done; on PostgreSQL what one instance (pool) journals
  * the other reads, so a reset left unfinished on one is finished from the other.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ResetJournal } from "../../main/services/second-factor/journal.ts";
 import { PostgresResetJournal } from "../../main/services/second-factor/postgres-journal.ts";
 import { SqliteResetJournal } from "../../main/services/second-factor/sqlite-journal.ts";
-import { openStore, type StoreDb } from "../../main/store/database.ts";
-import { openPostgres } from "../../main/store/postgres/pool.ts";
 import type { SecondFactor } from "../../shared/contract/schemas.ts";
-import { startTestPostgres, type TestPostgres } from "../support/postgres.ts";
+import { useSqliteAndPostgres } from "../support/sqlite-and-postgres.ts";
 
-let dir: string;
-let db: StoreDb;
-let cluster: TestPostgres;
-const pools: pg.Pool[] = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "gatehouse-2fa-journal-"));
-  db = openStore(join(dir, "gatehouse.sqlite"));
-  cluster = await startTestPostgres();
-  for (let i = 0; i < 2; i++) pools.push(await openPostgres(cluster.url, { max: 2 }));
-}, 90_000);
-
-afterAll(async () => {
-  db?.close();
-  await Promise.all(pools.map((p) => p.end()));
-  await cluster?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const pool = (i: number) => pools[i] as pg.Pool;
+const both = useSqliteAndPostgres("gatehouse-2fa-journal-");
+const pool = (i: 0 | 1): pg.Pool => both.pools[i];
 let n = 0;
 const unique = (what: string) => `${what}-${++n}-${Date.now()}`;
 const enrolled: SecondFactor = { state: "enrolled", passwordlessUserId: "pl-1", phoneNumber: "+14155550100" };
 
 describe.each<[string, () => ResetJournal]>([
-  ["SQLite", () => new SqliteResetJournal(db)],
+  ["SQLite", () => new SqliteResetJournal(both.db)],
   ["PostgreSQL", () => new PostgresResetJournal(pool(0))],
 ])("the second-factor reset journal on %s", (_name, make) => {
   it("opens a record, notes each step, keeps the first change time, and forgets it when done", async () => {

@@ -6,11 +6,8 @@
  * On PostgreSQL also across two pools (two instances): what one writes the other reads, and two
  * instances finishing a scan at once write the demo's invented past once.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { TenantTotals } from "../../../shared/contract/operations/migration.ts";
 import type { Totals } from "../../../main/migration/classify.ts";
 import type { Marks } from "../../../main/migration/end/marks.ts";
@@ -22,38 +19,18 @@ import { SqliteMarks } from "../../../main/migration/end/sqlite-marks.ts";
 import { PostgresProgressStore } from "../../../main/migration/progress/postgres-store.ts";
 import { SqliteProgressStore } from "../../../main/migration/progress/sqlite-store.ts";
 import type { NewSnapshot, ProgressStore } from "../../../main/migration/progress/store.ts";
-import { openStore, type StoreDb } from "../../../main/store/database.ts";
-import { openPostgres } from "../../../main/store/postgres/pool.ts";
-import { startTestPostgres, type TestPostgres } from "../../support/postgres.ts";
+import { useSqliteAndPostgres } from "../../support/sqlite-and-postgres.ts";
 
-let dir: string;
-let db: StoreDb;
-let cluster: TestPostgres;
-const pools: pg.Pool[] = [];
+const both = useSqliteAndPostgres("gatehouse-migration-stores-");
+const pool = (i: 0 | 1): pg.Pool => both.pools[i];
 const clock = () => 1_700_000_000_000;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "gatehouse-migration-stores-"));
-  db = openStore(join(dir, "gatehouse.sqlite"));
-  cluster = await startTestPostgres();
-  for (let i = 0; i < 2; i++) pools.push(await openPostgres(cluster.url, { max: 4 }));
-}, 90_000);
-
-afterAll(async () => {
-  db?.close();
-  await Promise.all(pools.map((p) => p.end()));
-  await cluster?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const pool = (i: number) => pools[i] as pg.Pool;
 const progressStores: [string, () => ProgressStore][] = [
-  ["SQLite", () => new SqliteProgressStore(db)],
+  ["SQLite", () => new SqliteProgressStore(both.db)],
   ["PostgreSQL", () => new PostgresProgressStore(pool(0))],
 ];
-const marksOn = (name: string, now: () => number): Marks => (name === "SQLite" ? new SqliteMarks(db, now) : new PostgresMarks(pool(0), now));
+const marksOn = (name: string, now: () => number): Marks => (name === "SQLite" ? new SqliteMarks(both.db, now) : new PostgresMarks(pool(0), now));
 // Each kind of marks with the invites' outbox in the same database (as startGatehouse builds them).
-const outboxOf = (name: string): InviteStore => (name === "SQLite" ? new SqliteInviteStore(db) : new PostgresInviteStore(pool(0)));
+const outboxOf = (name: string): InviteStore => (name === "SQLite" ? new SqliteInviteStore(both.db) : new PostgresInviteStore(pool(0)));
 const markStores: [string, () => Marks, (now: () => number) => Marks][] = [
   ["SQLite", () => marksOn("SQLite", clock), (now) => marksOn("SQLite", now)],
   ["PostgreSQL", () => marksOn("PostgreSQL", clock), (now) => marksOn("PostgreSQL", now)],
@@ -189,7 +166,7 @@ describe.each(markStores)("end-of-migration marks on %s", (name, make, makeWithC
 
   it("marks right after the message when the outbox is in another database, and a repeat gets the same message", async () => {
     const marks = make();
-    const other = name === "SQLite" ? new PostgresInviteStore(pool(1)) : new SqliteInviteStore(db);
+    const other = name === "SQLite" ? new PostgresInviteStore(pool(1)) : new SqliteInviteStore(both.db);
     const job = unique("job");
     const scope = unique("scope");
     const then = (q: Queued) => ({ value: q.id, mark: { phase: "delivered" as const, fields: { result: { delivery: "outbox", id: q.id } } } });
