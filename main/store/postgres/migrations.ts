@@ -9,6 +9,7 @@ import { AUDIT_POSTGRES_MIGRATIONS } from "../../services/audit/postgres-audit-m
 import { INVITES_POSTGRES_MIGRATIONS } from "../../services/invites/store/postgres-invite-migrations.ts";
 import { MIGRATION_END_POSTGRES } from "../../migration/end/postgres-marks.ts";
 import { MIGRATION_PROGRESS_POSTGRES } from "../../migration/progress/postgres-store.ts";
+import { RESET_TEMPLATES_POSTGRES } from "../../migration/reset-links/postgres-template-store.ts";
 import { SECOND_FACTOR_POSTGRES_MIGRATIONS } from "../../services/second-factor/postgres-journal.ts";
 import { TEAM_POSTGRES_MIGRATIONS } from "../../team/store/postgres-team-migrations.ts";
 
@@ -57,9 +58,9 @@ export const POSTGRES_MIGRATIONS: Readonly<Record<string, readonly string[]>> = 
   team: TEAM_POSTGRES_MIGRATIONS,
   audit: AUDIT_POSTGRES_MIGRATIONS,
   invites: INVITES_POSTGRES_MIGRATIONS,
-  // The migration area's progress (snapshots, end criterion) and its end-of-migration jobs' marks;
-  // its roster and index stay per instance so far.
-  migration: [MIGRATION_PROGRESS_POSTGRES, MIGRATION_END_POSTGRES],
+  // The migration area's progress (snapshots, end criterion), its end-of-migration jobs' marks, then
+  // the reset mail's template.
+  migration: [MIGRATION_PROGRESS_POSTGRES, MIGRATION_END_POSTGRES, RESET_TEMPLATES_POSTGRES],
   // Second-factor resets under way (services/second-factor/journal.ts).
   secondFactor: SECOND_FACTOR_POSTGRES_MIGRATIONS,
 };
