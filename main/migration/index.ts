@@ -44,7 +44,7 @@ export interface MigrationAreaDeps {
   /** The job engine (made after the areas, since it takes their kinds). */
   jobs: () => JobRunner;
   audit: AuditTrail;
-  /** Several team-server instances on one PostgreSQL: progress (snapshots, criterion) is kept there, shared. */
+  /** Several team-server instances on one PostgreSQL: the roster, the index, the classification and progress are kept there, shared. */
   postgres?: pg.Pool;
 }
 
@@ -66,7 +66,7 @@ export function createMigration(deps: MigrationAreaDeps): {
   roster: RosterReader;
   usersIndex: UsersIndexPort;
 } {
-  const { roster, index, classification } = migrationStores(deps.db);
+  const { roster, index, classification } = migrationStores(deps.db, deps.postgres);
   const progress = new Progress(deps.postgres ? new PostgresProgressStore(deps.postgres) : new SqliteProgressStore(deps.db), deps.now);
 
   /** After the roster changed: classified again against the index as the last scan left it (no Core calls). */
