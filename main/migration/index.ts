@@ -90,8 +90,8 @@ export function createMigration(deps: MigrationAreaDeps): {
   };
 
   const jobKinds: AnyJobKind[] = [
-    scanKind({ store: index, contractOf: (id) => deps.profileFor(id).contract, finish: finishScan, instanceBound: true }),
-    rosterReadKind({ roster, secrets: deps.secrets, now: deps.now, replaced: reclassify, instanceBound: true }),
+    scanKind({ store: index, contractOf: (id) => deps.profileFor(id).contract, finish: finishScan }),
+    rosterReadKind({ roster, secrets: deps.secrets, now: deps.now, replaced: reclassify }),
   ];
 
   const runner = () => deps.jobs();

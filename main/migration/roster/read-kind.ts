@@ -29,8 +29,6 @@ export interface RosterReadDeps {
   now: () => number;
   /** After the roster was replaced (re-classify against the index). */
   replaced: (profileId: string) => Promise<void>;
-  /** Whether its pages are staged where only this instance sees them (SQLite): then it runs here only. */
-  instanceBound: boolean;
 }
 
 export function rosterReadKind(deps: RosterReadDeps): JobKind<Record<string, never>, Item, Result> {
@@ -46,8 +44,11 @@ export function rosterReadKind(deps: RosterReadDeps): JobKind<Record<string, nev
     permission: "migration:write",
     input: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
     concurrency: 1,
-    // Pages staged in this instance's SQLite: on a shared job store it runs here only (on PostgreSQL, anywhere).
-    instanceBound: deps.instanceBound,
+    // Each item goes on from where the one before it stopped (the Core's or the service's cursor), and
+    // the job engine's concurrency is per instance: on a shared job store (PostgreSQL), two instances
+    // would run an item before the one it follows. So it runs on the instance that planned it, even
+    // though its pages are staged in the shared store there.
+    instanceBound: true,
     inputColumns: ["step", "page"],
     resultColumns: ["users", "skipped", "problems", "detail"],
     describe: (_input, items) => `read the legacy roster (${items.length - 1} page${items.length === 2 ? "" : "s"})`,

@@ -61,8 +61,6 @@ export interface ScanDeps {
   contractOf: (profileId: string) => DataContract;
   /** The last item: classify the roster and store the snapshot; returns a line for the result. */
   finish: (profileId: string, jobId: string, mode: "full" | "refresh", removed: number) => Promise<string>;
-  /** Whether its pages are staged where only this instance sees them (SQLite): then it runs here only. */
-  instanceBound: boolean;
 }
 
 export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
@@ -73,8 +71,11 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
     permission: "migration:read",
     input: scanInput,
     concurrency: 1,
-    // Pages staged in this instance's SQLite: on a shared job store it runs here only (on PostgreSQL, anywhere).
-    instanceBound: deps.instanceBound,
+    // Each item goes on from where the one before it stopped (the Core's or the service's cursor), and
+    // the job engine's concurrency is per instance: on a shared job store (PostgreSQL), two instances
+    // would run an item before the one it follows. So it runs on the instance that planned it, even
+    // though its pages are staged in the shared store there.
+    instanceBound: true,
     inputColumns: ["step", "tenantId", "chunk"],
     resultColumns: ["users", "pages", "detail"],
     describe: (input, items) => {
