@@ -16,6 +16,12 @@ export class PostgresClassificationStore implements ClassificationStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async classify(profileId: string): Promise<void> {
+    await this.classifyNow(profileId);
+    // Statistics for the states just written (the lists and totals read them).
+    await this.pool.query("ANALYZE migration_status");
+  }
+
+  private async classifyNow(profileId: string): Promise<void> {
     await inTransaction(this.pool, async (c) => {
       await lockFor(c, profileLock(profileId));
       await c.query("DELETE FROM migration_status WHERE profile_id = $1", [profileId]);
@@ -59,10 +65,11 @@ export class PostgresClassificationStore implements ClassificationStore {
         );
       }
 
+      // Everyone else (by the primary key: the table's statistics do not know the rows just written).
       await c.query(
         `INSERT INTO migration_status (profile_id, legacy_id, state, user_id, reason)
-         SELECT r.profile_id, r.legacy_id, 'not-migrated', NULL, NULL FROM migration_roster r
-         WHERE r.profile_id = $1 AND NOT EXISTS (SELECT 1 FROM migration_status s WHERE s.profile_id = r.profile_id AND s.legacy_id = r.legacy_id)`,
+         SELECT r.profile_id, r.legacy_id, 'not-migrated', NULL, NULL FROM migration_roster r WHERE r.profile_id = $1
+         ON CONFLICT (profile_id, legacy_id) DO NOTHING`,
         [profileId],
       );
 

@@ -36,7 +36,7 @@ export class PostgresRosterStore implements RosterStore {
   }
 
   async replace(profileId: string, entries: readonly RosterEntry[], source: NewSource): Promise<number> {
-    return inTransaction(this.pool, async (c) => {
+    const replaced = await inTransaction(this.pool, async (c) => {
       await lockFor(c, profileLock(profileId));
       const replaced = await count(c, profileId);
       await c.query("DELETE FROM migration_roster WHERE profile_id = $1", [profileId]);
@@ -57,6 +57,8 @@ export class PostgresRosterStore implements RosterStore {
       );
       return replaced;
     });
+    await analyzed(this.pool);
+    return replaced;
   }
 
   async count(profileId: string): Promise<number> {
@@ -126,7 +128,7 @@ export class PostgresRosterStore implements RosterStore {
   }
 
   async replaceFromRead(profileId: string, jobId: string, r: { tenantId: string; at: number; skippedDisabled: number; users: number }): Promise<boolean> {
-    return inTransaction(this.pool, async (c) => {
+    const done = await inTransaction(this.pool, async (c) => {
       await lockFor(c, profileLock(profileId));
       if ((await c.query("SELECT 1 FROM migration_read_pages WHERE job_id = $1 AND page = -1", [jobId])).rowCount !== 0) return false;
       await c.query("DELETE FROM migration_roster WHERE profile_id = $1", [profileId]);
@@ -143,6 +145,8 @@ export class PostgresRosterStore implements RosterStore {
       await c.query("INSERT INTO migration_read_pages (job_id, page, cursor_out, users, skipped) VALUES ($1, -1, NULL, $2, $3)", [jobId, r.users, r.skippedDisabled]);
       return true;
     });
+    if (done) await analyzed(this.pool);
+    return done;
   }
 
   // RosterReader (the end-of-migration job)
@@ -179,6 +183,11 @@ export class PostgresRosterStore implements RosterStore {
     const { rows } = await this.pool.query<RosterRow>(`SELECT ${ENTRY_COLUMNS} FROM migration_roster WHERE profile_id = $1 AND legacy_id = $2`, [profileId, legacyId]);
     return rows[0] ? entryOf(rows[0]) : null;
   }
+}
+
+/** Statistics for a roster just replaced (the classification's plans depend on its size). */
+async function analyzed(pool: pg.Pool): Promise<void> {
+  await pool.query("ANALYZE migration_roster");
 }
 
 async function count(q: pg.Pool | pg.PoolClient, profileId: string): Promise<number> {
