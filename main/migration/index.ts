@@ -98,7 +98,7 @@ export function createMigration(deps: MigrationAreaDeps): {
   const jobOf = async (jobId: string | null | undefined) => {
     if (!jobId) return null;
     try {
-      return (await runner().get(jobId, 0, 1)).job;
+      return await runner().summary(jobId);
     } catch {
       return null; // the job was removed with its profile
     }

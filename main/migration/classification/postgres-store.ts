@@ -5,7 +5,7 @@
  */
 import type pg from "pg";
 import type { MigrationRow, TenantTotals } from "../../../shared/contract/operations/migration.ts";
-import { columns, lockFor, numbered } from "../../store/postgres/statements.ts";
+import { analyzeIfStale, columns, lockFor, numbered } from "../../store/postgres/statements.ts";
 import { inTransaction } from "../../store/postgres/transaction.ts";
 import { conflictsFrom, relationsFrom, sharedEmailReason, totalsFrom, type Candidate, type Totals } from "../classify.ts";
 import { listStatements, type ListQuery } from "../lists.ts";
@@ -16,13 +16,14 @@ export class PostgresClassificationStore implements ClassificationStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async classify(profileId: string): Promise<void> {
-    await this.classifyNow(profileId);
+    const states = await this.classifyNow(profileId);
     // Statistics for the states just written (the lists and totals read them).
-    await this.pool.query("ANALYZE migration_status");
+    await analyzeIfStale(this.pool, "migration_status", states);
   }
 
-  private async classifyNow(profileId: string): Promise<void> {
-    await inTransaction(this.pool, async (c) => {
+  /** Returns how many roster users it classified. */
+  private async classifyNow(profileId: string): Promise<number> {
+    return inTransaction(this.pool, async (c) => {
       await lockFor(c, profileLock(profileId));
       await c.query("DELETE FROM migration_status WHERE profile_id = $1", [profileId]);
       await c.query(
@@ -66,7 +67,7 @@ export class PostgresClassificationStore implements ClassificationStore {
       }
 
       // Everyone else (by the primary key: the table's statistics do not know the rows just written).
-      await c.query(
+      const rest = await c.query(
         `INSERT INTO migration_status (profile_id, legacy_id, state, user_id, reason)
          SELECT r.profile_id, r.legacy_id, 'not-migrated', NULL, NULL FROM migration_roster r WHERE r.profile_id = $1
          ON CONFLICT (profile_id, legacy_id) DO NOTHING`,
@@ -79,6 +80,7 @@ export class PostgresClassificationStore implements ClassificationStore {
       );
       const { rows: before } = await c.query<{ user_id: string }>("SELECT user_id FROM user_index WHERE profile_id = $1 AND roster_rel != 'outside-roster'", [profileId]);
       await setRel(c, profileId, relationsFrom(mapped, conflicts.users, before.map((r) => r.user_id)));
+      return mapped.length + rows.length + (rest.rowCount ?? 0);
     });
   }
 

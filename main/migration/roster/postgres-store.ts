@@ -5,7 +5,7 @@
  */
 import type pg from "pg";
 import { inTransaction } from "../../store/postgres/transaction.ts";
-import { columns, lockFor, slices } from "../../store/postgres/statements.ts";
+import { analyzeIfStale, columns, lockFor, slices } from "../../store/postgres/statements.ts";
 import { profileLock } from "../postgres-lock.ts";
 import type { RosterProblem } from "./csv.ts";
 import { ENTRY_COLUMNS, R_ENTRY_COLUMNS, entryOf, entryValues, type NewSource, type ReadPage, type ReadPageRow, type RosterRow, type RosterStore, type SourceRow } from "./store.ts";
@@ -57,7 +57,7 @@ export class PostgresRosterStore implements RosterStore {
       );
       return replaced;
     });
-    await analyzed(this.pool);
+    await analyzed(this.pool, profileId);
     return replaced;
   }
 
@@ -145,7 +145,7 @@ export class PostgresRosterStore implements RosterStore {
       await c.query("INSERT INTO migration_read_pages (job_id, page, cursor_out, users, skipped) VALUES ($1, -1, NULL, $2, $3)", [jobId, r.users, r.skippedDisabled]);
       return true;
     });
-    if (done) await analyzed(this.pool);
+    if (done) await analyzed(this.pool, profileId);
     return done;
   }
 
@@ -185,9 +185,9 @@ export class PostgresRosterStore implements RosterStore {
   }
 }
 
-/** Statistics for a roster just replaced (the classification's plans depend on its size). */
-async function analyzed(pool: pg.Pool): Promise<void> {
-  await pool.query("ANALYZE migration_roster");
+/** Statistics for a roster just replaced, when the planner does not know its size (the classification's plans depend on it). */
+async function analyzed(pool: pg.Pool, profileId: string): Promise<void> {
+  await analyzeIfStale(pool, "migration_roster", await count(pool, profileId));
 }
 
 async function count(q: pg.Pool | pg.PoolClient, profileId: string): Promise<number> {

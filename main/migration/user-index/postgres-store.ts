@@ -5,7 +5,7 @@
  * Writes to a profile's index hold its migration-data lock (../postgres-lock.ts).
  */
 import type pg from "pg";
-import { columns, lockFor, numbered, slices } from "../../store/postgres/statements.ts";
+import { analyzeIfStale, columns, lockFor, numbered, slices } from "../../store/postgres/statements.ts";
 import { inTransaction } from "../../store/postgres/transaction.ts";
 import { profileLock } from "../postgres-lock.ts";
 import { EMPTY_META, INDEXED, searchKeys, stageValues, type Indexed, type ListedUser, type MetaColumns } from "./listed.ts";
@@ -212,7 +212,8 @@ export class PostgresIndexStore implements IndexStore {
     });
     // Statistics for the rows just written: without them the planner takes a 100k-user index for a
     // few rows (a Users page read every row instead of its 100).
-    await this.pool.query("ANALYZE user_index, user_index_tenants, user_index_keys");
+    const indexed = await users(this.pool, profileId);
+    for (const table of ["user_index", "user_index_tenants", "user_index_keys"]) await analyzeIfStale(this.pool, table, indexed);
     return removed;
   }
 

@@ -29,3 +29,14 @@ export function* slices<T>(rows: readonly T[], size: number): Generator<T[]> {
 export async function lockFor(client: pg.PoolClient, key: string): Promise<void> {
   await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [key]);
 }
+
+/**
+ * Refreshes a table's statistics when the planner believes it holds far fewer rows than `rows`
+ * (never analyzed, or just filled in bulk): planned for a handful of rows, a 100k-row table is
+ * read whole. Otherwise autovacuum keeps them close enough, and ANALYZE is not paid again.
+ */
+export async function analyzeIfStale(pool: pg.Pool, table: string, rows: number): Promise<void> {
+  const { rows: found } = await pool.query<{ tuples: number }>("SELECT reltuples::float8 AS tuples FROM pg_class WHERE oid = $1::regclass", [table]);
+  const tuples = found[0]?.tuples ?? -1;
+  if (tuples < 0 || tuples < rows / 2) await pool.query(`ANALYZE ${table}`);
+}
