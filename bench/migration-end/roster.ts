@@ -20,9 +20,9 @@ export function rosterReader(entries: RosterEntry[]): RosterReader {
   const byId = new Map(entries.map((e) => [e.legacyId, e]));
   const sorted = [...entries].sort((a, b) => (a.legacyId < b.legacyId ? -1 : 1));
   return {
-    notYetMigrated: (_p, page) => sorted.filter((e) => page.afterLegacyId === undefined || e.legacyId > page.afterLegacyId).slice(0, page.limit),
-    conflicts: () => [],
-    get: (_p, id) => byId.get(id) ?? null,
-    unclassified: () => 0,
+    notYetMigrated: async (_p, page) => sorted.filter((e) => page.afterLegacyId === undefined || e.legacyId > page.afterLegacyId).slice(0, page.limit),
+    conflicts: async () => [],
+    get: async (_p, id) => byId.get(id) ?? null,
+    unclassified: async () => 0,
   };
 }

@@ -13,15 +13,20 @@
  *     through the dispatcher.
  * Gatehouse initialises the supertokens-node singleton itself, so this runs in a child process:
  * `tsx bench/migration-index/index-scan.ts` prints {"rows": BenchRow[]} as its last stdout line.
+ * BENCH_INDEX_STORE=postgres measures the same with the migration area's stores on PostgreSQL (a
+ * throwaway cluster, Debian's package; a fresh database per scan), as team servers sharing one use.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type pg from "pg";
 import EmailPassword from "supertokens-node/recipe/emailpassword";
 import UserMetadata from "supertokens-node/recipe/usermetadata";
 import { startGatehouse, type Gatehouse } from "../../main/app.ts";
 import { CoreClient } from "../../main/core/core-client.ts";
+import { openPostgres } from "../../main/store/postgres/pool.ts";
 import type { OutputOf } from "../../shared/contract/index.ts";
+import { startTestPostgres, type TestPostgres } from "../../tests/support/postgres.ts";
 import { invokeOn, useBenchProfile } from "../console.ts";
 import { spawnCore } from "../core-process.ts";
 import { runAsChildBench, runChildJson } from "../child.ts";
@@ -36,6 +41,8 @@ export interface IndexScanOptions {
   users: number;
   rounds: number;
   reps: number;
+  /** Where the migration area keeps its roster and index: Gatehouse's SQLite (the default) or PostgreSQL. */
+  store: "sqlite" | "postgres";
   log: (line: string) => void;
 }
 
@@ -64,16 +71,27 @@ async function timedScan(g: Gatehouse, mode: "full" | "refresh"): Promise<{ ms: 
 }
 
 /** A Gatehouse on a fresh data folder with an admin profile on `coreUrl` and the roster imported. */
-async function freshGatehouse(dir: string, coreUrl: string, n: number): Promise<Gatehouse> {
-  const g = await startGatehouse({ dataDir: path.join(dir, `gatehouse-${n}`), embeddedCore: false, operator: "bench" });
+async function freshGatehouse(dir: string, coreUrl: string, n: number, postgres?: pg.Pool): Promise<Gatehouse> {
+  const g = await startGatehouse({ dataDir: path.join(dir, `gatehouse-${n}`), embeddedCore: false, operator: "bench", ...(postgres ? { postgres } : {}) });
   await useBenchProfile(g, coreUrl, 30_000);
   const out = await call<{ status: string }>(g, "migration.source.importCsv", { rosterCsv: rosterCsv(), fileName: "bench.csv" });
   if (out.status !== "imported") throw new Error(`the roster was ${out.status}`);
   return g;
 }
 
-export async function benchIndexScan({ users, rounds, reps, log }: IndexScanOptions): Promise<BenchRow[]> {
+export async function benchIndexScan({ users, rounds, reps, store, log }: IndexScanOptions): Promise<BenchRow[]> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "gatehouse-bench-index-"));
+  let cluster: TestPostgres | undefined;
+  const pools: pg.Pool[] = [];
+  /** A fresh database per scan on PostgreSQL (each scan builds a fresh index). */
+  const postgresFor = async (n: number): Promise<pg.Pool | undefined> => {
+    if (store !== "postgres") return undefined;
+    cluster ??= await startTestPostgres("bench");
+    const pool = await openPostgres(await cluster.createDatabase(`bench_${n}`));
+    pools.push(pool);
+    return pool;
+  };
+  const on = store === "postgres" ? ", PostgreSQL" : "";
   try {
     const dbFile = path.join(dir, "core.sqlite");
     let started = performance.now();
@@ -91,7 +109,7 @@ export async function benchIndexScan({ users, rounds, reps, log }: IndexScanOpti
         baseline.push(out.ms);
         // Each scan builds a fresh index (a new data folder); the last one stays for the measures below.
         await g?.close();
-        g = await freshGatehouse(dir, core.url, r);
+        g = await freshGatehouse(dir, core.url, r, await postgresFor(r));
         const { ms, job } = await timedScan(g, "full");
         scans.push(ms);
         log(`round ${r + 1}: supertokens-node paging ${secs0(out.ms)}, full scan ${secs0(ms)} (${job.total} items)`);
@@ -129,23 +147,25 @@ export async function benchIndexScan({ users, rounds, reps, log }: IndexScanOpti
       const k = `${Math.round(users / 1000)}k`;
       return [
         {
-          measure: `full scan of ${k} users into the index (roster ${ROSTER / 1000}k) vs paging them at 500 with supertokens-node`,
+          measure: `full scan of ${k} users into the index (roster ${ROSTER / 1000}k${on}) vs paging them at 500 with supertokens-node`,
           value: secs0(full),
           baseline: secs0(paging),
           ratio: full / paging,
           maxRatio: 2,
         },
-        { measure: `refresh after 50 new users and 5 cleared flags, vs a full scan (${k})`, value: secs0(refresh), baseline: secs0(full), ratio: refresh / full, maxRatio: 0.1 },
-        { measure: `refresh with nothing changed, vs a full scan (${k})`, value: secs0(median(idle)), baseline: secs0(full), ratio: median(idle) / full },
-        { measure: `full scan over a complete index, vs the first (${k})`, value: secs0(rescan), baseline: secs0(full), ratio: rescan / full },
-        { measure: `Users page of 100 from the index (temporary password) vs unfiltered (${k})`, value: ms(t.temporary), baseline: ms(t.unfiltered), ratio: t.temporary / t.unfiltered, maxRatio: 1.5 },
-        { measure: `Users page of 100 from the index (2FA enrolled) vs unfiltered (${k})`, value: ms(t.enrolled), baseline: ms(t.unfiltered), ratio: t.enrolled / t.unfiltered, maxRatio: 1.5 },
+        { measure: `refresh after 50 new users and 5 cleared flags, vs a full scan (${k}${on})`, value: secs0(refresh), baseline: secs0(full), ratio: refresh / full, maxRatio: 0.1 },
+        { measure: `refresh with nothing changed, vs a full scan (${k}${on})`, value: secs0(median(idle)), baseline: secs0(full), ratio: median(idle) / full },
+        { measure: `full scan over a complete index, vs the first (${k}${on})`, value: secs0(rescan), baseline: secs0(full), ratio: rescan / full },
+        { measure: `Users page of 100 from the index (temporary password) vs unfiltered (${k}${on})`, value: ms(t.temporary), baseline: ms(t.unfiltered), ratio: t.temporary / t.unfiltered, maxRatio: 1.5 },
+        { measure: `Users page of 100 from the index (2FA enrolled) vs unfiltered (${k}${on})`, value: ms(t.enrolled), baseline: ms(t.unfiltered), ratio: t.enrolled / t.unfiltered, maxRatio: 1.5 },
       ];
     } finally {
       await g?.close();
       await core.close();
     }
   } finally {
+    await Promise.all(pools.map((p) => p.end()));
+    await cluster?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -159,6 +179,7 @@ runAsChildBench(import.meta.url, () =>
     users: Number(process.env.BENCH_INDEX_USERS ?? 100_000),
     rounds: Number(process.env.BENCH_INDEX_ROUNDS ?? 3),
     reps: Number(process.env.BENCH_INDEX_REPS ?? 30),
+    store: process.env.BENCH_INDEX_STORE === "postgres" ? "postgres" : "sqlite",
     log: (line) => console.error(`[bench] ${line}`),
   }),
 );

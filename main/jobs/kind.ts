@@ -70,9 +70,11 @@ export interface JobKind<I = unknown, P extends JsonObject = JsonObject, R exten
   /** Items in flight at once against the Core. */
   concurrency: number;
   /**
-   * The items use state only the instance that planned the job has (the migration's staging tables
-   * in its own SQLite): on a store shared by several team-server instances, only that instance
-   * runs them (after a restart too), instead of whichever instance is free.
+   * The items must run on the instance that planned the job: they use state only it has (a
+   * staging table in its own SQLite), or each goes on from where the one before it stopped, which
+   * the per-instance concurrency cannot keep in order across instances (the migration's scan and
+   * roster read). On a store shared by several team-server instances, only that instance runs them
+   * (after a restart too), instead of whichever instance is free.
    */
   instanceBound?: boolean;
   /** One line for the jobs list, e.g. 'role "admin" in public to 120 users'. */

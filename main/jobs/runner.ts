@@ -193,6 +193,11 @@ export class JobRunner {
     return this.views.get(id, offset, limit, state);
   }
 
+  /** A job's summary alone (no items: what a status line needs). */
+  summary(id: string): Promise<JobSummary> {
+    return this.views.summary(id);
+  }
+
   result(id: string): Promise<{ filename: string; content: string; rows: number }> {
     return this.views.result(id);
   }

@@ -20,20 +20,19 @@ import type { AuditTrail } from "../services/audit/trail.ts";
 import type { ActiveConnection } from "../services/connection.ts";
 import type { ProfileRecord } from "../services/profiles.ts";
 import type { StoreDb } from "../store/database.ts";
-import { classify, totals } from "./classify.ts";
 import { DEMO_SOURCE_NAME, demoDisabledCount, demoHistory, demoRoster } from "./demo.ts";
-import { listCsv, listPage } from "./lists.ts";
+import { listCsv } from "./lists.ts";
 import { Progress } from "./progress.ts";
 import { PostgresProgressStore } from "./progress/postgres-store.ts";
 import { SqliteProgressStore } from "./progress/sqlite-store.ts";
 import { buildReport } from "./report.ts";
 import { readRosterCsv } from "./roster/csv.ts";
 import { ROSTER_READ_KIND, rosterReadKind } from "./roster/read-kind.ts";
-import { RosterStore } from "./roster/store.ts";
 import type { RosterReader } from "./roster/types.ts";
+import { migrationStores } from "./stores.ts";
 import { SCAN_KIND, scanKind } from "./user-index/scan-kind.ts";
-import { IndexStore } from "./user-index/store.ts";
-import { indexPage, requireIndex, type IndexPageQuery, type IndexRow } from "./user-index/users-page.ts";
+import { freshnessOf } from "./user-index/store.ts";
+import { requireIndex, type IndexPageQuery, type IndexRow } from "./user-index/users-page.ts";
 
 export interface MigrationAreaDeps {
   db: StoreDb;
@@ -45,7 +44,7 @@ export interface MigrationAreaDeps {
   /** The job engine (made after the areas, since it takes their kinds). */
   jobs: () => JobRunner;
   audit: AuditTrail;
-  /** Several team-server instances on one PostgreSQL: progress (snapshots, criterion) is kept there, shared. */
+  /** Several team-server instances on one PostgreSQL: the roster, the index, the classification and progress are kept there, shared. */
   postgres?: pg.Pool;
 }
 
@@ -67,48 +66,47 @@ export function createMigration(deps: MigrationAreaDeps): {
   roster: RosterReader;
   usersIndex: UsersIndexPort;
 } {
-  const roster = new RosterStore(deps.db, deps.secrets);
-  const index = new IndexStore(deps.db, deps.now);
+  const { roster, index, classification } = migrationStores(deps.db, deps.postgres);
   const progress = new Progress(deps.postgres ? new PostgresProgressStore(deps.postgres) : new SqliteProgressStore(deps.db), deps.now);
 
   /** After the roster changed: classified again against the index as the last scan left it (no Core calls). */
-  const reclassify = (profileId: string) => {
-    if (index.meta(profileId)?.built_at) classify(deps.db, profileId, index);
+  const reclassify = async (profileId: string) => {
+    if ((await index.meta(profileId))?.built_at) await classification.classify(profileId);
   };
 
   const finishScan = async (profileId: string, jobId: string, mode: "full" | "refresh", removed: number): Promise<string> => {
     // A full scan resolved them as it replaced the index; a refresh may have changed links or phone users.
-    if (mode === "refresh") deps.db.transaction(() => index.resolveSecondFactors(profileId))();
-    classify(deps.db, profileId, index);
+    if (mode === "refresh") await index.resolveSecondFactors(profileId);
+    await classification.classify(profileId);
     const at = deps.now();
-    const t = totals(deps.db, profileId);
+    const t = await classification.totals(profileId);
     // The demo's invented past comes before its first real snapshot (demo.ts).
-    const demo = roster.source(profileId)?.kind === "demo" ? demoHistory(at, t).map((s) => ({ ...s, kind: "demo" as const })) : [];
+    const demo = (await roster.source(profileId))?.kind === "demo" ? demoHistory(at, t).map((s) => ({ ...s, kind: "demo" as const })) : [];
     // The snapshot first: a crash before the index notes the scan leaves the scan to finish again (one more snapshot), never a scan without one.
     await progress.addSnapshot(profileId, { at, kind: mode, overall: t.overall, tenants: t.tenants, jobId }, demo);
-    index.noteScanned(profileId, mode === "full", at, roster.version(profileId));
+    await index.noteScanned(profileId, mode === "full", at, await roster.version(profileId));
     const o = t.overall;
     return `${o.rosterTotal} roster users: ${o.migrated} migrated, ${o.temporaryPassword} on a temporary password, ${o.notMigrated} not migrated, ${o.conflict} in conflict; ${o.outsideRoster} users outside the roster${removed ? `; ${removed} gone from the Core` : ""}`;
   };
 
   const jobKinds: AnyJobKind[] = [
     scanKind({ store: index, contractOf: (id) => deps.profileFor(id).contract, finish: finishScan }),
-    rosterReadKind({ db: deps.db, roster, now: deps.now, replaced: reclassify }),
+    rosterReadKind({ roster, secrets: deps.secrets, now: deps.now, replaced: reclassify }),
   ];
 
   const runner = () => deps.jobs();
   const jobOf = async (jobId: string | null | undefined) => {
     if (!jobId) return null;
     try {
-      return (await runner().get(jobId, 0, 1)).job;
+      return await runner().summary(jobId);
     } catch {
       return null; // the job was removed with its profile
     }
   };
   const freshness = async (profileId: string): Promise<IndexFreshness> => {
-    const job = await jobOf(index.meta(profileId)?.last_job_id);
+    const job = await jobOf((await index.meta(profileId))?.last_job_id);
     const scanning = job && ACTIVE_JOB.has(job.state) ? { jobId: job.id, state: job.state, done: job.done, total: job.total, etaMs: job.etaMs } : null;
-    return index.freshness(profileId, scanning);
+    return freshnessOf(index, profileId, deps.now(), scanning);
   };
 
   const startJob = async (kind: string, input: unknown, profileId: string, createdBy: string) => {
@@ -117,12 +115,12 @@ export function createMigration(deps: MigrationAreaDeps): {
   };
 
   const startScan = async (profileId: string, mode: "full" | "refresh", createdBy: string) => {
-    const current = await jobOf(index.meta(profileId)?.last_job_id);
+    const current = await jobOf((await index.meta(profileId))?.last_job_id);
     // One scan at a time per profile: asking again answers with the one under way.
     if (current && ACTIVE_JOB.has(current.state)) return current;
-    if (current) index.dropStage(current.id); // a scan that ended without replacing the index
+    if (current) await index.dropStage(current.id); // a scan that ended without replacing the index
     const job = await startJob(SCAN_KIND, { mode }, profileId, createdBy);
-    index.noteScanJob(profileId, job.id);
+    await index.noteScanJob(profileId, job.id);
     return job;
   };
 
@@ -132,16 +130,16 @@ export function createMigration(deps: MigrationAreaDeps): {
     const { profile } = deps.connection();
     if (profile.embedded && !demoSeeded.has(profile.id)) {
       demoSeeded.add(profile.id);
-      if (!roster.source(profile.id)) {
-        roster.replace(profile.id, demoRoster(), { kind: "demo", fileName: DEMO_SOURCE_NAME, at: deps.now(), by: "demo data", skippedDisabled: demoDisabledCount() });
-        if (!index.meta(profile.id)?.built_at) await startScan(profile.id, "full", "demo data").catch(() => undefined);
+      if (!(await roster.source(profile.id))) {
+        await roster.replace(profile.id, demoRoster(), { kind: "demo", fileName: DEMO_SOURCE_NAME, at: deps.now(), by: "demo data", skippedDisabled: demoDisabledCount() });
+        if (!(await index.meta(profile.id))?.built_at) await startScan(profile.id, "full", "demo data").catch(() => undefined);
       }
     }
     return profile;
   };
 
   const readJobRunning = async (profileId: string) => {
-    const job = await jobOf(roster.source(profileId)?.read_job_id);
+    const job = await jobOf((await roster.source(profileId))?.read_job_id);
     if (job && ACTIVE_JOB.has(job.state)) {
       throw new GatehouseError({ code: "CONFLICT", message: `The roster is being read from the legacy service (job ${job.id}). Wait for it, or cancel it on the Jobs screen, then try again.` });
     }
@@ -149,18 +147,18 @@ export function createMigration(deps: MigrationAreaDeps): {
 
   /** A read under way is cancelled when the service's settings change (they supersede it); asked again otherwise, it answers. */
   const startRead = async (profileId: string, supersede: boolean, createdBy: string) => {
-    const current = await jobOf(roster.source(profileId)?.read_job_id);
+    const current = await jobOf((await roster.source(profileId))?.read_job_id);
     if (current && ACTIVE_JOB.has(current.state)) {
       if (!supersede) return current;
       await runner().cancel(current.id);
     }
     const job = await startJob(ROSTER_READ_KIND, {}, profileId, createdBy);
-    roster.noteRead(profileId, job.id, null);
+    await roster.noteRead(profileId, job.id, null);
     return job;
   };
 
   const rosterStatus = async (profileId: string): Promise<RosterStatus> => {
-    const s = roster.source(profileId);
+    const s = await roster.source(profileId);
     const readJob = await jobOf(s?.read_job_id);
     return {
       source:
@@ -169,9 +167,9 @@ export function createMigration(deps: MigrationAreaDeps): {
           : s
             ? { kind: s.kind, fileName: s.file_name, setAt: s.set_at, setBy: s.set_by }
             : null,
-      total: roster.count(profileId),
-      withHashes: roster.withHashes(profileId),
-      tenants: roster.tenants(profileId),
+      total: await roster.count(profileId),
+      withHashes: await roster.withHashes(profileId),
+      tenants: await roster.tenants(profileId),
       skippedDisabled: s?.skipped_disabled ?? 0,
       updatedAt: s?.updated_at ?? null,
       read: readJob ? { job: readJob, error: s?.read_error ?? null } : null,
@@ -206,21 +204,23 @@ export function createMigration(deps: MigrationAreaDeps): {
       }
       const read = readRosterCsv(i.rosterCsv, i.defaultTenant ?? profile.defaultTenant);
       if (!read.ok) return { status: "refused", problems: read.problems.slice(0, 500), problemCount: read.problems.length, rows: read.rows };
-      const replaced = roster.replace(profile.id, read.entries, { kind: "csv", fileName: i.fileName ?? null, at: deps.now(), by: caller.operator });
-      reclassify(profile.id);
+      const replaced = await roster.replace(profile.id, read.entries, { kind: "csv", fileName: i.fileName ?? null, at: deps.now(), by: caller.operator });
+      await reclassify(profile.id);
       return { status: "imported", roster: await rosterStatus(profile.id), imported: read.entries.length, replaced };
     },
     "migration.source.setService": async (i, caller) => {
       const profile = await active();
-      const hasToken = roster.source(profile.id)?.token_sealed;
+      const hasToken = (await roster.source(profile.id))?.token_sealed;
       if (i.legacyToken === undefined && !hasToken) throw new GatehouseError({ code: "VALIDATION", field: "legacyToken", message: "legacyToken: the legacy service's bearer token is required." });
-      roster.setService(profile.id, { url: i.url, token: i.legacyToken ?? null, tenantId: i.tenantId, at: deps.now(), by: caller.operator });
+      // Sealed here: the store never sees the token open.
+      const tokenSealed = i.legacyToken !== undefined ? deps.secrets.seal(i.legacyToken) : null;
+      await roster.setService(profile.id, { url: i.url, tokenSealed, tenantId: i.tenantId, at: deps.now(), by: caller.operator });
       const job = await startRead(profile.id, true, caller.operator);
       return { roster: await rosterStatus(profile.id), job };
     },
     "migration.source.read": async (_i, caller) => {
       const profile = await active();
-      if (roster.source(profile.id)?.kind !== "service") throw new GatehouseError({ code: "VALIDATION", message: "This profile's migration source is not a legacy service: set its URL and token first." });
+      if ((await roster.source(profile.id))?.kind !== "service") throw new GatehouseError({ code: "VALIDATION", message: "This profile's migration source is not a legacy service: set its URL and token first." });
       return { job: await startRead(profile.id, false, caller.operator) };
     },
     "migration.scan.start": async (i, caller) => {
@@ -230,20 +230,20 @@ export function createMigration(deps: MigrationAreaDeps): {
     },
     "migration.scan.status": async () => {
       const profile = await active();
-      return { job: await jobOf(index.meta(profile.id)?.last_job_id), index: await freshness(profile.id) };
+      return { job: await jobOf((await index.meta(profile.id))?.last_job_id), index: await freshness(profile.id) };
     },
     "migration.summary": async () => {
       const profile = await active();
-      const t = totals(deps.db, profile.id);
+      const t = await classification.totals(profile.id);
       const f = await freshness(profile.id);
       const built = f.state === "ready";
-      const { tenantId: _omit, ...none } = { tenantId: "", rosterTotal: roster.count(profile.id), migrated: 0, temporaryPassword: 0, notMigrated: 0, conflict: 0, outsideRoster: 0, share: 0 };
+      const { tenantId: _omit, ...none } = { tenantId: "", rosterTotal: await roster.count(profile.id), migrated: 0, temporaryPassword: 0, notMigrated: 0, conflict: 0, outsideRoster: 0, share: 0 };
       return {
         asOf: built ? f.refreshedAt : null,
         overall: built ? t.overall : none,
-        tenants: built ? t.tenants : roster.tenants(profile.id).map((r) => ({ ...none, tenantId: r.tenantId, rosterTotal: r.count })),
+        tenants: built ? t.tenants : (await roster.tenants(profile.id)).map((r) => ({ ...none, tenantId: r.tenantId, rosterTotal: r.count })),
         index: f,
-        rosterChangedSinceScan: built && (index.meta(profile.id)?.roster_version ?? 0) !== roster.version(profile.id),
+        rosterChangedSinceScan: built && ((await index.meta(profile.id))?.roster_version ?? 0) !== (await roster.version(profile.id)),
       };
     },
     "migration.history": async (i) => await progress.history((await active()).id, i),
@@ -256,11 +256,11 @@ export function createMigration(deps: MigrationAreaDeps): {
     },
     "migration.list": async (i) => {
       const profile = await active();
-      return { ...listPage(deps.db, profile.id, i, i), index: await freshness(profile.id) };
+      return { ...(await classification.list(profile.id, i, i)), index: await freshness(profile.id) };
     },
     "migration.export": async (i) => {
       const profile = await active();
-      const { csv, rows } = listCsv(deps.db, profile.id, i);
+      const { csv, rows } = listCsv(await classification.listAll(profile.id, i));
       return { filename: `migration-${i.state}${i.tenantId ? `-${i.tenantId}` : ""}.csv`, csv, rows };
     },
     "migration.report": async (i) => {
@@ -283,7 +283,7 @@ export function createMigration(deps: MigrationAreaDeps): {
     page: async (profileId, q, known) => {
       const f = known ?? (await freshness(profileId));
       requireIndex(f);
-      return { ...indexPage(index, profileId, q), index: f };
+      return { ...(await index.page(profileId, q)), index: f };
     },
   };
 

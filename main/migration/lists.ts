@@ -1,12 +1,11 @@
 /**
  * The Migration screen's lists per state: roster users as the last classification found them
  * (with the account each has, if any), or SuperTokens users outside the roster; search by the
- * start of the email or legacy id (or user id); CSV export of a whole list.
+ * start of the email or legacy id (or user id); CSV export of a whole list. The statements are the
+ * same on SQLite and PostgreSQL; the classification store runs them (classification/).
  */
 import type { MigrationListState, MigrationRow } from "../../shared/contract/operations/migration.ts";
 import { csvCell } from "../services/audit/export-format.ts";
-import type { StoreDb } from "../store/database.ts";
-import { preparedFor } from "../store/statements.ts";
 
 export interface ListQuery {
   state: MigrationListState;
@@ -43,31 +42,32 @@ interface UserRow {
 
 const upper = (prefix: string) => `${prefix}\uffff`;
 
-/** One page (limit rows from offset) and the count of all rows of the list. */
-export function listPage(db: StoreDb, profileId: string, q: ListQuery, page: { offset: number; limit: number }): { rows: MigrationRow[]; total: number } {
-  const { from, where, args, order, select, map } = q.state === "outside-roster" ? outsideQuery(profileId, q) : rosterQuery(profileId, q);
-  const sql = preparedFor(db);
-  const total = (sql(`SELECT COUNT(*) AS n ${from} WHERE ${where}`).get(...args) as { n: number }).n;
-  const rows = sql(`SELECT ${select} ${from} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, page.limit, page.offset);
-  return { rows: rows.map(map), total };
-}
-
 /** The whole list as CSV (phones masked for auditors by the dispatcher, as everywhere). */
-export function listCsv(db: StoreDb, profileId: string, q: ListQuery): { csv: string; rows: number } {
+export function listCsv(rows: readonly MigrationRow[]): { csv: string; rows: number } {
   const header = ["state", "legacy_id", "user_id", "email", "phone_numbers", "tenant", "email_verified", "legacy_created", "joined", "migrated_at", "via", "reason"];
   const lines = [header.join(",")];
   const iso = (ms: number | null) => (ms === null ? "" : new Date(ms).toISOString());
-  const { from, where, args, order, select, map } = q.state === "outside-roster" ? outsideQuery(profileId, q) : rosterQuery(profileId, q);
-  const all = preparedFor(db)(`SELECT ${select} ${from} WHERE ${where} ORDER BY ${order}`).all(...args);
-  for (const raw of all) {
-    const r = map(raw);
+  for (const r of rows) {
     lines.push(
       [r.state, r.legacyId ?? "", r.userId ?? "", r.email ?? "", r.phoneNumbers.join(" "), r.tenantId, r.emailVerified ?? "", iso(r.legacyCreatedAt), iso(r.timeJoined), iso(r.migratedAt), r.via ?? "", r.reason ?? ""]
         .map(csvCell)
         .join(","),
     );
   }
-  return { csv: lines.join("\r\n") + "\r\n", rows: all.length };
+  return { csv: lines.join("\r\n") + "\r\n", rows: rows.length };
+}
+
+/** A list's statements, with "?" placeholders (each store numbers them as its database wants), and its row mapping. */
+export interface ListStatements {
+  count: { sql: string; args: unknown[] };
+  /** Every row in order; the store appends LIMIT ? OFFSET ? for a page. */
+  rows: { sql: string; args: unknown[] };
+  map: (row: unknown) => MigrationRow;
+}
+
+export function listStatements(profileId: string, q: ListQuery): ListStatements {
+  const { from, where, args, order, select, map } = q.state === "outside-roster" ? outsideQuery(profileId, q) : rosterQuery(profileId, q);
+  return { count: { sql: `SELECT COUNT(*) AS n ${from} WHERE ${where}`, args }, rows: { sql: `SELECT ${select} ${from} WHERE ${where} ORDER BY ${order}`, args }, map };
 }
 
 interface Query {

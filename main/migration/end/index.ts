@@ -22,7 +22,9 @@ import { deliveryContext } from "../reset-links/context.ts";
 import { deliverResetLink } from "../reset-links/deliver.ts";
 import { resetLinksKind } from "../reset-links/kind.ts";
 import { SmtpCommittingMailer, committingFrom, type CommittingMailer } from "../reset-links/mailer.ts";
+import { PostgresResetTemplateStore } from "../reset-links/postgres-template-store.ts";
 import { ResetLinkSettingsStore } from "../reset-links/settings.ts";
+import { SqliteResetTemplateStore } from "../reset-links/sqlite-template-store.ts";
 import type { RosterReader } from "../roster/types.ts";
 import { bulkImportSupport } from "./bulk/api.ts";
 import type { BatchOptions } from "./bulk/batcher.ts";
@@ -51,7 +53,7 @@ export interface MigrationEndDeps {
   mailer?: Mailer | CommittingMailer;
   /** Bulk-import polling (tests). */
   bulk?: Partial<BatchOptions>;
-  /** Several team-server instances on one PostgreSQL: the jobs' marks are kept there, shared. */
+  /** Several team-server instances on one PostgreSQL: the jobs' marks and the reset-mail template are kept there, shared. */
   postgres?: pg.Pool;
 }
 
@@ -63,7 +65,8 @@ const isCommitting = (m: Mailer | CommittingMailer): m is CommittingMailer => m 
 
 export function createMigrationEnd(deps: MigrationEndDeps): { handlers: Pick<Handlers, OpName>; jobKinds: AnyJobKind[]; close: () => void } {
   const inviteSettings = new InviteSettingsStore(deps.inviteStore, deps.secrets, deps.now);
-  const resetSettings = new ResetLinkSettingsStore(deps.db, inviteSettings, deps.now);
+  const templates = deps.postgres ? new PostgresResetTemplateStore(deps.postgres) : new SqliteResetTemplateStore(deps.db);
+  const resetSettings = new ResetLinkSettingsStore(templates, inviteSettings, deps.now);
   const records = deps.inviteStore;
   const marks: Marks = deps.postgres ? new PostgresMarks(deps.postgres, deps.now) : new SqliteMarks(deps.db, deps.now);
   const mailer: CommittingMailer = deps.mailer ? (isCommitting(deps.mailer) ? deps.mailer : committingFrom(deps.mailer as Mailer)) : new SmtpCommittingMailer();

@@ -63,7 +63,7 @@ export function migrationEndBulkKind(deps: BulkKindDeps): { kind: JobKind<Input,
       if (sent) return doneResult(item, mark?.superTokensId ?? "", false, sent);
       let superTokensId = mark?.phase === "account" ? mark.superTokensId : null;
       if (superTokensId === null) {
-        const entry = entryFor(deps, ctx.profileId, item);
+        const entry = await entryFor(deps, ctx.profileId, item);
         const account = await batchFor(ctx.jobId, ctx.profileId, ctx.core).account({ index: ctx.index, item, entry, mark, fresh: ctx.fresh });
         if ("skip" in account) throw new ItemSkipped(account.skip, { ...skippedResult(account.skip) });
         superTokensId = account.superTokensId;

@@ -25,8 +25,8 @@ export interface EndKindDeps extends ResetLinkDeps {
 
 const ITEM_CONCURRENCY = 8;
 
-export function entryFor(deps: Pick<EndKindDeps, "roster">, profileId: string, item: MigrationEndItem) {
-  const entry = deps.roster.get(profileId, item.legacyId);
+export async function entryFor(deps: Pick<EndKindDeps, "roster">, profileId: string, item: MigrationEndItem) {
+  const entry = await deps.roster.get(profileId, item.legacyId);
   if (!entry) throw new GatehouseError({ code: "NOT_FOUND", message: `${item.legacyId} is no longer in the roster (it was replaced since the dry run); nothing done for them.` });
   return entry;
 }
@@ -55,7 +55,7 @@ export function migrationEndSdkKind(deps: EndKindDeps): JobKind<Input, Migration
       let superTokensId = mark?.phase === "account" ? mark.superTokensId : null;
       let created = false;
       if (superTokensId === null) {
-        const entry = entryFor(deps, ctx.profileId, item);
+        const entry = await entryFor(deps, ctx.profileId, item);
         const account = await ensureAccountSdk(
           { core: ctx.core, contract: context.profile.contract, provider: item.provider, marks: deps.marks, jobId: ctx.jobId, index: ctx.index, fresh: ctx.fresh, now: deps.now },
           item,

@@ -32,10 +32,10 @@ export const itemOf = (e: RosterEntry, provider: string): MigrationEndItem => ({
 });
 
 /** Every page of a roster listing. */
-function* allPages<T>(read: (page: { afterLegacyId?: string; limit: number }) => T[], idOf: (t: T) => string): Generator<T> {
+async function* allPages<T>(read: (page: { afterLegacyId?: string; limit: number }) => Promise<T[]>, idOf: (t: T) => string): AsyncGenerator<T> {
   let after: string | undefined;
   for (;;) {
-    const page = read({ ...(after !== undefined ? { afterLegacyId: after } : {}), limit: PAGE });
+    const page = await read({ ...(after !== undefined ? { afterLegacyId: after } : {}), limit: PAGE });
     yield* page;
     const last = page.at(-1);
     if (page.length < PAGE || !last) return;
@@ -59,7 +59,7 @@ export async function planEnd(roster: RosterReader, core: CoreClient, profileId:
   const candidates: MigrationEndItem[] = [];
   const seen = new Map<string, string>();
   const early: PreparedItem<MigrationEndItem>[] = [];
-  for (const entry of allPages((p) => roster.notYetMigrated(profileId, p), (e) => e.legacyId)) {
+  for await (const entry of allPages((p) => roster.notYetMigrated(profileId, p), (e) => e.legacyId)) {
     if (!wanted(entry)) continue;
     const item = itemOf(entry, provider);
     const key = `${item.tenantId}\u0000${item.email.toLowerCase()}`;
@@ -75,11 +75,11 @@ export async function planEnd(roster: RosterReader, core: CoreClient, profileId:
     return why ? { input: item, error: why } : { input: item, plan: planText(item) };
   });
   const conflicts: PreparedItem<MigrationEndItem>[] = [];
-  for (const { entry, reason } of allPages((p) => roster.conflicts(profileId, p), (c) => c.entry.legacyId)) {
+  for await (const { entry, reason } of allPages((p) => roster.conflicts(profileId, p), (c) => c.entry.legacyId)) {
     if (wanted(entry)) conflicts.push({ input: itemOf(entry, provider), error: `conflict: ${reason}` });
   }
   const items = [...checked, ...early, ...conflicts];
-  if (items.length === 0) throw new NothingToMigrate(tenantId, roster.unclassified(profileId));
+  if (items.length === 0) throw new NothingToMigrate(tenantId, await roster.unclassified(profileId));
   return items;
 }
 

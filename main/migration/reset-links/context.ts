@@ -36,7 +36,7 @@ export async function deliveryContext(deps: ResetLinkDeps, profileId: string, co
     scope: deps.scopeOf({ profile, core }),
     invite: settings,
     smtp,
-    template: deps.resetSettings.template(profileId),
+    template: await deps.resetSettings.template(profileId),
     mailer: deps.mailer,
     records: deps.records,
     now: deps.now,

@@ -9,49 +9,34 @@
 import { z } from "zod";
 import { GatehouseError } from "../../../shared/contract/errors.ts";
 import type { JobKind, PreparedItem } from "../../jobs/kind.ts";
-import type { StoreDb } from "../../store/database.ts";
-import { preparedFor } from "../../store/statements.ts";
+import type { SecretBox } from "../../secrets/secret-box.ts";
 import type { RosterProblem } from "./csv.ts";
 import { LISTING_PAGE, entryFromListing, fetchListingPage } from "./legacy-listing.ts";
 import type { RosterStore } from "./store.ts";
+import type { RosterEntry } from "./types.ts";
 
 export const ROSTER_READ_KIND = "migration.rosterRead";
 
 type Item = { step: "page"; page: number; last: boolean } | { step: "replace"; pages: number };
 type Result = { users: number; skipped: number; problems: number; detail: string };
 
-interface PageRow {
-  cursor_out: string | null;
-  users: number;
-  skipped: number;
-  total: number | null;
-  problem_count: number;
-}
-
 /** Problems kept per page (the rest are counted). */
 const KEEP_PROBLEMS = 20;
 
 export interface RosterReadDeps {
-  db: StoreDb;
   roster: RosterStore;
+  secrets: SecretBox;
   now: () => number;
   /** After the roster was replaced (re-classify against the index). */
-  replaced: (profileId: string) => void;
+  replaced: (profileId: string) => Promise<void>;
 }
 
 export function rosterReadKind(deps: RosterReadDeps): JobKind<Record<string, never>, Item, Result> {
-  const sql = preparedFor(deps.db);
-  const pageRow = (jobId: string, page: number) =>
-    sql("SELECT cursor_out, users, skipped, total, problem_count FROM migration_read_pages WHERE job_id = ? AND page = ?").get(jobId, page) as PageRow | undefined;
-  const problemsOf = (jobId: string) =>
-    (sql("SELECT problems FROM migration_read_pages WHERE job_id = ? AND page >= 0 AND problems IS NOT NULL ORDER BY page").all(jobId) as { problems: string }[]).flatMap(
-      (r) => JSON.parse(r.problems) as RosterProblem[],
-    );
-
-  const source = (profileId: string) => {
-    const s = deps.roster.source(profileId);
+  const { roster } = deps;
+  const source = async (profileId: string) => {
+    const s = await roster.source(profileId);
     if (s?.kind !== "service" || !s.url) throw new GatehouseError({ code: "VALIDATION", message: "This profile's migration source is not a legacy service: set one first." });
-    return { url: s.url, token: deps.roster.token(profileId), tenantId: s.tenant_id ?? "public" };
+    return { url: s.url, token: s.token_sealed ? deps.secrets.open(s.token_sealed) : null, tenantId: s.tenant_id ?? "public" };
   };
 
   return {
@@ -59,13 +44,16 @@ export function rosterReadKind(deps: RosterReadDeps): JobKind<Record<string, nev
     permission: "migration:write",
     input: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
     concurrency: 1,
-    // Its pages are staged in this instance's SQLite: on a shared job store it runs here only.
+    // Each item goes on from where the one before it stopped (the Core's or the service's cursor), and
+    // the job engine's concurrency is per instance: on a shared job store (PostgreSQL), two instances
+    // would run an item before the one it follows. So it runs on the instance that planned it, even
+    // though its pages are staged in the shared store there.
     instanceBound: true,
     inputColumns: ["step", "page"],
     resultColumns: ["users", "skipped", "problems", "detail"],
     describe: (_input, items) => `read the legacy roster (${items.length - 1} page${items.length === 2 ? "" : "s"})`,
     async prepare(_input, ctx) {
-      const { url, token } = source(ctx.profileId);
+      const { url, token } = await source(ctx.profileId);
       // The total sizes the plan; a service that cannot be asked now gets a one-page plan whose item says why.
       let pages = 1;
       let plan = "the whole listing";
@@ -86,49 +74,44 @@ export function rosterReadKind(deps: RosterReadDeps): JobKind<Record<string, nev
       return items;
     },
     async runItem(item, ctx) {
-      return item.step === "page" ? readPages(item, ctx.profileId, ctx.jobId) : replaceRoster(item, ctx.profileId, ctx.jobId, ctx.createdBy);
+      return item.step === "page" ? readPages(item, ctx.profileId, ctx.jobId) : replaceRoster(item, ctx.profileId, ctx.jobId);
     },
   };
 
   async function readPages(item: Extract<Item, { step: "page" }>, profileId: string, jobId: string): Promise<Result> {
-    const { url, token, tenantId } = source(profileId);
+    const { url, token, tenantId } = await source(profileId);
     let after: string | null = null;
     if (item.page > 0) {
-      const before = pageRow(jobId, item.page - 1);
+      const before = await roster.readPage(jobId, item.page - 1);
       if (!before) throw new GatehouseError({ code: "INTERNAL", message: "the page before this one was not read (its item failed): run the failed items again" });
       after = before.cursor_out;
       if (after === null) return { users: 0, skipped: 0, problems: 0, detail: "the listing ended before this page" };
     }
-    const exists = sql("SELECT 1 FROM migration_roster_staging WHERE job_id = ? AND legacy_id = ?");
-    const stage = sql("INSERT INTO migration_roster_staging (job_id, legacy_id, email, email_verified, created_at, data) VALUES (?, ?, ?, ?, ?, ?)");
-    const record = sql("INSERT OR REPLACE INTO migration_read_pages (job_id, page, cursor_out, users, skipped, total, problem_count, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     // The last planned page reads on to the end (the listing may have grown); its extra pages are
     // numbered on, each journaled like the planned ones, so a resume starts after the last one read.
     let page = item.page;
     const sum: Result = { users: 0, skipped: 0, problems: 0, detail: "" };
     for (;;) {
-      let row = pageRow(jobId, page);
+      let row = await roster.readPage(jobId, page);
       if (!row) {
         const got = await fetchListingPage(url, token, after);
         const position = page * LISTING_PAGE;
+        const reads = got.users.map((raw, i) => entryFromListing(raw, position + i + 1, tenantId));
+        const before = await roster.staged(jobId, reads.flatMap((r) => ("entry" in r ? [r.entry.legacyId] : [])));
         const problems: RosterProblem[] = [];
-        let users = 0;
+        const entries: RosterEntry[] = [];
         let skipped = 0;
-        deps.db.transaction(() => {
-          got.users.forEach((raw, i) => {
-            const read = entryFromListing(raw, position + i + 1, tenantId);
-            if ("disabled" in read) skipped++;
-            else if ("problem" in read) problems.push(read.problem);
-            else if (exists.get(jobId, read.entry.legacyId)) problems.push({ line: position + i + 1, field: "id", message: `the legacy id "${read.entry.legacyId}" is listed twice` });
-            else {
-              const e = read.entry;
-              stage.run(jobId, e.legacyId, e.email, e.emailVerified ? 1 : 0, e.createdAt, e.data ? JSON.stringify(e.data) : null);
-              users++;
-            }
-          });
-          record.run(jobId, page, got.nextCursor, users, skipped, got.total, problems.length, problems.length ? JSON.stringify(problems.slice(0, KEEP_PROBLEMS)) : null);
-        })();
-        row = { cursor_out: got.nextCursor, users, skipped, total: got.total, problem_count: problems.length };
+        reads.forEach((read, i) => {
+          if ("disabled" in read) skipped++;
+          else if ("problem" in read) problems.push(read.problem);
+          else if (before.has(read.entry.legacyId)) problems.push({ line: position + i + 1, field: "id", message: `the legacy id "${read.entry.legacyId}" is listed twice` });
+          else {
+            before.add(read.entry.legacyId);
+            entries.push(read.entry);
+          }
+        });
+        await roster.stageReadPage(jobId, page, { entries, cursorOut: got.nextCursor, skipped, total: got.total, problemCount: problems.length, problems: problems.slice(0, KEEP_PROBLEMS) });
+        row = { cursor_out: got.nextCursor, users: entries.length, skipped, total: got.total, problem_count: problems.length };
       }
       sum.users += row.users;
       sum.skipped += row.skipped;
@@ -141,30 +124,23 @@ export function rosterReadKind(deps: RosterReadDeps): JobKind<Record<string, nev
     return sum;
   }
 
-  function replaceRoster(item: Extract<Item, { step: "replace" }>, profileId: string, jobId: string, createdBy: string): Result {
-    const fail = (message: string): never => {
-      deps.roster.noteRead(profileId, jobId, message);
+  async function replaceRoster(item: Extract<Item, { step: "replace" }>, profileId: string, jobId: string): Promise<Result> {
+    const fail = async (message: string): Promise<never> => {
+      await roster.noteRead(profileId, jobId, message);
       throw new GatehouseError({ code: "VALIDATION", message });
     };
-    for (let p = 0; p < item.pages; p++) if (!pageRow(jobId, p)) fail(`Page ${p + 1} of the listing could not be read; the roster in force is unchanged. Run the failed items again.`);
-    const problems = problemsOf(jobId);
+    for (let p = 0; p < item.pages; p++) if (!(await roster.readPage(jobId, p))) await fail(`Page ${p + 1} of the listing could not be read; the roster in force is unchanged. Run the failed items again.`);
+    const problems = await roster.readProblems(jobId);
     if (problems.length > 0) {
       const shown = problems.slice(0, 5).map((p) => `user #${p.line}: ${p.field ? `${p.field}: ` : ""}${p.message}`);
-      fail(`The listing has users that are not valid, so nothing was imported (the roster in force is unchanged): ${shown.join("; ")}${problems.length > 5 ? "; …" : ""}.`);
+      await fail(`The listing has users that are not valid, so nothing was imported (the roster in force is unchanged): ${shown.join("; ")}${problems.length > 5 ? "; …" : ""}.`);
     }
     // Idempotent: page -1 marks the roster replaced by this job (in the same transaction).
-    if (pageRow(jobId, -1)) return { users: pageRow(jobId, -1)?.users ?? 0, skipped: 0, problems: 0, detail: "the roster was replaced" };
-    const { users, skipped } = sql("SELECT COALESCE(SUM(users), 0) AS users, COALESCE(SUM(skipped), 0) AS skipped FROM migration_read_pages WHERE job_id = ? AND page >= 0").get(jobId) as {
-      users: number;
-      skipped: number;
-    };
-    const { tenantId } = source(profileId);
-    deps.db.transaction(() => {
-      deps.roster.replace(profileId, { stagedBy: jobId, tenantId }, { kind: "service", at: deps.now(), by: createdBy, skippedDisabled: skipped });
-      deps.roster.noteRead(profileId, jobId, null);
-      sql("INSERT INTO migration_read_pages (job_id, page, cursor_out, users, skipped) VALUES (?, -1, NULL, ?, ?)").run(jobId, users, skipped);
-    })();
-    deps.replaced(profileId);
+    const done = await roster.readPage(jobId, -1);
+    if (done) return { users: done.users, skipped: 0, problems: 0, detail: "the roster was replaced" };
+    const { users, skipped } = await roster.readTotals(jobId);
+    const { tenantId } = await source(profileId);
+    if (await roster.replaceFromRead(profileId, jobId, { tenantId, at: deps.now(), skippedDisabled: skipped, users })) await deps.replaced(profileId);
     return { users, skipped, problems: 0, detail: "the roster was replaced" };
   }
 }

@@ -28,14 +28,14 @@ export interface RosterEntry {
 /** Where each roster user stands against the Core, as the last scan of the user index found. */
 export type MigrationState = "migrated" | "temporary-password" | "not-migrated" | "conflict";
 
-/** What the end-of-migration job reads from the roster and the index. */
+/** What the end-of-migration job reads from the roster and the index (async: the store may be PostgreSQL). */
 export interface RosterReader {
   /** Roster users the last scan classified "not-migrated", in legacy-id order, after `afterLegacyId`. */
-  notYetMigrated(profileId: string, page: { afterLegacyId?: string; limit: number }): RosterEntry[];
+  notYetMigrated(profileId: string, page: { afterLegacyId?: string; limit: number }): Promise<RosterEntry[]>;
   /** Roster users in "conflict", with why (for the dry run's skip list). */
-  conflicts(profileId: string, page: { afterLegacyId?: string; limit: number }): { entry: RosterEntry; reason: string }[];
+  conflicts(profileId: string, page: { afterLegacyId?: string; limit: number }): Promise<{ entry: RosterEntry; reason: string }[]>;
   /** One roster user by legacy id, or null. */
-  get(profileId: string, legacyId: string): RosterEntry | null;
+  get(profileId: string, legacyId: string): Promise<RosterEntry | null>;
   /** Roster users no scan has classified yet (a roster imported after the last scan of the index). */
-  unclassified(profileId: string): number;
+  unclassified(profileId: string): Promise<number>;
 }

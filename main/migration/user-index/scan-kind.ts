@@ -6,7 +6,7 @@
  * read too), 500 a page with their metadata in one bulk call per page, read two pages ahead of the
  * one being written (pager.ts). The items are chunks of pages run one after another; each page's
  * users are appended to a stage together with the Core's token for the next page
- * (user_index_scan_chunks) in one transaction, so a crash or a restart resumes at the page after
+ * (the store's chunk journal) in one transaction, so a crash or a restart resumes at the page after
  * the last one written, and an item run again after it was done does nothing. The index keeps answering
  * from the previous scan meanwhile; the last item replaces it from the stage in one transaction,
  * sorted (random-key inserts page by page cost several times more at 100k users).
@@ -27,9 +27,9 @@ import { GatehouseError } from "../../../shared/contract/errors.ts";
 import type { DataContract } from "../../../shared/data-contract.ts";
 import type { CoreClient } from "../../core/core-client.ts";
 import type { JobKind, PreparedItem } from "../../jobs/kind.ts";
-import { preparedFor } from "../../store/statements.ts";
+import { listedUser, metaColumns, type ListedUser, type MetaColumns, type SdkUser } from "./listed.ts";
 import { Pager } from "./pager.ts";
-import { IndexStore, listedUser, metaColumns, type ListedUser, type MetaColumns, type SdkUser } from "./store.ts";
+import type { IndexStore } from "./store.ts";
 
 export const SCAN_KIND = "migration.scan";
 /** The Core's most users per list call. */
@@ -56,14 +56,6 @@ const pagers = new Map<string, Pager<ListedUser[], Omit<Fetched, "token">>>();
 /** Pages the Core is asked for ahead of the one being written. */
 const AHEAD = 2;
 
-interface ChunkRow {
-  cursor: string | null;
-  pages: number;
-  users: number;
-  done: number;
-  result: string | null;
-}
-
 export interface ScanDeps {
   store: IndexStore;
   contractOf: (profileId: string) => DataContract;
@@ -73,21 +65,16 @@ export interface ScanDeps {
 
 export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
   const { store } = deps;
-  const sql = preparedFor(store.db);
-  const chunkRow = (jobId: string, tenantId: string, chunk: number) =>
-    sql("SELECT cursor, pages, users, done, result FROM user_index_scan_chunks WHERE job_id = ? AND tenant_id = ? AND chunk = ?").get(jobId, tenantId, chunk) as ChunkRow | undefined;
-  const saveChunk = (jobId: string, tenantId: string, chunk: number, row: Omit<ChunkRow, "result"> & { result?: Result }) =>
-    sql(
-      `INSERT INTO user_index_scan_chunks (job_id, tenant_id, chunk, cursor, pages, users, done, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (job_id, tenant_id, chunk) DO UPDATE SET cursor = excluded.cursor, pages = excluded.pages, users = excluded.users, done = excluded.done, result = excluded.result`,
-    ).run(jobId, tenantId, chunk, row.cursor, row.pages, row.users, row.done, row.result ? JSON.stringify(row.result) : null);
 
   return {
     name: SCAN_KIND,
     permission: "migration:read",
     input: scanInput,
     concurrency: 1,
-    // Its pages are staged in this instance's SQLite: on a shared job store it runs here only.
+    // Each item goes on from where the one before it stopped (the Core's or the service's cursor), and
+    // the job engine's concurrency is per instance: on a shared job store (PostgreSQL), two instances
+    // would run an item before the one it follows. So it runs on the instance that planned it, even
+    // though its pages are staged in the shared store there.
     instanceBound: true,
     inputColumns: ["step", "tenantId", "chunk"],
     resultColumns: ["users", "pages", "detail"],
@@ -97,7 +84,7 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
       return `${mode === "full" ? "full scan" : "refresh"} of the user index (${tenants} tenant${tenants === 1 ? "" : "s"})`;
     },
     async prepare(input, ctx) {
-      const mode = input.mode === "refresh" && !store.meta(ctx.profileId)?.built_at ? "full" : input.mode;
+      const mode = input.mode === "refresh" && !(await store.meta(ctx.profileId))?.built_at ? "full" : input.mode;
       const { tenants } = await ctx.core.raw<{ tenants: { tenantId: string }[] }>("GET", "/recipe/multitenancy/tenant/list/v2");
       const items: PreparedItem<Item>[] = [];
       const chunks: Record<string, number> = {};
@@ -128,7 +115,7 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
 
   async function pageChunk(item: Extract<Item, { step: "page" }>, core: CoreClient, profileId: string, jobId: string): Promise<Result> {
     const contract = deps.contractOf(profileId);
-    const mine = chunkRow(jobId, item.tenantId, item.chunk);
+    const mine = await store.chunk(jobId, item.tenantId, item.chunk);
     if (mine?.done) return JSON.parse(mine.result ?? "{}") as Result;
     let pages = mine?.pages ?? 0;
     let users = mine?.users ?? 0;
@@ -137,25 +124,23 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
     if (pages > 0) cursor = mine?.cursor ?? null;
     else if (item.chunk === 0) cursor = "";
     else {
-      const before = chunkRow(jobId, item.tenantId, item.chunk - 1);
+      const before = await store.chunk(jobId, item.tenantId, item.chunk - 1);
       if (!before?.done) throw new GatehouseError({ code: "INTERNAL", message: `the pages before these in ${item.tenantId} were not read (their item failed): run the failed items again` });
       cursor = before.cursor;
     }
-    const done = (): Result => {
+    const done = async (): Promise<Result> => {
       const result = { users, pages, detail: cursor === null ? "read to the end" : "" };
-      saveChunk(jobId, item.tenantId, item.chunk, { cursor, pages, users, done: 1, result });
+      await store.saveChunk(jobId, item.tenantId, item.chunk, { cursor, pages, users, done: 1, result });
       return result;
     };
-    if (cursor === null) return done(); // the chunks before reached the end already
+    if (cursor === null) return await done(); // the chunks before reached the end already
     // Each page is staged with the token to go on from in one transaction (appends: cheap).
     let batch: Fetched[] = [];
-    const flush = () => {
+    const flush = async () => {
       const row = { cursor, pages, users, done: 0 };
-      store.db.transaction(() => {
-        for (const b of batch) store.stage(jobId, b.listed, b.meta);
-        saveChunk(jobId, item.tenantId, item.chunk, row);
-      })();
+      const staged = batch;
       batch = [];
+      await store.stagePages(jobId, staged, { tenantId: item.tenantId, chunk: item.chunk, row });
     };
     // The tenant's pager, handed on from the item before when it stands where this one starts.
     const key = `${jobId}\u0000${item.tenantId}`;
@@ -185,16 +170,16 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
       pages += 1;
       users += page.value.listed.length;
       cursor = page.token;
-      if (batch.length >= COMMIT_PAGES) flush();
+      if (batch.length >= COMMIT_PAGES) await flush();
       if (cursor === null) break;
     }
-    if (batch.length > 0) flush();
+    if (batch.length > 0) await flush();
     if (cursor === null || item.last) pagers.delete(key);
-    return done();
+    return await done();
   }
 
   async function refreshTenant(tenantId: string, core: CoreClient, profileId: string, jobId: string): Promise<Result> {
-    const mine = chunkRow(jobId, tenantId, 0);
+    const mine = await store.chunk(jobId, tenantId, 0);
     if (mine?.done) return JSON.parse(mine.result ?? "{}") as Result;
     const contract = deps.contractOf(profileId);
     const readMeta = async (ids: string[]) => new Map([...(await core.metadataOf(ids))].map(([id, m]) => [id, metaColumns(m, contract)]));
@@ -207,33 +192,32 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
       const page = await listPage(core, tenantId, "newest", PAGE, token);
       pages += 1;
       const listed = page.users.map(listedUser);
-      const changed = listed.filter((u) => store.sigOf(profileId, u.id) !== u.sig);
+      const sigs = await store.sigs(profileId, listed.map((u) => u.id));
+      const changed = listed.filter((u) => sigs.get(u.id) !== u.sig);
       fresh.push(...changed);
       token = page.nextPaginationToken;
       if (!token || changed.length < listed.length) break;
     }
     // 2. Flags that change without the listing showing it.
-    const watched = store.watched(profileId, tenantId).filter((id) => !fresh.some((u) => u.id === id));
+    const freshIds = new Set(fresh.map((u) => u.id));
+    const watched = (await store.watched(profileId, tenantId)).filter((id) => !freshIds.has(id));
     const [freshMeta, watchedMeta] = await Promise.all([readMeta(fresh.map((u) => u.id)), readMeta(watched)]);
-    store.db.transaction(() => {
-      store.write(profileId, fresh, freshMeta);
-      store.writeMeta(profileId, watchedMeta);
-    })();
+    await store.write(profileId, fresh, freshMeta, watchedMeta);
     let detail = `${fresh.length} new or changed, ${watched.length} flags re-read`;
     // 3. The Core's count against the index's: a difference means users went (or came in out of order).
-    if (store.tenantCount(profileId, tenantId) !== count) {
+    if ((await store.tenantCount(profileId, tenantId)) !== count) {
       const compared = await compareListing(core, profileId, tenantId, readMeta);
       pages += compared.pages;
       detail += `; counts differed, whole listing compared: ${compared.added} added or changed, ${compared.removed} removed`;
     }
     const result = { users: fresh.length, pages, detail };
-    saveChunk(jobId, tenantId, 0, { cursor: null, pages, users: fresh.length, done: 1, result });
+    await store.saveChunk(jobId, tenantId, 0, { cursor: null, pages, users: fresh.length, done: 1, result });
     return result;
   }
 
   /** Every page of the tenant against the index: metadata only for users new or changed in the listing. */
   async function compareListing(core: CoreClient, profileId: string, tenantId: string, readMeta: (ids: string[]) => Promise<Map<string, ReturnType<typeof metaColumns>>>) {
-    const indexed = store.tenantUserIds(profileId, tenantId);
+    const indexed = await store.tenantUserIds(profileId, tenantId);
     let token: string | undefined;
     let pages = 0;
     let added = 0;
@@ -242,28 +226,30 @@ export function scanKind(deps: ScanDeps): JobKind<Input, Item, Result> {
       pages += 1;
       const listed = page.users.map(listedUser);
       for (const u of listed) indexed.delete(u.id);
-      const changed = listed.filter((u) => store.sigOf(profileId, u.id) !== u.sig);
+      const sigs = await store.sigs(profileId, listed.map((u) => u.id));
+      const changed = listed.filter((u) => sigs.get(u.id) !== u.sig);
       const meta = await readMeta(changed.map((u) => u.id));
-      store.db.transaction(() => store.write(profileId, changed, meta))();
+      await store.write(profileId, changed, meta);
       added += changed.length;
       token = page.nextPaginationToken;
     } while (token);
-    store.db.transaction(() => store.removeFromTenant(profileId, tenantId, [...indexed]))();
+    await store.removeFromTenant(profileId, tenantId, [...indexed]);
     return { pages, added, removed: indexed.size };
   }
 
   async function finishScan(item: Extract<Item, { step: "finish" }>, profileId: string, jobId: string): Promise<Result> {
     // A scan with a part missing must not count as one: users it did not reach are not gone.
-    const missing = Object.entries(item.chunks).flatMap(([tenantId, n]) => Array.from({ length: n }, (_, c) => ({ tenantId, c })).filter(({ c }) => !chunkRow(jobId, tenantId, c)?.done));
+    const missing: { tenantId: string; c: number }[] = [];
+    for (const [tenantId, n] of Object.entries(item.chunks)) for (let c = 0; c < n; c++) if (!(await store.chunk(jobId, tenantId, c))?.done) missing.push({ tenantId, c });
     if (missing.length > 0) {
       throw new GatehouseError({
         code: "VALIDATION",
         message: `${missing.length} part${missing.length === 1 ? "" : "s"} of the scan could not be read (first: tenant ${missing[0]?.tenantId}); the index keeps what was read. Run the failed items again to finish the scan.`,
       });
     }
-    const removed = item.mode === "full" ? store.db.transaction(() => store.replaceFromStage(profileId, jobId))() : 0;
+    const removed = item.mode === "full" ? await store.replaceFromStage(profileId, jobId) : 0;
     const detail = await deps.finish(profileId, jobId, item.mode, removed);
-    return { users: store.users(profileId), pages: 0, detail };
+    return { users: await store.users(profileId), pages: 0, detail };
   }
 }
 

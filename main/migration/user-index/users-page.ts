@@ -7,8 +7,7 @@
 import type { IndexFreshness } from "../../../shared/contract/operations/migration.ts";
 import type { SecondFactor, UserRow } from "../../../shared/contract/schemas.ts";
 import { GatehouseError } from "../../../shared/contract/errors.ts";
-import { preparedFor } from "../../store/statements.ts";
-import type { IndexStore } from "./store.ts";
+import type { IndexPage } from "./store.ts";
 
 export interface IndexFilters {
   secondFactor?: "enrolled" | "none" | "broken" | undefined;
@@ -28,7 +27,8 @@ export interface IndexPageQuery extends IndexFilters {
 /** A row without roles (live, from the role index) and without the SuperTokens id of mapped users (looked up per page). */
 export type IndexRow = Omit<UserRow, "roles" | "superTokensUserId">;
 
-interface Row {
+/** A user of the page as the store reads it (its row, and its second-factor user's). */
+export interface PageUserRow {
   user_id: string;
   time_joined: number;
   emails: string;
@@ -38,7 +38,7 @@ interface Row {
   email_verified: number;
   temp_password: number;
   sf_link: string | null;
-  sf_exists: number;
+  sf_exists: number | boolean;
   sf_phone: string | null;
 }
 
@@ -49,7 +49,18 @@ export const usesIndexFilter = (f: IndexFilters): boolean => f.temporaryPassword
 /** Where a query string stops being a prefix: the next key after every string starting with it. */
 const upper = (prefix: string) => `${prefix}\uffff`;
 
-export function indexPage(store: IndexStore, profileId: string, q: IndexPageQuery): { rows: IndexRow[]; nextPaginationToken: string | null; matches: number } {
+/** A statement with "?" placeholders and its arguments (each store numbers them as its database wants). */
+export interface Statement {
+  sql: string;
+  args: unknown[];
+}
+
+/**
+ * The statements of a page: the count of all matches, and the page's user ids in order (limit + 1,
+ * to know whether there is a next page). The store then reads those users by id (pageRowsSql)
+ * and puts the page together (pageOf).
+ */
+export function pageStatements(profileId: string, q: IndexPageQuery): { count: Statement; ids: Statement } {
   // The filters read the tenant rows alone (they carry what the filters ask, with a partial index
   // per rare value); the page's users are then read by id. Values are the contract's enums, written
   // into the SQL so that SQLite sees which partial index applies.
@@ -69,9 +80,6 @@ export function indexPage(store: IndexStore, profileId: string, q: IndexPageQuer
     args.push(profileId);
     for (const k of keys) args.push(k, upper(k));
   }
-  const sql = preparedFor(store.db);
-  const matches = (sql(`SELECT COUNT(*) AS n FROM user_index_tenants t WHERE ${where.join(" AND ")}`).get(...args) as { n: number }).n;
-
   const desc = q.order === "newest";
   const pageWhere = [...where];
   const pageArgs = [...args];
@@ -81,18 +89,23 @@ export function indexPage(store: IndexStore, profileId: string, q: IndexPageQuer
     pageArgs.push(after.timeJoined, after.userId);
   }
   const dir = desc ? "DESC" : "ASC";
-  const ids = sql(`SELECT t.user_id, t.time_joined FROM user_index_tenants t WHERE ${pageWhere.join(" AND ")} ORDER BY t.time_joined ${dir}, t.user_id ${dir} LIMIT ?`).all(
-    ...pageArgs,
-    q.limit + 1,
-  ) as { user_id: string; time_joined: number }[];
+  return {
+    count: { sql: `SELECT COUNT(*) AS n FROM user_index_tenants t WHERE ${where.join(" AND ")}`, args },
+    ids: { sql: `SELECT t.user_id, t.time_joined FROM user_index_tenants t WHERE ${pageWhere.join(" AND ")} ORDER BY t.time_joined ${dir}, t.user_id ${dir} LIMIT ?`, args: [...pageArgs, q.limit + 1] },
+  };
+}
+
+/** The page's users by id, with their second-factor user: `ids` is the store's way of saying "one of these ids" for the last argument. */
+export const pageRowsSql = (ids: string) =>
+  `SELECT u.user_id, u.time_joined, u.emails, u.phones, u.login_methods, u.tenant_ids, u.email_verified, u.temp_password, u.sf_link,
+          p.user_id IS NOT NULL AS sf_exists, p.pl_phone AS sf_phone
+   FROM user_index u LEFT JOIN user_index p ON p.profile_id = u.profile_id AND p.user_id = u.sf_link
+   WHERE u.profile_id = ? AND u.user_id ${ids}`;
+
+/** The page from the ids in order (limit + 1 of them) and their rows. */
+export function pageOf(q: IndexPageQuery, ids: readonly { user_id: string; time_joined: number }[], rows: readonly PageUserRow[], matches: number): IndexPage {
   const more = ids.length > q.limit;
   const page = ids.slice(0, q.limit);
-  const rows = sql(
-    `SELECT u.user_id, u.time_joined, u.emails, u.phones, u.login_methods, u.tenant_ids, u.email_verified, u.temp_password, u.sf_link,
-            p.user_id IS NOT NULL AS sf_exists, p.pl_phone AS sf_phone
-     FROM user_index u LEFT JOIN user_index p ON p.profile_id = u.profile_id AND p.user_id = u.sf_link
-     WHERE u.profile_id = ? AND u.user_id IN (SELECT value FROM json_each(?))`,
-  ).all(profileId, JSON.stringify(page.map((r) => r.user_id))) as Row[];
   const byId = new Map(rows.map((r) => [r.user_id, r]));
   const last = page.at(-1);
   return {
@@ -111,7 +124,7 @@ const literal = (value: string) => {
   return value;
 };
 
-function toRow(r: Row): IndexRow {
+function toRow(r: PageUserRow): IndexRow {
   return {
     id: r.user_id,
     emails: JSON.parse(r.emails) as string[],
@@ -125,7 +138,7 @@ function toRow(r: Row): IndexRow {
   };
 }
 
-function secondFactorOf(r: Row): SecondFactor {
+function secondFactorOf(r: PageUserRow): SecondFactor {
   if (r.sf_link === null) return { state: "none" };
   if (!r.sf_exists) return { state: "broken", passwordlessUserId: r.sf_link, reason: "missing-user" };
   if (r.sf_phone === null) return { state: "broken", passwordlessUserId: r.sf_link, reason: "no-phone" };

@@ -1,14 +1,17 @@
 /**
  * Gatehouse's tables in PostgreSQL (team servers with two or more instances), per area as in
  * SQLite (main/store/migrations/): numbered steps, append-only. The job engine, the team
- * server's sign-in state, the audit log, the invites area, the migration area's progress and job
- * marks, and the second-factor reset journal live here so far. Times are epoch milliseconds
- * (BIGINT), as in SQLite; JSON is kept as text, as written.
+ * server's sign-in state, the audit log, the invites area, the migration area (progress, job
+ * marks, reset-mail template, roster, user index, classification), and the second-factor reset
+ * journal live here. Times are epoch milliseconds (BIGINT), as in SQLite; JSON is kept as text,
+ * as written.
  */
 import { AUDIT_POSTGRES_MIGRATIONS } from "../../services/audit/postgres-audit-migrations.ts";
 import { INVITES_POSTGRES_MIGRATIONS } from "../../services/invites/store/postgres-invite-migrations.ts";
 import { MIGRATION_END_POSTGRES } from "../../migration/end/postgres-marks.ts";
+import { MIGRATION_DATA_POSTGRES } from "../../migration/postgres-schema.ts";
 import { MIGRATION_PROGRESS_POSTGRES } from "../../migration/progress/postgres-store.ts";
+import { RESET_TEMPLATES_POSTGRES } from "../../migration/reset-links/postgres-template-store.ts";
 import { SECOND_FACTOR_POSTGRES_MIGRATIONS } from "../../services/second-factor/postgres-journal.ts";
 import { TEAM_POSTGRES_MIGRATIONS } from "../../team/store/postgres-team-migrations.ts";
 
@@ -57,9 +60,9 @@ export const POSTGRES_MIGRATIONS: Readonly<Record<string, readonly string[]>> = 
   team: TEAM_POSTGRES_MIGRATIONS,
   audit: AUDIT_POSTGRES_MIGRATIONS,
   invites: INVITES_POSTGRES_MIGRATIONS,
-  // The migration area's progress (snapshots, end criterion) and its end-of-migration jobs' marks;
-  // its roster and index stay per instance so far.
-  migration: [MIGRATION_PROGRESS_POSTGRES, MIGRATION_END_POSTGRES],
+  // The migration area's progress (snapshots, end criterion), its end-of-migration jobs' marks, the
+  // reset mail's template, then its roster, user index and classification.
+  migration: [MIGRATION_PROGRESS_POSTGRES, MIGRATION_END_POSTGRES, RESET_TEMPLATES_POSTGRES, MIGRATION_DATA_POSTGRES],
   // Second-factor resets under way (services/second-factor/journal.ts).
   secondFactor: SECOND_FACTOR_POSTGRES_MIGRATIONS,
 };

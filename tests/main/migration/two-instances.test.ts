@@ -10,7 +10,8 @@
  *   - count A's links (shared marks), and answer the item with the link A made, adding no second
  *     mail to the outbox, which is shared too (the invites store): B lists A's messages, one per
  *     user (with per-instance marks it would ask the Core for a new link, and count no links of A's).
- * The roster is still per instance: both instances are given the same one (migrationEnd.roster).
+ * The end of the migration is planned from the roster and classification A's import and scan left
+ * in the shared store (no roster is given to either instance).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,7 +28,7 @@ import { DEFAULT_DATA_CONTRACT } from "../../../shared/data-contract.ts";
 import { startTestPostgres, type TestPostgres } from "../../support/postgres.ts";
 import { directCore, startTestGatehouse, type TestGatehouse } from "../helpers/gatehouse.ts";
 import { jobWhere } from "../jobs/helpers.ts";
-import { arrayRoster, legacyUsers } from "./end/support.ts";
+import { legacyUsers } from "./end/support.ts";
 import { migrate, rosterCsv, scan } from "./world.ts";
 
 let cluster: TestPostgres;
@@ -36,7 +37,6 @@ const pools: pg.Pool[] = [];
 const dirs: string[] = [];
 const running: TestGatehouse[] = [];
 const users: RosterEntry[] = legacyUsers("shared", 6);
-const roster = arrayRoster(users);
 /** Every instance's server key (one file, as the team servers' serverKeyFile must be). */
 let keyFile = "";
 
@@ -69,7 +69,7 @@ async function instance(): Promise<TestGatehouse> {
   db.close();
   const pool = await openPostgres(cluster.url, { max: 4 });
   pools.push(pool);
-  const t = await startTestGatehouse({ dataDir, secrets, postgres: pool, embeddedCore: false, migrationEnd: { roster }, jobs: { retry: { baseMs: 20, capMs: 200 }, probe: { baseMs: 50, capMs: 200 } } });
+  const t = await startTestGatehouse({ dataDir, secrets, postgres: pool, embeddedCore: false, jobs: { retry: { baseMs: 20, capMs: 200 }, probe: { baseMs: 50, capMs: 200 } } });
   running.push(t);
   return t;
 }

@@ -13,15 +13,15 @@ export function arrayRoster(entries: readonly RosterEntry[], conflicts: Record<s
   const page = <T>(list: T[], id: (t: T) => string, p: { afterLegacyId?: string; limit: number }) => list.filter((t) => p.afterLegacyId === undefined || id(t) > p.afterLegacyId).slice(0, p.limit);
   return {
     entries: sorted,
-    notYetMigrated: (_profile, p) => page(sorted.filter((e) => conflicts[e.legacyId] === undefined), (e) => e.legacyId, p),
-    conflicts: (_profile, p) =>
+    notYetMigrated: async (_profile, p) => page(sorted.filter((e) => conflicts[e.legacyId] === undefined), (e) => e.legacyId, p),
+    conflicts: async (_profile, p) =>
       page(
         sorted.filter((e) => conflicts[e.legacyId] !== undefined).map((entry) => ({ entry, reason: conflicts[entry.legacyId] ?? "" })),
         (c) => c.entry.legacyId,
         p,
       ),
-    get: (_profile, legacyId) => sorted.find((e) => e.legacyId === legacyId) ?? null,
-    unclassified: () => 0,
+    get: async (_profile, legacyId) => sorted.find((e) => e.legacyId === legacyId) ?? null,
+    unclassified: async () => 0,
   };
 }
 
