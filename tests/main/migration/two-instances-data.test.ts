@@ -6,64 +6,19 @@
  * per-instance roster and index it would show no roster and "build the index first"). Then the
  * Core changes and B refreshes the index A built; A sees the refresh.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmbeddedCore, type RunningEmbeddedCore } from "../../../main/embedded-core/index.ts";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { CoreClient } from "../../../main/core/core-client.ts";
-import { FileKeySecretBox } from "../../../main/secrets/file-key-box.ts";
-import { ProfilesService } from "../../../main/services/profiles.ts";
-import { openStore } from "../../../main/store/database.ts";
-import { openPostgres } from "../../../main/store/postgres/pool.ts";
-import { DEFAULT_DATA_CONTRACT } from "../../../shared/data-contract.ts";
-import { startTestPostgres, type TestPostgres } from "../../support/postgres.ts";
-import { directCore, startTestGatehouse, type TestGatehouse } from "../helpers/gatehouse.ts";
+import { directCore, type TestGatehouse } from "../helpers/gatehouse.ts";
+import { useSharedInstances } from "./shared-instances.ts";
 import { migrate, rosterCsv, scan, signUp } from "./world.ts";
 
-let cluster: TestPostgres;
-let core: RunningEmbeddedCore;
+const shared = useSharedInstances("gatehouse-two-data-", { progressIntervalMs: 20 });
+const instance = () => shared.instance();
 let app: CoreClient;
-const pools: pg.Pool[] = [];
-const dirs: string[] = [];
-const running: TestGatehouse[] = [];
-let keyFile = "";
 
-beforeAll(async () => {
-  cluster = await startTestPostgres();
-  core = await startEmbeddedCore({});
-  app = directCore(core.url);
-  const keys = mkdtempSync(join(tmpdir(), "gatehouse-two-data-key-"));
-  dirs.push(keys);
-  keyFile = join(keys, "server.key");
-}, 90_000);
-
-afterAll(async () => {
-  for (const t of running) await t.close();
-  await Promise.all(pools.map((p) => p.end()));
-  await core?.close();
-  await cluster?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+beforeAll(() => {
+  app = directCore(shared.coreUrl);
 });
-
-/** A team-server instance: its own data folder (SQLite), the shared server key, the configured profile "prod", the shared PostgreSQL. */
-async function instance(): Promise<TestGatehouse> {
-  const dataDir = mkdtempSync(join(tmpdir(), "gatehouse-two-data-"));
-  dirs.push(dataDir);
-  const secrets = new FileKeySecretBox(keyFile);
-  const db = openStore(join(dataDir, "gatehouse.sqlite"));
-  new ProfilesService({ db, secrets, now: Date.now, embeddedCoreUrl: () => undefined }).applyConfigured(
-    [{ id: "prod", name: "Production", uris: [core.url], apiKey: undefined, defaultTenant: "public", timeoutMs: 10_000, contract: DEFAULT_DATA_CONTRACT }],
-    { active: "prod", exclusive: true },
-  );
-  db.close();
-  const pool = await openPostgres(cluster.url, { max: 4 });
-  pools.push(pool);
-  const t = await startTestGatehouse({ dataDir, secrets, postgres: pool, embeddedCore: false, jobs: { retry: { baseMs: 20, capMs: 200 }, probe: { baseMs: 50, capMs: 200 }, progressIntervalMs: 20 } });
-  running.push(t);
-  return t;
-}
 
 const ROSTER = rosterCsv([
   ["legacy-1", "one@legacy.example.com"],

@@ -13,66 +13,18 @@
  * The end of the migration is planned from the roster and classification A's import and scan left
  * in the shared store (no roster is given to either instance).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmbeddedCore, type RunningEmbeddedCore } from "../../../main/embedded-core/index.ts";
+import { describe, expect, it } from "vitest";
 import type { RosterEntry } from "../../../main/migration/roster/types.ts";
-import { FileKeySecretBox } from "../../../main/secrets/file-key-box.ts";
-import { ProfilesService } from "../../../main/services/profiles.ts";
-import { openStore } from "../../../main/store/database.ts";
 import { openPostgres } from "../../../main/store/postgres/pool.ts";
-import { DEFAULT_DATA_CONTRACT } from "../../../shared/data-contract.ts";
-import { startTestPostgres, type TestPostgres } from "../../support/postgres.ts";
-import { directCore, startTestGatehouse, type TestGatehouse } from "../helpers/gatehouse.ts";
+import { directCore, type TestGatehouse } from "../helpers/gatehouse.ts";
 import { jobWhere } from "../jobs/helpers.ts";
 import { legacyUsers } from "./end/support.ts";
+import { useSharedInstances } from "./shared-instances.ts";
 import { migrate, rosterCsv, scan } from "./world.ts";
 
-let cluster: TestPostgres;
-let core: RunningEmbeddedCore;
-const pools: pg.Pool[] = [];
-const dirs: string[] = [];
-const running: TestGatehouse[] = [];
+const shared = useSharedInstances("gatehouse-two-");
+const instance = () => shared.instance();
 const users: RosterEntry[] = legacyUsers("shared", 6);
-/** Every instance's server key (one file, as the team servers' serverKeyFile must be). */
-let keyFile = "";
-
-beforeAll(async () => {
-  cluster = await startTestPostgres();
-  core = await startEmbeddedCore({});
-  const keys = mkdtempSync(join(tmpdir(), "gatehouse-two-key-"));
-  dirs.push(keys);
-  keyFile = join(keys, "server.key");
-}, 90_000);
-
-afterAll(async () => {
-  for (const t of running) await t.close();
-  await Promise.all(pools.map((p) => p.end()));
-  await core?.close();
-  await cluster?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-/** A team-server instance: its own data folder (SQLite), the shared server key, the configured profile "prod", the shared PostgreSQL. */
-async function instance(): Promise<TestGatehouse> {
-  const dataDir = mkdtempSync(join(tmpdir(), "gatehouse-two-"));
-  dirs.push(dataDir);
-  const secrets = new FileKeySecretBox(keyFile);
-  const db = openStore(join(dataDir, "gatehouse.sqlite"));
-  new ProfilesService({ db, secrets, now: Date.now, embeddedCoreUrl: () => undefined }).applyConfigured(
-    [{ id: "prod", name: "Production", uris: [core.url], apiKey: undefined, defaultTenant: "public", timeoutMs: 10_000, contract: DEFAULT_DATA_CONTRACT }],
-    { active: "prod", exclusive: true },
-  );
-  db.close();
-  const pool = await openPostgres(cluster.url, { max: 4 });
-  pools.push(pool);
-  const t = await startTestGatehouse({ dataDir, secrets, postgres: pool, embeddedCore: false, jobs: { retry: { baseMs: 20, capMs: 200 }, probe: { baseMs: 50, capMs: 200 } } });
-  running.push(t);
-  return t;
-}
 
 const resets = async (t: TestGatehouse) => (await t.client.invoke("invites.outbox.list", { limit: 100 })).entries.filter((e) => e.link?.includes("/reset-password?token="));
 
@@ -85,7 +37,7 @@ describe("two instances on one PostgreSQL: the migration area", () => {
 
   it("instance A: roster, scan, criterion and the end of the migration, links in its outbox", async () => {
     a = await instance();
-    await migrate(directCore(core.url), "early-1", "early.1@legacy.example.com");
+    await migrate(directCore(shared.coreUrl), "early-1", "early.1@legacy.example.com");
     await a.client.invoke("migration.source.importCsv", { rosterCsv: rosterCsv([["early-1", "early.1@legacy.example.com"], ...users.map((u): [string, string] => [u.legacyId, u.email])]) });
     await scan(a.client, "full");
     await a.client.invoke("migration.criterion.set", { criterion: { kind: "share", targetShare: 0.9 } });
@@ -100,13 +52,12 @@ describe("two instances on one PostgreSQL: the migration area", () => {
     const { items } = await a.client.invoke("jobs.get", { jobId });
     linkOfRepeat = String(items[REPEAT]?.result?.link ?? "");
     expect(linkOfRepeat).toContain("/reset-password?token=");
-    await a.close();
-    running.splice(running.indexOf(a), 1);
+    await shared.stop(a);
   });
 
   it("instance B sees A's snapshots and criterion, and takes A's last item up as a repeat without a second link", async () => {
     // The fault: A died with this item under way, its link made and marked, its outcome not journaled.
-    const pool = await openPostgres(cluster.url, { max: 1 });
+    const pool = await openPostgres(shared.databaseUrl, { max: 1 });
     await pool.query("UPDATE job_items SET state = 'pending', result = NULL, owner = NULL, lease_until = NULL WHERE job_id = $1 AND idx = $2", [jobId, REPEAT]);
     await pool.query("UPDATE jobs SET state = 'running', finished_at = NULL WHERE id = $1", [jobId]);
     await pool.end();
