@@ -219,9 +219,10 @@ export class PostgresIndexStore implements IndexStore {
     // The old rows gone and statistics for the new ones: without statistics the planner takes a
     // 100k-user index for a few rows (a Users page read every row instead of its 100); without
     // the visibility map a filter's count visits the table for every index entry (5 ms for 10k
-    // enrolled users instead of 1). Autovacuum would, a minute or so later; 0.3 s at 100k users,
-    // the three tables side by side (each on a connection of its own).
-    await Promise.all(["user_index", "user_index_tenants", "user_index_keys"].map((table) => this.pool.query(`VACUUM (ANALYZE) ${table}`)));
+    // enrolled users instead of 1). Autovacuum would, a minute or so later; 0.3 s at 100k users.
+    // One statement, the tables one after another: three VACUUMs side by side on connections of
+    // their own left the tenant rows' and keys' visibility maps empty (relallvisible 0).
+    await this.pool.query("VACUUM (ANALYZE) user_index, user_index_tenants, user_index_keys");
     return removed;
   }
 
@@ -306,13 +307,21 @@ export class PostgresIndexStore implements IndexStore {
 
   async page(profileId: string, q: IndexPageQuery): Promise<IndexPage> {
     const { count, ids } = pageStatements(profileId, q);
+    // The page's ids and their rows in one statement, beside the count: a filter with many matches
+    // (10k users enrolled) spends its time counting, and the page no longer waits for it first.
+    const dir = q.order === "newest" ? "DESC" : "ASC";
     const [counted, found] = await Promise.all([
       this.pool.query<{ n: number }>(numbered(count.sql.replace("COUNT(*)", "COUNT(*)::int")), count.args),
-      this.pool.query<{ user_id: string; time_joined: number }>(numbered(ids.sql), ids.args),
+      this.pool.query<PageUserRow & { page_user_id: string; page_time_joined: number }>(
+        numbered(
+          `SELECT i.user_id AS page_user_id, i.time_joined AS page_time_joined, r.* FROM (${ids.sql}) AS i
+           LEFT JOIN LATERAL (${pageRowsSql("= i.user_id")}) AS r ON true ORDER BY i.time_joined ${dir}, i.user_id ${dir}`,
+        ),
+        [...ids.args, profileId],
+      ),
     ]);
-    const page = found.rows.slice(0, q.limit).map((r) => r.user_id);
-    const { rows } = await this.pool.query<PageUserRow>(numbered(pageRowsSql("= ANY(?::text[])")), [profileId, page]);
-    return pageOf(q, found.rows, rows, counted.rows[0]?.n ?? 0);
+    const order = found.rows.map((r) => ({ user_id: r.page_user_id, time_joined: r.page_time_joined }));
+    return pageOf(q, order, found.rows.filter((r) => r.user_id !== null), counted.rows[0]?.n ?? 0);
   }
 }
 
