@@ -220,8 +220,10 @@ export class PostgresIndexStore implements IndexStore {
     // 100k-user index for a few rows (a Users page read every row instead of its 100); without
     // the visibility map a filter's count visits the table for every index entry (5 ms for 10k
     // enrolled users instead of 1). Autovacuum would, a minute or so later; 0.3 s at 100k users.
-    // One statement, the tables one after another: three VACUUMs side by side on connections of
-    // their own left the tenant rows' and keys' visibility maps empty (relallvisible 0).
+    // One statement, the tables one after another: a VACUUM started right after the commit may
+    // not mark the new pages all-visible (seen on a test cluster: relallvisible 0 at once, every
+    // page half a second later; cause not pinned down), so three side by side left the tenant
+    // rows' and keys' maps empty at 100k users, while after user_index's turn they are filled.
     await this.pool.query("VACUUM (ANALYZE) user_index, user_index_tenants, user_index_keys");
     return removed;
   }
